@@ -1,0 +1,130 @@
+package io.jtls.internal.openssl;
+
+import java.lang.foreign.MemorySegment;
+import java.lang.ref.Cleaner;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * The single Java owner of one reference to one OpenSSL object.
+ *
+ * <p>Rules (DESIGN.md, "Native memory rules"):
+ * <ul>
+ *   <li>{@link #close()} frees the reference exactly once; later calls do nothing.</li>
+ *   <li>{@link #get()} after close throws {@link IllegalStateException}: nothing native is
+ *       touched after close.</li>
+ *   <li>{@link #release()} hands the reference to OpenSSL (for the {@code set0}/{@code add0}
+ *       calls that take ownership): the handle forgets the pointer without freeing it.</li>
+ *   <li>A {@link Cleaner} frees a handle that became unreachable without being closed, and
+ *       counts it as a leak ({@link NativeKind#leaked()}): a backstop, never the plan.</li>
+ * </ul>
+ * Closing is thread-safe, but the owner must make sure no other thread is inside a native
+ * call with the pointer while it closes (the connection's loop thread owns its objects).
+ */
+public final class NativeHandle implements AutoCloseable {
+    private static final Cleaner CLEANER = Cleaner.create(runnable -> {
+        Thread t = new Thread(runnable, "jtls-native-cleaner");
+        t.setDaemon(true);
+        return t;
+    });
+    private static final System.Logger LOG = System.getLogger("io.jtls.native");
+
+    private final State state;
+    private final Cleaner.Cleanable cleanable;
+
+    private NativeHandle(NativeKind kind, MemorySegment pointer) {
+        this.state = new State(kind, pointer);
+        this.cleanable = CLEANER.register(this, state);
+    }
+
+    /**
+     * Takes ownership of a pointer that OpenSSL returned with a reference for the caller
+     * ({@code *_new}, {@code get1}, {@code d2i}, ...).
+     *
+     * @throws NullPointerException for a NULL pointer: callers check the C result first
+     */
+    public static NativeHandle own(NativeKind kind, MemorySegment pointer) {
+        if (Types.isNull(pointer)) {
+            throw new NullPointerException("NULL " + kind);
+        }
+        kind.acquired();
+        return new NativeHandle(kind, pointer);
+    }
+
+    public NativeKind kind() {
+        return state.kind;
+    }
+
+    /** The pointer, valid until close. */
+    public MemorySegment get() {
+        if (state.status.get() != State.OPEN) {
+            throw new IllegalStateException(state.kind + " already freed");
+        }
+        return state.pointer;
+    }
+
+    public boolean isOpen() {
+        return state.status.get() == State.OPEN;
+    }
+
+    /** Hands the reference to OpenSSL: returns the pointer and forgets it without freeing it. */
+    public MemorySegment release() {
+        if (!state.status.compareAndSet(State.OPEN, State.RELEASED)) {
+            throw new IllegalStateException(state.kind + " already freed or released");
+        }
+        state.kind.released();
+        cleanable.clean(); // the state sees RELEASED and frees nothing
+        return state.pointer;
+    }
+
+    /** Frees the reference; idempotent. */
+    @Override
+    public void close() {
+        if (state.status.compareAndSet(State.OPEN, State.CLOSING)) {
+            cleanable.clean();
+        }
+    }
+
+    @Override
+    public String toString() {
+        return state.kind + "@0x" + Long.toHexString(state.pointer.address())
+                + (isOpen() ? "" : " (freed)");
+    }
+
+    /** Holds no reference to the handle, so that the handle can become unreachable. */
+    private static final class State implements Runnable {
+        static final int OPEN = 0;
+        static final int CLOSING = 1;
+        static final int CLOSED = 2;
+        static final int RELEASED = 3;
+
+        final NativeKind kind;
+        final MemorySegment pointer;
+        final AtomicInteger status = new AtomicInteger(OPEN);
+
+        State(NativeKind kind, MemorySegment pointer) {
+            this.kind = kind;
+            this.pointer = pointer;
+        }
+
+        @Override
+        public void run() {
+            if (status.get() == RELEASED) {
+                return;
+            }
+            boolean leak = status.compareAndSet(OPEN, CLOSING);
+            if (leak) {
+                kind.leakedOne();
+                LOG.log(System.Logger.Level.WARNING,
+                        "jtls: leaked " + kind + " freed by the Cleaner; close() it explicitly");
+            }
+            try {
+                kind.free(pointer);
+            } catch (Throwable t) {
+                LOG.log(System.Logger.Level.ERROR, "jtls: " + kind.freeFunction() + " failed", t);
+            } finally {
+                status.set(CLOSED);
+                kind.released();
+            }
+        }
+    }
+}

@@ -1,0 +1,10 @@
+/**
+ * jtls: Node.js's {@code tls} module for Java, on the system's OpenSSL 3.
+ *
+ * <p>Only the public API packages are exported; {@code io.jtls.internal.*} stays internal.
+ * The binding calls restricted FFM methods: run with {@code --enable-native-access=io.jtls}
+ * (module path) or {@code --enable-native-access=ALL-UNNAMED} (class path).
+ */
+module io.jtls {
+    exports io.jtls;
+}
