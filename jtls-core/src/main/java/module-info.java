@@ -7,4 +7,5 @@
  */
 module io.jtls {
     exports io.jtls;
+    exports io.jtls.pki;
 }

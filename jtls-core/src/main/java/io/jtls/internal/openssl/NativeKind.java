@@ -18,6 +18,10 @@ public enum NativeKind {
     X509_STORE("X509_STORE_free"),
     X509_NAME("X509_NAME_free"),
     X509_REQ("X509_REQ_free"),
+    X509_EXTENSION("X509_EXTENSION_free"),
+    X509_REVOKED("X509_REVOKED_free"),
+    /** A {@code STACK_OF(...)}: {@code OPENSSL_sk_free} frees the stack, not its elements. */
+    OPENSSL_STACK("OPENSSL_sk_free"),
     EVP_PKEY("EVP_PKEY_free"),
     EVP_PKEY_CTX("EVP_PKEY_CTX_free"),
     SSL_SESSION("SSL_SESSION_free"),
