@@ -284,7 +284,7 @@ public final class HeldCertificate {
 
         /** The subject's two-letter ISO 3166 country code (C), e.g. "US". */
         public Builder country(String country) {
-            nameValue("country", country, 2);
+            Objects.requireNonNull(country, "country");
             if (!country.matches("[A-Za-z]{2}")) {
                 throw new IllegalArgumentException("country must be a two-letter ISO 3166 code: " + country);
             }
