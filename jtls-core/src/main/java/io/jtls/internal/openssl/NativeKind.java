@@ -22,6 +22,9 @@ public enum NativeKind {
     X509_REVOKED("X509_REVOKED_free"),
     /** A {@code STACK_OF(...)}: {@code OPENSSL_sk_free} frees the stack, not its elements. */
     OPENSSL_STACK("OPENSSL_sk_free"),
+    GENERAL_NAMES("GENERAL_NAMES_free"),
+    AUTHORITY_INFO_ACCESS("AUTHORITY_INFO_ACCESS_free"),
+    EXTENDED_KEY_USAGE("EXTENDED_KEY_USAGE_free"),
     EVP_PKEY("EVP_PKEY_free"),
     EVP_PKEY_CTX("EVP_PKEY_CTX_free"),
     SSL_SESSION("SSL_SESSION_free"),

@@ -1,0 +1,121 @@
+package io.jtls.internal.x509;
+
+import io.jtls.Certificate;
+import io.jtls.internal.openssl.ErrorQueue;
+import io.jtls.internal.openssl.EvpPkeyCalls;
+import io.jtls.internal.openssl.NativeHandle;
+import io.jtls.internal.openssl.NativeKind;
+import io.jtls.internal.openssl.Types;
+import io.jtls.internal.openssl.X509FieldCalls;
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+import java.math.BigInteger;
+import java.util.Locale;
+
+/**
+ * The public-key fields of Node's certificate object (src/crypto/crypto_common.cc,
+ * {@code X509ToObject}): for {@code EVP_PKEY_RSA} keys {@code modulus}, {@code bits},
+ * {@code exponent} and {@code pubkey} (the DER SubjectPublicKeyInfo of {@code i2d_RSA_PUBKEY});
+ * for {@code EVP_PKEY_EC} keys {@code bits} (the group order's size), {@code pubkey} (the
+ * encoded point, as the certificate holds it) and, for named curves, {@code asn1Curve} and
+ * {@code nistCurve}. Other key types (RSA-PSS, Ed25519, ...) get none, as in Node.
+ */
+final class PublicKeyFields {
+    private PublicKeyFields() {}
+
+    private static final int GROUP_NAME_BUFFER = 80;
+    /** {@code BN_get_word} of a number wider than a word. */
+    private static final BigInteger WORD_MAX = BigInteger.ONE.shiftLeft(64).subtract(BigInteger.ONE);
+
+    static void read(MemorySegment x509, Certificate.Builder b) {
+        MemorySegment pkey = EvpPkeyCalls.X509_get0_pubkey(x509); // borrowed from the certificate
+        if (Types.isNull(pkey)) {
+            return;
+        }
+        switch (EvpPkeyCalls.EVP_PKEY_get_id(pkey)) {
+            case EvpPkeyCalls.EVP_PKEY_RSA -> readRsa(pkey, b);
+            case EvpPkeyCalls.EVP_PKEY_EC -> readEc(x509, pkey, b);
+            default -> { }
+        }
+    }
+
+    private static void readRsa(MemorySegment pkey, Certificate.Builder b) {
+        BigInteger n = bnParam(pkey, EvpPkeyCalls.OSSL_PKEY_PARAM_RSA_N);
+        BigInteger e = bnParam(pkey, EvpPkeyCalls.OSSL_PKEY_PARAM_RSA_E);
+        if (n == null || e == null) {
+            return;
+        }
+        // BN_print: upper-case hex, leading zero nibbles dropped.
+        b.modulus(n.toString(16).toUpperCase(Locale.ROOT));
+        b.bits(n.bitLength());
+        // BIO_printf("0x%" PRIx64, BN_get_word(e)): all ones when e does not fit a word.
+        b.exponent("0x" + (e.bitLength() > 64 ? WORD_MAX : e).toString(16));
+        b.pubkey(i2dPubkey(pkey));
+    }
+
+    private static void readEc(MemorySegment x509, MemorySegment pkey, Certificate.Builder b) {
+        int bits = EvpPkeyCalls.EVP_PKEY_get_bits(pkey); // EC_GROUP_order_bits for EC keys
+        if (bits > 0) {
+            b.bits(bits);
+        }
+        // The point as encoded in the certificate: Node re-encodes it in the form it was read in.
+        b.pubkey(GeneralNameText.stringBytes(EvpPkeyCalls.X509_get0_pubkey_bitstr(x509)));
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment name = arena.allocate(GROUP_NAME_BUFFER);
+            MemorySegment length = arena.allocate(ValueLayout.JAVA_LONG);
+            MemorySegment key = arena.allocateFrom(EvpPkeyCalls.OSSL_PKEY_PARAM_GROUP_NAME);
+            if (EvpPkeyCalls.EVP_PKEY_get_utf8_string_param(pkey, key, name, GROUP_NAME_BUFFER, length) != 1) {
+                clearErrors();
+                return; // explicit curve parameters: Node sets neither name
+            }
+            int nid = X509FieldCalls.OBJ_txt2nid(name);
+            if (nid == X509FieldCalls.NID_undef) {
+                nid = EvpPkeyCalls.EC_curve_nist2nid(name);
+            }
+            if (nid == X509FieldCalls.NID_undef) {
+                return;
+            }
+            b.asn1Curve(Types.cString(X509FieldCalls.OBJ_nid2sn(nid)));
+            b.nistCurve(Types.cString(EvpPkeyCalls.EC_curve_nid2nist(nid)));
+        }
+    }
+
+    /** A BIGNUM parameter of the key, or null when the key has none. */
+    private static BigInteger bnParam(MemorySegment pkey, String name) {
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment out = arena.allocate(ValueLayout.ADDRESS);
+            if (EvpPkeyCalls.EVP_PKEY_get_bn_param(pkey, arena.allocateFrom(name), out) != 1) {
+                clearErrors();
+                return null;
+            }
+            try (NativeHandle bn = NativeHandle.own(NativeKind.BIGNUM, out.get(ValueLayout.ADDRESS, 0))) {
+                int size = EvpPkeyCalls.BN_num_bytes(bn.get());
+                MemorySegment bytes = arena.allocate(Math.max(size, 1));
+                EvpPkeyCalls.BN_bn2bin(bn.get(), bytes);
+                return new BigInteger(1, bytes.asSlice(0, size).toArray(ValueLayout.JAVA_BYTE));
+            }
+        }
+    }
+
+    /** {@code i2d_PUBKEY}: the DER SubjectPublicKeyInfo. */
+    private static byte[] i2dPubkey(MemorySegment pkey) {
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment pp = arena.allocate(ValueLayout.ADDRESS);
+            pp.set(ValueLayout.ADDRESS, 0, MemorySegment.NULL); // let OpenSSL allocate
+            int length = EvpPkeyCalls.i2d_PUBKEY(pkey, pp);
+            if (length <= 0) {
+                clearErrors();
+                return null;
+            }
+            try (NativeHandle der = NativeHandle.own(NativeKind.OPENSSL_MEMORY, pp.get(ValueLayout.ADDRESS, 0))) {
+                return Types.bytes(der.get(), length);
+            }
+        }
+    }
+
+    /** A failed optional read leaves nothing on the queue (Node's ClearErrorOnReturn). */
+    private static void clearErrors() {
+        ErrorQueue.clear();
+    }
+}
