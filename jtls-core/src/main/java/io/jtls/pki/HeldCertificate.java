@@ -206,6 +206,19 @@ public final class HeldCertificate {
         return certificateAuthority;
     }
 
+    /** Equal when both the certificate and the private key are byte-for-byte the same. */
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof HeldCertificate other
+                && java.util.Arrays.equals(certificateDer, other.certificateDer)
+                && java.util.Arrays.equals(privateKeyDer, other.privateKeyDer);
+    }
+
+    @Override
+    public int hashCode() {
+        return java.util.Arrays.hashCode(certificateDer);
+    }
+
     @Override
     public String toString() {
         return "HeldCertificate[CN=" + commonName + ", " + keyType + ", serial=" + serialNumber.toString(16)

@@ -367,6 +367,34 @@ class HeldCertificateTest {
         assertEquals("subject=CN=Zürich Ωmega\n", subject);
     }
 
+    @Test
+    void buildsConcurrentlyFromManyThreads() throws Exception {
+        List<java.util.concurrent.Future<HeldCertificate>> futures = new java.util.ArrayList<>();
+        try (var pool = java.util.concurrent.Executors.newFixedThreadPool(4)) {
+            for (int i = 0; i < 16; i++) {
+                String name = "host" + i + ".example.com";
+                futures.add(pool.submit(() -> HeldCertificate.builder().commonName(name)
+                        .addSubjectAltName(name).signedBy(intermediate).build()));
+            }
+        }
+        write("root.pem", root.certificatePem());
+        write("inter.pem", intermediate.certificatePem());
+        for (int i = 0; i < futures.size(); i++) {
+            write("leaf" + i + ".pem", futures.get(i).get().certificatePem());
+            Cli.openssl(dir, "verify", "-CAfile", "root.pem", "-untrusted", "inter.pem", "leaf" + i + ".pem").ok();
+        }
+        assertEquals(16, futures.stream().map(f -> f.resultNow().serialNumber()).distinct().count());
+    }
+
+    @Test
+    void valueSemantics() {
+        assertEquals(root, root);
+        assertNotEquals(root, intermediate);
+        assertEquals(root.hashCode(), root.hashCode());
+        assertTrue(root.toString().contains("CN=Test Root") && root.toString().contains("self-signed"), root.toString());
+        assertTrue(intermediate.toString().contains("issuer CN=Test Root"), intermediate.toString());
+    }
+
     // ---- helpers ----
 
     private void write(String name, String content) throws IOException {
