@@ -27,4 +27,19 @@ public final class Tls {
 
     /** Node's {@code tls.DEFAULT_MAX_VERSION}: the default {@code maxVersion}. */
     public static final String DEFAULT_MAX_VERSION = "TLSv1.3";
+
+    /**
+     * Node's {@code tls.checkServerIdentity(hostname, cert)}: verifies that {@code cert} was
+     * issued to {@code hostname} (a host name or an IP address), by Node's rules (see
+     * {@link ServerIdentity}). Only the subject's {@code CN} and {@code subjectaltname} are
+     * read, so a certificate made with {@link Certificate#builder()} works too.
+     *
+     * @return null when it was (Node's {@code undefined}), else the error Node returns, with
+     *         code {@code ERR_TLS_CERT_ALTNAME_INVALID} and {@code reason}, {@code host}, {@code cert}
+     * @throws TlsException {@code ERR_TLS_CERT_ALTNAME_FORMAT} for a malformed escaped
+     *         {@code subjectaltname}, as Node throws
+     */
+    public static CertificateIdentityException checkServerIdentity(String hostname, Certificate cert) {
+        return ServerIdentity.check(hostname, cert);
+    }
 }

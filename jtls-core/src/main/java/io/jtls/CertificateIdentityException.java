@@ -1,0 +1,41 @@
+package io.jtls;
+
+/**
+ * The error {@link Tls#checkServerIdentity(String, Certificate)} returns when a certificate
+ * was not issued to the host: Node's {@code ERR_TLS_CERT_ALTNAME_INVALID}, with the same
+ * {@code message} ({@code "Hostname/IP does not match certificate's altnames: " + reason}) and
+ * the same extra fields {@code reason}, {@code host} and {@code cert}.
+ */
+public class CertificateIdentityException extends TlsException {
+    /** Node's {@code code}. */
+    public static final String CODE = "ERR_TLS_CERT_ALTNAME_INVALID";
+
+    private final String reason;
+    private final String host;
+    private final transient Certificate cert;
+
+    public CertificateIdentityException(String reason, String host, Certificate cert) {
+        super(CODE, "Hostname/IP does not match certificate's altnames: " + reason);
+        this.reason = reason;
+        this.host = host;
+        this.cert = cert;
+    }
+
+    /**
+     * Node's {@code err.reason}: such as {@code "Host: example.org. is not in the cert's
+     * altnames: DNS:example.com"} or {@code "IP: 10.0.0.1 is not in the cert's list: 127.0.0.1"}.
+     */
+    public String reason() {
+        return reason;
+    }
+
+    /** Node's {@code err.host}: the host name checked, without a trailing dot. */
+    public String host() {
+        return host;
+    }
+
+    /** Node's {@code err.cert}: the certificate object checked. */
+    public Certificate cert() {
+        return cert;
+    }
+}
