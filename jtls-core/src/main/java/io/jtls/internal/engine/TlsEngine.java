@@ -1,0 +1,788 @@
+package io.jtls.internal.engine;
+
+import io.jtls.CipherInfo;
+import io.jtls.EphemeralKeyInfo;
+import io.jtls.OpenSslError;
+import io.jtls.TlsException;
+import io.jtls.internal.openssl.BioCalls;
+import io.jtls.internal.openssl.Bios;
+import io.jtls.internal.openssl.ErrorQueue;
+import io.jtls.internal.openssl.NativeHandle;
+import io.jtls.internal.openssl.NativeKind;
+import io.jtls.internal.openssl.SslCalls;
+import io.jtls.internal.openssl.Types;
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+import java.nio.ByteBuffer;
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * One TLS connection as a state machine over two memory BIOs: bytes in, bytes out, no
+ * sockets, no threads (rustls's sans-IO core, with Node's {@code TLSWrap} verbs).
+ *
+ * <h2>Data path</h2>
+ * Two sides, as in Node's {@code crypto_tls.h}: the <em>encrypted</em> side faces the
+ * network, the <em>clear</em> side faces the application.
+ * <ul>
+ *   <li>{@link #encIn(ByteBuffer)}: ciphertext received from the peer goes in;</li>
+ *   <li>{@link #clearOut(ByteBuffer)}: plaintext comes out ({@code SSL_read}); -1 once the
+ *       peer's close_notify arrived;</li>
+ *   <li>{@link #clearIn(ByteBuffer)}: plaintext to send goes in ({@code SSL_write});</li>
+ *   <li>{@link #encOut(ByteBuffer)}: ciphertext for the peer comes out; {@link #encPending()}
+ *       says how much is waiting.</li>
+ * </ul>
+ * {@link #handshake()} advances the handshake ({@code clearOut} and {@code clearIn} do too,
+ * as {@code SSL_read}/{@code SSL_write} do), {@link #shutdown()} queues close_notify, and
+ * {@link #close()} frees the connection. A driver loops: feed what the socket read with
+ * {@code encIn}, call {@code handshake} or {@code clearOut}, write everything
+ * {@code encOut} yields to the socket, repeat.
+ *
+ * <h2>Failures</h2>
+ * A fatal protocol error throws {@link io.jtls.OpenSslException} with Node's code
+ * ({@code ERR_SSL_NO_SHARED_CIPHER}, {@code ERR_SSL_TLSV1_ALERT_PROTOCOL_VERSION}, ...) and
+ * moves the engine to {@link EngineState#FAILED}; the same exception is thrown again by later
+ * calls (sticky, as Go's {@code Conn}). The alert OpenSSL queued for the peer stays readable
+ * through {@link #encOut}: write it before closing the socket, as Node flushes alerts before
+ * {@code onerror}.
+ *
+ * <h2>Certificate verification</h2>
+ * Never fails inside OpenSSL (Node's {@code VerifyCallback} returns 1): the handshake
+ * completes and {@link #verifyError()} tells the outcome, for the layer above to apply
+ * {@code rejectUnauthorized} and {@code checkServerIdentity}.
+ *
+ * <h2>Pause points</h2>
+ * A server engine can stop its handshake for the application ({@link #pauseAt(PausePoint)}):
+ * the call that reaches the point returns with a paused {@link #state()}, the application
+ * reads {@link #clientHello()} or {@link #certCallbackInfo()}, decides, possibly
+ * asynchronously, and calls {@link #resumeHandshake()}. No application code ever runs inside
+ * an OpenSSL callback.
+ *
+ * <h2>Threading</h2>
+ * Not thread-safe: an engine is confined to one thread at a time by its user (the
+ * connection's event loop), like every object of a Node connection. It may be created on one
+ * thread and handed to another with the usual happens-before (a queue, a lock).
+ *
+ * <h2>Native memory</h2>
+ * The engine owns its {@code SSL}, and through {@code SSL_set_bio} both BIOs; the
+ * {@code SSL} holds its own reference to the {@code SSL_CTX}, so a context may be closed
+ * while its connections live. {@link #close()} frees everything exactly once; afterwards
+ * every method but {@code close} and {@link #state()} throws {@link IllegalStateException}.
+ */
+public final class TlsEngine implements AutoCloseable {
+    // ---- constant ----
+    private final boolean server;
+    /** Owns the SSL and, since SSL_set_bio, both BIOs: closing it frees all three. */
+    private final NativeHandle sslHandle;
+    /** sslHandle's pointer; read only while the state is not DESTROYED. */
+    private final MemorySegment ssl;
+    /** The SSL's read BIO (borrowed): ciphertext from the peer. */
+    private final MemorySegment encInBio;
+    /** The SSL's write BIO (borrowed): ciphertext for the peer. */
+    private final MemorySegment encOutBio;
+    /** This engine's id in {@link EngineRegistry}, kept in the SSL's ex_data for upcalls. */
+    private final int id;
+
+    // ---- set up before the handshake ----
+    private boolean pauseAtClientHello;
+    private boolean pauseAtCertCallback;
+    /** Server ALPN preference list in wire format, for {@link EngineUpcalls#alpnSelect}; null = no ALPN. */
+    private MemorySegment serverAlpn;
+
+    // ---- progress ----
+    private EngineState state = EngineState.NEW;
+    private TlsException failure;
+    /** Set when the application resumed from the pause point: OpenSSL calls the callback again. */
+    private boolean clientHelloReleased;
+    private boolean certCallbackReleased;
+    private ClientHelloInfo clientHello;
+    private CertCallbackInfo certCallbackInfo;
+    /** A Throwable an upcall caught; turned into the engine's failure when OpenSSL returns. */
+    private Throwable upcallFailure;
+
+    private TlsEngine(MemorySegment sslCtx, boolean server) {
+        Objects.requireNonNull(sslCtx, "sslCtx");
+        if (Types.isNull(sslCtx)) {
+            throw new IllegalArgumentException("NULL SSL_CTX");
+        }
+        this.server = server;
+        ErrorQueue.clear();
+        MemorySegment raw = SslCalls.SSL_new(sslCtx); // takes its own reference on the SSL_CTX
+        if (Types.isNull(raw)) {
+            throw ErrorQueue.exception("SSL_new", "ERR_OSSL_MALLOC_FAILURE");
+        }
+        this.sslHandle = NativeHandle.own(NativeKind.SSL, raw);
+        this.ssl = raw;
+        int registered = 0;
+        try {
+            // Two plain memory BIOs, as Node: each grows as needed, so encIn always takes all it
+            // is given and SSL_write never blocks on a full buffer; a BIO pair would cap both
+            // directions at a fixed size and make every call loop on partial transfers.
+            // An empty memory BIO reads as "retry" (eof_return -1): SSL reports WANT_READ.
+            try (NativeHandle in = Bios.newMemory(); NativeHandle out = Bios.newMemory()) {
+                this.encInBio = in.get();
+                this.encOutBio = out.get();
+                SslCalls.SSL_set_bio(raw, in.release(), out.release()); // the SSL owns both BIOs from here
+            }
+            registered = EngineRegistry.register(this);
+            this.id = registered;
+            if (SslCalls.SSL_set_ex_data(raw, EngineUpcalls.EX_INDEX, MemorySegment.ofAddress(registered)) != 1) {
+                throw ErrorQueue.exception("SSL_set_ex_data", "ERR_OSSL_MALLOC_FAILURE");
+            }
+            // Verification is decided after the handshake (Node's SetVerifyMode may raise the mode).
+            SslCalls.SSL_set_verify(raw, SslCalls.SSL_VERIFY_NONE, EngineUpcalls.VERIFY_CONTINUE);
+            // As Node: free idle read/write buffers, retry internally over non-application
+            // records (TLS 1.3 tickets), and let a retried SSL_write come from another address.
+            SslCalls.SSL_set_mode(raw, SslCalls.SSL_MODE_RELEASE_BUFFERS | SslCalls.SSL_MODE_AUTO_RETRY
+                    | SSL_MODE_ACCEPT_MOVING_WRITE_BUFFER);
+            if (server) {
+                SslCalls.SSL_set_accept_state(raw);
+            } else {
+                SslCalls.SSL_set_connect_state(raw);
+            }
+        } catch (RuntimeException | Error e) {
+            if (registered != 0) {
+                EngineRegistry.unregister(registered);
+            }
+            sslHandle.close();
+            throw e;
+        }
+    }
+
+    /** {@code # define SSL_MODE_ACCEPT_MOVING_WRITE_BUFFER 0x00000002U} */
+    private static final long SSL_MODE_ACCEPT_MOVING_WRITE_BUFFER = 0x02L;
+
+    /**
+     * A client connection on {@code sslCtx} (borrowed: the new {@code SSL} takes its own
+     * reference). Configure it ({@link #setServername}, {@link #setAlpnProtocols}), then call
+     * {@link #handshake()} to produce the ClientHello.
+     */
+    public static TlsEngine client(MemorySegment sslCtx) {
+        return new TlsEngine(sslCtx, false);
+    }
+
+    /** A server connection on {@code sslCtx} (borrowed, as for {@link #client}). */
+    public static TlsEngine server(MemorySegment sslCtx) {
+        return new TlsEngine(sslCtx, true);
+    }
+
+    // ------------------------------------------------------------------ configuration
+
+    /**
+     * Node's {@code ssl.setVerifyMode(requestCert, rejectUnauthorized)}. A server that
+     * requests a certificate uses {@code SSL_VERIFY_PEER}, plus
+     * {@code SSL_VERIFY_FAIL_IF_NO_PEER_CERT} when it rejects unauthorized clients (then a
+     * client without a certificate fails the handshake with
+     * {@code ERR_SSL_PEER_DID_NOT_RETURN_A_CERTIFICATE}, as in Node). A client always uses
+     * {@code SSL_VERIFY_NONE} and checks the server's certificate after the handshake
+     * (OpenSSL still verifies it and keeps the result).
+     */
+    public void setVerifyMode(boolean requestCert, boolean rejectUnauthorized) {
+        requireBeforeHandshake("setVerifyMode");
+        int mode = SslCalls.SSL_VERIFY_NONE;
+        if (server && requestCert) {
+            mode = SslCalls.SSL_VERIFY_PEER;
+            if (rejectUnauthorized) {
+                mode |= SslCalls.SSL_VERIFY_FAIL_IF_NO_PEER_CERT;
+            }
+        }
+        SslCalls.SSL_set_verify(ssl, mode, EngineUpcalls.VERIFY_CONTINUE); // the callback still never fails
+    }
+
+    /** Node's {@code ssl.setServername(name)}: the SNI host name a client sends. */
+    public void setServername(String servername) {
+        requireBeforeHandshake("setServername");
+        if (server) {
+            throw new IllegalStateException("setServername() is for client connections");
+        }
+        try (Arena arena = Arena.ofConfined()) {
+            ErrorQueue.clear();
+            if (SslCalls.SSL_set_tlsext_host_name(ssl, arena.allocateFrom(servername)) != 1) {
+                throw ErrorQueue.exception("SSL_set_tlsext_host_name", "ERR_SSL_SSL3_EXT_INVALID_SERVERNAME");
+            }
+        }
+    }
+
+    /**
+     * Node's {@code ssl.setALPNProtocols(buffer)}: a client offers the protocols; a server
+     * selects the first of its own that the client offered ({@code SSL_select_next_proto}),
+     * and answers a client that offered none of them with a fatal
+     * {@code no_application_protocol} alert, as Node does since v17 (RFC 7301 section 3.2).
+     * The server side installs the engine's selection callback on the {@code SSL_CTX}, as
+     * Node does: connections on that context without a list then answer "no ALPN".
+     */
+    public void setAlpnProtocols(List<String> protocols) {
+        requireBeforeHandshake("setAlpnProtocols");
+        byte[] wire = Alpn.wireFormat(protocols);
+        if (server) {
+            serverAlpn = wire.length == 0 ? null : Arena.ofAuto().allocateFrom(ValueLayout.JAVA_BYTE, wire);
+            SslCalls.SSL_CTX_set_alpn_select_cb(SslCalls.SSL_get_SSL_CTX(ssl), EngineUpcalls.ALPN_SELECT, MemorySegment.NULL);
+            return;
+        }
+        try (Arena arena = Arena.ofConfined()) {
+            ErrorQueue.clear();
+            // SSL_set_alpn_protos returns 0 on success (unlike most of OpenSSL).
+            if (SslCalls.SSL_set_alpn_protos(ssl, arena.allocateFrom(ValueLayout.JAVA_BYTE, wire), wire.length) != 0) {
+                throw ErrorQueue.exception("SSL_set_alpn_protos", "ERR_OSSL_MALLOC_FAILURE");
+            }
+        }
+    }
+
+    /** Node's {@code ssl.setMaxSendFragment(size)}: true when OpenSSL accepted the size (512 to 16384). */
+    public boolean setMaxSendFragment(int size) {
+        requireLive();
+        ErrorQueue.clear();
+        boolean ok = SslCalls.SSL_set_max_send_fragment(ssl, size) == 1;
+        ErrorQueue.clear();
+        return ok;
+    }
+
+    /**
+     * Makes a server handshake stop at {@code point} until {@link #resumeHandshake()}.
+     * The client hello point installs the engine's client hello callback on the
+     * {@code SSL_CTX} (OpenSSL has no per-connection one); connections that did not ask to
+     * pause pass straight through it.
+     */
+    public void pauseAt(PausePoint point) {
+        requireBeforeHandshake("pauseAt");
+        if (!server) {
+            throw new IllegalStateException("pause points are for server connections");
+        }
+        switch (point) {
+            case CLIENT_HELLO -> {
+                pauseAtClientHello = true;
+                SslCalls.SSL_CTX_set_client_hello_cb(SslCalls.SSL_get_SSL_CTX(ssl), EngineUpcalls.CLIENT_HELLO,
+                        MemorySegment.NULL);
+            }
+            case CERT_CALLBACK -> {
+                pauseAtCertCallback = true;
+                SslCalls.SSL_set_cert_cb(ssl, EngineUpcalls.CERT_CALLBACK, MemorySegment.NULL);
+            }
+        }
+    }
+
+    /**
+     * Moves a paused server connection to another {@code SSL_CTX} (SNI): its certificate,
+     * key and session id context are used from here on ({@code SSL_set_SSL_CTX}).
+     */
+    public void switchContext(MemorySegment sslCtx) {
+        requireLive();
+        if (!state.isPaused()) {
+            throw new IllegalStateException("switchContext() needs a paused handshake, not " + state);
+        }
+        ErrorQueue.clear();
+        if (Types.isNull(SslCalls.SSL_set_SSL_CTX(ssl, sslCtx))) {
+            throw ErrorQueue.exception("SSL_set_SSL_CTX", "ERR_OSSL_MALLOC_FAILURE");
+        }
+    }
+
+    // ------------------------------------------------------------------ handshake
+
+    /**
+     * Advances the handshake as far as the input fed so far allows: on a new client this
+     * produces the ClientHello. Returns the state after: {@code HANDSHAKING} (feed more
+     * ciphertext), a paused state, or {@code ESTABLISHED}.
+     *
+     * @throws io.jtls.OpenSslException on a fatal handshake error (the alert is left in encOut)
+     */
+    public EngineState handshake() {
+        requireUsable();
+        if (state.isPaused() || state == EngineState.ESTABLISHED) {
+            return state;
+        }
+        state = EngineState.HANDSHAKING;
+        ErrorQueue.clear();
+        int rc = SslCalls.SSL_do_handshake(ssl);
+        if (rc == 1) {
+            checkUpcallFailure();
+            state = EngineState.ESTABLISHED;
+            return state;
+        }
+        int error = SslCalls.SSL_get_error(ssl, rc); // at once: nothing may touch the queue in between
+        onStall(error, "SSL_do_handshake");
+        return state;
+    }
+
+    /**
+     * Continues a handshake paused at a {@link PausePoint} once the application decided,
+     * and advances it like {@link #handshake()}. Node's {@code certCbDone()} /
+     * {@code endParser()}.
+     */
+    public EngineState resumeHandshake() {
+        requireUsable();
+        switch (state) {
+            case AWAITING_CLIENT_HELLO -> clientHelloReleased = true;
+            case AWAITING_CERT_CALLBACK -> certCallbackReleased = true;
+            default -> throw new IllegalStateException("resumeHandshake() needs a paused handshake, not " + state);
+        }
+        state = EngineState.HANDSHAKING;
+        return handshake();
+    }
+
+    // ------------------------------------------------------------------ the four verbs
+
+    /**
+     * Feeds ciphertext received from the peer; takes all of {@code src} (a memory BIO
+     * grows). After a failure the bytes are discarded: the connection reads nothing more.
+     *
+     * @return the number of bytes taken
+     */
+    public int encIn(ByteBuffer src) {
+        requireLive();
+        int total = src.remaining();
+        if (state == EngineState.FAILED) {
+            src.position(src.limit());
+            return total;
+        }
+        Scratch scratch = null;
+        while (src.hasRemaining()) {
+            MemorySegment from = MemorySegment.ofBuffer(src);
+            int length = src.remaining();
+            if (!from.isNative()) {
+                scratch = scratch == null ? Scratch.get() : scratch;
+                length = Math.min(length, Scratch.SIZE);
+                MemorySegment.copy(from, 0, scratch.buffer(), 0, length);
+                from = scratch.buffer();
+            }
+            int written = BioCalls.BIO_write(encInBio, from, length);
+            if (written <= 0) { // a memory BIO only refuses when out of memory
+                throw ErrorQueue.exception("BIO_write", "ERR_OSSL_MALLOC_FAILURE");
+            }
+            src.position(src.position() + written);
+        }
+        return total;
+    }
+
+    /** Ciphertext waiting to be sent to the peer ({@code BIO_pending} of the write BIO): Node's {@code writeQueueSize}. */
+    public int encPending() {
+        requireLive();
+        return (int) BioCalls.BIO_ctrl_pending(encOutBio);
+    }
+
+    /**
+     * Moves ciphertext for the peer into {@code dst}, as much as fits. Works in the
+     * {@code FAILED} state too: that is how the fatal alert reaches the peer.
+     *
+     * @return the number of bytes written into {@code dst}; 0 when nothing is pending
+     */
+    public int encOut(ByteBuffer dst) {
+        requireLive();
+        int total = 0;
+        Scratch scratch = null;
+        while (dst.hasRemaining() && BioCalls.BIO_ctrl_pending(encOutBio) > 0) {
+            MemorySegment to = MemorySegment.ofBuffer(dst);
+            int length = dst.remaining();
+            boolean direct = to.isNative();
+            if (!direct) {
+                scratch = scratch == null ? Scratch.get() : scratch;
+                length = Math.min(length, Scratch.SIZE);
+            }
+            int read = BioCalls.BIO_read(encOutBio, direct ? to : scratch.buffer(), length);
+            if (read <= 0) {
+                break;
+            }
+            if (!direct) {
+                MemorySegment.copy(scratch.buffer(), 0, to, 0, read);
+            }
+            dst.position(dst.position() + read);
+            total += read;
+        }
+        return total;
+    }
+
+    /**
+     * Encrypts plaintext for the peer ({@code SSL_write}); the records land in encOut.
+     * Before the handshake completes it takes nothing (and drives the handshake instead):
+     * keep the data and call again once {@link #state()} is {@code ESTABLISHED}.
+     *
+     * @return the number of bytes taken from {@code src}
+     * @throws io.jtls.OpenSslException on a fatal error
+     */
+    public int clearIn(ByteBuffer src) {
+        requireUsable();
+        if (state.isPaused()) {
+            return 0;
+        }
+        Scratch scratch = Scratch.get();
+        int total = 0;
+        while (src.hasRemaining()) {
+            MemorySegment from = MemorySegment.ofBuffer(src);
+            int length = src.remaining();
+            if (!from.isNative()) {
+                length = Math.min(length, Scratch.SIZE);
+                MemorySegment.copy(from, 0, scratch.buffer(), 0, length);
+                from = scratch.buffer();
+            }
+            ErrorQueue.clear();
+            int rc = SslCalls.SSL_write_ex(ssl, from, length, scratch.sizeOut());
+            if (rc != 1) {
+                int error = SslCalls.SSL_get_error(ssl, rc);
+                onStall(error, "SSL_write_ex");
+                break;
+            }
+            int written = (int) scratch.size();
+            src.position(src.position() + written);
+            total += written;
+        }
+        noteHandshakeProgress();
+        return total;
+    }
+
+    /**
+     * Decrypts what the peer sent into {@code dst} ({@code SSL_read}), as much as fits and is
+     * available; during the handshake it drives the handshake, as Node's {@code ClearOut}.
+     *
+     * @return the number of plaintext bytes written into {@code dst} (0: feed more
+     *         ciphertext, or the handshake paused), or -1 once the peer's close_notify was
+     *         read and nothing is left (end of stream)
+     * @throws io.jtls.OpenSslException on a fatal error, such as a fatal alert from the peer
+     */
+    public int clearOut(ByteBuffer dst) {
+        requireUsable();
+        if (state.isPaused()) {
+            return 0;
+        }
+        if (closeNotifyReceived()) {
+            return -1;
+        }
+        Scratch scratch = Scratch.get();
+        int total = 0;
+        while (dst.hasRemaining()) {
+            MemorySegment to = MemorySegment.ofBuffer(dst);
+            boolean direct = to.isNative();
+            int length = direct ? dst.remaining() : Math.min(dst.remaining(), Scratch.SIZE);
+            ErrorQueue.clear();
+            int rc = SslCalls.SSL_read_ex(ssl, direct ? to : scratch.buffer(), length, scratch.sizeOut());
+            if (rc != 1) {
+                int error = SslCalls.SSL_get_error(ssl, rc); // at once, as Node's ClearOut insists
+                if (error == SslCalls.SSL_ERROR_ZERO_RETURN) {
+                    noteHandshakeProgress();
+                    return total > 0 ? total : -1;
+                }
+                onStall(error, "SSL_read_ex");
+                break;
+            }
+            int read = (int) scratch.size();
+            if (!direct) {
+                MemorySegment.copy(scratch.buffer(), 0, to, 0, read);
+            }
+            dst.position(dst.position() + read);
+            total += read;
+        }
+        noteHandshakeProgress();
+        return total;
+    }
+
+    /**
+     * Queues close_notify for the peer ({@code SSL_shutdown}), Node's {@code DoShutdown}. Does
+     * nothing before the handshake completed or after a fatal error (OpenSSL refuses then, and
+     * Node ignores it). The peer's close_notify arrives through {@link #clearOut} (-1).
+     *
+     * @return true when both close_notify messages have now been exchanged
+     */
+    public boolean shutdown() {
+        requireLive();
+        if (state != EngineState.ESTABLISHED) {
+            return false;
+        }
+        ErrorQueue.clear();
+        int rc = SslCalls.SSL_shutdown(ssl);
+        if (rc < 0) {
+            SslCalls.SSL_get_error(ssl, rc);
+            ErrorQueue.clear(); // as Node: a failed shutdown is not an error of the connection
+            return false;
+        }
+        return rc == 1;
+    }
+
+    /** Frees the connection (SSL, both BIOs, its SSL_CTX reference). Idempotent. */
+    @Override
+    public void close() {
+        if (state == EngineState.DESTROYED) {
+            return;
+        }
+        state = EngineState.DESTROYED;
+        EngineRegistry.unregister(id);
+        sslHandle.close(); // SSL_free: also frees both BIOs (owned since SSL_set_bio)
+        clientHello = null;
+        certCallbackInfo = null;
+        serverAlpn = null;
+    }
+
+    // ------------------------------------------------------------------ state
+
+    public EngineState state() {
+        return state;
+    }
+
+    public boolean isServer() {
+        return server;
+    }
+
+    /** The fatal error that moved the engine to {@code FAILED}, or null. */
+    public TlsException failure() {
+        return failure;
+    }
+
+    /** True once this side's close_notify is queued. */
+    public boolean closeNotifySent() {
+        requireLive();
+        return (SslCalls.SSL_get_shutdown(ssl) & SslCalls.SSL_SENT_SHUTDOWN) != 0;
+    }
+
+    /** True once the peer's close_notify was read. */
+    public boolean closeNotifyReceived() {
+        requireLive();
+        return (SslCalls.SSL_get_shutdown(ssl) & SslCalls.SSL_RECEIVED_SHUTDOWN) != 0;
+    }
+
+    /** What the ClientHello said, captured at the {@link PausePoint#CLIENT_HELLO} pause; null before. */
+    public ClientHelloInfo clientHello() {
+        requireLive();
+        return clientHello;
+    }
+
+    /** What Node's {@code oncertcb} gets, captured at the {@link PausePoint#CERT_CALLBACK} pause; null before. */
+    public CertCallbackInfo certCallbackInfo() {
+        requireLive();
+        return certCallbackInfo;
+    }
+
+    // ------------------------------------------------------------------ what was negotiated
+
+    /** Node's {@code getProtocol()}: "TLSv1.3", "TLSv1.2", ...; "unknown" before the handshake. */
+    public String protocol() {
+        requireLive();
+        return NegotiatedParameters.protocol(ssl);
+    }
+
+    /** Node's {@code getCipher()}; null before a suite is chosen. */
+    public CipherInfo cipher() {
+        requireLive();
+        return NegotiatedParameters.cipher(ssl);
+    }
+
+    /**
+     * Node's {@code getEphemeralKeyInfo()}: null on a server (as Node), the key exchange's
+     * ephemeral key on a client, {@link EphemeralKeyInfo#NONE} when there was none.
+     */
+    public EphemeralKeyInfo ephemeralKeyInfo() {
+        requireLive();
+        return server ? null : NegotiatedParameters.ephemeralKey(ssl);
+    }
+
+    /** Node's {@code isSessionReused()}. */
+    public boolean isSessionReused() {
+        requireLive();
+        return SslCalls.SSL_session_reused(ssl) == 1;
+    }
+
+    /** Node's {@code getFinished()}: the Finished message this side sent; null before. */
+    public byte[] finished() {
+        requireLive();
+        return NegotiatedParameters.finished(ssl, false);
+    }
+
+    /** Node's {@code getPeerFinished()}: the Finished message the peer sent; null before. */
+    public byte[] peerFinished() {
+        requireLive();
+        return NegotiatedParameters.finished(ssl, true);
+    }
+
+    /** Node's {@code alpnProtocol}: the selected protocol, or null where Node has {@code false}. */
+    public String alpnProtocol() {
+        requireLive();
+        return NegotiatedParameters.alpnProtocol(ssl);
+    }
+
+    /**
+     * Node's {@code ssl.getServername()}: on a client the SNI name it sent, on a server the one
+     * it received; null where Node has {@code false}.
+     */
+    public String servername() {
+        requireLive();
+        return NegotiatedParameters.servername(ssl);
+    }
+
+    /**
+     * The peer certificate's verification result, as Node's {@code VerifyPeerCertificate}
+     * ({@code X509_V_OK} is 0; no certificate gives
+     * {@code X509_V_ERR_UNABLE_TO_GET_ISSUER_CERT} unless PSK or TLS 1.3 resumption).
+     */
+    public long verifyResult() {
+        requireLive();
+        return NegotiatedParameters.verifyResult(ssl);
+    }
+
+    /**
+     * Node's {@code ssl.verifyError()}: null when the peer's certificate verified, otherwise an
+     * error whose {@code code()} is the verify code's name ({@code UNABLE_TO_VERIFY_LEAF_SIGNATURE},
+     * {@code CERT_HAS_EXPIRED}, ...) and whose message is OpenSSL's text: the layer above sets
+     * {@code authorized}/{@code authorizationError} from it.
+     */
+    public TlsException verifyError() {
+        return VerifyErrors.error(verifyResult());
+    }
+
+    /**
+     * Node's {@code exportKeyingMaterial(length, label, context)} (RFC 5705); context null
+     * means none.
+     */
+    public byte[] exportKeyingMaterial(int length, String label, byte[] context) {
+        requireLive();
+        if (state != EngineState.ESTABLISHED) {
+            throw new TlsException("ERR_TLS_INVALID_STATE", "TLS socket connection must be securely established");
+        }
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment out = arena.allocate(Math.max(1, length));
+            byte[] labelBytes = label.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+            MemorySegment labelSeg = arena.allocateFrom(ValueLayout.JAVA_BYTE, labelBytes);
+            MemorySegment contextSeg = context == null ? MemorySegment.NULL
+                    : arena.allocateFrom(ValueLayout.JAVA_BYTE, context.length == 0 ? new byte[1] : context);
+            ErrorQueue.clear();
+            if (SslCalls.SSL_export_keying_material(ssl, out, length, labelSeg, labelBytes.length, contextSeg,
+                    context == null ? 0 : context.length, context == null ? 0 : 1) != 1) {
+                throw ErrorQueue.exception("SSL_export_keying_material", "ERR_CRYPTO_OPERATION_FAILED");
+            }
+            return out.asSlice(0, length).toArray(ValueLayout.JAVA_BYTE);
+        }
+    }
+
+    /** The live {@code SSL *} for code in this layer that reads more of it (certificates); borrowed. */
+    MemorySegment sslPointer() {
+        requireLive();
+        return ssl;
+    }
+
+    @Override
+    public String toString() {
+        return "TlsEngine[" + (server ? "server" : "client") + " #" + id + ", " + state + "]";
+    }
+
+    // ------------------------------------------------------------------ upcalls (no user code)
+
+    /** The client hello callback: true to pause (first time only), after copying the hello. */
+    boolean onClientHello() {
+        if (!pauseAtClientHello || clientHelloReleased) {
+            return false;
+        }
+        if (clientHello == null) {
+            clientHello = ClientHelloReader.read(ssl); // only possible inside the callback
+        }
+        return true;
+    }
+
+    /** The cert callback: true to pause (first time only), after copying what Node's oncertcb gets. */
+    boolean onCertCallback() {
+        if (!server || !pauseAtCertCallback || certCallbackReleased) {
+            return false;
+        }
+        if (certCallbackInfo == null) {
+            String name = NegotiatedParameters.servername(ssl);
+            boolean ocsp = SslCalls.SSL_get_tlsext_status_type(ssl) == SslCalls.TLSEXT_STATUSTYPE_ocsp;
+            certCallbackInfo = new CertCallbackInfo(name == null ? "" : name, ocsp);
+        }
+        return true;
+    }
+
+    /** Node's {@code SelectALPNCallback}: first server protocol the client offered, else a fatal alert. */
+    int onAlpnSelect(MemorySegment out, MemorySegment outlen, MemorySegment in, int inlen) {
+        MemorySegment list = serverAlpn;
+        if (list == null) {
+            return SslCalls.SSL_TLSEXT_ERR_NOACK;
+        }
+        int status = SslCalls.SSL_select_next_proto(out, outlen, list, (int) list.byteSize(), in, inlen);
+        return status == SslCalls.OPENSSL_NPN_NEGOTIATED ? SslCalls.SSL_TLSEXT_ERR_OK : SslCalls.SSL_TLSEXT_ERR_ALERT_FATAL;
+    }
+
+    void recordUpcallFailure(Throwable t) {
+        if (upcallFailure == null) {
+            upcallFailure = t;
+        }
+    }
+
+    // ------------------------------------------------------------------ internals
+
+    /**
+     * Handles a non-success result of {@code SSL_do_handshake}, {@code SSL_read_ex} or
+     * {@code SSL_write_ex}, given {@code SSL_get_error}: waiting for input is normal, a pause
+     * moves to the paused state, anything else is fatal.
+     */
+    private void onStall(int error, String call) {
+        switch (error) {
+            case SslCalls.SSL_ERROR_WANT_READ, SslCalls.SSL_ERROR_WANT_WRITE -> {
+                checkUpcallFailure();
+                ErrorQueue.clear();
+            }
+            case SslCalls.SSL_ERROR_WANT_CLIENT_HELLO_CB -> {
+                checkUpcallFailure();
+                state = EngineState.AWAITING_CLIENT_HELLO;
+            }
+            case SslCalls.SSL_ERROR_WANT_X509_LOOKUP -> {
+                checkUpcallFailure();
+                state = EngineState.AWAITING_CERT_CALLBACK;
+            }
+            case SslCalls.SSL_ERROR_ZERO_RETURN -> {
+                // close_notify in the middle of a handshake: the peer gave up.
+                throw fail(ErrorQueue.drain(), call, "ERR_SSL_ZERO_RETURN");
+            }
+            default -> {
+                // SSL_ERROR_SSL, or SSL_ERROR_SYSCALL: with memory BIOs an empty queue there means
+                // the transport ended under the connection, which Node reports as ECONNRESET.
+                throw fail(ErrorQueue.drain(), call, "ECONNRESET");
+            }
+        }
+    }
+
+    /** Marks the handshake complete once OpenSSL says so (SSL_read/SSL_write also drive it). */
+    private void noteHandshakeProgress() {
+        if (state == EngineState.NEW || state == EngineState.HANDSHAKING) {
+            if (SslCalls.SSL_is_init_finished(ssl) == 1) {
+                state = EngineState.ESTABLISHED;
+            } else if (state == EngineState.NEW && SslCalls.SSL_in_init(ssl) == 1) {
+                state = EngineState.HANDSHAKING;
+            }
+        }
+    }
+
+    private void checkUpcallFailure() {
+        if (upcallFailure != null) {
+            throw fail(ErrorQueue.drain(), "callback", "ERR_INTERNAL_ASSERTION");
+        }
+    }
+
+    private TlsException fail(List<OpenSslError> errors, String call, String fallbackCode) {
+        TlsException e;
+        if (upcallFailure != null) {
+            e = new TlsException("ERR_INTERNAL_ASSERTION", "an OpenSSL callback failed during " + call, upcallFailure);
+            upcallFailure = null;
+        } else {
+            e = ErrorQueue.exception(errors, call, fallbackCode);
+        }
+        state = EngineState.FAILED;
+        failure = e;
+        return e;
+    }
+
+    private void requireLive() {
+        if (state == EngineState.DESTROYED) {
+            throw new IllegalStateException("TLS engine closed");
+        }
+    }
+
+    /** Live and not failed: a failed engine throws its failure again (sticky error). */
+    private void requireUsable() {
+        requireLive();
+        if (state == EngineState.FAILED) {
+            throw failure;
+        }
+    }
+
+    private void requireBeforeHandshake(String what) {
+        requireLive();
+        if (state != EngineState.NEW) {
+            throw new IllegalStateException(what + "() must be called before the handshake starts");
+        }
+    }
+}
