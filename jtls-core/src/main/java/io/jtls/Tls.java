@@ -29,6 +29,32 @@ public final class Tls {
     public static final String DEFAULT_MAX_VERSION = "TLSv1.3";
 
     /**
+     * Node's {@code tls.DEFAULT_CIPHERS}: the cipher list a context uses when {@code ciphers} is
+     * not given ({@link Constants#defaultCipherList}: Node 20's list, or the system property
+     * {@code jtls.tls.cipherList} / environment variable {@code JTLS_TLS_CIPHER_LIST}, jtls's
+     * {@code --tls-cipher-list}).
+     */
+    public static final String DEFAULT_CIPHERS = Constants.defaultCipherList;
+
+    /** Node's {@code tls.createSecureContext([options])}. See {@link SecureContextOptions} for each option. */
+    public static SecureContext createSecureContext(SecureContextOptions options) {
+        return SecureContext.create(options);
+    }
+
+    /** Node's {@code tls.createSecureContext()}: every option at its default. */
+    public static SecureContext createSecureContext() {
+        return SecureContext.create(SecureContextOptions.DEFAULTS);
+    }
+
+    /**
+     * Node's {@code tls.getCiphers()}: the names of the ciphers OpenSSL supports, lower-case and
+     * sorted ({@code "aes128-gcm-sha256"}, ..., {@code "tls_aes_256_gcm_sha384"}).
+     */
+    public static java.util.List<String> getCiphers() {
+        return io.jtls.internal.context.SecureContexts.supportedCiphers();
+    }
+
+    /**
      * Node's {@code tls.checkServerIdentity(hostname, cert)}: verifies that {@code cert} was
      * issued to {@code hostname} (a host name or an IP address), by Node's rules (see
      * {@link ServerIdentity}). Only the subject's {@code CN} and {@code subjectaltname} are

@@ -16,6 +16,7 @@ public enum NativeKind {
     X509("X509_free"),
     X509_CRL("X509_CRL_free"),
     X509_STORE("X509_STORE_free"),
+    X509_STORE_CTX("X509_STORE_CTX_free"),
     X509_NAME("X509_NAME_free"),
     X509_REQ("X509_REQ_free"),
     X509_EXTENSION("X509_EXTENSION_free"),

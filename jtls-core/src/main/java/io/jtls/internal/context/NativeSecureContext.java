@@ -1,0 +1,206 @@
+package io.jtls.internal.context;
+
+import io.jtls.SecureContextOptions;
+import io.jtls.internal.openssl.NativeHandle;
+import io.jtls.internal.openssl.SslCtxCalls;
+import java.lang.foreign.MemorySegment;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * One configured {@code SSL_CTX}: what Node's C++ {@code SecureContext} is, and what the public
+ * {@link io.jtls.SecureContext} wraps. Made by {@link #create(SecureContextOptions)}, which
+ * applies the options in Node's order ({@link SecureContextBuilder}).
+ *
+ * <h2>Lifetime and reference counting</h2>
+ * The context starts with one reference, the owner's, dropped by {@link #close()} (idempotent).
+ * Every user that needs the {@code SSL_CTX} to stay configured beyond that — a connection made
+ * from it, a server that switched a connection to it after SNI — takes a reference with
+ * {@link #retain()} and drops it with {@link #release()}; the {@code SSL_CTX} and everything the
+ * context holds (ticket key registration, engine) is freed when the last reference goes.
+ * OpenSSL's own count is independent: {@code SSL_new} and {@code SSL_set_SSL_CTX} up-ref the
+ * {@code SSL_CTX}, so a connection stays memory-safe even if Java's count reaches zero first,
+ * but then its ticket key callback finds no keys and declines tickets. So: an engine calls
+ * {@code retain()} before {@code SSL_new(sslCtx())} and {@code release()} after
+ * {@code SSL_free}. {@link #retain()} on a context its owner closed fails: a closed context
+ * takes no new connections.
+ *
+ * <p>Thread safety: the {@code SSL_CTX} is only configured while it is built; afterwards it is
+ * read by any number of threads ({@code SSL_new} is thread-safe), and the ticket keys are
+ * swapped atomically.
+ */
+public final class NativeSecureContext implements AutoCloseable {
+    private final NativeHandle ctx;
+    private final AtomicInteger references = new AtomicInteger(1);
+    private final AtomicBoolean ownerClosed = new AtomicBoolean();
+    private volatile byte[] ticketKeys = TicketKeys.random();
+    private long ticketKeysId;
+    private NativeHandle privateKeyEngine;
+    private volatile KeyMaterial.Identity identity;
+
+    NativeSecureContext(NativeHandle ctx) {
+        this.ctx = ctx;
+    }
+
+    /**
+     * A context configured from Node's options; throws Node's error for bad options (nothing
+     * is left allocated then).
+     */
+    public static NativeSecureContext create(SecureContextOptions options) {
+        return SecureContextBuilder.build(options == null ? SecureContextOptions.DEFAULTS : options);
+    }
+
+    /**
+     * The {@code SSL_CTX*}, for {@code SSL_new} and {@code SSL_set_SSL_CTX}; valid while the
+     * caller holds a reference. Borrowed: never free it.
+     *
+     * @throws IllegalStateException once the context was freed
+     */
+    public MemorySegment sslCtx() {
+        return ctx.get();
+    }
+
+    /**
+     * Takes a reference that keeps the context alive until {@link #release()}.
+     *
+     * @return this
+     * @throws IllegalStateException when the owner already closed the context
+     */
+    public NativeSecureContext retain() {
+        if (ownerClosed.get()) {
+            throw new IllegalStateException("SecureContext is closed");
+        }
+        while (true) {
+            int n = references.get();
+            if (n <= 0) {
+                throw new IllegalStateException("SecureContext is closed");
+            }
+            if (references.compareAndSet(n, n + 1)) {
+                return this;
+            }
+        }
+    }
+
+    /** Drops a reference from {@link #retain()}; the last one frees the context. */
+    public void release() {
+        int n = references.decrementAndGet();
+        if (n == 0) {
+            free();
+        } else if (n < 0) {
+            references.incrementAndGet();
+            throw new IllegalStateException("SecureContext released more often than retained");
+        }
+    }
+
+    /** The owner's release: idempotent; the context lives on while others hold references. */
+    @Override
+    public void close() {
+        if (ownerClosed.compareAndSet(false, true)) {
+            release();
+        }
+    }
+
+    /** True until the owner closes the context. */
+    public boolean isOpen() {
+        return !ownerClosed.get();
+    }
+
+    /** True while the {@code SSL_CTX} exists (the owner or someone else holds a reference). */
+    public boolean isAlive() {
+        return references.get() > 0;
+    }
+
+    /** References held now, the owner's included; for tests and diagnostics. */
+    public int referenceCount() {
+        return Math.max(references.get(), 0);
+    }
+
+    private synchronized void free() {
+        TicketKeys.uninstall(ticketKeysId);
+        Engines.finish(privateKeyEngine);
+        privateKeyEngine = null;
+        ctx.close();
+    }
+
+    /** Node's {@code getTicketKeys()}: the 48 bytes in use. */
+    public byte[] ticketKeys() {
+        return ticketKeys.clone();
+    }
+
+    /**
+     * Node's {@code setTicketKeys(keys)}: takes effect for the next ticket issued or checked.
+     *
+     * @throws io.jtls.TlsException {@code ERR_INVALID_ARG_VALUE} unless exactly 48 bytes
+     */
+    public void setTicketKeys(byte[] keys) {
+        ticketKeys = TicketKeys.validate(keys, "keys");
+    }
+
+    /** The keys without a copy, for the ticket key callback. */
+    byte[] ticketKeysUnsafe() {
+        return ticketKeys;
+    }
+
+    /**
+     * Node's {@code context.getCertificate()}: DER of the certificate set last (by {@code cert}
+     * or {@code pfx}), or null.
+     */
+    public byte[] certificate() {
+        KeyMaterial.Identity id = identity;
+        return id == null || id.certificate() == null ? null : id.certificate().clone();
+    }
+
+    /**
+     * Node's {@code context.getIssuer()}: DER of that certificate's issuer, found in its chain or
+     * among the trusted certificates, or null. With {@link #certificate()}, what a server's
+     * {@code OCSPRequest} event receives.
+     */
+    public byte[] issuer() {
+        KeyMaterial.Identity id = identity;
+        return id == null || id.issuer() == null ? null : id.issuer().clone();
+    }
+
+    /** The cipher names a connection from this context would offer, in preference order. */
+    public List<String> cipherNames() {
+        return CipherList.cipherNames(sslCtx());
+    }
+
+    /** {@code SSL_CTX_get_min_proto_version}: 0 for "the lowest OpenSSL has". */
+    public int minProtoVersion() {
+        return SslCtxCalls.SSL_CTX_get_min_proto_version(sslCtx());
+    }
+
+    /** {@code SSL_CTX_get_max_proto_version}: 0 for "the highest OpenSSL has". */
+    public int maxProtoVersion() {
+        return SslCtxCalls.SSL_CTX_get_max_proto_version(sslCtx());
+    }
+
+    /** {@code SSL_CTX_get_options}. */
+    public long options() {
+        return SslCtxCalls.SSL_CTX_get_options(sslCtx());
+    }
+
+    void identity(KeyMaterial.Identity identity) {
+        this.identity = identity;
+    }
+
+    void ticketKeys(byte[] keys) {
+        this.ticketKeys = keys;
+    }
+
+    void ticketKeysId(long id) {
+        this.ticketKeysId = id;
+    }
+
+    synchronized void privateKeyEngine(NativeHandle engine) {
+        Engines.finish(privateKeyEngine);
+        this.privateKeyEngine = engine;
+    }
+
+    @Override
+    public String toString() {
+        return "NativeSecureContext[" + (isAlive() ? ctx : "freed") + ", references=" + referenceCount()
+                + (isOpen() ? "" : ", closed") + "]";
+    }
+}

@@ -1,0 +1,279 @@
+package io.jtls.internal.context;
+
+import io.jtls.Constants;
+import io.jtls.SecureContextOptions;
+import io.jtls.Tls;
+import io.jtls.TlsException;
+import io.jtls.internal.openssl.Bios;
+import io.jtls.internal.openssl.ErrorQueue;
+import io.jtls.internal.openssl.EvpPkeyCalls;
+import io.jtls.internal.openssl.NativeHandle;
+import io.jtls.internal.openssl.NativeKind;
+import io.jtls.internal.openssl.PemCalls;
+import io.jtls.internal.openssl.SslCtxCalls;
+import io.jtls.internal.openssl.Types;
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+
+/**
+ * Makes a {@link NativeSecureContext} from {@link SecureContextOptions}, step for step as
+ * Node's {@code createSecureContext} does ({@code lib/_tls_common.js} and
+ * {@code configSecureContext} in {@code lib/internal/tls/secure-context.js}, over
+ * {@code SecureContext::Init} and friends in {@code src/crypto/crypto_context.cc}), so that
+ * the first bad option raises the same error Node raises first:
+ * <ol>
+ *   <li>protocol range: {@code secureProtocol} / {@code minVersion} / {@code maxVersion};</li>
+ *   <li>the {@code SSL_CTX} with Node's defaults ({@link #init}), then {@code secureOptions}
+ *       (plus {@code SSL_OP_CIPHER_SERVER_PREFERENCE} for {@code honorCipherOrder});</li>
+ *   <li>{@code ca} (or the default roots) before {@code cert}, so that the certificate's issuer
+ *       can be found in the store; {@code key} after {@code cert}, so that OpenSSL checks the
+ *       key against the certificate of its type;</li>
+ *   <li>{@code sigalgs}, engine key, {@code ciphers}, {@code ecdhCurve}, {@code dhparam},
+ *       {@code crl}, {@code sessionIdContext}, {@code pfx}, {@code clientCertEngine},
+ *       {@code ticketKeys}, {@code sessionTimeout}.</li>
+ * </ol>
+ * On any failure everything made so far is freed.
+ */
+final class SecureContextBuilder {
+    private SecureContextBuilder() {}
+
+    private static final System.Logger LOG = System.getLogger("io.jtls");
+
+    /** {@code # define EVP_PKEY_DH NID_dhKeyAgreement} (28) */
+    private static final int EVP_PKEY_DH = 28;
+    /** {@code # define EVP_PKEY_DHX NID_dhpublicnumber} (920): X9.42 parameters. */
+    private static final int EVP_PKEY_DHX = 920;
+
+    static NativeSecureContext build(SecureContextOptions options) {
+        long secureOptions = options.secureOptions();
+        if (Boolean.TRUE.equals(options.honorCipherOrder())) {
+            secureOptions |= Constants.SSL_OP_CIPHER_SERVER_PREFERENCE;
+        }
+        ProtocolVersions versions = ProtocolVersions.resolve(options.secureProtocol(),
+                options.minVersion(), options.maxVersion());
+        NativeSecureContext context = init(versions);
+        try {
+            MemorySegment ctx = context.sslCtx();
+            if (secureOptions != 0) {
+                SslCtxCalls.SSL_CTX_set_options(ctx, secureOptions);
+            }
+            configure(context, ctx, options);
+            return context;
+        } catch (RuntimeException | Error e) {
+            context.close();
+            throw e;
+        }
+    }
+
+    /**
+     * Node's {@code SecureContext::Init}: the {@code SSL_CTX} for the method; SSLv2/SSLv3 off;
+     * client renegotiation allowed (Node limits it itself, {@code CLIENT_RENEG_LIMIT}); automatic
+     * chain building on; the session cache in client and server mode without OpenSSL's internal
+     * store (Node's {@code newSession}/{@code resumeSession} events are the store); the protocol
+     * range; and the ticket key callback with 48 random bytes. jtls adds
+     * {@code SSL_MODE_RELEASE_BUFFERS}: idle connections give their record buffers back.
+     */
+    private static NativeSecureContext init(ProtocolVersions versions) {
+        ErrorQueue.clear();
+        MemorySegment raw = SslCtxCalls.SSL_CTX_new(versions.method());
+        if (Types.isNull(raw)) {
+            throw ErrorQueue.exception("SSL_CTX_new", "ERR_OSSL_MALLOC_FAILURE");
+        }
+        NativeSecureContext context = new NativeSecureContext(NativeHandle.own(NativeKind.SSL_CTX, raw));
+        try {
+            MemorySegment ctx = context.sslCtx();
+            SslCtxCalls.SSL_CTX_set_options(ctx, Constants.SSL_OP_NO_SSLv2 | Constants.SSL_OP_NO_SSLv3
+                    | Constants.SSL_OP_ALLOW_CLIENT_RENEGOTIATION);
+            SslCtxCalls.SSL_CTX_clear_mode(ctx, SslCtxCalls.SSL_MODE_NO_AUTO_CHAIN);
+            SslCtxCalls.SSL_CTX_set_mode(ctx, SslCtxCalls.SSL_MODE_RELEASE_BUFFERS);
+            SslCtxCalls.SSL_CTX_set_session_cache_mode(ctx, SslCtxCalls.SSL_SESS_CACHE_CLIENT
+                    | SslCtxCalls.SSL_SESS_CACHE_SERVER | SslCtxCalls.SSL_SESS_CACHE_NO_INTERNAL
+                    | SslCtxCalls.SSL_SESS_CACHE_NO_AUTO_CLEAR);
+            SslCtxCalls.SSL_CTX_set_min_proto_version(ctx, versions.min());
+            SslCtxCalls.SSL_CTX_set_max_proto_version(ctx, versions.max());
+            context.ticketKeysId(TicketKeys.install(context, ctx));
+            ErrorQueue.clear();
+            return context;
+        } catch (RuntimeException | Error e) {
+            context.close();
+            throw e;
+        }
+    }
+
+    private static void configure(NativeSecureContext context, MemorySegment ctx, SecureContextOptions o) {
+        if (o.ca() != null) {
+            for (byte[] ca : o.ca()) {
+                TrustStore.addCaCertificates(ctx, ca);
+            }
+        } else {
+            TrustStore.useRootStore(ctx);
+        }
+
+        if (o.cert() != null) {
+            for (byte[] cert : o.cert()) {
+                context.identity(KeyMaterial.useCertificateChain(ctx, cert));
+            }
+        }
+
+        List<SecureContextOptions.KeyPem> keys = o.key();
+        if (keys != null) {
+            for (SecureContextOptions.KeyPem key : keys) {
+                String passphrase = key.passphrase() != null ? key.passphrase() : o.passphrase();
+                KeyMaterial.usePrivateKey(ctx, key.pem(), passphrase);
+            }
+        }
+
+        if (o.sigalgs() != null) {
+            if (o.sigalgs().isEmpty()) {
+                throw invalidProperty("options.sigalgs", "''");
+            }
+            try (Arena arena = Arena.ofConfined()) {
+                ErrorQueue.clear();
+                if (SslCtxCalls.SSL_CTX_set1_sigalgs_list(ctx, arena.allocateFrom(o.sigalgs())) != 1) {
+                    throw ErrorQueue.exception("SSL_CTX_set1_sigalgs_list", "ERR_CRYPTO_OPERATION_FAILED");
+                }
+            }
+        }
+
+        if (o.privateKeyIdentifier() != null) {
+            if (o.privateKeyEngine() == null) {
+                throw invalidProperty("options.privateKeyEngine", "undefined");
+            }
+            if (keys != null && !keys.isEmpty()) {
+                throw invalidProperty("options.privateKeyIdentifier", "'" + o.privateKeyIdentifier() + "'");
+            }
+            context.privateKeyEngine(Engines.usePrivateKey(ctx, o.privateKeyIdentifier(), o.privateKeyEngine()));
+        }
+
+        CipherList.split(o.ciphers()).applyTo(ctx);
+
+        setEcdhCurve(ctx, o.ecdhCurve() == null ? Tls.DEFAULT_ECDH_CURVE : o.ecdhCurve());
+
+        if (o.dhparam() != null) {
+            setDhParam(ctx, o.dhparam());
+        }
+
+        if (o.crl() != null) {
+            for (byte[] crl : o.crl()) {
+                TrustStore.addCrl(ctx, crl);
+            }
+        }
+
+        if (o.sessionIdContext() != null) {
+            setSessionIdContext(ctx, o.sessionIdContext());
+        }
+
+        if (o.pfx() != null) {
+            for (SecureContextOptions.Pfx pfx : o.pfx()) {
+                // Node: `val.passphrase || passphrase`: an empty passphrase falls back too.
+                String passphrase = pfx.passphrase() != null && !pfx.passphrase().isEmpty()
+                        ? pfx.passphrase() : o.passphrase();
+                context.identity(KeyMaterial.loadPkcs12(ctx, pfx.buf(), passphrase));
+            }
+        }
+
+        if (o.clientCertEngine() != null) {
+            Engines.setClientCertEngine(ctx, o.clientCertEngine());
+        }
+
+        if (o.ticketKeys() != null) {
+            context.ticketKeys(TicketKeys.validate(o.ticketKeys(), "options.ticketKeys"));
+        }
+
+        if (o.sessionTimeout() != null) {
+            int timeout = o.sessionTimeout();
+            if (timeout < 0) {
+                throw new TlsException("ERR_OUT_OF_RANGE", "The value of \"options.sessionTimeout\" is out of range."
+                        + " It must be >= 0 && <= 2147483647. Received " + timeout);
+            }
+            SslCtxCalls.SSL_CTX_set_timeout(ctx, timeout);
+        }
+        ErrorQueue.clear();
+    }
+
+    /**
+     * Node's {@code SetECDHCurve}: {@code auto} keeps OpenSSL's default groups; anything else is
+     * {@code SSL_CTX_set1_curves_list}, and an unknown name is
+     * {@code ERR_CRYPTO_OPERATION_FAILED} "Failed to set ECDH curve".
+     */
+    private static void setEcdhCurve(MemorySegment ctx, String curve) {
+        if (curve.equals("auto")) {
+            return;
+        }
+        try (Arena arena = Arena.ofConfined()) {
+            ErrorQueue.clear();
+            if (SslCtxCalls.SSL_CTX_set1_groups_list(ctx, arena.allocateFrom(curve)) != 1) {
+                ErrorQueue.clear();
+                throw new TlsException("ERR_CRYPTO_OPERATION_FAILED", "Failed to set ECDH curve");
+            }
+        }
+    }
+
+    /**
+     * Node's {@code SetDHParam}: PEM DH parameters of at least 1024 bits (else
+     * {@code ERR_INVALID_ARG_VALUE} "DH parameter is less than 1024 bits"; under 2048 bits Node's
+     * {@code SecurityWarning} is logged); parameters that do not parse are silently ignored and
+     * DHE stays off. {@code auto} turns on OpenSSL's built-in groups
+     * ({@code SSL_CTX_set_dh_auto}), as newer Node versions do.
+     */
+    private static void setDhParam(MemorySegment ctx, byte[] dhparam) {
+        if (new String(dhparam, StandardCharsets.ISO_8859_1).equals("auto")) {
+            SslCtxCalls.SSL_CTX_set_dh_auto(ctx, 1);
+            return;
+        }
+        try (NativeHandle bio = Bios.of(dhparam)) {
+            ErrorQueue.clear();
+            MemorySegment raw = PemCalls.PEM_read_bio_Parameters(bio.get(), MemorySegment.NULL);
+            if (Types.isNull(raw)) {
+                ErrorQueue.clear();
+                return; // Node: "If omitted or invalid, the parameters are silently discarded"
+            }
+            try (NativeHandle params = NativeHandle.own(NativeKind.EVP_PKEY, raw)) {
+                int type = EvpPkeyCalls.EVP_PKEY_get_base_id(params.get());
+                if (type != EVP_PKEY_DH && type != EVP_PKEY_DHX) {
+                    return; // some other kind of parameters (EC): not DH, discarded like bad PEM
+                }
+                int bits = EvpPkeyCalls.EVP_PKEY_get_bits(params.get());
+                if (bits < 1024) {
+                    throw new TlsException("ERR_INVALID_ARG_VALUE", "DH parameter is less than 1024 bits");
+                }
+                if (bits < 2048) {
+                    LOG.log(System.Logger.Level.WARNING, "SecurityWarning: DH parameter is less than 2048 bits");
+                }
+                ErrorQueue.clear();
+                if (SslCtxCalls.SSL_CTX_set0_tmp_dh_pkey(ctx, params.get()) != 1) {
+                    ErrorQueue.clear();
+                    throw new TlsException("ERR_CRYPTO_OPERATION_FAILED", "Error setting temp DH parameter");
+                }
+                params.release(); // set0: the SSL_CTX owns the parameters now
+            }
+        } finally {
+            ErrorQueue.clear();
+        }
+    }
+
+    /**
+     * Node's {@code SetSessionIdContext}: the UTF-8 bytes; more than 32 bytes is OpenSSL's
+     * {@code ssl session id context too long}.
+     */
+    private static void setSessionIdContext(MemorySegment ctx, String sessionIdContext) {
+        byte[] bytes = sessionIdContext.getBytes(StandardCharsets.UTF_8);
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment data = arena.allocate(Math.max(1, bytes.length));
+            MemorySegment.copy(bytes, 0, data, java.lang.foreign.ValueLayout.JAVA_BYTE, 0, bytes.length);
+            ErrorQueue.clear();
+            if (SslCtxCalls.SSL_CTX_set_session_id_context(ctx, data, bytes.length) != 1) {
+                throw ErrorQueue.exception("SSL_CTX_set_session_id_context",
+                        "ERR_SSL_SSL_SESSION_ID_CONTEXT_TOO_LONG");
+            }
+        }
+    }
+
+    /** Node's {@code ERR_INVALID_ARG_VALUE} for an object property. */
+    private static TlsException invalidProperty(String name, String received) {
+        return new TlsException("ERR_INVALID_ARG_VALUE",
+                "The property '" + name + "' is invalid. Received " + received);
+    }
+}
