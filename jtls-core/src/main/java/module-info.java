@@ -7,5 +7,6 @@
  */
 module io.jtls {
     exports io.jtls;
+    exports io.jtls.net;
     exports io.jtls.pki;
 }

@@ -1,0 +1,547 @@
+package io.jtls.net;
+
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.nio.ByteBuffer;
+import java.nio.CharBuffer;
+import java.nio.charset.Charset;
+import java.nio.charset.CharsetDecoder;
+import java.nio.charset.CodingErrorAction;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayDeque;
+import java.util.Objects;
+import java.util.function.Consumer;
+
+/**
+ * Node's {@code stream.Duplex} for bytes: the contract between a transport (a {@link Socket}, or a
+ * TLS connection layered on one) and its user. See the package documentation for the full
+ * contract and the threading model.
+ *
+ * <h2>For users</h2>
+ * The readable side delivers {@link #DATA} chunks while flowing (adding a {@code 'data'}
+ * listener or calling {@link #resume()} starts the flow, {@link #pause()} stops it) and
+ * {@link #END} once the peer has finished. The writable side takes {@link #write} calls,
+ * returning {@code false} when {@link #writableLength()} has reached the high-water mark
+ * (16 KiB, Node's default) and emitting {@link #DRAIN} once it is empty again; {@link #end()}
+ * finishes it ({@link #FINISH}). {@link #destroy(Throwable)} tears both down: {@code 'error'}
+ * (if any), then {@code 'close'}, each once and in that order, after the current call returns.
+ * With {@code allowHalfOpen} false (the default) the end of the readable side ends the
+ * writable side too, and a stream whose sides have both ended closes itself.
+ *
+ * <h2>For implementations</h2>
+ * A subclass moves bytes and reports what happened; this class keeps Node's state machine:
+ * <ul>
+ *   <li>incoming: {@link #push(ByteBuffer)} for each chunk (borrowed, copied only if needed),
+ *       {@link #pushEnd()} at end of input; follow {@link #readStart()}/{@link #readStop()}
+ *       to pull from the source only while someone consumes;</li>
+ *   <li>outgoing: {@link #writeChunk} hands over each chunk, {@link #flushed(long)} reports
+ *       bytes that left the implementation's queue, {@link #writeEnd()} asks for the
+ *       half-close after the queued bytes, {@link #finished()} confirms it;</li>
+ *   <li>failure: {@link #destroy(Throwable)}; {@link #destroyImpl(Throwable)} releases
+ *       resources.</li>
+ * </ul>
+ * All of these run on {@link #loop()}'s thread; the public methods below may be called from any
+ * thread and are handed to the loop.
+ */
+public abstract class Duplex extends EventEmitter {
+    /** {@code 'data'} with bytes: a heap buffer the listener owns (keep it, no copy needed). */
+    public static final Event<ByteBuffer> DATA = new Event<>("data");
+    /** {@code 'data'} after {@link #setEncoding(Charset)}: decoded text, never split inside a character. */
+    public static final Event<String> TEXT = new Event<>("data");
+    /** {@code 'end'}: the peer will send nothing more and every chunk has been delivered. */
+    public static final Signal END = new Signal("end");
+    /** {@code 'finish'}: {@link #end()} was called and every written byte has been flushed. */
+    public static final Signal FINISH = new Signal("finish");
+    /** {@code 'drain'}: a {@code write} returned false and the write queue is empty again. */
+    public static final Signal DRAIN = new Signal("drain");
+    /** {@code 'close'} with {@code hadError}: emitted once, last. */
+    public static final Event<Boolean> CLOSE = new Event<>("close");
+    /** {@code 'pause'} and {@code 'resume'}: the flow stopped or started. */
+    public static final Signal PAUSE = new Signal("pause");
+    public static final Signal RESUME = new Signal("resume");
+
+    /** Node's default {@code highWaterMark} for byte streams. */
+    public static final int DEFAULT_HIGH_WATER_MARK = 16 * 1024;
+
+    private static final VarHandle HANDOFF;
+    static {
+        try {
+            HANDOFF = MethodHandles.lookup().findVarHandle(Duplex.class, "handoffBytes", long.class);
+        } catch (ReflectiveOperationException e) {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
+
+    /** The loop this stream lives on. */
+    protected final EventLoop loop;
+    private final boolean allowHalfOpen;
+
+    // Readable side (loop thread). flowing mirrors Node's readableFlowing: null, true, false.
+    private Boolean flowing;
+    private RawReader rawReader;
+    private ArrayDeque<ByteBuffer> readQueue; // owned chunks pushed while paused; usually null
+    private boolean readEof;
+    private boolean endEmitted;
+    private CharsetDecoder decoder;
+    private ByteBuffer decoderCarry; // an incomplete character's first bytes
+
+    // Writable side (loop thread, except handoffBytes).
+    private long writableLength;
+    private volatile long handoffBytes; // bytes written by other threads, still on their way to the loop
+    private boolean needDrain;
+    private boolean drainScheduled;
+    private boolean ending;
+    private boolean finished;
+    private boolean finishEmitted;
+
+    private boolean destroyed;
+    private boolean closed;
+
+    protected Duplex(EventLoop loop, boolean allowHalfOpen) {
+        this.loop = Objects.requireNonNull(loop, "loop");
+        this.allowHalfOpen = allowHalfOpen;
+    }
+
+    // ---------------------------------------------------------------- implementation hooks
+
+    /**
+     * Takes {@code chunk} (ownership passes: the caller no longer touches it) for writing; call
+     * {@link #flushed(long)} as its bytes leave and {@code callback} (if not null, through
+     * {@link #callLater}) once it is all written.
+     */
+    protected abstract void writeChunk(ByteBuffer chunk, Consumer<Throwable> callback);
+
+    /**
+     * Like {@link #writeChunk} but {@code chunk} stays the caller's: write what can go now and
+     * copy only the rest. The default copies it all.
+     */
+    protected void writeBorrowedChunk(ByteBuffer chunk) {
+        writeChunk(copy(chunk), null);
+    }
+
+    /** {@link #end()} was called: after the queued bytes, half-close and call {@link #finished()}. */
+    protected abstract void writeEnd();
+
+    /** Someone consumes now ({@code 'data'} listener, {@link #resume()}, a raw reader): read from the source. */
+    protected abstract void readStart();
+
+    /** Consumption paused: stop reading from the source (bytes already read may still be pushed). */
+    protected abstract void readStop();
+
+    /** Release the resources: the stream is destroyed ({@code error} is null for a normal close). */
+    protected abstract void destroyImpl(Throwable error);
+
+    /**
+     * Delivers incoming bytes, borrowed (valid only during this call). Returns true while the
+     * consumer wants more, false when the source should stop (paused).
+     */
+    protected final boolean push(ByteBuffer chunk) {
+        if (destroyed || readEof) return false;
+        if (rawReader != null) {
+            rawReader.onBytes(chunk);
+            return flowing != Boolean.FALSE && !destroyed;
+        }
+        if (flowing == Boolean.TRUE && (readQueue == null || readQueue.isEmpty())) {
+            emitChunk(chunk, true);
+            return flowing == Boolean.TRUE && !destroyed;
+        }
+        if (readQueue == null) readQueue = new ArrayDeque<>(4);
+        readQueue.add(copy(chunk));
+        return false;
+    }
+
+    /** The source has ended (Node's {@code push(null)}): {@code 'end'} follows once the queue is consumed. */
+    protected final void pushEnd() {
+        if (destroyed || readEof) return;
+        readEof = true;
+        scheduleFlow();
+    }
+
+    /** {@code bytes} of what was written have left the implementation's buffers. */
+    protected final void flushed(long bytes) {
+        writableLength -= bytes;
+        if (needDrain && writableLength == 0 && !drainScheduled) {
+            drainScheduled = true;
+            loop.execute(this::emitDrain);
+        }
+    }
+
+    /** The write side has been closed after {@link #writeEnd()}: emits {@code 'finish'}. */
+    protected final void finished() {
+        if (finished || destroyed) return;
+        finished = true;
+        loop.execute(() -> {
+            if (destroyed) return;
+            finishEmitted = true;
+            emit(FINISH);
+            if (endEmitted) destroy(null); // both sides done: Node's autoDestroy
+        });
+    }
+
+    /** Runs a write callback later on the loop, never inside the {@code write} call that queued it. */
+    protected final void callLater(Consumer<Throwable> callback, Throwable error) {
+        if (callback != null) loop.execute(() -> callback.accept(error));
+    }
+
+    // ---------------------------------------------------------------- public: readable side
+
+    /** Starts or continues the flow of {@code 'data'} (Node's {@code readable.resume()}). */
+    public Duplex resume() {
+        loop.run(() -> {
+            if (destroyed || flowing == Boolean.TRUE) return;
+            flowing = Boolean.TRUE;
+            emit(RESUME);
+            if (!readEof) readStart();
+            scheduleFlow();
+        });
+        return this;
+    }
+
+    /** Stops the flow of {@code 'data'} until {@link #resume()}. */
+    public Duplex pause() {
+        loop.run(() -> {
+            if (flowing == Boolean.FALSE) return;
+            flowing = Boolean.FALSE;
+            emit(PAUSE);
+            if (!destroyed) readStop();
+        });
+        return this;
+    }
+
+    /** True after {@link #pause()} (Node's {@code readable.isPaused()}). */
+    public boolean isPaused() {
+        return flowing == Boolean.FALSE;
+    }
+
+    /**
+     * From now on, deliver {@code 'data'} as text ({@link #TEXT}) decoded with {@code charset};
+     * characters split across chunks are reassembled, malformed input becomes U+FFFD.
+     */
+    public Duplex setEncoding(Charset charset) {
+        Objects.requireNonNull(charset, "charset");
+        loop.run(() -> decoder = charset.newDecoder()
+                .onMalformedInput(CodingErrorAction.REPLACE)
+                .onUnmappableCharacter(CodingErrorAction.REPLACE));
+        return this;
+    }
+
+    /**
+     * Hands every incoming chunk to {@code reader}, borrowed and uncopied, instead of emitting
+     * {@code 'data'}: the hook for a protocol layered on this stream. {@code 'end'},
+     * {@code 'close'} and {@code 'error'} are still emitted; flow control is still
+     * {@link #pause()}/{@link #resume()}. Starts the flow unless paused. Null removes the hook.
+     */
+    public Duplex setRawReader(RawReader reader) {
+        loop.run(() -> {
+            rawReader = reader;
+            if (reader != null && flowing == null) resume();
+        });
+        return this;
+    }
+
+    /**
+     * Writes everything read from this stream to {@code destination}, pausing while it is full,
+     * and ends it when this stream ends (Node's {@code readable.pipe(dest)}). Returns the destination.
+     */
+    public <D extends Duplex> D pipe(D destination) {
+        return pipe(destination, true);
+    }
+
+    /** {@link #pipe(Duplex)}, ending the destination at {@code 'end'} only if {@code end} is true. */
+    public <D extends Duplex> D pipe(D destination, boolean end) {
+        Consumer<ByteBuffer> onData = chunk -> {
+            if (!destination.write(chunk)) pause();
+        };
+        Consumer<String> onText = text -> {
+            if (!destination.write(text)) pause();
+        };
+        Runnable onDrain = this::resume;
+        destination.on(DRAIN, onDrain);
+        destination.once(CLOSE, hadError -> {
+            off(DATA, onData);
+            off(TEXT, onText);
+        });
+        if (end) once(END, destination::end);
+        on(TEXT, onText);
+        on(DATA, onData);
+        return destination;
+    }
+
+    // ---------------------------------------------------------------- public: writable side
+
+    /** Writes {@code data}, which passes to the stream (do not change it afterwards). False: wait for {@code 'drain'}. */
+    public boolean write(ByteBuffer data) {
+        return write(data, null);
+    }
+
+    /** Writes {@code data}; {@code callback} gets null once it is flushed, or the error that prevented it. */
+    public boolean write(ByteBuffer data, Consumer<Throwable> callback) {
+        return submit(Objects.requireNonNull(data, "data"), callback, false);
+    }
+
+    /** Writes {@code data} without copying it (do not change the array afterwards). */
+    public boolean write(byte[] data) {
+        return write(ByteBuffer.wrap(data), null);
+    }
+
+    public boolean write(byte[] data, Consumer<Throwable> callback) {
+        return write(ByteBuffer.wrap(data), callback);
+    }
+
+    /** Writes {@code text} as UTF-8 (Node's default encoding). */
+    public boolean write(String text) {
+        return write(text, StandardCharsets.UTF_8, null);
+    }
+
+    public boolean write(String text, Charset charset) {
+        return write(text, charset, null);
+    }
+
+    public boolean write(String text, Charset charset, Consumer<Throwable> callback) {
+        return write(ByteBuffer.wrap(text.getBytes(charset)), callback);
+    }
+
+    /**
+     * Writes bytes the caller keeps: the stream takes what it can write at once and copies only
+     * the rest (from another thread, it copies all). For a layer that produces its output in a
+     * reused buffer, e.g. TLS records read out of OpenSSL. Same return value as {@link #write}.
+     */
+    public boolean writeBorrowed(ByteBuffer data) {
+        return loop.inEventLoop() ? submit(data, null, true) : submit(copy(data), null, false);
+    }
+
+    /** Finishes the writable side once everything written is flushed (Node's {@code writable.end()}). */
+    public Duplex end() {
+        return end((Runnable) null);
+    }
+
+    /** {@link #end()}, calling {@code onFinish} at {@code 'finish'}. */
+    public Duplex end(Runnable onFinish) {
+        loop.run(() -> endNow(onFinish));
+        return this;
+    }
+
+    /** Writes {@code data}, then ends. */
+    public Duplex end(ByteBuffer data) {
+        write(data);
+        return end();
+    }
+
+    public Duplex end(byte[] data) {
+        return end(ByteBuffer.wrap(data));
+    }
+
+    public Duplex end(String text) {
+        write(text);
+        return end();
+    }
+
+    /** Closes both sides now, dropping unwritten data; emits {@code 'close'} (Node's {@code destroy()}). */
+    public Duplex destroy() {
+        return destroy(null);
+    }
+
+    /**
+     * Closes both sides now; emits {@code 'error'} with {@code error} (if not null), then
+     * {@code 'close'} with {@code hadError}, on the loop after this call returns.
+     */
+    public Duplex destroy(Throwable error) {
+        loop.run(() -> destroyNow(error));
+        return this;
+    }
+
+    // ---------------------------------------------------------------- state
+
+    /** The event loop whose thread runs this stream: schedule your own work on it. */
+    public EventLoop loop() {
+        return loop;
+    }
+
+    public boolean allowHalfOpen() {
+        return allowHalfOpen;
+    }
+
+    /** Bytes written but not yet flushed (Node's {@code writableLength}); approximate off the loop. */
+    public long writableLength() {
+        return writableLength + handoffBytes;
+    }
+
+    /** Node's {@code writableHighWaterMark}. */
+    public int writableHighWaterMark() {
+        return DEFAULT_HIGH_WATER_MARK;
+    }
+
+    /** True when a {@code write} returned false and {@code 'drain'} has not been emitted yet. */
+    public boolean writableNeedDrain() {
+        return needDrain;
+    }
+
+    /** True after {@link #end()} (Node's {@code writableEnded}). */
+    public boolean writableEnded() {
+        return ending;
+    }
+
+    /** True after {@code 'finish'} (Node's {@code writableFinished}). */
+    public boolean writableFinished() {
+        return finished;
+    }
+
+    /** True after {@code 'end'} (Node's {@code readableEnded}). */
+    public boolean readableEnded() {
+        return endEmitted;
+    }
+
+    /** True after {@link #destroy} (Node's {@code destroyed}). */
+    public boolean destroyed() {
+        return destroyed;
+    }
+
+    /** True after {@code 'close'} was emitted (Node's {@code closed}). */
+    public boolean closed() {
+        return closed;
+    }
+
+    // ---------------------------------------------------------------- internals
+
+    @Override
+    protected void listenerAdded(EventKey<?> key) {
+        if ((key == DATA || key == TEXT) && flowing == null) {
+            resume();
+        }
+    }
+
+    /** Whether the implementation should be reading: flowing, or a raw reader without a pause. */
+    protected final boolean isReadingWanted() {
+        return !destroyed && !readEof && (flowing == Boolean.TRUE || rawReader != null && flowing != Boolean.FALSE);
+    }
+
+    private boolean submit(ByteBuffer data, Consumer<Throwable> callback, boolean borrowed) {
+        if (loop.inEventLoop()) return writeNow(data, callback, borrowed);
+        long size = data.remaining();
+        long inFlight = (long) HANDOFF.getAndAdd(this, size) + size;
+        boolean accepted = !destroyed && !ending;
+        boolean belowMark = accepted && writableLength + inFlight < DEFAULT_HIGH_WATER_MARK;
+        loop.execute(() -> {
+            HANDOFF.getAndAdd(this, -size);
+            writeNow(data, callback, false);
+            if (!belowMark && accepted && !destroyed) {
+                needDrain = true;
+                flushed(0); // the loop may have flushed it all already: then 'drain' is due now
+            }
+        });
+        return belowMark;
+    }
+
+    private boolean writeNow(ByteBuffer data, Consumer<Throwable> callback, boolean borrowed) {
+        if (ending) {
+            NetException error = new NetException("ERR_STREAM_WRITE_AFTER_END", "write after end");
+            callLater(callback, error);
+            destroyNow(error);
+            return false;
+        }
+        if (destroyed) {
+            callLater(callback, new NetException("ERR_STREAM_DESTROYED", "Cannot call write after a stream was destroyed"));
+            return false;
+        }
+        writableLength += data.remaining();
+        boolean belowMark = writableLength < DEFAULT_HIGH_WATER_MARK;
+        if (!belowMark) needDrain = true;
+        if (borrowed) writeBorrowedChunk(data);
+        else writeChunk(data, callback);
+        return belowMark;
+    }
+
+    private void endNow(Runnable onFinish) {
+        if (onFinish != null) {
+            if (finished) loop.execute(onFinish);
+            else once(FINISH, onFinish);
+        }
+        if (ending) return;
+        ending = true;
+        if (!destroyed) writeEnd();
+    }
+
+    private void destroyNow(Throwable error) {
+        if (destroyed) return;
+        destroyed = true;
+        try {
+            destroyImpl(error);
+        } catch (Throwable t) {
+            LOG.log(System.Logger.Level.ERROR, "releasing " + describe() + " failed", t);
+        }
+        readQueue = null;
+        loop.execute(() -> {
+            if (error != null) emit(ERROR, error);
+            closed = true;
+            emit(CLOSE, error != null);
+        });
+    }
+
+    private void emitDrain() {
+        drainScheduled = false;
+        if (needDrain && writableLength == 0 && !destroyed) {
+            needDrain = false;
+            emit(DRAIN);
+        }
+    }
+
+    private void scheduleFlow() {
+        boolean queued = readQueue != null && !readQueue.isEmpty();
+        if ((queued || readEof) && !endEmitted) loop.execute(this::flow);
+    }
+
+    /** Delivers queued chunks while flowing, then {@code 'end'} once input has ended and all is delivered. */
+    private void flow() {
+        while (!destroyed && flowing == Boolean.TRUE && readQueue != null && !readQueue.isEmpty()) {
+            emitChunk(readQueue.poll(), false);
+        }
+        boolean drained = readQueue == null || readQueue.isEmpty();
+        boolean consuming = flowing == Boolean.TRUE || rawReader != null && flowing != Boolean.FALSE;
+        if (readEof && drained && consuming && !endEmitted && !destroyed) emitEnd();
+    }
+
+    private void emitEnd() {
+        if (decoder != null) {
+            String rest = decode(ByteBuffer.allocate(0), true);
+            if (!rest.isEmpty()) emit(TEXT, rest);
+        }
+        endEmitted = true;
+        // Node's net.Socket ends its own side before the user's 'end' listeners run.
+        if (!allowHalfOpen && !ending) endNow(null);
+        emit(END);
+        if (!destroyed && finishEmitted) destroy(null); // both sides done: Node's autoDestroy
+    }
+
+    private void emitChunk(ByteBuffer chunk, boolean borrowed) {
+        if (decoder != null) {
+            String text = decode(chunk, false);
+            if (!text.isEmpty()) emit(TEXT, text);
+        } else {
+            emit(DATA, borrowed ? copy(chunk) : chunk);
+        }
+    }
+
+    private String decode(ByteBuffer chunk, boolean endOfInput) {
+        ByteBuffer in = chunk;
+        if (decoderCarry != null) {
+            in = ByteBuffer.allocate(decoderCarry.remaining() + chunk.remaining()).put(decoderCarry).put(chunk).flip();
+            decoderCarry = null;
+        }
+        CharBuffer out = CharBuffer.allocate((int) (in.remaining() * (double) decoder.maxCharsPerByte()) + 4);
+        decoder.decode(in, out, endOfInput);
+        if (endOfInput) {
+            decoder.flush(out);
+            decoder.reset();
+        } else if (in.hasRemaining()) {
+            decoderCarry = copy(in);
+        }
+        return out.flip().toString();
+    }
+
+    /** A heap copy of {@code buffer}'s remaining bytes, positioned at 0; {@code buffer} is consumed. */
+    protected static ByteBuffer copy(ByteBuffer buffer) {
+        ByteBuffer copy = ByteBuffer.allocate(buffer.remaining());
+        copy.put(buffer).flip();
+        return copy;
+    }
+}

@@ -1,0 +1,156 @@
+package io.jtls.net;
+
+import java.lang.System.Logger.Level;
+import java.util.Arrays;
+import java.util.Objects;
+import java.util.function.Consumer;
+
+/**
+ * Node's {@code EventEmitter} with typed keys: one small emitter behind every jtls class.
+ *
+ * <pre>{@code
+ * socket.on(Socket.DATA, buf -> ...);          // Event<ByteBuffer>: Consumer<ByteBuffer>
+ * socket.once(Socket.END, () -> ...);          // Signal: Runnable
+ * socket.on(Socket.CLOSE, hadError -> ...);    // Event<Boolean>
+ * }</pre>
+ *
+ * <p>Semantics follow Node: listeners run in registration order; {@code once} listeners are
+ * removed before they run; a listener added or removed while an event is being emitted does not
+ * change that emission. Two Node rules are adapted to a library that must not crash its host:
+ * <ul>
+ *   <li>An {@link #ERROR} emitted with no listener is not swallowed: it is logged through
+ *       {@link System.Logger} (Node would throw it and end the process). The stream that emitted
+ *       it is destroyed all the same.</li>
+ *   <li>A listener that throws does not stop the emission or the event loop: the exception is
+ *       logged and the next listener runs.</li>
+ * </ul>
+ *
+ * <p>Threading: {@code on}/{@code once}/{@code off} may be called from any thread (the listener
+ * list is copy-on-write; registering is rare, emitting is hot and lock-free). jtls's streams
+ * emit only on their event-loop thread.
+ */
+public class EventEmitter {
+    /** {@code 'error'}, shared by every emitter so that an unheard error is always reported. */
+    public static final Event<Throwable> ERROR = new Event<>("error");
+
+    static final System.Logger LOG = System.getLogger("io.jtls.net");
+    private static final Listener[] NONE = new Listener[0];
+
+    /** One registration; identity matters for {@code once} removal. */
+    private record Listener(EventKey<?> key, Object fn, boolean once) {}
+
+    private volatile Listener[] listeners = NONE;
+
+    /** Adds {@code listener} for {@code key} (Node's {@code emitter.on}). Returns this emitter. */
+    public <L> EventEmitter on(EventKey<L> key, L listener) {
+        add(new Listener(Objects.requireNonNull(key, "key"), Objects.requireNonNull(listener, "listener"), false));
+        listenerAdded(key);
+        return this;
+    }
+
+    /** Adds a listener that is removed before its first call (Node's {@code emitter.once}). */
+    public <L> EventEmitter once(EventKey<L> key, L listener) {
+        add(new Listener(Objects.requireNonNull(key, "key"), Objects.requireNonNull(listener, "listener"), true));
+        listenerAdded(key);
+        return this;
+    }
+
+    /** Removes the most recently added registration of {@code listener} for {@code key}. */
+    public <L> EventEmitter off(EventKey<L> key, L listener) {
+        synchronized (this) {
+            Listener[] all = listeners;
+            for (int i = all.length - 1; i >= 0; i--) {
+                if (all[i].key == key && all[i].fn == listener) {
+                    listeners = without(all, i);
+                    break;
+                }
+            }
+        }
+        return this;
+    }
+
+    /** Removes every listener of {@code key}. */
+    public synchronized EventEmitter removeAllListeners(EventKey<?> key) {
+        listeners = Arrays.stream(listeners).filter(l -> l.key != key).toArray(Listener[]::new);
+        return this;
+    }
+
+    /** How many listeners {@code key} has. */
+    public int listenerCount(EventKey<?> key) {
+        int n = 0;
+        for (Listener l : listeners) {
+            if (l.key == key) n++;
+        }
+        return n;
+    }
+
+    /** Calls every listener of {@code key} with {@code value}; true if there was one. */
+    public <T> boolean emit(Event<T> key, T value) {
+        if (key == ERROR && listenerCount(ERROR) == 0) {
+            LOG.log(Level.ERROR, "Unhandled 'error' event on " + describe(), (Throwable) value);
+            return false;
+        }
+        return emitWith(key, (Consumer<T> l) -> l.accept(value));
+    }
+
+    /** Calls every listener of a payload-free event; true if there was one. */
+    public boolean emit(Signal key) {
+        return emitWith(key, Runnable::run);
+    }
+
+    /**
+     * Calls every listener of {@code key} through {@code invoker}: the general form, for event
+     * keys whose listener type takes several arguments. True if there was a listener.
+     */
+    @SuppressWarnings("unchecked")
+    public <L> boolean emitWith(EventKey<L> key, Consumer<? super L> invoker) {
+        Listener[] snapshot = listeners;
+        boolean heard = false;
+        for (Listener l : snapshot) {
+            if (l.key != key) continue;
+            if (l.once && !removeRegistration(l)) continue; // already removed by someone else
+            heard = true;
+            try {
+                invoker.accept((L) l.fn);
+            } catch (Throwable t) {
+                LOG.log(Level.ERROR, "Listener for " + key + " on " + describe() + " threw", t);
+            }
+        }
+        return heard;
+    }
+
+    /** Called after a listener was added; streams use it to start flowing on {@code 'data'}. */
+    protected void listenerAdded(EventKey<?> key) {
+    }
+
+    /** A short name for log lines. */
+    protected String describe() {
+        return getClass().getSimpleName();
+    }
+
+    private synchronized void add(Listener l) {
+        Listener[] all = listeners;
+        Listener[] grown = Arrays.copyOf(all, all.length + 1);
+        grown[all.length] = l;
+        listeners = grown;
+    }
+
+    private synchronized boolean removeRegistration(Listener target) {
+        Listener[] all = listeners;
+        for (int i = 0; i < all.length; i++) {
+            if (all[i] == target) {
+                listeners = without(all, i);
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static Listener[] without(Listener[] all, int i) {
+        if (all.length == 1) return NONE;
+        Listener[] fewer = new Listener[all.length - 1];
+        System.arraycopy(all, 0, fewer, 0, i);
+        System.arraycopy(all, i + 1, fewer, i, all.length - i - 1);
+        return fewer;
+    }
+}

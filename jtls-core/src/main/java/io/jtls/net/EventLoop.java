@@ -1,0 +1,225 @@
+package io.jtls.net;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.lang.System.Logger.Level;
+import java.nio.ByteBuffer;
+import java.nio.channels.ClosedSelectorException;
+import java.nio.channels.SelectableChannel;
+import java.nio.channels.SelectionKey;
+import java.nio.channels.Selector;
+import java.time.Duration;
+import java.util.Comparator;
+import java.util.PriorityQueue;
+import java.util.Queue;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+/**
+ * One thread that owns a {@link Selector}, a task queue and a timer heap: libuv's loop, on the
+ * JDK's non-blocking channels.
+ *
+ * <p>Everything registered with a loop (sockets, servers, timers) is touched only by its thread,
+ * so their state needs no locks. Other threads hand work over with {@link #execute(Runnable)}
+ * (an unbounded lock-free queue plus one {@code Selector.wakeup()} per sleep) or
+ * {@link #schedule(Duration, Runnable)}.
+ *
+ * <p>Each iteration runs due timers, waits for I/O (not at all when tasks are queued, at most
+ * until the next timer otherwise), handles the ready channels, then runs queued tasks. A task or
+ * handler that throws is logged and the loop goes on.
+ *
+ * <p>The loop owns one direct {@link #readBuffer() read buffer} that every connection on it
+ * reads into: a connection keeps no buffer of its own while idle.
+ */
+public final class EventLoop implements Executor {
+    /** Size of the loop-shared read buffer: big enough for several TLS records per read. */
+    static final int READ_BUFFER_SIZE = 64 * 1024;
+    private static final int MAX_TASKS_PER_TURN = 4096;
+
+    private final Selector selector;
+    private final Thread thread;
+    private final Queue<Runnable> tasks = new ConcurrentLinkedQueue<>();
+    private final AtomicBoolean wakeupPending = new AtomicBoolean();
+    private final PriorityQueue<Timer> timers = new PriorityQueue<>(
+            Comparator.comparingLong((Timer t) -> t.deadlineNanos).thenComparingLong(t -> t.sequence));
+    private final ByteBuffer readBuffer = ByteBuffer.allocateDirect(READ_BUFFER_SIZE);
+    private final CountDownLatch terminated = new CountDownLatch(1);
+    private long timerSequence;
+    private volatile boolean shuttingDown;
+
+    /** Starts a loop on a new daemon thread called {@code name}. */
+    public EventLoop(String name) {
+        try {
+            selector = Selector.open();
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot open a selector", e);
+        }
+        thread = Thread.ofPlatform().name(name).daemon(true).unstarted(this::run);
+        thread.start();
+    }
+
+    /** True when the caller is this loop's thread. */
+    public boolean inEventLoop() {
+        return Thread.currentThread() == thread;
+    }
+
+    /**
+     * Runs {@code task} on the loop thread, after the work already queued (also when called from
+     * the loop thread itself: then it runs later in this turn, like Node's {@code setImmediate}).
+     *
+     * @throws RejectedExecutionException after {@link #shutdown()}
+     */
+    @Override
+    public void execute(Runnable task) {
+        if (shuttingDown) throw new RejectedExecutionException("event loop " + thread.getName() + " is shut down");
+        tasks.add(task);
+        if (!inEventLoop() && wakeupPending.compareAndSet(false, true)) {
+            selector.wakeup();
+        }
+    }
+
+    /** Runs {@code task} now if called on the loop thread, else hands it over with {@link #execute}. */
+    void run(Runnable task) {
+        if (inEventLoop()) task.run();
+        else execute(task);
+    }
+
+    /** Runs {@code task} on the loop thread after {@code delay}; the returned handle cancels it. */
+    public Timer schedule(Duration delay, Runnable task) {
+        return schedule(delay.toNanos(), TimeUnit.NANOSECONDS, task);
+    }
+
+    /** Runs {@code task} on the loop thread after {@code delay} {@code unit}s. */
+    public Timer schedule(long delay, TimeUnit unit, Runnable task) {
+        long deadline = System.nanoTime() + Math.max(0, unit.toNanos(delay));
+        Timer timer = new Timer(this, deadline, task);
+        if (inEventLoop()) {
+            enqueue(timer);
+            return timer;
+        }
+        execute(() -> enqueue(timer));
+        return timer;
+    }
+
+    private void enqueue(Timer timer) {
+        if (timer.isCancelled()) return;
+        timer.sequence = ++timerSequence; // FIFO among equal deadlines, like Node's timer lists
+        timer.queued = true;
+        timers.add(timer);
+    }
+
+    void unschedule(Timer timer) {
+        if (timer.queued) {
+            timers.remove(timer);
+            timer.queued = false;
+        }
+    }
+
+    /** The loop-shared direct buffer reads land in; valid only until the current handler returns. */
+    ByteBuffer readBuffer() {
+        return readBuffer;
+    }
+
+    /** Registers {@code channel} with this loop's selector; loop thread only. */
+    SelectionKey register(SelectableChannel channel, int ops, Object handler) throws IOException {
+        return channel.register(selector, ops, handler);
+    }
+
+    /**
+     * Stops the loop: queued tasks still run, then the selector closes (and with it every channel
+     * still registered is deregistered; their owners should have closed them first).
+     */
+    public void shutdown() {
+        if (shuttingDown) return;
+        tasks.add(() -> shuttingDown = true);
+        selector.wakeup();
+    }
+
+    /** Waits until the loop thread has ended. */
+    public boolean awaitTermination(Duration timeout) throws InterruptedException {
+        return terminated.await(timeout.toNanos(), TimeUnit.NANOSECONDS);
+    }
+
+    /** The loop thread's name. */
+    public String name() {
+        return thread.getName();
+    }
+
+    @Override
+    public String toString() {
+        return "EventLoop[" + thread.getName() + "]";
+    }
+
+    private void run() {
+        try {
+            while (!shuttingDown || !tasks.isEmpty()) {
+                long waitMillis = runDueTimers();
+                wakeupPending.set(false);
+                if (!tasks.isEmpty() || shuttingDown) {
+                    selector.selectNow(this::handle);
+                } else if (waitMillis < 0) {
+                    selector.select(this::handle);
+                } else {
+                    selector.select(this::handle, Math.max(1, waitMillis));
+                }
+                runTasks();
+            }
+        } catch (ClosedSelectorException | IOException e) {
+            EventEmitter.LOG.log(Level.ERROR, "event loop " + thread.getName() + " failed", e);
+        } finally {
+            try {
+                selector.close();
+            } catch (IOException ignored) {
+                // nothing left to release
+            }
+            terminated.countDown();
+        }
+    }
+
+    /** Runs the timers that are due; returns milliseconds until the next one, or -1 if none. */
+    private long runDueTimers() {
+        long now = System.nanoTime();
+        Timer next;
+        while ((next = timers.peek()) != null) {
+            long remaining = next.deadlineNanos - now;
+            if (remaining > 0) return TimeUnit.NANOSECONDS.toMillis(remaining + 999_999);
+            timers.poll();
+            next.queued = false;
+            if (!next.isCancelled()) safely(next.task);
+        }
+        return -1;
+    }
+
+    private void runTasks() {
+        for (int i = 0; i < MAX_TASKS_PER_TURN; i++) {
+            Runnable task = tasks.poll();
+            if (task == null) return;
+            safely(task);
+        }
+    }
+
+    private void handle(SelectionKey key) {
+        Object handler = key.attachment();
+        try {
+            if (handler instanceof Socket socket) {
+                socket.ioReady(key);
+            } else if (handler instanceof Server server) {
+                server.acceptReady();
+            }
+        } catch (Throwable t) {
+            EventEmitter.LOG.log(Level.ERROR, "I/O handler threw on " + thread.getName(), t);
+        }
+    }
+
+    private static void safely(Runnable task) {
+        try {
+            task.run();
+        } catch (Throwable t) {
+            EventEmitter.LOG.log(Level.ERROR, "task threw on event loop", t);
+        }
+    }
+}

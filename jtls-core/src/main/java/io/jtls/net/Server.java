@@ -1,0 +1,286 @@
+package io.jtls.net;
+
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.SocketAddress;
+import java.net.StandardProtocolFamily;
+import java.net.UnixDomainSocketAddress;
+import java.nio.channels.SelectionKey;
+import java.nio.channels.ServerSocketChannel;
+import java.nio.channels.SocketChannel;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.BiConsumer;
+import java.util.function.Consumer;
+
+/**
+ * Node's {@code net.Server}: listens on a TCP port or a Unix-domain path and emits a
+ * {@link Socket} per accepted connection.
+ *
+ * <p>The listening socket lives on one loop of the server's group; accepted connections are
+ * spread over the group's loops, round robin, and {@link #CONNECTION} is emitted on the loop of
+ * the new connection, before it reads anything, so listeners added there see every byte.
+ * {@link #LISTENING}, {@link #CLOSE} and listen errors are emitted on the server's loop.
+ *
+ * <p>{@link #close()} stops accepting at once; {@code 'close'} follows when the last
+ * connection has closed. A Unix-domain socket file is removed on close, as libuv does.
+ */
+public class Server extends EventEmitter {
+    /** {@code 'listening'}: bound and accepting. */
+    public static final Signal LISTENING = new Signal("listening");
+    /** {@code 'connection'}: a new connection, already set up on its loop. */
+    public static final Event<Socket> CONNECTION = new Event<>("connection");
+    /** {@code 'close'}: closed and every connection has ended. */
+    public static final Signal CLOSE = new Signal("close");
+
+    private static final int DEFAULT_BACKLOG = 511; // Node's default
+    private static final int MAX_ACCEPTS_PER_EVENT = 64;
+
+    private final ServerOptions options;
+    private final EventLoopGroup group;
+    private final EventLoop loop;
+    private final AtomicInteger connections = new AtomicInteger();
+    // Loop-thread state.
+    private ServerSocketChannel channel;
+    private SelectionKey key;
+    private Path unixPath;
+    private volatile SocketAddress boundAddress;
+    private boolean closing;
+    private boolean closeEmitted;
+
+    /** A server on the default group; {@code onConnection} (may be null) becomes a {@code 'connection'} listener. */
+    public Server(Consumer<Socket> onConnection) {
+        this(ServerOptions.DEFAULTS, onConnection);
+    }
+
+    public Server(ServerOptions options, Consumer<Socket> onConnection) {
+        this.options = options;
+        this.group = options.group() == null ? EventLoopGroup.defaultGroup() : options.group();
+        this.loop = group.next();
+        if (onConnection != null) on(CONNECTION, onConnection);
+    }
+
+    // ---------------------------------------------------------------- listening
+
+    /** Listens on {@code port} of every interface (0: a free port, see {@link #address()}). */
+    public Server listen(int port) {
+        return listen(port, null, DEFAULT_BACKLOG, null);
+    }
+
+    public Server listen(int port, Runnable onListening) {
+        return listen(port, null, DEFAULT_BACKLOG, onListening);
+    }
+
+    public Server listen(int port, String host, Runnable onListening) {
+        return listen(port, host, DEFAULT_BACKLOG, onListening);
+    }
+
+    /**
+     * Node's {@code server.listen(port[, host][, backlog][, callback])}: {@code host} null means
+     * every interface (IPv6 and IPv4). The host name is resolved in the calling thread. Failures
+     * ({@code EADDRINUSE}, {@code EACCES}) are emitted as {@code 'error'}.
+     */
+    public Server listen(int port, String host, int backlog, Runnable onListening) {
+        if (port < 0 || port > 65535) {
+            throw new NetException("ERR_SOCKET_BAD_PORT", "options.port should be >= 0 and < 65536. Received " + port + ".");
+        }
+        if (onListening != null) once(LISTENING, onListening);
+        InetSocketAddress address;
+        if (host == null) {
+            address = new InetSocketAddress(port);
+        } else {
+            try {
+                address = new InetSocketAddress(InetAddress.getByName(host), port);
+            } catch (IOException e) {
+                loop.execute(() -> emit(ERROR, Errno.notFound(host, e)));
+                return this;
+            }
+        }
+        loop.run(() -> bind(address, backlog));
+        return this;
+    }
+
+    /** Listens on the Unix-domain socket {@code path} (Node's {@code server.listen(path)}). */
+    public Server listen(Path path, Runnable onListening) {
+        if (onListening != null) once(LISTENING, onListening);
+        loop.run(() -> bind(UnixDomainSocketAddress.of(path), DEFAULT_BACKLOG));
+        return this;
+    }
+
+    public Server listen(Path path) {
+        return listen(path, null);
+    }
+
+    private void bind(SocketAddress address, int backlog) {
+        if (channel != null) {
+            emit(ERROR, new NetException("ERR_SERVER_ALREADY_LISTEN", "Listen method has been called more than once without closing."));
+            return;
+        }
+        ServerSocketChannel opened = null;
+        try {
+            opened = address instanceof UnixDomainSocketAddress
+                    ? ServerSocketChannel.open(StandardProtocolFamily.UNIX)
+                    : ServerSocketChannel.open();
+            opened.configureBlocking(false);
+            opened.bind(address, backlog);
+            key = loop.register(opened, SelectionKey.OP_ACCEPT, this);
+        } catch (IOException e) {
+            closeQuietly(opened);
+            emitLater(() -> emit(ERROR, listenError(e, address)));
+            return;
+        }
+        channel = opened;
+        closing = false;
+        closeEmitted = false;
+        unixPath = address instanceof UnixDomainSocketAddress unix ? unix.getPath() : null;
+        try {
+            boundAddress = opened.getLocalAddress();
+        } catch (IOException e) {
+            boundAddress = address;
+        }
+        emitLater(() -> emit(LISTENING));
+    }
+
+    private static NetException listenError(IOException e, SocketAddress address) {
+        if (address instanceof UnixDomainSocketAddress unix) {
+            return Errno.exception(e, "listen", unix.getPath().toString(), -1);
+        }
+        InetSocketAddress inet = (InetSocketAddress) address;
+        String host = inet.getAddress().isAnyLocalAddress() ? "::" : inet.getAddress().getHostAddress();
+        return Errno.exception(e, "listen", host, inet.getPort());
+    }
+
+    /** The loop found connections waiting. */
+    void acceptReady() {
+        for (int i = 0; i < MAX_ACCEPTS_PER_EVENT && channel != null; i++) {
+            SocketChannel accepted;
+            try {
+                accepted = channel.accept();
+            } catch (IOException e) {
+                emit(ERROR, Errno.exception(e, "accept", null, -1));
+                return;
+            }
+            if (accepted == null) return;
+            connections.incrementAndGet();
+            EventLoop child = group.next();
+            try {
+                child.execute(() -> adopt(child, accepted));
+            } catch (RejectedExecutionException e) {
+                closeQuietly(accepted);
+                connectionClosed();
+            }
+        }
+    }
+
+    /** Sets up an accepted connection on its own loop and announces it. */
+    private void adopt(EventLoop child, SocketChannel accepted) {
+        Socket socket;
+        try {
+            socket = new Socket(child, accepted, this, options);
+        } catch (IOException e) {
+            closeQuietly(accepted);
+            connectionClosed();
+            return;
+        }
+        emit(CONNECTION, socket);
+    }
+
+    // ---------------------------------------------------------------- closing
+
+    /** Stops accepting; {@code 'close'} follows once every connection has closed. */
+    public Server close() {
+        return close(null);
+    }
+
+    /**
+     * Node's {@code server.close([callback])}: {@code callback} runs at {@code 'close'} with null,
+     * or with {@code ERR_SERVER_NOT_RUNNING} if the server was not listening.
+     */
+    public Server close(Consumer<Throwable> callback) {
+        loop.run(() -> {
+            boolean wasListening = channel != null;
+            if (callback != null) {
+                if (wasListening) once(CLOSE, () -> callback.accept(null));
+                else once(CLOSE, () -> callback.accept(new NetException("ERR_SERVER_NOT_RUNNING", "Server is not running.")));
+            }
+            closing = true;
+            if (wasListening) {
+                key.cancel();
+                closeQuietly(channel);
+                channel = null;
+                key = null;
+                if (unixPath != null) {
+                    try {
+                        Files.deleteIfExists(unixPath);
+                    } catch (IOException ignored) {
+                        // someone else's now
+                    }
+                }
+            }
+            emitCloseIfDrained();
+        });
+        return this;
+    }
+
+    /** A connection of this server has closed (any loop). */
+    void connectionClosed() {
+        if (connections.decrementAndGet() == 0) loop.execute(this::emitCloseIfDrained);
+    }
+
+    private void emitCloseIfDrained() {
+        if (closing && channel == null && connections.get() == 0 && !closeEmitted) {
+            closeEmitted = true;
+            boundAddress = null;
+            emitLater(() -> emit(CLOSE));
+        }
+    }
+
+    // ---------------------------------------------------------------- state
+
+    /** Node's {@code server.address()}: where the server listens, or null when it does not. */
+    public AddressInfo address() {
+        return AddressInfo.of(boundAddress);
+    }
+
+    /** True while accepting (Node's {@code server.listening}). */
+    public boolean listening() {
+        return boundAddress != null && !closing;
+    }
+
+    /** The number of open connections, right now, from any thread. */
+    public int connections() {
+        return connections.get();
+    }
+
+    /** Node's {@code server.getConnections(callback)}: {@code callback(null, count)} on the server's loop. */
+    public Server getConnections(BiConsumer<Throwable, Integer> callback) {
+        loop.execute(() -> callback.accept(null, connections.get()));
+        return this;
+    }
+
+    /** The loop the listening socket lives on. */
+    public EventLoop loop() {
+        return loop;
+    }
+
+    @Override
+    protected String describe() {
+        return "Server[" + boundAddress + "]";
+    }
+
+    private void emitLater(Runnable emission) {
+        loop.execute(emission);
+    }
+
+    private static void closeQuietly(java.nio.channels.Channel channel) {
+        if (channel == null) return;
+        try {
+            channel.close();
+        } catch (IOException ignored) {
+            // releasing anyway
+        }
+    }
+}
