@@ -194,7 +194,7 @@ public final class Certificate {
 
     /**
      * Node's {@code pubkey} (a copy): for RSA the DER SubjectPublicKeyInfo ({@code i2d_RSA_PUBKEY}),
-     * for EC the encoded point ({@code 04 || X || Y} when uncompressed).
+     * for EC the uncompressed point ({@code 04 || X || Y}), whatever form the certificate holds.
      */
     public byte[] pubkey() {
         return pubkey == null ? null : pubkey.clone();

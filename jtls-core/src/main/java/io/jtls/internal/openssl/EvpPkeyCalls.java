@@ -41,18 +41,6 @@ public final class EvpPkeyCalls {
         }
     }
 
-    private static final MethodHandle X509_get0_pubkey_bitstr$MH = NativeLibrary.downcall("X509_get0_pubkey_bitstr",
-            FunctionDescriptor.of(C_POINTER, C_POINTER));
-
-    /** {@code ASN1_BIT_STRING *X509_get0_pubkey_bitstr(const X509 *x)} */
-    public static MemorySegment X509_get0_pubkey_bitstr(MemorySegment x) {
-        try {
-            return (MemorySegment) X509_get0_pubkey_bitstr$MH.invokeExact(x);
-        } catch (Throwable t) {
-            throw NativeLibrary.rethrow(t);
-        }
-    }
-
     private static final MethodHandle EVP_PKEY_get_id$MH = NativeLibrary.downcall("EVP_PKEY_get_id",
             FunctionDescriptor.of(C_INT, C_POINTER));
 
@@ -96,6 +84,18 @@ public final class EvpPkeyCalls {
     public static int EVP_PKEY_get_bn_param(MemorySegment pkey, MemorySegment key_name, MemorySegment bn) {
         try {
             return (int) EVP_PKEY_get_bn_param$MH.invokeExact(pkey, key_name, bn);
+        } catch (Throwable t) {
+            throw NativeLibrary.rethrow(t);
+        }
+    }
+
+    private static final MethodHandle EVP_PKEY_get_octet_string_param$MH = NativeLibrary.downcall("EVP_PKEY_get_octet_string_param",
+            FunctionDescriptor.of(C_INT, C_POINTER, C_POINTER, C_POINTER, C_LONG, C_POINTER));
+
+    /** {@code int EVP_PKEY_get_octet_string_param(const EVP_PKEY *pkey, const char *key_name, unsigned char *buf, size_t max_buf_sz, size_t *out_sz)} */
+    public static int EVP_PKEY_get_octet_string_param(MemorySegment pkey, MemorySegment key_name, MemorySegment buf, long max_buf_sz, MemorySegment out_sz) {
+        try {
+            return (int) EVP_PKEY_get_octet_string_param$MH.invokeExact(pkey, key_name, buf, max_buf_sz, out_sz);
         } catch (Throwable t) {
             throw NativeLibrary.rethrow(t);
         }
@@ -195,6 +195,10 @@ public final class EvpPkeyCalls {
     public static final String OSSL_PKEY_PARAM_RSA_N = "n";
     /** {@code #define OSSL_PKEY_PARAM_RSA_E "e"} */
     public static final String OSSL_PKEY_PARAM_RSA_E = "e";
+    /** {@code #define OSSL_PKEY_PARAM_ENCODED_PUBLIC_KEY "encoded-pub-key"} */
+    public static final String OSSL_PKEY_PARAM_ENCODED_PUBLIC_KEY = "encoded-pub-key";
+    /** {@code #define OSSL_PKEY_PARAM_PUB_KEY "pub"} */
+    public static final String OSSL_PKEY_PARAM_PUB_KEY = "pub";
     /** {@code #define OSSL_PKEY_PARAM_GROUP_NAME "group"} */
     public static final String OSSL_PKEY_PARAM_GROUP_NAME = "group";
 

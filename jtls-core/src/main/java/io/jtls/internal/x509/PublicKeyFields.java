@@ -18,7 +18,7 @@ import java.util.Locale;
  * {@code X509ToObject}): for {@code EVP_PKEY_RSA} keys {@code modulus}, {@code bits},
  * {@code exponent} and {@code pubkey} (the DER SubjectPublicKeyInfo of {@code i2d_RSA_PUBKEY});
  * for {@code EVP_PKEY_EC} keys {@code bits} (the group order's size), {@code pubkey} (the
- * encoded point, as the certificate holds it) and, for named curves, {@code asn1Curve} and
+ * uncompressed point) and, for named curves, {@code asn1Curve} and
  * {@code nistCurve}. Other key types (RSA-PSS, Ed25519, ...) get none, as in Node.
  */
 final class PublicKeyFields {
@@ -35,7 +35,7 @@ final class PublicKeyFields {
         }
         switch (EvpPkeyCalls.EVP_PKEY_get_id(pkey)) {
             case EvpPkeyCalls.EVP_PKEY_RSA -> readRsa(pkey, b);
-            case EvpPkeyCalls.EVP_PKEY_EC -> readEc(x509, pkey, b);
+            case EvpPkeyCalls.EVP_PKEY_EC -> readEc(pkey, b);
             default -> { }
         }
     }
@@ -54,14 +54,15 @@ final class PublicKeyFields {
         b.pubkey(i2dPubkey(pkey));
     }
 
-    private static void readEc(MemorySegment x509, MemorySegment pkey, Certificate.Builder b) {
+    private static void readEc(MemorySegment pkey, Certificate.Builder b) {
         int bits = EvpPkeyCalls.EVP_PKEY_get_bits(pkey); // EC_GROUP_order_bits for EC keys
         if (bits > 0) {
             b.bits(bits);
         }
-        // The point as encoded in the certificate: Node re-encodes it in the form it was read in.
-        b.pubkey(GeneralNameText.stringBytes(EvpPkeyCalls.X509_get0_pubkey_bitstr(x509)));
         try (Arena arena = Arena.ofConfined()) {
+            // Node's EC_POINT_point2oct with the legacy key's form: uncompressed even when the
+            // certificate holds a compressed point, as OpenSSL 3's "encoded-pub-key".
+            b.pubkey(octetParam(arena, pkey, EvpPkeyCalls.OSSL_PKEY_PARAM_ENCODED_PUBLIC_KEY));
             MemorySegment name = arena.allocate(GROUP_NAME_BUFFER);
             MemorySegment length = arena.allocate(ValueLayout.JAVA_LONG);
             MemorySegment key = arena.allocateFrom(EvpPkeyCalls.OSSL_PKEY_PARAM_GROUP_NAME);
@@ -79,6 +80,23 @@ final class PublicKeyFields {
             b.asn1Curve(Types.cString(X509FieldCalls.OBJ_nid2sn(nid)));
             b.nistCurve(Types.cString(EvpPkeyCalls.EC_curve_nid2nist(nid)));
         }
+    }
+
+    /** An octet-string parameter of the key, or null when the key has none. */
+    private static byte[] octetParam(Arena arena, MemorySegment pkey, String name) {
+        MemorySegment key = arena.allocateFrom(name);
+        MemorySegment length = arena.allocate(ValueLayout.JAVA_LONG);
+        if (EvpPkeyCalls.EVP_PKEY_get_octet_string_param(pkey, key, MemorySegment.NULL, 0, length) != 1) {
+            clearErrors();
+            return null;
+        }
+        long size = length.get(ValueLayout.JAVA_LONG, 0);
+        MemorySegment buf = arena.allocate(Math.max(size, 1));
+        if (EvpPkeyCalls.EVP_PKEY_get_octet_string_param(pkey, key, buf, size, length) != 1) {
+            clearErrors();
+            return null;
+        }
+        return buf.asSlice(0, length.get(ValueLayout.JAVA_LONG, 0)).toArray(ValueLayout.JAVA_BYTE);
     }
 
     /** A BIGNUM parameter of the key, or null when the key has none. */
