@@ -235,6 +235,7 @@ public abstract class Duplex extends EventEmitter {
         loop.run(() -> {
             rawReader = reader;
             if (reader != null && flowing == null) resume();
+            else if (reader != null) scheduleFlow(); // hand over what was queued while nobody read
         });
         return this;
     }
@@ -412,7 +413,7 @@ public abstract class Duplex extends EventEmitter {
 
     /** Whether the implementation should be reading: flowing, or a raw reader without a pause. */
     protected final boolean isReadingWanted() {
-        return !destroyed && !readEof && (flowing == Boolean.TRUE || rawReader != null && flowing != Boolean.FALSE);
+        return !destroyed && !readEof && consuming();
     }
 
     private boolean submit(ByteBuffer data, Consumer<Throwable> callback, boolean borrowed) {
@@ -492,12 +493,18 @@ public abstract class Duplex extends EventEmitter {
 
     /** Delivers queued chunks while flowing, then {@code 'end'} once input has ended and all is delivered. */
     private void flow() {
-        while (!destroyed && flowing == Boolean.TRUE && readQueue != null && !readQueue.isEmpty()) {
-            emitChunk(readQueue.poll(), false);
+        while (!destroyed && consuming() && readQueue != null && !readQueue.isEmpty()) {
+            ByteBuffer chunk = readQueue.poll();
+            if (rawReader != null) rawReader.onBytes(chunk);
+            else emitChunk(chunk, false);
         }
         boolean drained = readQueue == null || readQueue.isEmpty();
-        boolean consuming = flowing == Boolean.TRUE || rawReader != null && flowing != Boolean.FALSE;
-        if (readEof && drained && consuming && !endEmitted && !destroyed) emitEnd();
+        if (readEof && drained && consuming() && !endEmitted && !destroyed) emitEnd();
+    }
+
+    /** Someone takes the bytes: flowing, or a raw reader that has not paused. */
+    private boolean consuming() {
+        return flowing == Boolean.TRUE || rawReader != null && flowing != Boolean.FALSE;
     }
 
     private void emitEnd() {

@@ -56,6 +56,7 @@ public class Server extends EventEmitter {
         this(ServerOptions.DEFAULTS, onConnection);
     }
 
+    @SuppressWarnings("this-escape") // registering the listener touches only the emitter's own state
     public Server(ServerOptions options, Consumer<Socket> onConnection) {
         this.options = options;
         this.group = options.group() == null ? EventLoopGroup.defaultGroup() : options.group();

@@ -551,6 +551,11 @@ public class Socket extends Duplex {
         return bytesWritten;
     }
 
+    /** True until connected: not yet connecting, or connecting (Node's {@code socket.pending}). */
+    public boolean pending() {
+        return channel == null || connecting;
+    }
+
     /** True while connecting (Node's {@code socket.connecting}). */
     public boolean connecting() {
         return connecting;
