@@ -150,7 +150,7 @@ public class Server extends EventEmitter {
             return Errno.exception(e, "listen", unix.getPath().toString(), -1);
         }
         InetSocketAddress inet = (InetSocketAddress) address;
-        String host = inet.getAddress().isAnyLocalAddress() ? "::" : inet.getAddress().getHostAddress();
+        String host = inet.getAddress().isAnyLocalAddress() ? "::" : AddressInfo.text(inet.getAddress());
         return Errno.exception(e, "listen", host, inet.getPort());
     }
 

@@ -217,7 +217,7 @@ public class Socket extends Duplex {
                 openAndConnect();
                 return;
             }
-            String address = target instanceof InetSocketAddress inet ? inet.getAddress().getHostAddress()
+            String address = target instanceof InetSocketAddress inet ? AddressInfo.text(inet.getAddress())
                     : options.path() == null ? null : options.path().toString();
             destroy(Errno.exception(e, "connect", address, options.path() == null ? options.port() : -1));
         }
@@ -568,7 +568,7 @@ public class Socket extends Duplex {
 
     /** The peer's IP address text, or null (not connected, or a Unix-domain socket). */
     public String remoteAddress() {
-        return remoteAddress instanceof InetSocketAddress inet ? inet.getAddress().getHostAddress() : null;
+        return remoteAddress instanceof InetSocketAddress inet ? AddressInfo.text(inet.getAddress()) : null;
     }
 
     /** The peer's port, or -1. */
@@ -583,7 +583,7 @@ public class Socket extends Duplex {
 
     /** The local IP address text, or null (not connected, or a Unix-domain socket). */
     public String localAddress() {
-        return localAddress instanceof InetSocketAddress inet ? inet.getAddress().getHostAddress() : null;
+        return localAddress instanceof InetSocketAddress inet ? AddressInfo.text(inet.getAddress()) : null;
     }
 
     /** The local port, or -1. */
