@@ -9,4 +9,5 @@ module io.jtls {
     exports io.jtls;
     exports io.jtls.net;
     exports io.jtls.pki;
+    exports io.jtls.session;
 }
