@@ -1,7 +1,6 @@
 package io.jtls.internal.x509;
 
 import io.jtls.Certificate;
-import io.jtls.internal.openssl.ErrorQueue;
 import io.jtls.internal.openssl.EvpPkeyCalls;
 import io.jtls.internal.openssl.NativeHandle;
 import io.jtls.internal.openssl.NativeKind;
@@ -19,7 +18,8 @@ import java.util.Locale;
  * {@code exponent} and {@code pubkey} (the DER SubjectPublicKeyInfo of {@code i2d_RSA_PUBKEY});
  * for {@code EVP_PKEY_EC} keys {@code bits} (the group order's size), {@code pubkey} (the
  * uncompressed point) and, for named curves, {@code asn1Curve} and
- * {@code nistCurve}. Other key types (RSA-PSS, Ed25519, ...) get none, as in Node.
+ * {@code nistCurve}. Other key types (RSA-PSS, Ed25519, ...) get none, as in Node. A field
+ * OpenSSL cannot give is left absent; the caller's error-queue mark drops what it queued.
  */
 final class PublicKeyFields {
     private PublicKeyFields() {}
@@ -67,7 +67,6 @@ final class PublicKeyFields {
             MemorySegment length = arena.allocate(ValueLayout.JAVA_LONG);
             MemorySegment key = arena.allocateFrom(EvpPkeyCalls.OSSL_PKEY_PARAM_GROUP_NAME);
             if (EvpPkeyCalls.EVP_PKEY_get_utf8_string_param(pkey, key, name, GROUP_NAME_BUFFER, length) != 1) {
-                clearErrors();
                 return; // explicit curve parameters: Node sets neither name
             }
             int nid = X509FieldCalls.OBJ_txt2nid(name);
@@ -87,13 +86,11 @@ final class PublicKeyFields {
         MemorySegment key = arena.allocateFrom(name);
         MemorySegment length = arena.allocate(ValueLayout.JAVA_LONG);
         if (EvpPkeyCalls.EVP_PKEY_get_octet_string_param(pkey, key, MemorySegment.NULL, 0, length) != 1) {
-            clearErrors();
             return null;
         }
         long size = length.get(ValueLayout.JAVA_LONG, 0);
         MemorySegment buf = arena.allocate(Math.max(size, 1));
         if (EvpPkeyCalls.EVP_PKEY_get_octet_string_param(pkey, key, buf, size, length) != 1) {
-            clearErrors();
             return null;
         }
         return buf.asSlice(0, length.get(ValueLayout.JAVA_LONG, 0)).toArray(ValueLayout.JAVA_BYTE);
@@ -104,7 +101,6 @@ final class PublicKeyFields {
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment out = arena.allocate(ValueLayout.ADDRESS);
             if (EvpPkeyCalls.EVP_PKEY_get_bn_param(pkey, arena.allocateFrom(name), out) != 1) {
-                clearErrors();
                 return null;
             }
             try (NativeHandle bn = NativeHandle.own(NativeKind.BIGNUM, out.get(ValueLayout.ADDRESS, 0))) {
@@ -123,17 +119,11 @@ final class PublicKeyFields {
             pp.set(ValueLayout.ADDRESS, 0, MemorySegment.NULL); // let OpenSSL allocate
             int length = EvpPkeyCalls.i2d_PUBKEY(pkey, pp);
             if (length <= 0) {
-                clearErrors();
                 return null;
             }
             try (NativeHandle der = NativeHandle.own(NativeKind.OPENSSL_MEMORY, pp.get(ValueLayout.ADDRESS, 0))) {
                 return Types.bytes(der.get(), length);
             }
         }
-    }
-
-    /** A failed optional read leaves nothing on the queue (Node's ClearErrorOnReturn). */
-    private static void clearErrors() {
-        ErrorQueue.clear();
     }
 }
