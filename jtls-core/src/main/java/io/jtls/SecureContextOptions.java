@@ -333,7 +333,8 @@ public record SecureContextOptions(
 
     /**
      * Node's {@code sessionTimeout}: seconds after which a session can no longer be resumed,
-     * 0 to 2147483647. Default (null): OpenSSL's, 300 seconds.
+     * 0 to 2147483647. Default (null): OpenSSL's, 7200 seconds (Node's {@code createServer}
+     * documents 300).
      */
     @Override
     public Integer sessionTimeout() {

@@ -34,7 +34,7 @@ public final class NativeSecureContext implements AutoCloseable {
     private final NativeHandle ctx;
     private final AtomicInteger references = new AtomicInteger(1);
     private final AtomicBoolean ownerClosed = new AtomicBoolean();
-    private volatile byte[] ticketKeys = TicketKeys.random();
+    private volatile TicketKeySource ticketKeys = TicketKeySource.single(TicketKeys.random());
     private long ticketKeysId;
     private NativeHandle privateKeyEngine;
     private volatile KeyMaterial.Identity identity;
@@ -123,22 +123,31 @@ public final class NativeSecureContext implements AutoCloseable {
         ctx.close();
     }
 
-    /** Node's {@code getTicketKeys()}: the 48 bytes in use. */
+    /** Node's {@code getTicketKeys()}: the 48 bytes that seal new tickets. */
     public byte[] ticketKeys() {
-        return ticketKeys.clone();
+        return ticketKeys.encryptionKey().clone();
     }
 
     /**
-     * Node's {@code setTicketKeys(keys)}: takes effect for the next ticket issued or checked.
+     * Node's {@code setTicketKeys(keys)}: one key from now on, for the next ticket sealed or
+     * opened.
      *
      * @throws io.jtls.TlsException {@code ERR_INVALID_ARG_VALUE} unless exactly 48 bytes
      */
     public void setTicketKeys(byte[] keys) {
-        ticketKeys = TicketKeys.validate(keys, "keys");
+        ticketKeys = TicketKeySource.single(TicketKeys.validate(keys, "keys"));
     }
 
-    /** The keys without a copy, for the ticket key callback. */
-    byte[] ticketKeysUnsafe() {
+    /**
+     * Replaces where tickets keys come from (a rotating key ring, say); null restores one
+     * random key.
+     */
+    public void setTicketKeySource(TicketKeySource source) {
+        ticketKeys = source == null ? TicketKeySource.single(TicketKeys.random()) : source;
+    }
+
+    /** The current source, for the ticket key callback. */
+    TicketKeySource ticketKeySource() {
         return ticketKeys;
     }
 
@@ -186,7 +195,7 @@ public final class NativeSecureContext implements AutoCloseable {
     }
 
     void ticketKeys(byte[] keys) {
-        this.ticketKeys = keys;
+        this.ticketKeys = TicketKeySource.single(keys);
     }
 
     void ticketKeysId(long id) {

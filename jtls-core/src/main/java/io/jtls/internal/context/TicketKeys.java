@@ -112,9 +112,14 @@ final class TicketKeys {
             if (context == null) {
                 return 0; // no keys: no ticket issued, or the ticket is not ours
             }
-            byte[] keys = context.ticketKeysUnsafe();
+            TicketKeySource source = context.ticketKeySource();
             MemorySegment name = keyName.reinterpret(16);
             MemorySegment ivSeg = iv.reinterpret(16);
+            byte[] current = source.encryptionKey();
+            byte[] keys = enc != 0 ? current : source.decryptionKey(name.toArray(ValueLayout.JAVA_BYTE));
+            if (keys == null || keys.length != LENGTH) {
+                return 0; // not one of our keys: decline the ticket, full handshake
+            }
             try (Arena arena = Arena.ofConfined()) {
                 MemorySegment hmacKey = arena.allocateFrom(ValueLayout.JAVA_BYTE, Arrays.copyOfRange(keys, 16, 32));
                 MemorySegment aesKey = arena.allocateFrom(ValueLayout.JAVA_BYTE, Arrays.copyOfRange(keys, 32, 48));
@@ -129,16 +134,14 @@ final class TicketKeys {
                     }
                     return 1;
                 }
-                if (!Arrays.equals(name.toArray(ValueLayout.JAVA_BYTE), Arrays.copyOfRange(keys, 0, 16))) {
-                    return 0; // another key's ticket: decline it, full handshake
-                }
                 if (TicketKeyCalls.EVP_DecryptInit_ex(cipherCtx, TicketKeyCalls.EVP_aes_128_cbc(),
                         MemorySegment.NULL, aesKey, ivSeg) != 1
                         || TicketKeyCalls.HMAC_Init_ex(hmacCtx, hmacKey, 16, TicketKeyCalls.EVP_sha256(),
                                 MemorySegment.NULL) != 1) {
                     return -1;
                 }
-                return 1;
+                // 2: valid, but sealed with an older key: OpenSSL issues a fresh ticket.
+                return Arrays.equals(keys, current) ? 1 : 2;
             }
         } catch (Throwable t) {
             return -1; // never unwind into OpenSSL
