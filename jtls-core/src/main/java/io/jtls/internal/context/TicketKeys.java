@@ -25,13 +25,16 @@ import java.util.concurrent.atomic.AtomicLong;
  * a 16-byte AES-128-CBC key) per context, random unless {@code ticketKeys} sets them, used by a
  * ticket key callback on the {@code SSL_CTX} ({@code TicketCompatibilityCallback} in
  * {@code crypto_context.cc}). Keeping Node's format means a Node server and a jtls server
- * given the same {@code ticketKeys} accept each other's tickets.
+ * given the same {@code ticketKeys} accept each other's tickets. The keys come from the
+ * context's {@link TicketKeySource}, so a rotating key ring can replace the single key.
  *
- * <p>The callback finds the keys through the {@code SSL_CTX}'s ex_data, which holds a number
+ * <p>The callback finds its context through the {@code SSL_CTX}'s ex_data, which holds a number
  * (not a pointer) looked up in {@link #REGISTRY}; a context removes itself when it is freed, and
- * a callback that finds nothing declines the ticket (full handshake) rather than failing.
- * {@code HMAC_Init_ex} is deprecated and may be missing ({@code no-deprecated} builds): then
- * OpenSSL's own random ticket keys are used and {@code ticketKeys} is refused.
+ * a callback that finds nothing declines the ticket (full handshake) rather than failing. Like
+ * Node it asks {@code SSL_get_SSL_CTX}, i.e. the context the connection uses now (after an SNI
+ * switch, the SNI context). {@code HMAC_Init_ex} is deprecated and may be missing
+ * ({@code no-deprecated} builds): then OpenSSL's own random ticket keys are used and
+ * {@code ticketKeys} is refused with {@code ERR_FEATURE_UNAVAILABLE_ON_PLATFORM}.
  */
 final class TicketKeys {
     private TicketKeys() {}
