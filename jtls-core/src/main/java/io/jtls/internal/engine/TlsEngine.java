@@ -1,9 +1,13 @@
 package io.jtls.internal.engine;
 
+import io.jtls.Certificate;
 import io.jtls.CipherInfo;
 import io.jtls.EphemeralKeyInfo;
 import io.jtls.OpenSslError;
+import io.jtls.SecureContext;
 import io.jtls.TlsException;
+import io.jtls.internal.context.NativeSecureContext;
+import io.jtls.internal.context.SecureContexts;
 import io.jtls.internal.openssl.BioCalls;
 import io.jtls.internal.openssl.Bios;
 import io.jtls.internal.openssl.ErrorQueue;
@@ -65,10 +69,11 @@ import java.util.Objects;
  * thread and handed to another with the usual happens-before (a queue, a lock).
  *
  * <h2>Native memory</h2>
- * The engine owns its {@code SSL}, and through {@code SSL_set_bio} both BIOs; the
- * {@code SSL} holds its own reference to the {@code SSL_CTX}, so a context may be closed
- * while its connections live. {@link #close()} frees everything exactly once; afterwards
- * every method but {@code close} and {@link #state()} throws {@link IllegalStateException}.
+ * The engine owns its {@code SSL}, and through {@code SSL_set_bio} both BIOs. It holds a
+ * reference on its {@link NativeSecureContext} (and on a context it switched to) from before
+ * {@code SSL_new} until after {@code SSL_free}, so the owner may close a context while its
+ * connections live. {@link #close()} frees everything exactly once; afterwards every method
+ * but {@code close} and {@link #state()} throws {@link IllegalStateException}.
  */
 public final class TlsEngine implements AutoCloseable {
     // ---- constant ----
@@ -83,6 +88,10 @@ public final class TlsEngine implements AutoCloseable {
     private final MemorySegment encOutBio;
     /** This engine's id in {@link EngineRegistry}, kept in the SSL's ex_data for upcalls. */
     private final int id;
+    /** The context the SSL was made from; retained until after SSL_free. */
+    private final NativeSecureContext context;
+    /** A context switched to while paused (SNI); retained until after SSL_free, or null. */
+    private NativeSecureContext switchedContext;
 
     // ---- set up before the handshake ----
     private boolean pauseAtClientHello;
@@ -101,15 +110,14 @@ public final class TlsEngine implements AutoCloseable {
     /** A Throwable an upcall caught; turned into the engine's failure when OpenSSL returns. */
     private Throwable upcallFailure;
 
-    private TlsEngine(MemorySegment sslCtx, boolean server) {
-        Objects.requireNonNull(sslCtx, "sslCtx");
-        if (Types.isNull(sslCtx)) {
-            throw new IllegalArgumentException("NULL SSL_CTX");
-        }
+    private TlsEngine(NativeSecureContext context, boolean server) {
+        Objects.requireNonNull(context, "context");
         this.server = server;
+        this.context = context.retain(); // throws for a context its owner closed
         ErrorQueue.clear();
-        MemorySegment raw = SslCalls.SSL_new(sslCtx); // takes its own reference on the SSL_CTX
+        MemorySegment raw = SslCalls.SSL_new(context.sslCtx());
         if (Types.isNull(raw)) {
+            context.release();
             throw ErrorQueue.exception("SSL_new", "ERR_OSSL_MALLOC_FAILURE");
         }
         this.sslHandle = NativeHandle.own(NativeKind.SSL, raw);
@@ -146,6 +154,7 @@ public final class TlsEngine implements AutoCloseable {
                 EngineRegistry.unregister(registered);
             }
             sslHandle.close();
+            context.release();
             throw e;
         }
     }
@@ -154,17 +163,29 @@ public final class TlsEngine implements AutoCloseable {
     private static final long SSL_MODE_ACCEPT_MOVING_WRITE_BUFFER = 0x02L;
 
     /**
-     * A client connection on {@code sslCtx} (borrowed: the new {@code SSL} takes its own
-     * reference). Configure it ({@link #setServername}, {@link #setAlpnProtocols}), then call
+     * A client connection on {@code context}, which it retains until {@link #close()}.
+     * Configure it ({@link #setServername}, {@link #setAlpnProtocols}), then call
      * {@link #handshake()} to produce the ClientHello.
+     *
+     * @throws IllegalStateException when the context's owner closed it
      */
-    public static TlsEngine client(MemorySegment sslCtx) {
-        return new TlsEngine(sslCtx, false);
+    public static TlsEngine client(NativeSecureContext context) {
+        return new TlsEngine(context, false);
     }
 
-    /** A server connection on {@code sslCtx} (borrowed, as for {@link #client}). */
-    public static TlsEngine server(MemorySegment sslCtx) {
-        return new TlsEngine(sslCtx, true);
+    /** A server connection on {@code context} (retained, as for {@link #client}). */
+    public static TlsEngine server(NativeSecureContext context) {
+        return new TlsEngine(context, true);
+    }
+
+    /** {@link #client(NativeSecureContext)} for a public {@link SecureContext}. */
+    public static TlsEngine client(SecureContext context) {
+        return client(SecureContexts.nativeOf(context));
+    }
+
+    /** {@link #server(NativeSecureContext)} for a public {@link SecureContext}. */
+    public static TlsEngine server(SecureContext context) {
+        return server(SecureContexts.nativeOf(context));
     }
 
     // ------------------------------------------------------------------ configuration
@@ -263,18 +284,30 @@ public final class TlsEngine implements AutoCloseable {
     }
 
     /**
-     * Moves a paused server connection to another {@code SSL_CTX} (SNI): its certificate,
-     * key and session id context are used from here on ({@code SSL_set_SSL_CTX}).
+     * Moves a paused server connection to another context (SNI): its certificate, key and
+     * session id context are used from here on ({@code SSL_set_SSL_CTX}). The engine retains
+     * {@code other} until it is closed.
      */
-    public void switchContext(MemorySegment sslCtx) {
+    public void switchContext(NativeSecureContext other) {
         requireLive();
         if (!state.isPaused()) {
             throw new IllegalStateException("switchContext() needs a paused handshake, not " + state);
         }
+        other.retain();
         ErrorQueue.clear();
-        if (Types.isNull(SslCalls.SSL_set_SSL_CTX(ssl, sslCtx))) {
+        if (Types.isNull(SslCalls.SSL_set_SSL_CTX(ssl, other.sslCtx()))) {
+            other.release();
             throw ErrorQueue.exception("SSL_set_SSL_CTX", "ERR_OSSL_MALLOC_FAILURE");
         }
+        if (switchedContext != null) {
+            switchedContext.release(); // the SSL no longer uses it (OpenSSL dropped its own reference too)
+        }
+        switchedContext = other;
+    }
+
+    /** {@link #switchContext(NativeSecureContext)} for a public {@link SecureContext}. */
+    public void switchContext(SecureContext other) {
+        switchContext(SecureContexts.nativeOf(other));
     }
 
     // ------------------------------------------------------------------ handshake
@@ -505,6 +538,11 @@ public final class TlsEngine implements AutoCloseable {
         state = EngineState.DESTROYED;
         EngineRegistry.unregister(id);
         sslHandle.close(); // SSL_free: also frees both BIOs (owned since SSL_set_bio)
+        context.release(); // after SSL_free, as NativeSecureContext asks
+        if (switchedContext != null) {
+            switchedContext.release();
+            switchedContext = null;
+        }
         clientHello = null;
         certCallbackInfo = null;
         serverAlpn = null;
@@ -626,6 +664,26 @@ public final class TlsEngine implements AutoCloseable {
     }
 
     /**
+     * Node's {@code getCertificate()}: this side's certificate, or null when it sent none
+     * (Node returns an empty object for a client without one).
+     */
+    public Certificate certificate() {
+        requireLive();
+        return PeerCertificates.local(ssl);
+    }
+
+    /**
+     * Node's {@code getPeerCertificate(detailed)}: the peer's certificate, or null when it sent
+     * none (Node: an empty object). Detailed: each certificate links to its issuer through
+     * {@link Certificate#issuerCertificate()}, completed from the trust store, and a
+     * self-signed root links to itself.
+     */
+    public Certificate peerCertificate(boolean detailed) {
+        requireLive();
+        return PeerCertificates.peer(ssl, server, detailed);
+    }
+
+    /**
      * Node's {@code exportKeyingMaterial(length, label, context)} (RFC 5705); context null
      * means none.
      */
@@ -647,12 +705,6 @@ public final class TlsEngine implements AutoCloseable {
             }
             return out.asSlice(0, length).toArray(ValueLayout.JAVA_BYTE);
         }
-    }
-
-    /** The live {@code SSL *} for code in this layer that reads more of it (certificates); borrowed. */
-    MemorySegment sslPointer() {
-        requireLive();
-        return ssl;
     }
 
     @Override

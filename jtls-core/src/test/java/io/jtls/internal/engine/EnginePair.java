@@ -1,0 +1,129 @@
+package io.jtls.internal.engine;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.fail;
+
+import io.jtls.TlsException;
+import java.nio.ByteBuffer;
+import io.jtls.SecureContext;
+
+/**
+ * A client engine and a server engine wired to each other in memory, with rustls-style
+ * helpers ({@code do_handshake}, {@code transfer}): the test plays the network by moving
+ * ciphertext from one engine's encOut to the other's encIn.
+ */
+final class EnginePair implements AutoCloseable {
+    final TlsEngine client;
+    final TlsEngine server;
+    private final ByteBuffer wire = ByteBuffer.allocateDirect(64 * 1024);
+
+    EnginePair(SecureContext clientCtx, SecureContext serverCtx) {
+        this.client = TlsEngine.client(clientCtx);
+        TlsEngine s;
+        try {
+            s = TlsEngine.server(serverCtx);
+        } catch (RuntimeException e) {
+            client.close();
+            throw e;
+        }
+        this.server = s;
+    }
+
+    /** Moves every pending ciphertext byte of {@code from} into {@code to}; returns the count. */
+    int transfer(TlsEngine from, TlsEngine to) {
+        int moved = 0;
+        while (from.encPending() > 0) {
+            wire.clear();
+            int n = from.encOut(wire);
+            wire.flip();
+            assertEquals(n, to.encIn(wire));
+            moved += n;
+        }
+        return moved;
+    }
+
+    /** Drives both sides until neither has anything left to say; returns when both are established or one paused. */
+    void handshake() {
+        client.handshake();
+        for (int round = 0; round < 32; round++) {
+            int moved = transfer(client, server);
+            if (!server.state().isPaused()) {
+                server.handshake();
+            }
+            moved += transfer(server, client);
+            client.handshake();
+            if (server.state().isPaused()) {
+                return;
+            }
+            if (moved == 0) {
+                if (client.state() != EngineState.ESTABLISHED || server.state() != EngineState.ESTABLISHED) {
+                    fail("handshake stalled: client " + client.state() + ", server " + server.state());
+                }
+                return;
+            }
+        }
+        fail("handshake did not finish");
+    }
+
+    /** Both sides' failures, after each side's pending alert reached the other. */
+    record Failures(TlsException client, TlsException server) {}
+
+    /**
+     * Drives the handshake until a side fails, delivering the failing side's alert to its
+     * peer as a real transport would (Node flushes alerts before onerror), and lets the peer
+     * process it, with clearOut if it had already finished its handshake (TLS 1.3 clients).
+     */
+    Failures handshakeUntilError() {
+        TlsException clientError = null;
+        TlsException serverError = null;
+        ByteBuffer sink = ByteBuffer.allocate(1024);
+        for (int round = 0; round < 32 && (clientError == null || serverError == null); round++) {
+            clientError = clientError != null ? clientError : step(client, sink);
+            int moved = transfer(client, server);
+            serverError = serverError != null ? serverError : step(server, sink);
+            moved += transfer(server, client);
+            if (moved == 0 && (clientError != null || serverError != null)) {
+                clientError = clientError != null ? clientError : step(client, sink);
+                serverError = serverError != null ? serverError : step(server, sink);
+                break;
+            }
+        }
+        return new Failures(clientError, serverError);
+    }
+
+    private static TlsException step(TlsEngine engine, ByteBuffer sink) {
+        try {
+            if (engine.state() == EngineState.ESTABLISHED) {
+                sink.clear();
+                engine.clearOut(sink);
+            } else {
+                engine.handshake();
+            }
+            return null;
+        } catch (TlsException e) {
+            return e;
+        }
+    }
+
+    /** Sends {@code data} from one side and reads it on the other; returns what arrived. */
+    byte[] send(TlsEngine from, TlsEngine to, byte[] data) {
+        ByteBuffer src = ByteBuffer.wrap(data);
+        ByteBuffer dst = ByteBuffer.allocate(data.length + 1);
+        int guard = 0;
+        while ((src.hasRemaining() || dst.position() < data.length) && guard++ < 1_000_000) {
+            from.clearIn(src);
+            transfer(from, to);
+            to.clearOut(dst);
+            transfer(to, from); // post-handshake messages (tickets, key updates)
+        }
+        byte[] out = new byte[dst.position()];
+        dst.flip().get(out);
+        return out;
+    }
+
+    @Override
+    public void close() {
+        client.close();
+        server.close();
+    }
+}

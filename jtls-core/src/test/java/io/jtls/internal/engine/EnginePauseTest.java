@@ -1,0 +1,151 @@
+package io.jtls.internal.engine;
+
+import static io.jtls.internal.engine.TestPki.ROOT;
+import static io.jtls.internal.engine.TestPki.SERVER_EC;
+import static io.jtls.internal.engine.TestPki.SERVER_RSA;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+import io.jtls.internal.openssl.NativeKind;
+import java.nio.ByteBuffer;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The server handshake stops at a pause point, the application decides later (here on
+ * another thread, as an async SNICallback or resumeSession would), and the handshake then
+ * finishes.
+ */
+class EnginePauseTest {
+    private long liveAtStart;
+
+    @BeforeEach
+    void recordLive() {
+        TestPki.ROOT.hashCode();
+        liveAtStart = NativeKind.liveTotal();
+    }
+
+    @AfterEach
+    void nothingLeaks() {
+        assertEquals(liveAtStart, NativeKind.liveTotal(), NativeKind.liveSummary());
+    }
+
+    @Test
+    void pausesAtClientHelloAndResumesLater() throws Exception {
+        try (var serverCtx = TestContexts.builder().cert(SERVER_EC).build();
+             var clientCtx = TestContexts.builder().ca(ROOT).build();
+             var pair = new EnginePair(clientCtx, serverCtx)) {
+            pair.server.pauseAt(PausePoint.CLIENT_HELLO);
+            pair.client.setServername("localhost");
+            pair.client.setAlpnProtocols(List.of("h2", "http/1.1"));
+            pair.handshake();
+
+            assertEquals(EngineState.AWAITING_CLIENT_HELLO, pair.server.state());
+            assertEquals(0, pair.server.encPending(), "nothing answered yet");
+            ClientHelloInfo hello = pair.server.clientHello();
+            assertEquals("localhost", hello.servername());
+            assertEquals(32, hello.sessionId().length, "TLS 1.3 clients send a random legacy session id");
+            assertEquals(List.of("h2", "http/1.1"), hello.alpnProtocols());
+            // Still paused however often it is driven, and data calls do nothing.
+            assertEquals(EngineState.AWAITING_CLIENT_HELLO, pair.server.handshake());
+            assertEquals(0, pair.server.clearOut(ByteBuffer.allocate(16)));
+
+            // The decision arrives later, from elsewhere: the engine only resumes on its own thread.
+            CompletableFuture<String> decision = CompletableFuture.supplyAsync(() -> "go");
+            assertEquals("go", decision.get(5, TimeUnit.SECONDS));
+            pair.server.resumeHandshake();
+            pair.handshake();
+
+            assertEquals(EngineState.ESTABLISHED, pair.server.state());
+            assertEquals(EngineState.ESTABLISHED, pair.client.state());
+            assertNull(pair.client.verifyError());
+            assertEquals("hi", new String(pair.send(pair.client, pair.server, "hi".getBytes())));
+        }
+    }
+
+    @Test
+    void switchesContextWhilePausedAsSniWould() {
+        try (var defaultCtx = TestContexts.builder().cert(TestPki.SELF_SIGNED).build();
+             var sniCtx = TestContexts.builder().cert(SERVER_RSA).build();
+             var clientCtx = TestContexts.builder().ca(ROOT).maxVersion("TLSv1.2").build();
+             var pair = new EnginePair(clientCtx, defaultCtx)) {
+            pair.server.pauseAt(PausePoint.CLIENT_HELLO);
+            pair.client.setServername("localhost");
+            pair.handshake();
+            assertEquals("localhost", pair.server.clientHello().servername());
+
+            pair.server.switchContext(sniCtx);
+            pair.server.resumeHandshake();
+            pair.handshake();
+            assertNull(pair.client.verifyError(), "the client got the SNI context's certificate");
+        }
+    }
+
+    @Test
+    void pausesAtTheCertCallback() {
+        try (var serverCtx = TestContexts.builder().cert(SERVER_EC).build();
+             var clientCtx = TestContexts.builder().ca(ROOT).build();
+             var pair = new EnginePair(clientCtx, serverCtx)) {
+            pair.server.pauseAt(PausePoint.CERT_CALLBACK);
+            pair.client.setServername("localhost");
+            pair.handshake();
+
+            assertEquals(EngineState.AWAITING_CERT_CALLBACK, pair.server.state());
+            assertEquals(new CertCallbackInfo("localhost", false), pair.server.certCallbackInfo());
+            assertEquals(EngineState.HANDSHAKING, pair.server.resumeHandshake());
+            pair.handshake();
+            assertEquals(EngineState.ESTABLISHED, pair.server.state());
+        }
+    }
+
+    @Test
+    void bothPausePointsInOrder() {
+        try (var serverCtx = TestContexts.builder().cert(SERVER_EC).build();
+             var clientCtx = TestContexts.builder().ca(ROOT).build();
+             var pair = new EnginePair(clientCtx, serverCtx)) {
+            pair.server.pauseAt(PausePoint.CLIENT_HELLO);
+            pair.server.pauseAt(PausePoint.CERT_CALLBACK);
+            pair.handshake();
+            assertEquals(EngineState.AWAITING_CLIENT_HELLO, pair.server.state());
+            assertEquals("", pair.server.clientHello().servername(), "no SNI: Node's empty string");
+            assertEquals(EngineState.AWAITING_CERT_CALLBACK, pair.server.resumeHandshake());
+            assertEquals(new CertCallbackInfo("", false), pair.server.certCallbackInfo());
+            pair.server.resumeHandshake();
+            pair.handshake();
+            assertEquals(EngineState.ESTABLISHED, pair.client.state());
+        }
+    }
+
+    @Test
+    void enginesOnTheSameContextThatDidNotAskDoNotPause() {
+        try (var serverCtx = TestContexts.builder().cert(SERVER_EC).build();
+             var clientCtx = TestContexts.builder().ca(ROOT).build();
+             var paused = new EnginePair(clientCtx, serverCtx);
+             var plain = new EnginePair(clientCtx, serverCtx)) {
+            paused.server.pauseAt(PausePoint.CLIENT_HELLO); // installs the callback on the shared SSL_CTX
+            paused.handshake();
+            plain.handshake();
+            assertEquals(EngineState.AWAITING_CLIENT_HELLO, paused.server.state());
+            assertEquals(EngineState.ESTABLISHED, plain.server.state());
+        }
+    }
+
+    @Test
+    void misuseIsRefused() {
+        try (var serverCtx = TestContexts.builder().cert(SERVER_EC).build();
+             var clientCtx = TestContexts.builder().ca(ROOT).build();
+             var pair = new EnginePair(clientCtx, serverCtx)) {
+            assertThrows(IllegalStateException.class, pair.server::resumeHandshake, "not paused");
+            assertThrows(IllegalStateException.class, () -> pair.client.pauseAt(PausePoint.CLIENT_HELLO), "client");
+            assertThrows(IllegalStateException.class, () -> pair.server.switchContext(serverCtx));
+            pair.handshake();
+            assertThrows(IllegalStateException.class, () -> pair.server.pauseAt(PausePoint.CERT_CALLBACK), "too late");
+            assertThrows(IllegalStateException.class, () -> pair.client.setServername("x"), "too late");
+        }
+    }
+}
