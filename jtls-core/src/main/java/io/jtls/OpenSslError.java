@@ -14,11 +14,14 @@ package io.jtls;
 public record OpenSslError(long packedCode, String library, String reason, String function,
                            String file, int line, String data) {
 
-    /** OpenSSL's one-line form: {@code error:0A00010B:SSL routines::wrong version number}. */
+    /**
+     * The one-line form Node puts in {@code err.message} and {@code opensslErrorStack}:
+     * {@code error:0A00010B:SSL routines::wrong version number}. Like Node with OpenSSL 3, the
+     * function field stays empty; {@link #function()} still has it.
+     */
     public String text() {
-        return String.format("error:%08X:%s:%s:%s", packedCode,
+        return String.format("error:%08X:%s::%s", packedCode,
                 library == null ? "" : library,
-                function == null ? "" : function,
                 reason == null ? "reason(" + (packedCode & 0x7FFFFF) + ")" : reason);
     }
 

@@ -1,0 +1,74 @@
+// Node's tls server as a test peer. Config: JSON in argv[2]. Prints one JSON object per line:
+// {"event":"listening","port":N}, {"event":"secureConnection",...}, {"event":"tlsClientError",...},
+// {"event":"received","bytes":N,"sha256":"..."} when a client ends its stream.
+'use strict';
+const tls = require('tls');
+const fs = require('fs');
+const crypto = require('crypto');
+
+const cfg = JSON.parse(process.argv[2]);
+const read = (v) => (v === undefined ? undefined : Array.isArray(v) ? v.map((p) => fs.readFileSync(p)) : fs.readFileSync(v));
+const out = (o) => process.stdout.write(JSON.stringify(o) + '\n');
+
+const opts = {
+  key: read(cfg.key), cert: read(cfg.cert), ca: read(cfg.ca),
+  requestCert: !!cfg.requestCert, rejectUnauthorized: !!cfg.rejectUnauthorized,
+};
+for (const k of ['ALPNProtocols', 'minVersion', 'maxVersion', 'ciphers', 'handshakeTimeout', 'sessionTimeout']) {
+  if (cfg[k] !== undefined) opts[k] = cfg[k];
+}
+if (cfg.ticketKeys) opts.ticketKeys = Buffer.from(cfg.ticketKeys, 'hex');
+if (cfg.noTickets) opts.secureOptions = crypto.constants.SSL_OP_NO_TICKET;
+
+const server = tls.createServer(opts);
+for (const [name, c] of Object.entries(cfg.sniContexts || {})) {
+  server.addContext(name, { key: read(c.key), cert: read(c.cert) });
+}
+if (cfg.sessionCache) {
+  const cache = new Map();
+  server.on('newSession', (id, data, cb) => { cache.set(id.toString('hex'), data); out({ event: 'newSession' }); cb(); });
+  server.on('resumeSession', (id, cb) => { out({ event: 'resumeSession', hit: cache.has(id.toString('hex')) }); cb(null, cache.get(id.toString('hex')) || null); });
+}
+
+server.on('secureConnection', (sock) => {
+  const peer = sock.getPeerCertificate();
+  out({
+    event: 'secureConnection', authorized: sock.authorized, authorizationError: sock.authorizationError || null,
+    alpnProtocol: sock.alpnProtocol, servername: sock.servername || null, protocol: sock.getProtocol(),
+    cipher: sock.getCipher(), peerSubject: peer && peer.subject ? peer.subject : null, reused: sock.isSessionReused(),
+  });
+  const hash = crypto.createHash('sha256');
+  let bytes = 0;
+  sock.on('error', (e) => out({ event: 'socketError', code: e.code || null, message: e.message }));
+  sock.on('data', (d) => {
+    bytes += d.length; hash.update(d);
+    if (cfg.mode === 'echo') sock.write(d);
+  });
+  sock.on('end', () => {
+    out({ event: 'received', bytes, sha256: hash.digest('hex') });
+    if (cfg.mode === 'source') return;
+    sock.end();
+  });
+  if (cfg.mode === 'source') {
+    const chunk = crypto.randomBytes(65536);
+    const sent = crypto.createHash('sha256');
+    let left = cfg.bytes || 0;
+    const pump = () => {
+      while (left > 0) {
+        const b = chunk.subarray(0, Math.min(left, chunk.length));
+        left -= b.length; sent.update(b);
+        if (!sock.write(b)) { sock.once('drain', pump); return; }
+      }
+      out({ event: 'sent', bytes: cfg.bytes || 0, sha256: sent.digest('hex') });
+      sock.end();
+    };
+    pump();
+  }
+  if (cfg.greeting) sock.write(cfg.greeting);
+});
+server.on('tlsClientError', (e) => out({ event: 'tlsClientError', code: e.code || null, message: e.message }));
+server.on('error', (e) => { out({ event: 'error', code: e.code, message: e.message }); process.exit(1); });
+server.listen(cfg.port || 0, cfg.host || '127.0.0.1', () => out({ event: 'listening', port: server.address().port }));
+setTimeout(() => process.exit(0), (cfg.lifetime || 60) * 1000).unref();
+process.stdin.on('end', () => process.exit(0));
+process.stdin.resume();
