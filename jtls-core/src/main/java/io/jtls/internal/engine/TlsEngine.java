@@ -610,6 +610,56 @@ public final class TlsEngine implements AutoCloseable {
         return server ? null : NegotiatedParameters.ephemeralKey(ssl);
     }
 
+    /**
+     * Node's {@code getSession()}: the session in OpenSSL's DER form ({@code i2d_SSL_SESSION}),
+     * which a later client connection can resume with {@link #setSession(byte[])}; null when
+     * there is none. TLS 1.3 sessions arrive after the handshake (NewSessionTicket), read
+     * through {@link #clearOut}.
+     */
+    public byte[] session() {
+        requireLive();
+        MemorySegment session = SslCalls.SSL_get_session(ssl); // borrowed
+        if (Types.isNull(session)) {
+            return null;
+        }
+        int length = SslCalls.i2d_SSL_SESSION(session, MemorySegment.NULL);
+        if (length <= 0) {
+            ErrorQueue.clear();
+            return null;
+        }
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment der = arena.allocate(length);
+            MemorySegment cursor = arena.allocateFrom(ValueLayout.ADDRESS, der); // i2d advances it
+            SslCalls.i2d_SSL_SESSION(session, cursor);
+            return der.toArray(ValueLayout.JAVA_BYTE);
+        }
+    }
+
+    /**
+     * Node's {@code ssl.setSession(buffer)} on a client before the handshake: offers the session
+     * for resumption. Like Node, a session that does not parse is ignored (false).
+     */
+    public boolean setSession(byte[] der) {
+        requireBeforeHandshake("setSession");
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment bytes = arena.allocateFrom(ValueLayout.JAVA_BYTE, der);
+            MemorySegment cursor = arena.allocateFrom(ValueLayout.ADDRESS, bytes);
+            ErrorQueue.clear();
+            MemorySegment parsed = SslCalls.d2i_SSL_SESSION(MemorySegment.NULL, cursor, der.length);
+            if (Types.isNull(parsed)) {
+                ErrorQueue.clear();
+                return false;
+            }
+            try (NativeHandle session = NativeHandle.own(NativeKind.SSL_SESSION, parsed)) {
+                // SSL_set_session takes its own reference; ours is freed on the way out.
+                if (SslCalls.SSL_set_session(ssl, session.get()) != 1) {
+                    throw ErrorQueue.exception("SSL_set_session", "ERR_SSL_SET_SESSION");
+                }
+                return true;
+            }
+        }
+    }
+
     /** Node's {@code isSessionReused()}. */
     public boolean isSessionReused() {
         requireLive();

@@ -583,6 +583,30 @@ public final class SslCalls {
         }
     }
 
+    private static final MethodHandle i2d_SSL_SESSION$MH = NativeLibrary.downcall("i2d_SSL_SESSION",
+            FunctionDescriptor.of(C_INT, C_POINTER, C_POINTER));
+
+    /** {@code int i2d_SSL_SESSION(const SSL_SESSION *in, unsigned char **pp)} */
+    public static int i2d_SSL_SESSION(MemorySegment in, MemorySegment pp) {
+        try {
+            return (int) i2d_SSL_SESSION$MH.invokeExact(in, pp);
+        } catch (Throwable t) {
+            throw NativeLibrary.rethrow(t);
+        }
+    }
+
+    private static final MethodHandle d2i_SSL_SESSION$MH = NativeLibrary.downcall("d2i_SSL_SESSION",
+            FunctionDescriptor.of(C_POINTER, C_POINTER, C_POINTER, C_LONG));
+
+    /** {@code SSL_SESSION *d2i_SSL_SESSION(SSL_SESSION **a, const unsigned char **pp, long length)} */
+    public static MemorySegment d2i_SSL_SESSION(MemorySegment a, MemorySegment pp, long length) {
+        try {
+            return (MemorySegment) d2i_SSL_SESSION$MH.invokeExact(a, pp, length);
+        } catch (Throwable t) {
+            throw NativeLibrary.rethrow(t);
+        }
+    }
+
     private static final MethodHandle CRYPTO_get_ex_new_index$MH = NativeLibrary.downcall("CRYPTO_get_ex_new_index",
             FunctionDescriptor.of(C_INT, C_INT, C_LONG, C_POINTER, C_POINTER, C_POINTER, C_POINTER));
 

@@ -123,6 +123,50 @@ class EngineHandshakeTest {
     }
 
     @Test
+    void oldSuitesReportTheVersionThatDefinedThemAsNodeDoes() {
+        try (var serverCtx = TestContexts.builder().cert(SERVER_RSA).build();
+             var clientCtx = TestContexts.builder().ca(ROOT).maxVersion("TLSv1.2").ciphers("AES128-SHA").build();
+             var pair = new EnginePair(clientCtx, serverCtx)) {
+            pair.handshake();
+            // Node v20: { name: 'AES128-SHA', standardName: 'TLS_RSA_WITH_AES_128_CBC_SHA', version: 'SSLv3' }
+            assertEquals(new CipherInfo("AES128-SHA", "TLS_RSA_WITH_AES_128_CBC_SHA", "SSLv3"), pair.client.cipher());
+            assertEquals("TLSv1.2", pair.client.protocol());
+        }
+    }
+
+    @Test
+    void resumedSessionsAreReportedOnBothSides() {
+        for (String version : List.of("TLSv1.3", "TLSv1.2")) {
+            try (var serverCtx = TestContexts.builder().cert(SERVER_EC).build();
+                 var clientCtx = TestContexts.builder().ca(ROOT).maxVersion(version).build()) {
+                byte[] session;
+                try (var first = new EnginePair(clientCtx, serverCtx)) {
+                    first.handshake();
+                    first.send(first.server, first.client, "x".getBytes()); // TLS 1.3 tickets arrive with data
+                    session = first.client.session();
+                    assertFalse(first.client.isSessionReused());
+                }
+                assertNotNull(session, version);
+                try (var second = new EnginePair(clientCtx, serverCtx)) {
+                    assertTrue(second.client.setSession(session));
+                    second.handshake();
+                    assertTrue(second.client.isSessionReused(), version);
+                    assertTrue(second.server.isSessionReused(), version);
+                    assertNull(second.client.verifyError(), "the session keeps the verified peer");
+                    // Node: no client certificate is fine on a resumed TLS 1.3 session (PSK-like), not on 1.2.
+                    assertEquals(version.equals("TLSv1.3") ? null : "UNABLE_TO_GET_ISSUER_CERT",
+                            second.server.verifyError() == null ? null : second.server.verifyError().code());
+                }
+                try (var third = new EnginePair(clientCtx, serverCtx)) {
+                    assertFalse(third.client.setSession("not a session".getBytes()), "ignored, as Node does");
+                    third.handshake();
+                    assertFalse(third.client.isSessionReused());
+                }
+            }
+        }
+    }
+
+    @Test
     void clientCertificateRequestedAndVerified() {
         for (String version : List.of("TLSv1.3", "TLSv1.2")) {
             try (var serverCtx = TestContexts.builder().cert(SERVER_EC).ca(ROOT).build();

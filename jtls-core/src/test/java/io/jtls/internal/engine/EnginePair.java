@@ -1,9 +1,11 @@
 package io.jtls.internal.engine;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.fail;
 
 import io.jtls.TlsException;
+import io.jtls.internal.openssl.ErrorQueue;
 import java.nio.ByteBuffer;
 import io.jtls.SecureContext;
 
@@ -52,6 +54,7 @@ final class EnginePair implements AutoCloseable {
             }
             moved += transfer(server, client);
             client.handshake();
+            assertFalse(ErrorQueue.hasError(), "the engine leaves OpenSSL's error queue empty");
             if (server.state().isPaused()) {
                 return;
             }
@@ -116,6 +119,7 @@ final class EnginePair implements AutoCloseable {
             to.clearOut(dst);
             transfer(to, from); // post-handshake messages (tickets, key updates)
         }
+        assertFalse(ErrorQueue.hasError(), "the engine leaves OpenSSL's error queue empty");
         byte[] out = new byte[dst.position()];
         dst.flip().get(out);
         return out;
