@@ -24,7 +24,7 @@ import java.util.Arrays;
 final class EngineRegistry {
     private static final Object LOCK = new Object();
     @SuppressWarnings("unchecked")
-    private static volatile WeakReference<TlsEngine>[] slots = new WeakReference[64];
+    private static volatile WeakReference<TlsEngine>[] slots = (WeakReference<TlsEngine>[]) new WeakReference<?>[64];
     /** Free ids as a stack (ids, not indexes into {@code slots}); grows with the table. */
     private static int[] free = new int[0];
     private static int freeCount;

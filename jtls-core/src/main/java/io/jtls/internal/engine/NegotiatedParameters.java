@@ -145,4 +145,21 @@ final class NegotiatedParameters {
         }
         return VerifyErrors.X509_V_ERR_UNABLE_TO_GET_ISSUER_CERT;
     }
+
+    /** {@code SSL_export_keying_material} (RFC 5705); a null context means none. */
+    static byte[] exportKeyingMaterial(MemorySegment ssl, int length, String label, byte[] context) {
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment out = arena.allocate(Math.max(1, length));
+            byte[] labelBytes = label.getBytes(StandardCharsets.UTF_8);
+            MemorySegment labelSeg = arena.allocateFrom(ValueLayout.JAVA_BYTE, labelBytes);
+            MemorySegment contextSeg = context == null ? MemorySegment.NULL
+                    : arena.allocateFrom(ValueLayout.JAVA_BYTE, context.length == 0 ? new byte[1] : context);
+            ErrorQueue.clear();
+            if (SslCalls.SSL_export_keying_material(ssl, out, length, labelSeg, labelBytes.length, contextSeg,
+                    context == null ? 0 : context.length, context == null ? 0 : 1) != 1) {
+                throw ErrorQueue.exception("SSL_export_keying_material", "ERR_CRYPTO_OPERATION_FAILED");
+            }
+            return out.asSlice(0, length).toArray(ValueLayout.JAVA_BYTE);
+        }
+    }
 }

@@ -618,21 +618,7 @@ public final class TlsEngine implements AutoCloseable {
      */
     public byte[] session() {
         requireLive();
-        MemorySegment session = SslCalls.SSL_get_session(ssl); // borrowed
-        if (Types.isNull(session)) {
-            return null;
-        }
-        int length = SslCalls.i2d_SSL_SESSION(session, MemorySegment.NULL);
-        if (length <= 0) {
-            ErrorQueue.clear();
-            return null;
-        }
-        try (Arena arena = Arena.ofConfined()) {
-            MemorySegment der = arena.allocate(length);
-            MemorySegment cursor = arena.allocateFrom(ValueLayout.ADDRESS, der); // i2d advances it
-            SslCalls.i2d_SSL_SESSION(session, cursor);
-            return der.toArray(ValueLayout.JAVA_BYTE);
-        }
+        return SessionCodec.encode(SslCalls.SSL_get_session(ssl));
     }
 
     /**
@@ -641,22 +627,15 @@ public final class TlsEngine implements AutoCloseable {
      */
     public boolean setSession(byte[] der) {
         requireBeforeHandshake("setSession");
-        try (Arena arena = Arena.ofConfined()) {
-            MemorySegment bytes = arena.allocateFrom(ValueLayout.JAVA_BYTE, der);
-            MemorySegment cursor = arena.allocateFrom(ValueLayout.ADDRESS, bytes);
-            ErrorQueue.clear();
-            MemorySegment parsed = SslCalls.d2i_SSL_SESSION(MemorySegment.NULL, cursor, der.length);
-            if (Types.isNull(parsed)) {
-                ErrorQueue.clear();
+        try (NativeHandle session = SessionCodec.decode(der)) {
+            if (session == null) {
                 return false;
             }
-            try (NativeHandle session = NativeHandle.own(NativeKind.SSL_SESSION, parsed)) {
-                // SSL_set_session takes its own reference; ours is freed on the way out.
-                if (SslCalls.SSL_set_session(ssl, session.get()) != 1) {
-                    throw ErrorQueue.exception("SSL_set_session", "ERR_SSL_SET_SESSION");
-                }
-                return true;
+            ErrorQueue.clear();
+            if (SslCalls.SSL_set_session(ssl, session.get()) != 1) { // takes its own reference
+                throw ErrorQueue.exception("SSL_set_session", "ERR_SSL_SET_SESSION");
             }
+            return true;
         }
     }
 
@@ -742,19 +721,7 @@ public final class TlsEngine implements AutoCloseable {
         if (state != EngineState.ESTABLISHED) {
             throw new TlsException("ERR_TLS_INVALID_STATE", "TLS socket connection must be securely established");
         }
-        try (Arena arena = Arena.ofConfined()) {
-            MemorySegment out = arena.allocate(Math.max(1, length));
-            byte[] labelBytes = label.getBytes(java.nio.charset.StandardCharsets.UTF_8);
-            MemorySegment labelSeg = arena.allocateFrom(ValueLayout.JAVA_BYTE, labelBytes);
-            MemorySegment contextSeg = context == null ? MemorySegment.NULL
-                    : arena.allocateFrom(ValueLayout.JAVA_BYTE, context.length == 0 ? new byte[1] : context);
-            ErrorQueue.clear();
-            if (SslCalls.SSL_export_keying_material(ssl, out, length, labelSeg, labelBytes.length, contextSeg,
-                    context == null ? 0 : context.length, context == null ? 0 : 1) != 1) {
-                throw ErrorQueue.exception("SSL_export_keying_material", "ERR_CRYPTO_OPERATION_FAILED");
-            }
-            return out.asSlice(0, length).toArray(ValueLayout.JAVA_BYTE);
-        }
+        return NegotiatedParameters.exportKeyingMaterial(ssl, length, label, context);
     }
 
     @Override
