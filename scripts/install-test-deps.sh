@@ -1,11 +1,12 @@
 #!/usr/bin/env bash
 # Installs the real peers the tests talk to, where they are missing: the openssl CLI,
-# Node.js and redis-server. Uses apt-get (as root, or through sudo).
+# Node.js, redis-server and a C compiler (one test fakes an old libcrypto). Uses apt-get (as root, or through sudo).
 set -euo pipefail
 missing=()
 command -v openssl >/dev/null 2>&1 || missing+=(openssl)
 command -v node >/dev/null 2>&1 || missing+=(nodejs)
 command -v redis-server >/dev/null 2>&1 || missing+=(redis-server)
+command -v cc >/dev/null 2>&1 || missing+=(gcc)
 [ ${#missing[@]} -eq 0 ] && exit 0
 if ! command -v apt-get >/dev/null 2>&1; then
   echo "jtls: the tests need ${missing[*]}; install them with your package manager." >&2

@@ -22,11 +22,12 @@ public final class ExternalProcess implements AutoCloseable {
     private final Process process;
     private final List<String> lines = new ArrayList<>();
     private final String name;
+    private final Thread reader;
 
     private ExternalProcess(String name, Process process) {
         this.name = name;
         this.process = process;
-        Thread reader = new Thread(this::pump, "peer-" + name);
+        this.reader = new Thread(this::pump, "peer-" + name);
         reader.setDaemon(true);
         reader.start();
     }
@@ -155,13 +156,9 @@ public final class ExternalProcess implements AutoCloseable {
             if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
                 throw new AssertionError(name + " did not exit within " + timeout + "; output:\n" + output());
             }
-            // let the reader thread take the last lines
-            for (int i = 0; i < 50 && process.getInputStream().available() > 0; i++) {
-                Thread.sleep(10);
-            }
-            Thread.sleep(20);
+            reader.join(2000); // the last lines (a child that inherited stdout may hold it open)
             return process.exitValue();
-        } catch (InterruptedException | IOException e) {
+        } catch (InterruptedException e) {
             throw new AssertionError(e);
         }
     }

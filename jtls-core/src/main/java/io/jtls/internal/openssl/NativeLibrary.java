@@ -44,9 +44,10 @@ public final class NativeLibrary {
                 dir == null ? null : Path.of(dir, "libssl.so.3").toString(), "libssl.so.3");
         SymbolLookup cryptoLookup = open(crypto);
         SymbolLookup sslLookup = open(ssl);
-        SymbolLookup both = sslLookup.or(cryptoLookup);
-        checkVersion(both);
-        return both;
+        // The version comes from libcrypto itself: a lookup through libssl would find the
+        // symbol in whatever libcrypto the dynamic linker gave libssl.
+        checkVersion(cryptoLookup, crypto);
+        return sslLookup.or(cryptoLookup);
     }
 
     private static SymbolLookup open(String nameOrPath) {
@@ -67,9 +68,9 @@ public final class NativeLibrary {
         }
     }
 
-    private static void checkVersion(SymbolLookup lookup) {
+    private static void checkVersion(SymbolLookup lookup, String library) {
         MemorySegment fn = lookup.find("OpenSSL_version_num").orElseThrow(() ->
-                new OpenSslUnavailableException("the loaded libcrypto has no OpenSSL_version_num: not OpenSSL 3"));
+                new OpenSslUnavailableException(library + " has no OpenSSL_version_num: not OpenSSL 3"));
         long version;
         try {
             version = (long) LINKER.downcallHandle(fn, FunctionDescriptor.of(Types.C_LONG)).invokeExact();
@@ -78,8 +79,8 @@ public final class NativeLibrary {
         }
         if (version < MIN_VERSION_NUMBER) {
             throw new OpenSslUnavailableException(String.format(
-                    "jtls needs OpenSSL 3.0 or newer; the loaded library reports version 0x%08x."
-                    + " Install OpenSSL 3 or point JTLS_OPENSSL_DIR at it.", version));
+                    "jtls needs OpenSSL 3.0 or newer; %s reports version 0x%08x."
+                    + " Install OpenSSL 3 or point JTLS_OPENSSL_DIR at it.", library, version));
         }
     }
 

@@ -1,6 +1,9 @@
 package io.jtls.internal.openssl;
 
-/** What OpenSSL jtls runs on. */
+/**
+ * What OpenSSL jtls runs on. {@code java -cp jtls-core.jar io.jtls.internal.openssl.OpenSsl}
+ * prints it, or why it could not be loaded (exit status 1).
+ */
 public final class OpenSsl {
     private OpenSsl() {}
 
@@ -17,5 +20,17 @@ public final class OpenSsl {
     /** {@code OpenSSL_version(OPENSSL_VERSION_STRING)}, such as "3.0.19": Node's {@code process.versions.openssl}. */
     public static String version() {
         return Types.cString(CryptoCalls.OpenSSL_version(CryptoCalls.OPENSSL_VERSION_STRING));
+    }
+
+    public static void main(String[] args) {
+        try {
+            System.out.println(versionText() + String.format(" (0x%08x)", versionNumber()));
+        } catch (OpenSslUnavailableException e) {
+            System.out.println(e.getMessage());
+            System.exit(1);
+        } catch (ExceptionInInitializerError e) {
+            System.out.println(e.getCause() == null ? e.toString() : e.getCause().getMessage());
+            System.exit(1);
+        }
     }
 }
