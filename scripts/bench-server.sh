@@ -1,0 +1,40 @@
+#!/usr/bin/env bash
+# The jtls bench server (jtls-bench's io.jtls.bench.BenchServer), for the performance anchors:
+#   JTLS_SERVER_CMD=/abs/path/scripts/bench-server.sh /work/shared/bench/run-anchors.sh
+# Takes server-node.js's options (--port --host --cert --min --max --tickets --idcache
+# --ciphers --mode --bytes --chunk --lifetime, or their environment variables) and execs the
+# JVM, so that the PID the harness started is the server itself.
+#
+# Environment: JTLS_BENCH_JAR   the jar [jtls-bench/$JTLS_BUILD_DIR/jtls-bench.jar]
+#              JTLS_BUILD_DIR   Maven build folder the jar is in [target]
+#              JTLS_BENCH_JVM_OPTS  extra JVM flags, appended (they win), e.g. for a JFR recording:
+#                '-XX:StartFlightRecording=filename=/tmp/bench.jfr,settings=profile'
+#
+# JVM flags, for a server pinned to one CPU (the harness runs it under taskset -c 0):
+#   -XX:+UseSerialGC        one CPU: no GC worker threads to compete with the event loop; young
+#                           collections of short-lived garbage are cheapest single-threaded
+#                           (also what ergonomics picks on one CPU; explicit so it never varies).
+#   -Xms64m -Xmn32m         a small, fixed-from-the-start young generation: garbage is collected
+#                           often instead of accumulating into RSS, which the idle test counts.
+#   -Xmx1g                  bounds the heap (default would be 1/4 of RAM).
+#   -XX:+UseCompactObjectHeaders  JDK 25 (JEP 519): 8-byte object headers, less heap per
+#                           connection object.
+#   -Xss512k                few threads (one event loop per CPU); OpenSSL's handshake code runs
+#                           on the loop thread's stack, 512 KiB leaves ample room.
+#   -XX:-UsePerfData        no hsperfdata mmap file (jcmd still attaches).
+#   Full tiered compilation (C1 then C2): the harness warms up before measuring, and steady
+#   state is what we compare; -XX:TieredStopAtLevel=1 would trade peak speed for warm-up.
+set -euo pipefail
+ROOT=$(cd "$(dirname "$0")/.." && pwd)
+if [[ ! -x ${JAVA_HOME:-/nonexistent}/bin/java ]] ||
+   [[ $("$JAVA_HOME/bin/java" -XshowSettings:properties -version 2>&1 | awk -F'= ' '/java.specification.version/ {print $2; exit}') -lt 25 ]]; then
+  . "$ROOT/scripts/env.sh" # finds JDK 25 (and dies saying what to install)
+fi
+JAR=${JTLS_BENCH_JAR:-$ROOT/jtls-bench/${JTLS_BUILD_DIR:-target}/jtls-bench.jar}
+[[ -f $JAR ]] || { echo "bench-server: $JAR not found: build it with scripts/bench.sh (or mvn -pl jtls-bench -am package)" >&2; exit 1; }
+# shellcheck disable=SC2086 # JTLS_BENCH_JVM_OPTS is a list of flags
+exec "$JAVA_HOME/bin/java" \
+  -XX:+UseSerialGC -Xms64m -Xmn32m -Xmx1g -XX:+UseCompactObjectHeaders -Xss512k -XX:-UsePerfData \
+  --enable-native-access=ALL-UNNAMED \
+  ${JTLS_BENCH_JVM_OPTS:-} \
+  -jar "$JAR" "$@"
