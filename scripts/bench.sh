@@ -12,8 +12,9 @@
 #   BENCH_DIR       the harness [/work/shared/bench, else bench/ beside this checkout]
 #   JTLS_BUILD_DIR  Maven build folder [target]; JTLS_BENCH_JVM_OPTS extra server JVM flags
 #   SKIP_BUILD=1    use the jar already built
-# The harness copies itself to $BENCH_WORKDIR [/tmp/jtls-bench] when its folder is read-only;
-# the results folder is printed at the end.
+# The harness runs from a copy in $BENCH_WORKDIR [/tmp/jtls-bench] (BENCH_FORCE_RELOCATE [1]:
+# the shared folder stays clean even where root could write into it); the results folder is
+# printed at the end.
 set -euo pipefail
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 cd "$ROOT"
@@ -31,6 +32,7 @@ if [[ ${SKIP_BUILD:-0} != 1 ]]; then
   fi
 fi
 
+export BENCH_FORCE_RELOCATE=${BENCH_FORCE_RELOCATE:-1}
 export JTLS_SERVER_CMD="$ROOT/scripts/bench-server.sh"
 log=$(mktemp /tmp/jtls-bench-run.XXXXXX)
 set +e
