@@ -55,6 +55,57 @@ public final class Tls {
     }
 
     /**
+     * Node's {@code tls.createServer([options][, secureConnectionListener])}: a {@link TlsServer}
+     * (not yet listening); {@code secureConnectionListener} (may be null) hears
+     * {@link TlsServer#SECURE_CONNECTION}.
+     *
+     * @throws TlsException when the secure context cannot be built from the options
+     */
+    public static TlsServer createServer(TlsServerOptions options, java.util.function.Consumer<TlsSocket> secureConnectionListener) {
+        return new TlsServer(options == null ? TlsServerOptions.builder().build() : options, secureConnectionListener);
+    }
+
+    /** Node's {@code tls.createServer(options)}. */
+    public static TlsServer createServer(TlsServerOptions options) {
+        return createServer(options, null);
+    }
+
+    /**
+     * Node's {@code tls.connect(options[, callback])}: a client {@link TlsSocket}, connecting at
+     * once (or running over {@code options.socket()}); {@code onSecureConnect} (may be null)
+     * hears {@link TlsSocket#SECURE_CONNECT}. Failures, including certificate verification
+     * ({@code rejectUnauthorized}, default true), arrive as {@code 'error'} then {@code 'close'}.
+     *
+     * @throws TlsException for bad options, such as a secure context that cannot be built
+     */
+    public static TlsSocket connect(TlsConnectOptions options, Runnable onSecureConnect) {
+        return TlsConnector.connect(options, onSecureConnect);
+    }
+
+    /** Node's {@code tls.connect(options)}. */
+    public static TlsSocket connect(TlsConnectOptions options) {
+        return TlsConnector.connect(options, null);
+    }
+
+    /**
+     * Node's {@code tls.connect(port[, host][, options][, callback])}: {@code port} and {@code host}
+     * (null: localhost) apply unless {@code options} (may be null) sets them.
+     */
+    public static TlsSocket connect(int port, String host, TlsConnectOptions options, Runnable onSecureConnect) {
+        return TlsConnector.connect(TlsConnector.withDefaults(options, port, host, null), onSecureConnect);
+    }
+
+    /** Node's {@code tls.connect(port[, host][, callback])} with default options. */
+    public static TlsSocket connect(int port, String host, Runnable onSecureConnect) {
+        return connect(port, host, null, onSecureConnect);
+    }
+
+    /** Node's {@code tls.connect(path[, options][, callback])} over a Unix-domain socket. */
+    public static TlsSocket connect(java.nio.file.Path path, TlsConnectOptions options, Runnable onSecureConnect) {
+        return TlsConnector.connect(TlsConnector.withDefaults(options, null, null, path), onSecureConnect);
+    }
+
+    /**
      * Node's {@code tls.checkServerIdentity(hostname, cert)}: verifies that {@code cert} was
      * issued to {@code hostname} (a host name or an IP address), by Node's rules (see
      * {@link ServerIdentity}). Only the subject's {@code CN} and {@code subjectaltname} are

@@ -1,0 +1,137 @@
+package io.jtls;
+
+import io.jtls.net.Duplex;
+import io.jtls.net.EventLoop;
+import io.jtls.net.Lookup;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+
+/**
+ * The options of Node's {@code tls.connect(options[, callback])}, with Node's defaults, plus
+ * every {@code createSecureContext} option (used to build a context for this one connection
+ * when {@code secureContext} is absent).
+ *
+ * @param host                host to connect to and, by default, to verify the certificate
+ *                            against; null means {@code "localhost"}
+ * @param port                TCP port
+ * @param path                a Unix-domain socket path instead of host and port, or null
+ * @param socket              an existing stream (connected or not, any {@link Duplex}) to run
+ *                            TLS over instead of opening a connection; null to connect
+ * @param rejectUnauthorized  fail the connection when the server's certificate does not verify
+ *                            or does not match the host (default true)
+ * @param alpnProtocols       ALPN protocols to offer, most preferred first, or null
+ * @param servername          the SNI host name; null sends the host (when it is a name, never
+ *                            an IP address); an IP address given here is not sent
+ * @param checkServerIdentity the host name check; null means {@link Tls#checkServerIdentity}
+ * @param session             a session (from {@link TlsSocket#SESSION} or
+ *                            {@link TlsSocket#getSession()}) to resume, or null
+ * @param minDHSize           the smallest finite-field DH group accepted, in bits (default 1024)
+ * @param secureContext       the context to use; null builds one from {@code contextOptions}
+ * @param lookup              the resolver for {@code host}, or null for the system's
+ * @param timeout             {@link TlsSocket#setTimeout} on the new connection, or null
+ * @param requestOCSP         ask for the server's OCSP staple
+ * @param allowHalfOpen       keep the writable side open after the server ends (default false)
+ * @param localAddress        local address to bind, or null
+ * @param localPort           local port to bind, 0 for any
+ * @param noDelay             disable Nagle's algorithm
+ * @param keepAlive           enable TCP keep-alive
+ * @param loop                the event loop of a new connection; null for the default group's next
+ * @param contextOptions      the {@code createSecureContext} options
+ */
+public record TlsConnectOptions(String host, int port, Path path, Duplex socket, boolean rejectUnauthorized,
+                                List<String> alpnProtocols, String servername, ServerIdentityCheck checkServerIdentity,
+                                byte[] session, int minDHSize, SecureContext secureContext, Lookup lookup,
+                                Duration timeout, boolean requestOCSP, boolean allowHalfOpen, String localAddress,
+                                int localPort, boolean noDelay, boolean keepAlive, EventLoop loop,
+                                SecureContextOptions contextOptions) {
+
+    public TlsConnectOptions {
+        alpnProtocols = AlpnOption.of(alpnProtocols);
+        session = session == null ? null : session.clone();
+        checkServerIdentity = checkServerIdentity == null ? Tls::checkServerIdentity : checkServerIdentity;
+        contextOptions = contextOptions == null ? SecureContextOptions.DEFAULTS : contextOptions;
+        if (minDHSize <= 0) {
+            throw new TlsException("ERR_OUT_OF_RANGE",
+                    "The value of \"options.minDHSize\" is out of range. It must be > 0. Received " + minDHSize);
+        }
+    }
+
+    @Override
+    public byte[] session() {
+        return session == null ? null : session.clone();
+    }
+
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** A builder holding these options, to derive a variant. */
+    public Builder toBuilder() {
+        Builder b = new Builder().host(host).port(port).path(path).socket(socket)
+                .rejectUnauthorized(rejectUnauthorized).servername(servername)
+                .checkServerIdentity(checkServerIdentity).session(session).minDHSize(minDHSize)
+                .secureContext(secureContext).lookup(lookup).timeout(timeout).requestOCSP(requestOCSP)
+                .allowHalfOpen(allowHalfOpen).localAddress(localAddress).localPort(localPort).noDelay(noDelay)
+                .keepAlive(keepAlive).loop(loop).secureContextOptions(contextOptions);
+        b.alpnProtocols = alpnProtocols;
+        return b;
+    }
+
+    /** A builder with Node's defaults; every {@code createSecureContext} option is accepted too. */
+    public static final class Builder extends ContextOptionsBuilder<Builder> {
+        private String host;
+        private int port;
+        private Path path;
+        private Duplex socket;
+        private boolean rejectUnauthorized = true;
+        private List<String> alpnProtocols;
+        private String servername;
+        private ServerIdentityCheck checkServerIdentity;
+        private byte[] session;
+        private int minDHSize = 1024;
+        private SecureContext secureContext;
+        private Lookup lookup;
+        private Duration timeout;
+        private boolean requestOCSP;
+        private boolean allowHalfOpen;
+        private String localAddress;
+        private int localPort;
+        private boolean noDelay;
+        private boolean keepAlive;
+        private EventLoop loop;
+
+        private Builder() {}
+
+        public Builder host(String host) { this.host = host; return this; }
+        public Builder port(int port) { this.port = port; return this; }
+        public Builder path(Path path) { this.path = path; return this; }
+        public Builder socket(Duplex socket) { this.socket = socket; return this; }
+        public Builder rejectUnauthorized(boolean rejectUnauthorized) { this.rejectUnauthorized = rejectUnauthorized; return this; }
+        /** Node's {@code ALPNProtocols} as names, most preferred first. */
+        public Builder alpnProtocols(List<String> protocols) { this.alpnProtocols = AlpnOption.of(protocols); return this; }
+        public Builder alpnProtocols(String... protocols) { this.alpnProtocols = AlpnOption.of(protocols); return this; }
+        /** Node's {@code ALPNProtocols} as one wire-format buffer ({@code [len][name]...}). */
+        public Builder alpnProtocols(byte[] wireFormat) { this.alpnProtocols = AlpnOption.ofWire(wireFormat); return this; }
+        public Builder servername(String servername) { this.servername = servername; return this; }
+        public Builder checkServerIdentity(ServerIdentityCheck check) { this.checkServerIdentity = check; return this; }
+        public Builder session(byte[] session) { this.session = session == null ? null : session.clone(); return this; }
+        public Builder minDHSize(int minDHSize) { this.minDHSize = minDHSize; return this; }
+        public Builder secureContext(SecureContext secureContext) { this.secureContext = secureContext; return this; }
+        public Builder lookup(Lookup lookup) { this.lookup = lookup; return this; }
+        public Builder timeout(Duration timeout) { this.timeout = timeout; return this; }
+        public Builder requestOCSP(boolean requestOCSP) { this.requestOCSP = requestOCSP; return this; }
+        public Builder allowHalfOpen(boolean allowHalfOpen) { this.allowHalfOpen = allowHalfOpen; return this; }
+        public Builder localAddress(String localAddress) { this.localAddress = localAddress; return this; }
+        public Builder localPort(int localPort) { this.localPort = localPort; return this; }
+        public Builder noDelay(boolean noDelay) { this.noDelay = noDelay; return this; }
+        public Builder keepAlive(boolean keepAlive) { this.keepAlive = keepAlive; return this; }
+        public Builder loop(EventLoop loop) { this.loop = loop; return this; }
+
+        public TlsConnectOptions build() {
+            return new TlsConnectOptions(host, port, path, socket, rejectUnauthorized, alpnProtocols, servername,
+                    checkServerIdentity, session, minDHSize, secureContext, lookup, timeout, requestOCSP,
+                    allowHalfOpen, localAddress, localPort, noDelay, keepAlive, loop, context.build());
+        }
+    }
+}

@@ -1,0 +1,390 @@
+package io.jtls;
+
+import io.jtls.internal.context.SecureContexts;
+import io.jtls.internal.tls.ServerNamePattern;
+import io.jtls.internal.tls.Warnings;
+import io.jtls.net.Event;
+import io.jtls.net.EventKey;
+import io.jtls.net.Server;
+import io.jtls.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.time.Duration;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.BiConsumer;
+import java.util.function.Consumer;
+
+/**
+ * Node's {@code tls.Server}: a {@link Server} whose connections become {@link TlsSocket}s.
+ * Made by {@link Tls#createServer(TlsServerOptions, Consumer)}.
+ *
+ * <h2>Events</h2>
+ * {@link #SECURE_CONNECTION} (a handshake completed: the socket, with {@code authorized},
+ * {@code alpnProtocol}, {@code servername} set), {@link #TLS_CLIENT_ERROR} (a connection failed
+ * before it was secure: the error, with Node's code, and the socket, already being destroyed),
+ * and {@code net.Server}'s {@link #CONNECTION} (the raw socket, before TLS), {@link #LISTENING},
+ * {@link #CLOSE}, {@link #ERROR}. Declared for the next steps (session store, OCSP stapling, key
+ * logging): {@link #NEW_SESSION}, {@link #RESUME_SESSION}, {@link #OCSP_REQUEST},
+ * {@link #KEYLOG}.
+ *
+ * <h2>Contexts</h2>
+ * All connections share the server's secure context (one {@code SSL_CTX}, so ticket keys and
+ * the session cache are shared by every loop the server accepts on).
+ * {@link #setSecureContext} swaps it for new connections; open ones keep theirs.
+ * {@link #addContext} adds a context per host name for SNI. The server owns the contexts it built
+ * and frees them once it has closed (after {@code 'close'}); listening again rebuilds them with
+ * the same options and ticket keys.
+ *
+ * <p>Threading: {@code 'secureConnection'} and {@code 'tlsClientError'} are emitted on the
+ * connection's loop; every method may be called from any thread.
+ */
+public class TlsServer extends Server {
+    /** {@code 'secureConnection'}: a connection is secure (and, with {@code requestCert}, checked). */
+    public static final Event<TlsSocket> SECURE_CONNECTION = new Event<>("secureConnection");
+    /** {@code 'tlsClientError'}: {@code (error, tlsSocket)} for a connection that failed before it was secure. */
+    public static final EventKey<BiConsumer<Throwable, TlsSocket>> TLS_CLIENT_ERROR = new NamedEventKey<>("tlsClientError");
+    /** {@code 'newSession'}: {@code (sessionId, sessionData, done)}. Declared; emitted in a later step. */
+    public static final EventKey<NewSessionListener> NEW_SESSION = new NamedEventKey<>("newSession");
+    /** {@code 'resumeSession'}: {@code (sessionId, callback)}. Declared; emitted in a later step. */
+    public static final EventKey<ResumeSessionListener> RESUME_SESSION = new NamedEventKey<>("resumeSession");
+    /** {@code 'OCSPRequest'}: {@code (certificate, issuer, callback)}. Declared; emitted in a later step. */
+    public static final EventKey<OcspRequestListener> OCSP_REQUEST = new NamedEventKey<>("OCSPRequest");
+    /** {@code 'keylog'}: {@code (line, tlsSocket)}. Declared; emitted in a later step. */
+    public static final EventKey<BiConsumer<byte[], TlsSocket>> KEYLOG = new NamedEventKey<>("keylog");
+
+    /** Node's {@code 'newSession'} listener. Call {@code done} once the session is stored. */
+    @FunctionalInterface
+    public interface NewSessionListener {
+        void onNewSession(byte[] sessionId, byte[] sessionData, Runnable done);
+    }
+
+    /** The callback of {@code 'resumeSession'}: {@code (null, data)} to resume, {@code (null, null)} for a miss, {@code (err, null)} to fail. */
+    @FunctionalInterface
+    public interface ResumeSessionCallback {
+        void call(Throwable error, byte[] sessionData);
+    }
+
+    /** Node's {@code 'resumeSession'} listener. */
+    @FunctionalInterface
+    public interface ResumeSessionListener {
+        void onResumeSession(byte[] sessionId, ResumeSessionCallback callback);
+    }
+
+    /** The callback of {@code 'OCSPRequest'}: {@code (null, response)}, {@code (null, null)} for none, {@code (err, null)} to fail. */
+    @FunctionalInterface
+    public interface OcspCallback {
+        void call(Throwable error, byte[] response);
+    }
+
+    /** Node's {@code 'OCSPRequest'} listener: DER certificate and issuer (issuer may be null). */
+    @FunctionalInterface
+    public interface OcspRequestListener {
+        void onOcspRequest(byte[] certificate, byte[] issuer, OcspCallback callback);
+    }
+
+    /** Node's per-process default {@code sessionIdContext}: a hash of the command line. */
+    private static final String DEFAULT_SESSION_ID_CONTEXT = defaultSessionIdContext();
+
+    /** A context for an SNI name pattern ({@link #addContext}). */
+    private static final class NamedContext {
+        final ServerNamePattern pattern;
+        final SecureContextOptions options; // null when the caller gave a SecureContext (not ours to close)
+        volatile SecureContext context;
+
+        NamedContext(ServerNamePattern pattern, SecureContextOptions options, SecureContext context) {
+            this.pattern = pattern;
+            this.options = options;
+            this.context = context;
+        }
+    }
+
+    private final TlsServerOptions options;
+    private final Duration handshakeTimeout;
+    private final List<NamedContext> contexts = new CopyOnWriteArrayList<>();
+    private final Object contextLock = new Object();
+    private volatile SecureContextOptions contextOptions;
+    private volatile SecureContext sharedContext; // null while closed
+
+    /**
+     * Node's {@code new tls.Server(options[, secureConnectionListener])}.
+     *
+     * @throws TlsException when the secure context cannot be built from the options
+     */
+    @SuppressWarnings("this-escape") // listeners touch only the emitter's own state
+    public TlsServer(TlsServerOptions options, Consumer<TlsSocket> secureConnectionListener) {
+        super(options.netOptions(), null);
+        this.options = options;
+        Duration timeout = options.handshakeTimeout();
+        // Node: `handshakeTimeout || 120000`, and a negative value means none.
+        this.handshakeTimeout = timeout.isZero() ? TlsServerOptions.DEFAULT_HANDSHAKE_TIMEOUT
+                : timeout.isNegative() ? null : timeout;
+        this.contextOptions = serverDefaults(options.contextOptions(), null);
+        this.sharedContext = Tls.createSecureContext(contextOptions);
+        on(CONNECTION, this::onConnection);
+        on(CLOSE, () -> loop().execute(this::releaseContextsIfClosed));
+        if (secureConnectionListener != null) {
+            on(SECURE_CONNECTION, secureConnectionListener);
+        }
+    }
+
+    // ------------------------------------------------------------------ connections
+
+    /** Node's {@code tlsConnectionListener}: wraps each accepted socket (on its loop). */
+    private void onConnection(Socket raw) {
+        SniCallback sni = options.sniCallback() != null ? options.sniCallback()
+                : contexts.isEmpty() ? null : this::defaultSniCallback;
+        while (true) {
+            SecureContext context = sharedContext;
+            if (context == null) {
+                raw.destroy(); // closed while this connection was on its way
+                return;
+            }
+            try {
+                new TlsSocket(raw, true, this, options.requestCert(), options.rejectUnauthorized(),
+                        options.alpnProtocols(), sni, null, false, context, null, handshakeTimeout, null, null);
+                return;
+            } catch (IllegalStateException closed) {
+                if (context == sharedContext) { // not a swap by setSecureContext: give up on this one
+                    raw.destroy(closed);
+                    return;
+                }
+            } catch (RuntimeException e) {
+                raw.destroy();
+                emit(ERROR, e);
+                return;
+            }
+        }
+    }
+
+    /** Node's default {@code SNICallback}: the last {@link #addContext} whose pattern matches. */
+    private void defaultSniCallback(String servername, BiConsumer<Throwable, SecureContext> callback) {
+        for (int i = contexts.size() - 1; i >= 0; i--) {
+            NamedContext named = contexts.get(i);
+            SecureContext context = named.context;
+            if (context != null && named.pattern.matches(servername)) {
+                callback.accept(null, context);
+                return;
+            }
+        }
+        callback.accept(null, null);
+    }
+
+    /** A socket's failure before it was secure (Node's {@code onSocketTLSError}); emitted on its loop. */
+    void emitClientError(Throwable error, TlsSocket socket) {
+        emitWith(TLS_CLIENT_ERROR, listener -> listener.accept(error, socket));
+    }
+
+    // ------------------------------------------------------------------ contexts
+
+    /**
+     * Node's {@code server.addContext(hostname, context)}: connections whose SNI name matches
+     * {@code hostname} (exactly, or a wildcard such as {@code *.example.com}: see Node's rules in
+     * {@link ServerNamePattern}) use a context built from {@code options}. Later additions win.
+     *
+     * @throws TlsException {@code ERR_TLS_REQUIRED_SERVER_NAME} for an empty name, or the
+     *                      context's error for bad options
+     */
+    public TlsServer addContext(String hostname, SecureContextOptions options) {
+        ServerNamePattern pattern = ServerNamePattern.of(hostname);
+        contexts.add(new NamedContext(pattern, options, Tls.createSecureContext(options)));
+        return this;
+    }
+
+    /** {@link #addContext(String, SecureContextOptions)} with a context the caller keeps owning. */
+    public TlsServer addContext(String hostname, SecureContext context) {
+        ServerNamePattern pattern = ServerNamePattern.of(hostname);
+        contexts.add(new NamedContext(pattern, null, java.util.Objects.requireNonNull(context, "context")));
+        return this;
+    }
+
+    /**
+     * Node's {@code server.setSecureContext(options)}: new connections use a context built from
+     * {@code options} (with the server's defaults); open connections are not disturbed.
+     */
+    public TlsServer setSecureContext(SecureContextOptions options) {
+        synchronized (contextLock) {
+            SecureContextOptions merged = serverDefaults(options, contextOptions);
+            SecureContext fresh = Tls.createSecureContext(merged);
+            SecureContext old = sharedContext;
+            contextOptions = merged;
+            sharedContext = fresh;
+            if (old != null) {
+                old.close(); // connections using it hold their own references
+            }
+        }
+        return this;
+    }
+
+    /** The context new connections use now (Node's {@code server._sharedCreds}); null once closed. */
+    public SecureContext secureContext() {
+        return sharedContext;
+    }
+
+    /** Node's {@code server.getTicketKeys()}: the 48 bytes that seal session tickets. */
+    public byte[] getTicketKeys() {
+        synchronized (contextLock) {
+            SecureContext context = sharedContext;
+            return context == null ? contextOptions.ticketKeys() : SecureContexts.nativeOf(context).ticketKeys();
+        }
+    }
+
+    /**
+     * Node's {@code server.setTicketKeys(keys)}: the keys for tickets issued and accepted from now on.
+     *
+     * @throws TlsException {@code ERR_INVALID_ARG_VALUE} unless exactly 48 bytes
+     */
+    public void setTicketKeys(byte[] keys) {
+        synchronized (contextLock) {
+            SecureContext context = sharedContext;
+            if (context != null) {
+                SecureContexts.nativeOf(context).setTicketKeys(keys);
+            }
+            contextOptions = contextOptions.toBuilder().ticketKeys(keys).build();
+        }
+    }
+
+    /** The server's options. */
+    public TlsServerOptions options() {
+        return options;
+    }
+
+    // ------------------------------------------------------------------ net.Server, with TLS's return type
+
+    @Override
+    public TlsServer listen(int port) {
+        return listen(port, null, 511, null);
+    }
+
+    @Override
+    public TlsServer listen(int port, Runnable onListening) {
+        return listen(port, null, 511, onListening);
+    }
+
+    @Override
+    public TlsServer listen(int port, String host, Runnable onListening) {
+        return listen(port, host, 511, onListening);
+    }
+
+    /** Node's {@code server.listen(port[, host][, backlog][, callback])}. */
+    @Override
+    public TlsServer listen(int port, String host, int backlog, Runnable onListening) {
+        rebuildContextsIfClosed();
+        super.listen(port, host, backlog, onListening);
+        return this;
+    }
+
+    /** Node's {@code server.listen(path[, callback])} on a Unix-domain socket. */
+    @Override
+    public TlsServer listen(Path path, Runnable onListening) {
+        rebuildContextsIfClosed();
+        super.listen(path, onListening);
+        return this;
+    }
+
+    @Override
+    public TlsServer listen(Path path) {
+        return listen(path, null);
+    }
+
+    @Override
+    public TlsServer close() {
+        super.close();
+        return this;
+    }
+
+    @Override
+    public TlsServer close(Consumer<Throwable> callback) {
+        super.close(callback);
+        return this;
+    }
+
+    /**
+     * Node's deprecated {@code server.connections}: the number of open connections. Warns once
+     * ({@code DEP0020}); use {@link #getConnections}.
+     */
+    @Override
+    public int connections() {
+        Warnings.once("DEP0020", "Server.connections property is deprecated. Use Server.getConnections method instead.");
+        return super.connections();
+    }
+
+    // ------------------------------------------------------------------ owned contexts
+
+    private void releaseContextsIfClosed() {
+        synchronized (contextLock) {
+            if (listening() || sharedContext == null) {
+                return;
+            }
+            SecureContext shared = sharedContext;
+            // Keep the ticket keys: a server that listens again accepts its old tickets.
+            contextOptions = contextOptions.toBuilder().ticketKeys(SecureContexts.nativeOf(shared).ticketKeys()).build();
+            sharedContext = null;
+            shared.close();
+            for (NamedContext named : contexts) {
+                if (named.options != null && named.context != null) {
+                    named.context.close();
+                    named.context = null;
+                }
+            }
+        }
+    }
+
+    private void rebuildContextsIfClosed() {
+        synchronized (contextLock) {
+            if (sharedContext != null) {
+                return;
+            }
+            sharedContext = Tls.createSecureContext(contextOptions);
+            for (NamedContext named : contexts) {
+                if (named.options != null && named.context == null) {
+                    named.context = Tls.createSecureContext(named.options);
+                }
+            }
+        }
+    }
+
+    /**
+     * Node's {@code Server.setSecureContext} defaults: {@code honorCipherOrder} true, a
+     * per-process {@code sessionIdContext}, and the server's {@code ticketKeys} and
+     * {@code sessionTimeout} when the new options lack them.
+     */
+    private static SecureContextOptions serverDefaults(SecureContextOptions given, SecureContextOptions previous) {
+        SecureContextOptions o = given == null ? SecureContextOptions.DEFAULTS : given;
+        SecureContextOptions.Builder b = o.toBuilder();
+        if (o.honorCipherOrder() == null) {
+            b.honorCipherOrder(true);
+        }
+        if (o.sessionIdContext() == null || o.sessionIdContext().isEmpty()) {
+            b.sessionIdContext(DEFAULT_SESSION_ID_CONTEXT);
+        }
+        if (previous != null) {
+            if (o.ticketKeys() == null && previous.ticketKeys() != null) {
+                b.ticketKeys(previous.ticketKeys());
+            }
+            if (o.sessionTimeout() == null && previous.sessionTimeout() != null) {
+                b.sessionTimeout(previous.sessionTimeout());
+            }
+        }
+        return b.build();
+    }
+
+    /** Node: {@code sha1(process.argv.join(' ')).hex.slice(0, 32)}; here the JVM's command line. */
+    private static String defaultSessionIdContext() {
+        String commandLine = ProcessHandle.current().info().commandLine().orElse("jtls");
+        try {
+            byte[] digest = MessageDigest.getInstance("SHA-1").digest(commandLine.getBytes(StandardCharsets.UTF_8));
+            return HexFormat.of().formatHex(digest).substring(0, 32);
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-1 is missing from this JDK", e);
+        }
+    }
+
+    @Override
+    protected String describe() {
+        return "TlsServer[" + address() + "]";
+    }
+}

@@ -1,0 +1,96 @@
+package io.jtls;
+
+import io.jtls.net.EventLoopGroup;
+import io.jtls.net.ServerOptions;
+import java.time.Duration;
+import java.util.List;
+
+/**
+ * The options of Node's {@code tls.createServer([options])}, with Node's defaults: the TLS
+ * server's own options, the {@code net.createServer} options it passes on, and every
+ * {@code createSecureContext} option (the server's context is built from them, with a server's
+ * defaults: {@code honorCipherOrder} true and a per-process {@code sessionIdContext}, as Node).
+ * {@code sessionTimeout} and {@code ticketKeys} are secure-context options, set with the
+ * builder methods of the same name.
+ *
+ * @param alpnProtocols         protocols the server selects from, most preferred first, or
+ *                              null for no ALPN; a client offering only others fails with
+ *                              {@code no_application_protocol}, as in Node
+ * @param handshakeTimeout      abort a connection whose handshake takes longer (default 120 s);
+ *                              zero or negative for none
+ * @param rejectUnauthorized    with {@code requestCert}, drop clients whose certificate does not
+ *                              verify (default true)
+ * @param requestCert           ask clients for a certificate (default false)
+ * @param sniCallback           picks a context per SNI name; null uses the contexts of
+ *                              {@link TlsServer#addContext}
+ * @param contextOptions        the {@code createSecureContext} options
+ * @param allowHalfOpen         {@link ServerOptions#allowHalfOpen()}
+ * @param pauseOnConnect        {@link ServerOptions#pauseOnConnect()}
+ * @param noDelay               {@link ServerOptions#noDelay()}
+ * @param keepAlive             {@link ServerOptions#keepAlive()}
+ * @param keepAliveInitialDelay {@link ServerOptions#keepAliveInitialDelay()}
+ * @param group                 {@link ServerOptions#group()}: the loops connections are spread over
+ */
+public record TlsServerOptions(List<String> alpnProtocols, Duration handshakeTimeout, boolean rejectUnauthorized,
+                               boolean requestCert, SniCallback sniCallback, SecureContextOptions contextOptions,
+                               boolean allowHalfOpen, boolean pauseOnConnect, boolean noDelay, boolean keepAlive,
+                               Duration keepAliveInitialDelay, EventLoopGroup group) {
+
+    /** Node's default {@code handshakeTimeout}: 120 seconds. */
+    public static final Duration DEFAULT_HANDSHAKE_TIMEOUT = Duration.ofSeconds(120);
+
+    public TlsServerOptions {
+        alpnProtocols = AlpnOption.of(alpnProtocols);
+        handshakeTimeout = handshakeTimeout == null ? DEFAULT_HANDSHAKE_TIMEOUT : handshakeTimeout;
+        contextOptions = contextOptions == null ? SecureContextOptions.DEFAULTS : contextOptions;
+    }
+
+    /** The {@code net.Server} options. */
+    public ServerOptions netOptions() {
+        return ServerOptions.builder().allowHalfOpen(allowHalfOpen).pauseOnConnect(pauseOnConnect).noDelay(noDelay)
+                .keepAlive(keepAlive).keepAliveInitialDelay(keepAliveInitialDelay).group(group).build();
+    }
+
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** A builder with Node's defaults; every {@code createSecureContext} option is accepted too. */
+    public static final class Builder extends ContextOptionsBuilder<Builder> {
+        private List<String> alpnProtocols;
+        private Duration handshakeTimeout = DEFAULT_HANDSHAKE_TIMEOUT;
+        private boolean rejectUnauthorized = true;
+        private boolean requestCert;
+        private SniCallback sniCallback;
+        private boolean allowHalfOpen;
+        private boolean pauseOnConnect;
+        private boolean noDelay;
+        private boolean keepAlive;
+        private Duration keepAliveInitialDelay;
+        private EventLoopGroup group;
+
+        private Builder() {}
+
+        /** Node's {@code ALPNProtocols} as names, most preferred first. */
+        public Builder alpnProtocols(List<String> protocols) { this.alpnProtocols = AlpnOption.of(protocols); return this; }
+        public Builder alpnProtocols(String... protocols) { this.alpnProtocols = AlpnOption.of(protocols); return this; }
+        /** Node's {@code ALPNProtocols} as one wire-format buffer ({@code [len][name]...}). */
+        public Builder alpnProtocols(byte[] wireFormat) { this.alpnProtocols = AlpnOption.ofWire(wireFormat); return this; }
+        public Builder handshakeTimeout(Duration handshakeTimeout) { this.handshakeTimeout = handshakeTimeout; return this; }
+        public Builder rejectUnauthorized(boolean rejectUnauthorized) { this.rejectUnauthorized = rejectUnauthorized; return this; }
+        public Builder requestCert(boolean requestCert) { this.requestCert = requestCert; return this; }
+        /** Node's {@code SNICallback}. */
+        public Builder sniCallback(SniCallback sniCallback) { this.sniCallback = sniCallback; return this; }
+        public Builder allowHalfOpen(boolean allowHalfOpen) { this.allowHalfOpen = allowHalfOpen; return this; }
+        public Builder pauseOnConnect(boolean pauseOnConnect) { this.pauseOnConnect = pauseOnConnect; return this; }
+        public Builder noDelay(boolean noDelay) { this.noDelay = noDelay; return this; }
+        public Builder keepAlive(boolean keepAlive) { this.keepAlive = keepAlive; return this; }
+        public Builder keepAliveInitialDelay(Duration delay) { this.keepAliveInitialDelay = delay; return this; }
+        public Builder group(EventLoopGroup group) { this.group = group; return this; }
+
+        public TlsServerOptions build() {
+            return new TlsServerOptions(alpnProtocols, handshakeTimeout, rejectUnauthorized, requestCert, sniCallback,
+                    context.build(), allowHalfOpen, pauseOnConnect, noDelay, keepAlive, keepAliveInitialDelay, group);
+        }
+    }
+}

@@ -1,0 +1,89 @@
+package io.jtls;
+
+import java.time.Duration;
+import java.util.List;
+
+/**
+ * The options of Node's {@code new tls.TLSSocket(socket[, options])}: what the socket needs to
+ * be a client or a server on an existing {@link io.jtls.net.Duplex}, plus every
+ * {@code createSecureContext} option (used when {@code secureContext} is absent).
+ *
+ * <p>Defaults are Node's for this constructor: a client, {@code requestCert} and
+ * {@code rejectUnauthorized} false (unlike {@link Tls#connect}, which verifies the server by
+ * default). A client made this way emits {@link TlsSocket#SECURE} and sets
+ * {@code authorized}/{@code authorizationError}, but checks no host name and rejects nothing:
+ * use {@link Tls#connect(TlsConnectOptions, Runnable)} with
+ * {@link TlsConnectOptions.Builder#socket} for a verified client on any stream.
+ *
+ * @param isServer           act as the TLS server
+ * @param server             the {@link TlsServer} this socket belongs to, or null
+ * @param requestCert        a server requests a client certificate
+ * @param rejectUnauthorized a server drops clients whose certificate did not verify
+ *                           (with {@code requestCert})
+ * @param alpnProtocols      ALPN protocols (a client offers them, a server selects among them), or null
+ * @param sniCallback        a server's {@link SniCallback}, or null
+ * @param session            a client's session to resume (Node's {@code session} buffer), or null
+ * @param requestOCSP        a client asks for the server's OCSP staple
+ * @param secureContext      the context to use; null builds one from {@code contextOptions}
+ * @param handshakeTimeout   fail the connection when the handshake takes longer; null or zero for none
+ * @param contextOptions     the {@code createSecureContext} options
+ */
+public record TlsSocketOptions(boolean isServer, TlsServer server, boolean requestCert, boolean rejectUnauthorized,
+                               List<String> alpnProtocols, SniCallback sniCallback, byte[] session,
+                               boolean requestOCSP, SecureContext secureContext, Duration handshakeTimeout,
+                               SecureContextOptions contextOptions) {
+
+    /** Node's defaults: a client, nothing requested, a context with default options. */
+    public static final TlsSocketOptions DEFAULTS = builder().build();
+
+    public TlsSocketOptions {
+        alpnProtocols = AlpnOption.of(alpnProtocols);
+        session = session == null ? null : session.clone();
+        contextOptions = contextOptions == null ? SecureContextOptions.DEFAULTS : contextOptions;
+    }
+
+    @Override
+    public byte[] session() {
+        return session == null ? null : session.clone();
+    }
+
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** A builder; every {@code createSecureContext} option is accepted too. */
+    public static final class Builder extends ContextOptionsBuilder<Builder> {
+        private boolean isServer;
+        private TlsServer server;
+        private boolean requestCert;
+        private boolean rejectUnauthorized;
+        private List<String> alpnProtocols;
+        private SniCallback sniCallback;
+        private byte[] session;
+        private boolean requestOCSP;
+        private SecureContext secureContext;
+        private Duration handshakeTimeout;
+
+        private Builder() {}
+
+        public Builder isServer(boolean isServer) { this.isServer = isServer; return this; }
+        public Builder server(TlsServer server) { this.server = server; return this; }
+        public Builder requestCert(boolean requestCert) { this.requestCert = requestCert; return this; }
+        public Builder rejectUnauthorized(boolean rejectUnauthorized) { this.rejectUnauthorized = rejectUnauthorized; return this; }
+        /** Node's {@code ALPNProtocols} as names, most preferred first. */
+        public Builder alpnProtocols(List<String> protocols) { this.alpnProtocols = AlpnOption.of(protocols); return this; }
+        public Builder alpnProtocols(String... protocols) { this.alpnProtocols = AlpnOption.of(protocols); return this; }
+        /** Node's {@code ALPNProtocols} as one wire-format buffer ({@code [len][name]...}). */
+        public Builder alpnProtocols(byte[] wireFormat) { this.alpnProtocols = AlpnOption.ofWire(wireFormat); return this; }
+        public Builder sniCallback(SniCallback sniCallback) { this.sniCallback = sniCallback; return this; }
+        public Builder session(byte[] session) { this.session = session == null ? null : session.clone(); return this; }
+        public Builder requestOCSP(boolean requestOCSP) { this.requestOCSP = requestOCSP; return this; }
+        public Builder secureContext(SecureContext secureContext) { this.secureContext = secureContext; return this; }
+        public Builder handshakeTimeout(Duration handshakeTimeout) { this.handshakeTimeout = handshakeTimeout; return this; }
+
+        public TlsSocketOptions build() {
+            return new TlsSocketOptions(isServer, server, requestCert, rejectUnauthorized, alpnProtocols, sniCallback,
+                    session, requestOCSP, secureContext, handshakeTimeout, context.build());
+        }
+    }
+}

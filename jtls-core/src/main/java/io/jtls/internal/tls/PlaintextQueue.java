@@ -1,0 +1,92 @@
+package io.jtls.internal.tls;
+
+import io.jtls.internal.engine.TlsEngine;
+import java.nio.ByteBuffer;
+import java.util.ArrayDeque;
+import java.util.function.Consumer;
+
+/**
+ * Plaintext written to a TLS socket and not yet encrypted: held while the handshake runs (Node
+ * buffers writes until the connection is secure) and while the transport pushes back, and
+ * coalesced on the way into the engine.
+ *
+ * <p>Coalescing: consecutive small chunks are copied into one record-sized staging buffer and
+ * encrypted with a single {@code SSL_write}, so a burst of small writes in one loop turn becomes
+ * full 16 KiB records instead of one record per write. A chunk that is at least a record long
+ * and meets an empty staging buffer goes to the engine as it is (no copy for a direct buffer).
+ * Loop thread only.
+ */
+public final class PlaintextQueue {
+    private record Pending(ByteBuffer data, Consumer<Throwable> callback) {}
+
+    private final ArrayDeque<Pending> chunks = new ArrayDeque<>(4);
+
+    public boolean isEmpty() {
+        return chunks.isEmpty();
+    }
+
+    /** Queues {@code data} (owned from now on) and its write callback (may be null). */
+    public void add(ByteBuffer data, Consumer<Throwable> callback) {
+        chunks.add(new Pending(data, callback));
+    }
+
+    /**
+     * Encrypts the next record's worth of queued plaintext (or one large chunk). Callbacks of
+     * chunks fully taken go to {@code done}.
+     *
+     * @return the number of plaintext bytes the engine took
+     * @throws io.jtls.TlsException when the engine fails
+     */
+    public long encryptNext(TlsEngine engine, Consumer<Consumer<Throwable>> done) {
+        Pending head = chunks.peek();
+        if (head == null) {
+            return 0;
+        }
+        if (head.data.remaining() >= LoopBuffers.RECORD_SIZE || chunks.size() == 1) {
+            int taken = engine.clearIn(head.data);
+            if (!head.data.hasRemaining()) {
+                complete(done);
+            }
+            return taken;
+        }
+        LoopBuffers buffers = LoopBuffers.get();
+        ByteBuffer staging = buffers.acquireStaging();
+        try {
+            while (staging.hasRemaining() && !chunks.isEmpty()) {
+                ByteBuffer data = chunks.peek().data;
+                if (data.remaining() <= staging.remaining()) {
+                    staging.put(data);
+                    complete(done);
+                } else {
+                    int limit = data.limit();
+                    data.limit(data.position() + staging.remaining());
+                    staging.put(data);
+                    data.limit(limit);
+                }
+            }
+            staging.flip();
+            int size = staging.remaining();
+            engine.clearIn(staging);
+            return size;
+        } finally {
+            buffers.release();
+        }
+    }
+
+    /** Drops everything queued, handing each callback to {@code dropped}. */
+    public void clear(Consumer<Consumer<Throwable>> dropped) {
+        Pending p;
+        while ((p = chunks.poll()) != null) {
+            if (p.callback != null) {
+                dropped.accept(p.callback);
+            }
+        }
+    }
+
+    private void complete(Consumer<Consumer<Throwable>> done) {
+        Pending finished = chunks.poll();
+        if (finished.callback != null) {
+            done.accept(finished.callback);
+        }
+    }
+}
