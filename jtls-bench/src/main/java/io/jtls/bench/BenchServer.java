@@ -1,0 +1,99 @@
+package io.jtls.bench;
+
+import io.jtls.Constants;
+import io.jtls.Tls;
+import io.jtls.TlsServer;
+import io.jtls.TlsServerOptions;
+import io.jtls.TlsSocket;
+import io.jtls.net.Duplex;
+import io.jtls.net.EventEmitter;
+import io.jtls.net.EventLoopGroup;
+import java.nio.ByteBuffer;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+/**
+ * The jtls server of the performance anchors: {@code /work/shared/bench/server-node.js} on
+ * jtls, with the same options, files, output and behaviour, so that the harness
+ * ({@code run-anchors.sh} with {@code JTLS_SERVER_CMD}) measures both with one client.
+ *
+ * <ul>
+ *   <li>Options: {@link BenchOptions} (argv, else environment, else server-node.js's default).</li>
+ *   <li>Key and certificate: {@code $CERTS_DIR/server-{ec,rsa}.{key,crt}} ({@code certs/} in
+ *       the working directory without {@code CERTS_DIR}).</li>
+ *   <li>Prints exactly {@code listening PORT} (flushed) once it accepts.</li>
+ *   <li>Modes: {@code echo} pipes every connection into itself ({@code sock.pipe(sock)},
+ *       backpressure included); {@code sink} discards and ends when the peer ends;
+ *       {@code source} writes {@code --bytes} in {@code --chunk} writes honouring
+ *       backpressure ({@link SourcePump}), then ends.</li>
+ *   <li>{@code --tickets off}: {@code secureOptions = SSL_OP_NO_TICKET}; {@code --idcache on}:
+ *       the server's {@code newSession}/{@code resumeSession} events on a bounded in-memory
+ *       map ({@link SessionIdCache}).</li>
+ *   <li>One event loop per available processor (the harness pins the process to one CPU:
+ *       one loop, like Node's one thread).</li>
+ *   <li>Ends after {@code --lifetime} seconds; SIGTERM ends the JVM (its default).</li>
+ * </ul>
+ */
+public final class BenchServer {
+    /** server-node.js listens with backlog 1024. */
+    private static final int BACKLOG = 1024;
+
+    private BenchServer() {}
+
+    public static void main(String[] args) throws Exception {
+        BenchOptions opt;
+        try {
+            opt = BenchOptions.parse(args);
+        } catch (IllegalArgumentException e) {
+            System.err.println("bench-server: " + e.getMessage());
+            System.exit(2);
+            return;
+        }
+        String certsDir = System.getenv("CERTS_DIR");
+        Path certDir = Path.of(certsDir == null || certsDir.isEmpty() ? "certs" : certsDir);
+
+        int loops = Runtime.getRuntime().availableProcessors();
+        TlsServerOptions.Builder options = TlsServerOptions.builder()
+                .key(Files.readAllBytes(certDir.resolve("server-" + opt.cert() + ".key")))
+                .cert(Files.readAllBytes(certDir.resolve("server-" + opt.cert() + ".crt")))
+                .minVersion(opt.minVersion())
+                .maxVersion(opt.maxVersion())
+                .group(new EventLoopGroup("bench-loop", loops));
+        if (!opt.ciphers().isEmpty()) options.ciphers(opt.ciphers());
+        if (!opt.tickets()) options.secureOptions(Constants.SSL_OP_NO_TICKET);
+
+        ByteBuffer chunk = SourcePump.chunkOf(opt.chunk());
+        TlsServer server = Tls.createServer(options.build(), socket -> serve(socket, opt, chunk));
+        if (opt.idCache()) SessionIdCache.install(server);
+        server.on(TlsServer.TLS_CLIENT_ERROR, (error, socket) -> {}); // s_time closing abruptly, port probes
+        server.on(EventEmitter.ERROR, error -> {
+            System.err.println("server error: " + error.getMessage());
+            System.exit(1);
+        });
+        server.listen(opt.port(), opt.host(), BACKLOG, () -> {
+            System.out.println("listening " + server.address().port());
+            System.out.flush();
+        });
+
+        // Keeps the process bounded even if orphaned (the loops are daemon threads).
+        Thread.sleep((long) (opt.lifetimeSeconds() * 1000));
+        System.exit(0);
+    }
+
+    /** server-node.js's 'secureConnection' listener. */
+    private static void serve(TlsSocket socket, BenchOptions opt, ByteBuffer chunk) {
+        socket.on(EventEmitter.ERROR, error -> {});
+        switch (opt.mode()) {
+            case ECHO -> socket.pipe(socket);
+            case SINK -> {
+                socket.on(Duplex.DATA, data -> {});
+                socket.on(Duplex.END, socket::end);
+            }
+            case SOURCE -> {
+                socket.on(Duplex.DATA, data -> {});
+                socket.on(Duplex.END, socket::end);
+                SourcePump.start(socket, chunk, opt.bytes());
+            }
+        }
+    }
+}
