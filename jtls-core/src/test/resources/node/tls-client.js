@@ -1,6 +1,9 @@
 // Node's tls client as a test peer. Config: JSON in argv[2]. Prints one JSON object per line:
 // {"event":"secureConnect",...}, {"event":"session","hex":...}, {"event":"error","code":...},
 // {"event":"received","bytes":N,"sha256":...}, {"event":"close"}.
+// cfg.sendBytes sends that many random bytes then ends ({"event":"sent",...}); cfg.send sends a text;
+// cfg.pauseOnSecure pauses reading until the line "resume" arrives on stdin;
+// cfg.maxSendFragment calls setMaxSendFragment once secure.
 'use strict';
 const tls = require('tls');
 const fs = require('fs');
@@ -20,10 +23,12 @@ for (const k of ['servername', 'ALPNProtocols', 'minVersion', 'maxVersion', 'cip
 if (cfg.session) opts.session = Buffer.from(cfg.session, 'hex');
 
 const sock = tls.connect(opts, () => {
+  if (cfg.maxSendFragment) out({ event: 'maxSendFragment', ok: sock.setMaxSendFragment(cfg.maxSendFragment) });
+  if (cfg.pauseOnSecure) sock.pause();
   const peer = sock.getPeerCertificate();
   out({
     event: 'secureConnect', authorized: sock.authorized, authorizationError: sock.authorizationError || null,
-    alpnProtocol: sock.alpnProtocol, protocol: sock.getProtocol(), cipher: sock.getCipher(),
+    alpnProtocol: sock.alpnProtocol, servername: sock.servername || null, protocol: sock.getProtocol(), cipher: sock.getCipher(),
     peerSubject: peer && peer.subject ? peer.subject : null, reused: sock.isSessionReused(),
   });
   let data = Buffer.alloc(0);
@@ -56,3 +61,6 @@ sock.on('session', (s) => out({ event: 'session', hex: s.toString('hex') }));
 sock.on('error', (e) => out({ event: 'error', code: e.code || null, message: e.message, reason: e.reason || null }));
 sock.on('close', () => { out({ event: 'close' }); setTimeout(() => process.exit(0), 50); });
 setTimeout(() => { out({ event: 'timeout' }); process.exit(3); }, (cfg.lifetime || 30) * 1000).unref();
+require('readline').createInterface({ input: process.stdin }).on('line', (line) => {
+  if (line.trim() === 'resume') { sock.resume(); out({ event: 'resumed' }); }
+});

@@ -1,0 +1,183 @@
+package io.jtls.interop;
+
+import io.jtls.TlsConnectOptions;
+import io.jtls.TlsException;
+import io.jtls.TlsServer;
+import io.jtls.TlsServerOptions;
+import io.jtls.TlsSocket;
+import io.jtls.net.Duplex;
+import io.jtls.net.EventEmitter;
+import io.jtls.pki.HeldCertificate;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.time.Duration;
+import java.util.HexFormat;
+import java.util.SplittableRandom;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.BooleanSupplier;
+
+/** The jtls side of the interop tests: options, waiting, and byte streams with their SHA-256. */
+final class JtlsPeer {
+    private JtlsPeer() {}
+
+    static final Duration TIMEOUT = Duration.ofSeconds(20);
+    static final int MIB = 1024 * 1024;
+
+    /** Server options with {@code cert}'s chain and key. */
+    static TlsServerOptions.Builder serverWith(HeldCertificate cert) {
+        return TlsServerOptions.builder().cert(cert.chainPem()).key(cert.privateKeyPem());
+    }
+
+    /** Client options for 127.0.0.1:port, trusting the interop root, checking the name "localhost". */
+    static TlsConnectOptions.Builder clientTo(int port) {
+        return TlsConnectOptions.builder().host("127.0.0.1").servername("localhost").port(port)
+                .ca(InteropCerts.ROOT.certificatePem());
+    }
+
+    /** Starts {@code server} on 127.0.0.1, port 0; returns the port. */
+    static int listen(TlsServer server) {
+        CompletableFuture<Integer> port = new CompletableFuture<>();
+        server.once(EventEmitter.ERROR, port::completeExceptionally);
+        server.listen(0, "127.0.0.1", () -> port.complete(server.address().port()));
+        return await(port);
+    }
+
+    /** Closes {@code server}, its open connections destroyed first, and waits for its 'close'. */
+    static void close(TlsServer server) {
+        CompletableFuture<Void> closed = new CompletableFuture<>();
+        server.close(e -> closed.complete(null));
+        await(closed);
+    }
+
+    static <T> T await(CompletableFuture<T> future) {
+        try {
+            return future.get(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (Exception e) {
+            throw new AssertionError("timed out or failed: " + e, e);
+        }
+    }
+
+    /** Node's {@code err.code} of a jtls error. */
+    static String code(Throwable e) {
+        return e instanceof TlsException t ? t.code() : e.getClass().getSimpleName() + ": " + e.getMessage();
+    }
+
+    /** Polls {@code condition} until it holds, or fails after {@link #TIMEOUT}. */
+    static void eventually(String what, BooleanSupplier condition) {
+        long deadline = System.nanoTime() + TIMEOUT.toNanos();
+        while (!condition.getAsBoolean()) {
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("never happened: " + what);
+            }
+            sleepMillis(5);
+        }
+    }
+
+    static void sleepMillis(long millis) {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new AssertionError(e);
+        }
+    }
+
+    static String utf8(ByteBuffer b) {
+        return StandardCharsets.UTF_8.decode(b.duplicate()).toString();
+    }
+
+    static String hex(MessageDigest digest) {
+        return HexFormat.of().formatHex(digest.digest());
+    }
+
+    static MessageDigest sha256() {
+        try {
+            return MessageDigest.getInstance("SHA-256");
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** What a stream received until 'end': byte count, SHA-256, and its first bytes as text. */
+    record Received(long bytes, String sha256, String text) {}
+
+    /**
+     * Hashes everything {@code stream} delivers; completes at {@code 'end'} (or fails at
+     * {@code 'error'} / a {@code 'close'} without end). The first 4 KiB are kept as text.
+     */
+    static final class Sink {
+        final CompletableFuture<Received> done = new CompletableFuture<>();
+        final AtomicLong bytes = new AtomicLong();
+        final AtomicLong chunks = new AtomicLong();
+        private final MessageDigest digest = sha256();
+        private final StringBuilder text = new StringBuilder();
+
+        Sink(Duplex stream) {
+            stream.on(Duplex.DATA, chunk -> {
+                bytes.addAndGet(chunk.remaining());
+                chunks.incrementAndGet();
+                if (text.length() < 4096) {
+                    text.append(utf8(chunk));
+                }
+                digest.update(chunk);
+            });
+            stream.on(Duplex.END, () -> done.complete(new Received(bytes.get(), hex(digest), text.toString())));
+            stream.on(EventEmitter.ERROR, done::completeExceptionally);
+            stream.on(Duplex.CLOSE, hadError -> done.completeExceptionally(new AssertionError("closed before 'end'")));
+        }
+    }
+
+    /**
+     * Writes {@code total} pseudo-random bytes to {@code stream} in 64 KiB writes, waiting for
+     * {@code 'drain'} whenever a write returns false (Node's writable contract), then ends it.
+     * {@link #sent} completes with the SHA-256 of what was written.
+     */
+    static final class Source {
+        final CompletableFuture<String> sent = new CompletableFuture<>();
+        final AtomicLong written = new AtomicLong();
+        final AtomicLong drainWaits = new AtomicLong();
+        private final Duplex stream;
+        private final long total;
+        private final byte[] chunk = new byte[64 * 1024];
+        private final MessageDigest digest = sha256();
+        private final boolean end;
+
+        Source(Duplex stream, long total, boolean end) {
+            this.stream = stream;
+            this.total = total;
+            this.end = end;
+            new SplittableRandom(total).nextBytes(chunk);
+            stream.on(Duplex.DRAIN, this::pump);
+            stream.on(EventEmitter.ERROR, sent::completeExceptionally);
+        }
+
+        /** Starts writing (call on any thread; the writes go to the stream's loop). */
+        Source start() {
+            stream.loop().execute(this::pump);
+            return this;
+        }
+
+        private void pump() {
+            while (written.get() < total) {
+                int n = (int) Math.min(chunk.length, total - written.get());
+                digest.update(chunk, 0, n);
+                written.addAndGet(n);
+                boolean more = stream.write(java.util.Arrays.copyOf(chunk, n));
+                if (!more) {
+                    drainWaits.incrementAndGet();
+                    return; // 'drain' calls pump again
+                }
+            }
+            if (!sent.isDone()) {
+                if (end) {
+                    stream.end();
+                }
+                sent.complete(hex(digest));
+            }
+        }
+    }
+}
