@@ -79,12 +79,24 @@ public final class Tls {
      * @throws TlsException for bad options, such as a secure context that cannot be built
      */
     public static TlsSocket connect(TlsConnectOptions options, Runnable onSecureConnect) {
-        return TlsConnector.connect(options, onSecureConnect);
+        return TlsConnector.connect(options, null, onSecureConnect);
     }
 
     /** Node's {@code tls.connect(options)}. */
     public static TlsSocket connect(TlsConnectOptions options) {
-        return TlsConnector.connect(options, null);
+        return TlsConnector.connect(options, null, null);
+    }
+
+    /**
+     * {@link #connect(TlsConnectOptions, Runnable)}, calling {@code setup} with the new socket
+     * before it starts: the place to add {@code 'error'}, {@code 'data'} or {@code 'close'}
+     * listeners with no risk of missing an early event. (Node's single thread gives that for
+     * free; here the loop may finish a handshake on loopback before a call on another thread
+     * returns.)
+     */
+    public static TlsSocket connect(TlsConnectOptions options, java.util.function.Consumer<? super TlsSocket> setup,
+                                    Runnable onSecureConnect) {
+        return TlsConnector.connect(options, setup, onSecureConnect);
     }
 
     /**
@@ -92,7 +104,7 @@ public final class Tls {
      * (null: localhost) apply unless {@code options} (may be null) sets them.
      */
     public static TlsSocket connect(int port, String host, TlsConnectOptions options, Runnable onSecureConnect) {
-        return TlsConnector.connect(TlsConnector.withDefaults(options, port, host, null), onSecureConnect);
+        return TlsConnector.connect(TlsConnector.withDefaults(options, port, host, null), null, onSecureConnect);
     }
 
     /** Node's {@code tls.connect(port[, host][, callback])} with default options. */
@@ -102,7 +114,7 @@ public final class Tls {
 
     /** Node's {@code tls.connect(path[, options][, callback])} over a Unix-domain socket. */
     public static TlsSocket connect(java.nio.file.Path path, TlsConnectOptions options, Runnable onSecureConnect) {
-        return TlsConnector.connect(TlsConnector.withDefaults(options, null, null, path), onSecureConnect);
+        return TlsConnector.connect(TlsConnector.withDefaults(options, null, null, path), null, onSecureConnect);
     }
 
     /**

@@ -15,7 +15,8 @@ import java.nio.file.Path;
 final class TlsConnector {
     private TlsConnector() {}
 
-    static TlsSocket connect(TlsConnectOptions o, Runnable onSecureConnect) {
+    static TlsSocket connect(TlsConnectOptions o, java.util.function.Consumer<? super TlsSocket> setup,
+                             Runnable onSecureConnect) {
         String host = o.host() == null ? "localhost" : o.host();
         // The name the certificate must carry: Node's `servername || host || socket._host || 'localhost'`.
         String identityHost = o.servername() != null && !o.servername().isEmpty() ? o.servername() : host;
@@ -44,6 +45,15 @@ final class TlsConnector {
         if (onSecureConnect != null) {
             socket.once(TlsSocket.SECURE_CONNECT, onSecureConnect);
         }
+        if (setup != null) {
+            try {
+                setup.accept(socket);
+            } catch (RuntimeException e) {
+                socket.destroy();
+                throw e;
+            }
+        }
+        socket.begin();
         if (created != null) {
             if (o.timeout() != null) {
                 socket.setTimeout(o.timeout().toMillis(), null);

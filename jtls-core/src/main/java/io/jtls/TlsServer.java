@@ -145,7 +145,7 @@ public class TlsServer extends Server {
             }
             try {
                 new TlsSocket(raw, true, this, options.requestCert(), options.rejectUnauthorized(),
-                        options.alpnProtocols(), sni, null, false, context, null, handshakeTimeout, null, null);
+                        options.alpnProtocols(), sni, null, false, context, null, handshakeTimeout, null, null).begin();
                 return;
             } catch (IllegalStateException closed) {
                 if (context == sharedContext) { // not a swap by setSecureContext: give up on this one

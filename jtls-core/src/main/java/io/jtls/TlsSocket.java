@@ -141,10 +141,13 @@ public class TlsSocket extends Duplex {
         this(socket, options.isServer(), options.server(), options.requestCert(), options.rejectUnauthorized(),
                 options.alpnProtocols(), options.sniCallback(), options.session(), options.requestOCSP(),
                 options.secureContext(), options.contextOptions(), options.handshakeTimeout(), null, null);
+        begin();
     }
 
-    /** The one real constructor: {@code clientServername} is the SNI name to send (clients). */
-    @SuppressWarnings("this-escape") // the loop runs init() after construction completes (execute is a happens-before edge)
+    /**
+     * The one real constructor: {@code clientServername} is the SNI name to send (clients).
+     * Nothing happens on the transport until {@link #begin()}.
+     */
     TlsSocket(Duplex socket, boolean isServer, TlsServer server, boolean requestCert, boolean rejectUnauthorized,
               List<String> alpnProtocols, SniCallback sniCallback, byte[] session, boolean requestOCSP,
               SecureContext secureContext, SecureContextOptions contextOptions, Duration handshakeTimeout,
@@ -174,7 +177,11 @@ public class TlsSocket extends Duplex {
         // Node releases control at once for clients (tls.connect); a server's socket reports
         // its errors to the server until the handshake is done.
         this.controlReleased = !isServer || server == null;
-        socket.loop().execute(this::init);
+    }
+
+    /** Takes over the transport: on the loop, after everything the caller set up before this call. */
+    final void begin() {
+        loop.execute(this::init);
     }
 
     private TlsEngine newEngine(String clientServername) {

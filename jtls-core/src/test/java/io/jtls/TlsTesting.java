@@ -139,6 +139,17 @@ final class TlsTesting {
         }
     }
 
+    /** A client and the recorder that saw all of its events. */
+    record Client(TlsSocket socket, Recorder events, CompletableFuture<Void> secure) {}
+
+    /** Connects with {@code options}, recording every event (and data) from the start. */
+    static Client connect(TlsConnectOptions options) {
+        CompletableFuture<Void> secure = new CompletableFuture<>();
+        Recorder[] recorder = new Recorder[1];
+        TlsSocket socket = Tls.connect(options, s -> recorder[0] = new Recorder(s).readAll(s), () -> secure.complete(null));
+        return new Client(socket, recorder[0], secure);
+    }
+
     /** An echo listener for {@link Tls#createServer}. */
     static Consumer<TlsSocket> echo() {
         return socket -> socket.pipe(socket);
