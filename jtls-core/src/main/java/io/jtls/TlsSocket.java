@@ -453,7 +453,7 @@ public class TlsSocket extends Duplex {
 
     private void onSniSelected(int call, Throwable error, SecureContext context) {
         if (call > 1) {
-            destroy(new TlsException("ERR_MULTIPLE_CALLBACK", "Callback called multiple times"));
+            fail(new TlsException("ERR_MULTIPLE_CALLBACK", "Callback called multiple times"));
             return;
         }
         if (error != null) {
@@ -514,8 +514,8 @@ public class TlsSocket extends Duplex {
      */
     private void fail(Throwable error) {
         if (!controlReleased) {
+            destroy(); // first, as Node: the listener sees a destroyed socket
             reportClientError(error);
-            destroy();
         } else {
             destroy(error);
         }
