@@ -1,5 +1,6 @@
 package io.jtls.interop;
 
+import io.jtls.Tls;
 import io.jtls.TlsConnectOptions;
 import io.jtls.TlsException;
 import io.jtls.TlsServer;
@@ -7,6 +8,8 @@ import io.jtls.TlsServerOptions;
 import io.jtls.TlsSocket;
 import io.jtls.net.Duplex;
 import io.jtls.net.EventEmitter;
+import io.jtls.net.EventLoop;
+import io.jtls.net.EventLoopGroup;
 import io.jtls.pki.HeldCertificate;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
@@ -19,6 +22,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.BooleanSupplier;
+import java.util.function.Consumer;
 
 /** The jtls side of the interop tests: options, waiting, and byte streams with their SHA-256. */
 final class JtlsPeer {
@@ -36,6 +40,26 @@ final class JtlsPeer {
     static TlsConnectOptions.Builder clientTo(int port) {
         return TlsConnectOptions.builder().host("127.0.0.1").servername("localhost").port(port)
                 .ca(InteropCerts.ROOT.certificatePem());
+    }
+
+    /**
+     * {@link Tls#connect} run on the new socket's own loop, with {@code setup} (listeners) called
+     * in the same loop turn: no event can be emitted before the listeners are in place, as in
+     * Node where listeners added right after {@code tls.connect()} hear everything.
+     */
+    static TlsSocket connect(TlsConnectOptions options, Consumer<TlsSocket> setup) {
+        EventLoop loop = options.loop() != null ? options.loop() : EventLoopGroup.defaultGroup().next();
+        CompletableFuture<TlsSocket> socket = new CompletableFuture<>();
+        loop.execute(() -> {
+            try {
+                TlsSocket s = Tls.connect(options.toBuilder().loop(loop).build());
+                setup.accept(s);
+                socket.complete(s);
+            } catch (Throwable e) {
+                socket.completeExceptionally(e);
+            }
+        });
+        return await(socket);
     }
 
     /** Starts {@code server} on 127.0.0.1, port 0; returns the port. */
