@@ -64,6 +64,24 @@ final class InteropCerts {
                 writeText(dir, name + "-key.pem", cert.privateKeyPem()));
     }
 
+    /**
+     * {@code cert} as arguments of s_server or s_client: {@code -cert} (the leaf alone),
+     * {@code -key} and, when it has intermediates, {@code -cert_chain} (openssl reads only the
+     * first certificate of {@code -cert}).
+     */
+    static java.util.List<String> opensslArgs(Path dir, String name, HeldCertificate cert) {
+        java.util.List<String> args = new java.util.ArrayList<>(java.util.List.of(
+                "-cert", writeText(dir, name + "-leaf.pem", cert.certificatePem()).toString(),
+                "-key", writeText(dir, name + "-key.pem", cert.privateKeyPem()).toString()));
+        if (!cert.intermediates().isEmpty()) {
+            StringBuilder chain = new StringBuilder();
+            cert.intermediates().forEach(c -> chain.append(c.certificatePem()));
+            args.add("-cert_chain");
+            args.add(writeText(dir, name + "-intermediates.pem", chain.toString()).toString());
+        }
+        return args;
+    }
+
     /** Writes {@code cert} alone (a trust anchor) to {@code dir}. */
     static Path writeCa(Path dir, String name, HeldCertificate cert) {
         return writeText(dir, name + "-ca.pem", cert.certificatePem());

@@ -155,6 +155,66 @@ final class JtlsPeer {
         }
     }
 
+    /** Collects what a stream delivers as text, for tests that wait for a line from a peer. */
+    static final class Text {
+        private final StringBuilder text = new StringBuilder();
+
+        Text(Duplex stream) {
+            stream.on(Duplex.DATA, chunk -> {
+                synchronized (text) {
+                    text.append(utf8(chunk));
+                }
+            });
+        }
+
+        String get() {
+            synchronized (text) {
+                return text.toString();
+            }
+        }
+
+        /** Waits until the text received contains {@code expected}. */
+        void await(String expected) {
+            try {
+                eventually("received " + expected, () -> get().contains(expected));
+            } catch (AssertionError e) {
+                throw new AssertionError("never received \"" + expected + "\"; got \"" + get() + "\"", e);
+            }
+        }
+    }
+
+    /** Writes {@code total} pseudo-random bytes to {@code file} (as {@link Source} would send them); returns their SHA-256. */
+    static String writeRandomFile(java.nio.file.Path file, long total) {
+        byte[] chunk = new byte[64 * 1024];
+        new SplittableRandom(total).nextBytes(chunk);
+        MessageDigest digest = sha256();
+        try (var out = java.nio.file.Files.newOutputStream(file)) {
+            for (long left = total; left > 0; ) {
+                int n = (int) Math.min(chunk.length, left);
+                out.write(chunk, 0, n);
+                digest.update(chunk, 0, n);
+                left -= n;
+            }
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+        return hex(digest);
+    }
+
+    /** The SHA-256 of a file. */
+    static String sha256Of(java.nio.file.Path file) {
+        MessageDigest digest = sha256();
+        byte[] buf = new byte[1 << 16];
+        try (var in = java.nio.file.Files.newInputStream(file)) {
+            for (int n; (n = in.read(buf)) > 0; ) {
+                digest.update(buf, 0, n);
+            }
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+        return hex(digest);
+    }
+
     /**
      * Writes {@code total} pseudo-random bytes to {@code stream} in 64 KiB writes, waiting for
      * {@code 'drain'} whenever a write returns false (Node's writable contract), then ends it.

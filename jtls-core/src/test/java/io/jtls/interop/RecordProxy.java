@@ -1,0 +1,132 @@
+package io.jtls.interop;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+
+/**
+ * A TCP proxy on 127.0.0.1 that forwards bytes unchanged to a target port and parses the TLS
+ * record headers going each way ({@code type(1) version(2) length(2)}), so a test can see the
+ * size of every record a peer sent: {@code setMaxSendFragment} made visible on the wire.
+ */
+final class RecordProxy implements AutoCloseable {
+    /** One TLS record: content type (23 = application_data; all encrypted TLS 1.3 records) and length. */
+    record TlsRecord(int type, int length) {}
+
+    private final ServerSocket listener;
+    private final int targetPort;
+    private final List<TlsRecord> toServer = new CopyOnWriteArrayList<>();
+    private final List<TlsRecord> toClient = new CopyOnWriteArrayList<>();
+    private final List<Socket> sockets = new CopyOnWriteArrayList<>();
+
+    RecordProxy(int targetPort) throws IOException {
+        this.targetPort = targetPort;
+        this.listener = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
+        Thread acceptor = new Thread(this::acceptLoop, "record-proxy-accept");
+        acceptor.setDaemon(true);
+        acceptor.start();
+    }
+
+    int port() {
+        return listener.getLocalPort();
+    }
+
+    /** Records sent by the client so far. */
+    List<TlsRecord> toServer() {
+        return new ArrayList<>(toServer);
+    }
+
+    /** Records sent by the server so far. */
+    List<TlsRecord> toClient() {
+        return new ArrayList<>(toClient);
+    }
+
+    private void acceptLoop() {
+        while (!listener.isClosed()) {
+            try {
+                Socket client = listener.accept();
+                Socket server = new Socket(InetAddress.getLoopbackAddress(), targetPort);
+                sockets.add(client);
+                sockets.add(server);
+                pump(client, server, toServer);
+                pump(server, client, toClient);
+            } catch (IOException closed) {
+                return;
+            }
+        }
+    }
+
+    private static void pump(Socket from, Socket to, List<TlsRecord> records) {
+        Thread t = new Thread(() -> {
+            RecordParser parser = new RecordParser(records);
+            byte[] buf = new byte[65536];
+            try (InputStream in = from.getInputStream()) {
+                OutputStream out = to.getOutputStream();
+                int n;
+                while ((n = in.read(buf)) > 0) {
+                    parser.feed(buf, n);
+                    out.write(buf, 0, n);
+                }
+                to.shutdownOutput(); // pass the half-close on
+            } catch (IOException e) {
+                closeQuietly(to);
+            }
+        }, "record-proxy-pump");
+        t.setDaemon(true);
+        t.start();
+    }
+
+    /** Follows the record headers in one direction of the byte stream. */
+    private static final class RecordParser {
+        private final List<TlsRecord> records;
+        private final byte[] header = new byte[5];
+        private int headerFill;
+        private int bodyLeft;
+
+        RecordParser(List<TlsRecord> records) {
+            this.records = records;
+        }
+
+        void feed(byte[] buf, int n) {
+            int i = 0;
+            while (i < n) {
+                if (bodyLeft > 0) {
+                    int skip = Math.min(bodyLeft, n - i);
+                    bodyLeft -= skip;
+                    i += skip;
+                    continue;
+                }
+                header[headerFill++] = buf[i++];
+                if (headerFill == 5) {
+                    headerFill = 0;
+                    bodyLeft = ((header[3] & 0xff) << 8) | (header[4] & 0xff);
+                    records.add(new TlsRecord(header[0] & 0xff, bodyLeft));
+                }
+            }
+        }
+    }
+
+    private static void closeQuietly(Socket s) {
+        try {
+            s.close();
+        } catch (IOException ignored) {
+            // already closed
+        }
+    }
+
+    @Override
+    public void close() {
+        try {
+            listener.close();
+        } catch (IOException ignored) {
+            // already closed
+        }
+        sockets.forEach(RecordProxy::closeQuietly);
+    }
+}
