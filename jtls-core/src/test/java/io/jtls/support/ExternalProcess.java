@@ -23,6 +23,7 @@ public final class ExternalProcess implements AutoCloseable {
     private final List<String> lines = new ArrayList<>();
     private final String name;
     private final Thread reader;
+    private boolean outputEnded; // guarded by lines: the reader saw the end of the output
 
     private ExternalProcess(String name, Process process) {
         this.name = name;
@@ -73,6 +74,7 @@ public final class ExternalProcess implements AutoCloseable {
             // the process went away
         } finally {
             synchronized (lines) {
+                outputEnded = true;
                 lines.notifyAll();
             }
         }
@@ -91,7 +93,7 @@ public final class ExternalProcess implements AutoCloseable {
                     }
                 }
                 long left = deadline - System.nanoTime();
-                if (left <= 0 || (!process.isAlive() && seen == lines.size())) {
+                if (left <= 0 || (outputEnded && seen == lines.size())) {
                     throw new AssertionError(name + ": no line matching /" + pattern + "/ within "
                             + timeout + (process.isAlive() ? "" : " (process exited)") + "; output:\n" + output());
                 }
@@ -117,7 +119,7 @@ public final class ExternalProcess implements AutoCloseable {
                     }
                 }
                 long left = deadline - System.nanoTime();
-                if (left <= 0 || (!process.isAlive() && seen == lines.size())) {
+                if (left <= 0 || (outputEnded && seen == lines.size())) {
                     throw new AssertionError(name + ": expected line not seen within " + timeout + "; output:\n" + output());
                 }
                 try {
