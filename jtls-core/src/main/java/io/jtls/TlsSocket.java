@@ -310,7 +310,9 @@ public class TlsSocket extends Duplex {
             } finally {
                 buffers.release();
             }
-            if (!more) {
+            // push() also answers false while 'data' is flowing but older chunks still wait
+            // in the stream's queue: only a consumer that really stopped blocks the engine.
+            if (!more && !isReadingWanted()) {
                 plaintextBlocked = true;
                 transport.pause();
             }

@@ -38,7 +38,7 @@ class TlsHandshakeTest {
         CompletableFuture<TlsSocket> accepted = new CompletableFuture<>();
         TlsServer server = Tls.createServer(serverWith(cert).maxVersion(version).build(), accepted::complete);
         int port = listen(server);
-        try {
+        try (Closing closing = closing(server)) {
             CompletableFuture<Void> secure = new CompletableFuture<>();
             TlsSocket client = Tls.connect(clientTo(port).build(), () -> secure.complete(null));
             Recorder events = new Recorder(client);
@@ -104,8 +104,6 @@ class TlsHandshakeTest {
             await(events.closed);
             assertNull(client.getProtocol(), "null once destroyed");
             assertNull(client.getPeerCertificate(), "null once destroyed");
-        } finally {
-            close(server);
         }
     }
 
@@ -114,7 +112,7 @@ class TlsHandshakeTest {
         AtomicReference<String> listenerThread = new AtomicReference<>();
         TlsServer server = Tls.createServer(serverWith(SERVER_EC).build(), s -> s.end());
         int port = listen(server);
-        try {
+        try (Closing closing = closing(server)) {
             CompletableFuture<Void> secure = new CompletableFuture<>();
             Recorder[] recorder = new Recorder[1];
             TlsSocket client = Tls.connect(clientTo(port).build(), s -> recorder[0] = new Recorder(s), () -> {
@@ -127,8 +125,6 @@ class TlsHandshakeTest {
             String protocol = client.getProtocol(); // from the test thread: "TLSv1.3", or null once closed
             assertTrue(protocol == null || protocol.equals("TLSv1.3"), protocol);
             await(events.closed);
-        } finally {
-            close(server);
         }
     }
 
@@ -138,7 +134,7 @@ class TlsHandshakeTest {
         TlsServer server = Tls.createServer(serverWith(SERVER_EC).requestCert(true).rejectUnauthorized(false)
                 .ca(ROOT.certificatePem()).build(), accepted::complete);
         int port = listen(server);
-        try {
+        try (Closing closing = closing(server)) {
             // Without a certificate: accepted, not authorized.
             TlsSocket anonymous = Tls.connect(clientTo(port).build());
             TlsSocket serverSide = await(accepted);
@@ -172,8 +168,6 @@ class TlsHandshakeTest {
             assertFalse(untrustedSide.authorized());
             assertEquals("UNABLE_TO_VERIFY_LEAF_SIGNATURE", untrustedSide.authorizationError());
             untrusted.destroy();
-        } finally {
-            close(server);
         }
     }
 
@@ -184,7 +178,7 @@ class TlsHandshakeTest {
                 s -> s.end("welcome"));
         server.on(TlsServer.TLS_CLIENT_ERROR, (error, socket) -> clientError.complete(error));
         int port = listen(server);
-        try {
+        try (Closing closing = closing(server)) {
             // No certificate: OpenSSL fails the handshake on the server (TLS 1.3: after the client's Finished).
             Recorder anonymousEvents = connect(clientTo(port).build()).events();
             assertEquals("ERR_SSL_PEER_DID_NOT_RETURN_A_CERTIFICATE", code(await(clientError)));
@@ -210,8 +204,6 @@ class TlsHandshakeTest {
             Recorder goodEvents = connect(clientTo(port).cert(CLIENT.certificatePem()).key(CLIENT.privateKeyPem()).build()).events();
             await(goodEvents.closed);
             assertEquals("welcome", goodEvents.data());
-        } finally {
-            close(server);
         }
     }
 
@@ -222,7 +214,7 @@ class TlsHandshakeTest {
         TlsServer server = Tls.createServer(serverWith(SERVER_EC).alpnProtocols("h2", "http/1.1").build(), accepted::complete);
         server.on(TlsServer.TLS_CLIENT_ERROR, (error, socket) -> serverError.complete(error));
         int port = listen(server);
-        try {
+        try (Closing closing = closing(server)) {
             CompletableFuture<Void> secure = new CompletableFuture<>();
             TlsSocket client = Tls.connect(clientTo(port).alpnProtocols("http/1.1", "h2").build(), () -> secure.complete(null));
             await(secure);
@@ -250,8 +242,6 @@ class TlsHandshakeTest {
             await(plain);
             assertNull(noAlpn.alpnProtocol());
             noAlpn.destroy();
-        } finally {
-            close(server);
         }
     }
 
@@ -270,7 +260,7 @@ class TlsHandshakeTest {
         CompletableFuture<TlsSocket> accepted = new CompletableFuture<>();
         TlsServer server = Tls.createServer(serverWith(SERVER_EC).build(), accepted::complete);
         int port = listen(server);
-        try {
+        try (Closing closing = closing(server)) {
             CompletableFuture<Void> secure = new CompletableFuture<>();
             TlsSocket client = Tls.connect(clientTo(port).build(), () -> secure.complete(null));
             await(secure);
@@ -281,8 +271,6 @@ class TlsHandshakeTest {
             Recorder serverEvents = new Recorder(serverSide);
             client.destroy();
             await(serverEvents.closed);
-        } finally {
-            close(server);
         }
     }
 }

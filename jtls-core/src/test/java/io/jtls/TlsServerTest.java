@@ -154,7 +154,7 @@ class TlsServerTest {
         server.addContext("*.wild.test", SecureContextOptions.builder().cert(wildcard.certificatePem())
                 .key(wildcard.privateKeyPem()).build());
         int port = listen(server);
-        try {
+        try (Closing closing = closing(server)) {
             assertEquals("exact.test", peerNameFor(port, "exact.test"));
             assertEquals("*.wild.test", peerNameFor(port, "www.wild.test"));
             assertEquals("localhost", peerNameFor(port, "localhost"), "no match: the default context");
@@ -162,8 +162,6 @@ class TlsServerTest {
             assertEquals("localhost", peerNameFor(port, "wild.test"));
             TlsException empty = assertThrows(TlsException.class, () -> server.addContext("", SecureContextOptions.DEFAULTS));
             assertEquals("ERR_TLS_REQUIRED_SERVER_NAME", empty.code());
-        } finally {
-            close(server);
         }
     }
 
@@ -227,7 +225,7 @@ class TlsServerTest {
         }).build(), s -> s.on(io.jtls.net.EventEmitter.ERROR, socketErrors::add));
         server.on(TlsServer.TLS_CLIENT_ERROR, clientErrors);
         int port = listen(server);
-        try {
+        try (Closing closing = closing(server)) {
             Client failing = connect(TlsConnectOptions.builder().host("127.0.0.1").port(port).servername("fail.test")
                     .rejectUnauthorized(false).build());
             assertEquals("E_NO_CONTEXT", code(clientErrors.next(0)));
@@ -240,8 +238,6 @@ class TlsServerTest {
             Throwable multiple = clientErrors.errors.size() > 1 ? clientErrors.errors.get(1) : socketErrors.get(0);
             assertEquals("ERR_MULTIPLE_CALLBACK", code(multiple));
             assertEquals("Callback called multiple times", multiple.getMessage());
-        } finally {
-            close(server);
         }
     }
 
@@ -253,7 +249,7 @@ class TlsServerTest {
             socket.pipe(socket);
         });
         int port = listen(server);
-        try {
+        try (Closing closing = closing(server)) {
             Client before = connect(clientTo(port).build());
             await(before.secure());
             assertEquals("prime256v1", before.socket().getPeerCertificate().asn1Curve());
@@ -270,8 +266,6 @@ class TlsServerTest {
             await(after.events().closed);
             assertEquals("still here", before.events().data(), "the open connection was not disturbed");
             assertEquals("new", after.events().data());
-        } finally {
-            close(server);
         }
     }
 
@@ -359,12 +353,10 @@ class TlsServerTest {
         });
         server.on(TlsServer.CONNECTION, raw -> order.add("connection:" + raw.getClass().getSimpleName()));
         int port = listen(server);
-        try {
+        try (Closing closing = closing(server)) {
             Client c = connect(clientTo(port).build());
             await(c.events().closed);
             assertEquals(List.of("connection:Socket", "secureConnection"), order);
-        } finally {
-            close(server);
         }
     }
 

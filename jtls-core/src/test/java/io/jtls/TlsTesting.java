@@ -78,6 +78,19 @@ final class TlsTesting {
         await(closed);
     }
 
+    /**
+     * A server closed at the end of a try-with-resources block: when the block failed (and left
+     * connections open), the close failure is suppressed under the test's own failure.
+     */
+    interface Closing extends AutoCloseable {
+        @Override
+        void close();
+    }
+
+    static Closing closing(TlsServer server) {
+        return () -> close(server);
+    }
+
     static String utf8(ByteBuffer buffer) {
         return StandardCharsets.UTF_8.decode(buffer.duplicate()).toString();
     }

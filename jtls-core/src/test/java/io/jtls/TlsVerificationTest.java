@@ -40,7 +40,7 @@ class TlsVerificationTest {
                 s -> s.on(Duplex.DATA, buf -> plaintextBytesAtServer.addAndGet(buf.remaining())));
         server.on(TlsServer.CONNECTION, raw -> raw.on(Duplex.DATA, buf -> { }));
         int port = listen(server);
-        try {
+        try (Closing closing = closing(server)) {
             Client c = connect(client.port(port).build());
             TlsSocket socket = c.socket();
             Recorder events = c.events();
@@ -58,8 +58,6 @@ class TlsVerificationTest {
                 throw new AssertionError(e);
             }
             assertEquals(0, plaintextBytesAtServer.get(), "no plaintext may reach the server");
-        } finally {
-            close(server);
         }
     }
 
@@ -98,7 +96,7 @@ class TlsVerificationTest {
         AtomicReference<Throwable> seen = new AtomicReference<>();
         TlsServer server = Tls.createServer(serverWith(OTHER_HOST).build());
         int port = listen(server);
-        try {
+        try (Closing closing = closing(server)) {
             Client c = connect(TlsConnectOptions.builder().host("127.0.0.1").port(port)
                     .ca(ROOT.certificatePem()).build());
             TlsSocket socket = c.socket();
@@ -109,8 +107,6 @@ class TlsVerificationTest {
             assertEquals("127.0.0.1", identity.host());
             assertNull(socket.servername(), "an IP address is never sent as SNI");
             await(events.closed);
-        } finally {
-            close(server);
         }
     }
 
@@ -118,7 +114,7 @@ class TlsVerificationTest {
     void rejectUnauthorizedFalseConnectsAndReportsWhy() {
         TlsServer server = Tls.createServer(serverWith(SELF_SIGNED).build(), s -> s.end("hi"));
         int port = listen(server);
-        try {
+        try (Closing closing = closing(server)) {
             Client c = connect(TlsConnectOptions.builder().host("localhost").port(port)
                     .rejectUnauthorized(false).build());
             TlsSocket socket = c.socket();
@@ -129,8 +125,6 @@ class TlsVerificationTest {
             assertFalse(socket.rejectUnauthorized());
             await(events.closed);
             assertEquals("hi", events.data());
-        } finally {
-            close(server);
         }
     }
 
@@ -138,7 +132,7 @@ class TlsVerificationTest {
     void customCheckServerIdentityDecides() {
         TlsServer server = Tls.createServer(serverWith(OTHER_HOST).build(), s -> s.end("ok"));
         int port = listen(server);
-        try {
+        try (Closing closing = closing(server)) {
             AtomicReference<String> checkedHost = new AtomicReference<>();
             Client c = connect(clientTo(port).checkServerIdentity((host, cert) -> {
                 checkedHost.set(host + "/" + cert.subject().get("CN") + "/" + (cert.issuerCertificate() != null));
@@ -155,8 +149,6 @@ class TlsVerificationTest {
                     .checkServerIdentity((host, cert) -> new TlsException("E_MINE", "not this one")).build()).events();
             assertEquals("E_MINE", code(await(events.error)));
             await(events.closed);
-        } finally {
-            close(server);
         }
     }
 
@@ -166,7 +158,7 @@ class TlsVerificationTest {
         TlsServer server = Tls.createServer(serverWith(SERVER_RSA).maxVersion("TLSv1.2")
                 .ciphers("DHE-RSA-AES128-GCM-SHA256").dhparam("auto").build(), s -> s.end());
         int port = listen(server);
-        try {
+        try (Closing closing = closing(server)) {
             Recorder events = connect(clientTo(port).minDHSize(3072).ciphers("DHE-RSA-AES128-GCM-SHA256").build()).events();
             Throwable error = await(events.error);
             assertEquals("ERR_TLS_DH_PARAM_SIZE", code(error));
@@ -185,8 +177,6 @@ class TlsVerificationTest {
             assertEquals("DH", key.type());
             assertEquals(2048, key.size());
             await(acceptedEvents.closed);
-        } finally {
-            close(server);
         }
     }
 }
