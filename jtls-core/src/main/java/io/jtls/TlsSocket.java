@@ -329,10 +329,14 @@ public class TlsSocket extends Duplex {
             return;
         }
         LoopBuffers buffers = LoopBuffers.get();
+        boolean closedUnderneath = transport.writableEnded() || transport.destroyed();
         while (engine.encPending() > 0) {
             ByteBuffer ciphertext = buffers.acquireCiphertext();
             try {
                 engine.encOut(ciphertext);
+                if (closedUnderneath) {
+                    continue; // the stream underneath ended first (its peer went away): nobody to tell
+                }
                 transport.writeBorrowed(ciphertext.flip());
             } finally {
                 buffers.release();
