@@ -3,8 +3,10 @@ package io.jtls;
 import io.jtls.internal.engine.CertCallbackInfo;
 import io.jtls.internal.engine.EngineState;
 import io.jtls.internal.engine.TlsEngine;
+import io.jtls.internal.tls.HandshakeRecordWatch;
 import io.jtls.internal.tls.LoopBuffers;
 import io.jtls.internal.tls.PlaintextQueue;
+import io.jtls.internal.tls.RenegotiationLimit;
 import io.jtls.internal.tls.Warnings;
 import io.jtls.internal.util.IpAddresses;
 import io.jtls.net.AddressInfo;
@@ -100,6 +102,8 @@ public class TlsSocket extends Duplex {
     // ---- loop-thread state ----
     private TlsEngine engine; // null once freed
     private final PlaintextQueue pending = new PlaintextQueue();
+    private final HandshakeRecordWatch handshakeWatch = new HandshakeRecordWatch();
+    private RenegotiationLimit renegotiations; // servers, once a renegotiation is seen
     private Timer handshakeTimer;
     private boolean started;
     private boolean awaitingApplication; // handshake paused for SNICallback
@@ -250,6 +254,10 @@ public class TlsSocket extends Duplex {
     /** Ciphertext from the transport (borrowed: consumed before returning). */
     private void onCiphertext(ByteBuffer ciphertext) {
         if (engine == null || destroyed()) {
+            ciphertext.position(ciphertext.limit());
+            return;
+        }
+        if (handshakeWatch.scan(ciphertext) > 0 && secureEstablished && onRenegotiation()) {
             ciphertext.position(ciphertext.limit());
             return;
         }
@@ -540,6 +548,31 @@ public class TlsSocket extends Duplex {
         if (!hadError) {
             reportClientError(new TlsException("ECONNRESET", "socket hang up"));
         }
+    }
+
+    /**
+     * The peer started a renegotiation (Node's {@code onhandshakestart}): a server counts it
+     * against {@link Tls#CLIENT_RENEG_LIMIT} per {@link Tls#CLIENT_RENEG_WINDOW}, and either
+     * side refuses it after {@link #disableRenegotiation()}. Where Node only emits
+     * {@code 'error'}, the socket is destroyed with it: the point is to stop the attacker.
+     *
+     * @return true when the socket was destroyed
+     */
+    private boolean onRenegotiation() {
+        if (isServer) {
+            if (renegotiations == null) {
+                renegotiations = new RenegotiationLimit(Tls.CLIENT_RENEG_LIMIT, Tls.CLIENT_RENEG_WINDOW);
+            }
+            if (renegotiations.exceededBy(System.nanoTime())) {
+                destroy(new TlsException("ERR_TLS_SESSION_ATTACK", "TLS session renegotiation attack detected"));
+                return true;
+            }
+        }
+        if (renegotiationDisabled) {
+            destroy(new TlsException("ERR_TLS_RENEGOTIATION_DISABLED", "TLS session renegotiation disabled for this socket"));
+            return true;
+        }
+        return false;
     }
 
     private void onHandshakeTimeout() {
@@ -893,6 +926,30 @@ public class TlsSocket extends Duplex {
      */
     public void disableRenegotiation() {
         loop.execute(() -> renegotiationDisabled = true);
+    }
+
+    /**
+     * Node's {@code renegotiate(options, callback)}. TLS 1.3 has no renegotiation: as in Node,
+     * this returns false and {@code callback} gets {@code ERR_SSL_WRONG_SSL_VERSION}. Starting a
+     * TLS 1.2 renegotiation needs engine support that does not exist yet: it returns false and
+     * {@code callback} gets {@code ERR_TLS_RENEGOTIATE}. (Renegotiations the peer starts are
+     * handled: see {@link #disableRenegotiation()} and {@link Tls#CLIENT_RENEG_LIMIT}.)
+     *
+     * @param callback called once on the loop with the error, or null on success; may be null
+     * @return false when the renegotiation could not start (or the socket is destroyed)
+     */
+    public boolean renegotiate(boolean requestCert, boolean rejectUnauthorized, Consumer<Throwable> callback) {
+        if (destroyed()) {
+            return false;
+        }
+        String protocol = getProtocol();
+        TlsException error = "TLSv1.3".equals(protocol)
+                ? new TlsException("ERR_SSL_WRONG_SSL_VERSION", "wrong ssl version")
+                : new TlsException("ERR_TLS_RENEGOTIATE", "Attempt to renegotiate TLS session failed");
+        if (callback != null) {
+            loop.execute(() -> callback.accept(error));
+        }
+        return false;
     }
 
     /** Node's {@code address()}: the local address of the socket underneath, or null. */
