@@ -5,7 +5,8 @@
 // 'reply' (use with allowHalfOpen) answers "<bytes>:<sha256>" once the client has ended its side.
 // cfg.sniCallback {delayMs, contexts: {name: {key, cert}}} installs an asynchronous SNICallback;
 // cfg.pauseOnSecure pauses each socket until the line "resume" arrives on stdin;
-// cfg.maxSendFragment calls setMaxSendFragment on each socket.
+// cfg.maxSendFragment calls setMaxSendFragment on each socket;
+// cfg.destroyOnClientError destroys the socket of each tlsClientError.
 'use strict';
 const tls = require('tls');
 const fs = require('fs');
@@ -88,7 +89,12 @@ server.on('secureConnection', (sock) => {
   }
   if (cfg.greeting) sock.write(cfg.greeting);
 });
-server.on('tlsClientError', (e) => out({ event: 'tlsClientError', code: e.code || null, message: e.message }));
+server.on('tlsClientError', (e, sock) => {
+  out({ event: 'tlsClientError', code: e.code || null, message: e.message });
+  // Node leaves the socket to the listener (its own test-tls-timeout-server.js destroys it):
+  // a handshake timeout does not close the connection by itself.
+  if (cfg.destroyOnClientError) sock.destroy();
+});
 server.on('error', (e) => { out({ event: 'error', code: e.code, message: e.message }); process.exit(1); });
 server.listen(cfg.port || 0, cfg.host || '127.0.0.1', () => out({ event: 'listening', port: server.address().port }));
 setTimeout(() => process.exit(0), (cfg.lifetime || 60) * 1000).unref();
