@@ -30,7 +30,7 @@ import org.junit.jupiter.params.provider.CsvSource;
 /**
  * The client's failures, compared with Node: each scenario is run with Node's
  * {@code tls.connect} (node/tls-client.js) and with {@link Tls#connect} against the same
- * server, and the jtls error must carry the code (and message) Node reported. The expected
+ * server (a Node server, a jtls server or openssl s_server), and the jtls error must carry the code (and message) Node reported. The expected
  * code in each row names the scenario and is checked against Node too, so a scenario that
  * stops producing it is noticed.
  */
@@ -64,6 +64,17 @@ class ErrorCodeParityTest {
             case "root-in-chain" -> chainWithUntrustedRoot();
             case "expired" -> EXPIRED.chainPem();
             case "other-host" -> OTHER_HOST.chainPem();
+            default -> throw new IllegalArgumentException(scenario);
+        };
+    }
+
+    /** The leaf alone (s_server takes the rest of the chain with -cert_chain). */
+    private static String leafFor(String scenario) {
+        return switch (scenario) {
+            case "untrusted", "root-in-chain" -> UNTRUSTED_LEAF.certificatePem();
+            case "self-signed" -> SELF_SIGNED.certificatePem();
+            case "expired" -> EXPIRED.certificatePem();
+            case "other-host" -> OTHER_HOST.certificatePem();
             default -> throw new IllegalArgumentException(scenario);
         };
     }
@@ -131,6 +142,24 @@ class ErrorCodeParityTest {
                 }
             };
         }
+        if (server.equals("openssl")) {
+            Path leaf = writeText(dir, scenario + "-leaf.pem", leafFor(scenario));
+            Path key = writeText(dir, scenario + "-key.pem", keyFor(scenario));
+            java.util.List<String> args = new java.util.ArrayList<>(java.util.List.of("-cert", leaf.toString(), "-key", key.toString()));
+            if (scenario.equals("root-in-chain")) {
+                args.addAll(java.util.List.of("-cert_chain", writeText(dir, "untrusted-root.pem", UNTRUSTED_ROOT.certificatePem()).toString()));
+            }
+            OpenSslPeer openssl = OpenSslPeer.server(args);
+            return new Peer() {
+                public int port() {
+                    return openssl.port();
+                }
+
+                public void close() {
+                    openssl.close();
+                }
+            };
+        }
         TlsServer jtls = Tls.createServer(TlsServerOptions.builder().cert(chainFor(scenario)).key(keyFor(scenario)).build(),
                 TlsSocket::end);
         int port = listen(jtls);
@@ -156,7 +185,12 @@ class ErrorCodeParityTest {
             "jtls, self-signed, DEPTH_ZERO_SELF_SIGNED_CERT",
             "jtls, root-in-chain, SELF_SIGNED_CERT_IN_CHAIN",
             "jtls, expired, CERT_HAS_EXPIRED",
-            "jtls, other-host, ERR_TLS_CERT_ALTNAME_INVALID"})
+            "jtls, other-host, ERR_TLS_CERT_ALTNAME_INVALID",
+            "openssl, untrusted, UNABLE_TO_VERIFY_LEAF_SIGNATURE",
+            "openssl, self-signed, DEPTH_ZERO_SELF_SIGNED_CERT",
+            "openssl, root-in-chain, SELF_SIGNED_CERT_IN_CHAIN",
+            "openssl, expired, CERT_HAS_EXPIRED",
+            "openssl, other-host, ERR_TLS_CERT_ALTNAME_INVALID"})
     void certificateFailuresCarryNodesCode(String server, String scenario, String expectedCode) {
         try (Peer peer = serverFor(server, scenario)) {
             Outcome node = nodeClient(peer.port(), true);
