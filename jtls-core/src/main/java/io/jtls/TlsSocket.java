@@ -221,6 +221,10 @@ public class TlsSocket extends Duplex {
             closeEngine();
             return;
         }
+        if (transport.destroyed()) {
+            destroy(new NetException("ERR_SOCKET_CLOSED", "Socket is closed"));
+            return;
+        }
         transport.setRawReader(this::onCiphertext);
         transport.on(END, this::onTransportEnd);
         transport.on(ERROR, this::onTransportError);
@@ -372,6 +376,14 @@ public class TlsSocket extends Duplex {
         if (plaintextBlocked) {
             transport.pause();
         }
+        boolean bareClient = !isServer && clientCheck == null;
+        if (bareClient) {
+            // Node leaves these unset on a client made with `new TLSSocket`; jtls reports the
+            // chain's verification (no host name check, no rejection) before 'secure'.
+            TlsException error = engine.verifyError();
+            authorized = error == null;
+            authorizationError = error == null ? null : error.code();
+        }
         emit(SECURE);
         if (destroyed()) {
             return;
@@ -381,9 +393,6 @@ public class TlsSocket extends Duplex {
         } else if (clientCheck != null) {
             onConnectSecure();
         } else {
-            TlsException error = engine.verifyError();
-            authorized = error == null;
-            authorizationError = error == null ? null : error.code();
             allowData();
         }
     }
