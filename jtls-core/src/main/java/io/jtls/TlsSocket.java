@@ -429,8 +429,7 @@ public class TlsSocket extends Duplex {
         }
         Exception verifyError = engine.verifyError();
         if (verifyError == null && !engine.isSessionReused()) {
-            Certificate cert = engine.peerCertificate(true);
-            verifyError = clientCheck.checkServerIdentity().check(clientCheck.hostname(), cert);
+            verifyError = checkServerIdentity();
         }
         if (verifyError != null) {
             authorized = false;
@@ -445,6 +444,25 @@ public class TlsSocket extends Duplex {
         allowData();
         emit(SECURE_CONNECT);
     }
+
+    /**
+     * Runs the {@code checkServerIdentity} option with the detailed peer certificate, as Node.
+     * The default check reads only the leaf's subject and alternative names, so it first runs
+     * on the leaf alone (no chain to build) and builds the detailed certificate only for the
+     * error it returns ({@code err.cert}).
+     */
+    private Exception checkServerIdentity() {
+        ServerIdentityCheck check = clientCheck.checkServerIdentity();
+        if (check == DEFAULT_IDENTITY_CHECK) {
+            if (Tls.checkServerIdentity(clientCheck.hostname(), engine.peerCertificate(false)) == null) {
+                return null;
+            }
+        }
+        return check.check(clientCheck.hostname(), engine.peerCertificate(true));
+    }
+
+    /** The default {@code checkServerIdentity}: {@link Tls#checkServerIdentity}. */
+    static final ServerIdentityCheck DEFAULT_IDENTITY_CHECK = Tls::checkServerIdentity;
 
     /** Application data may flow: send what was written during the handshake. */
     private void allowData() {
