@@ -129,6 +129,31 @@ class TlsSocketTest {
     }
 
     @Test
+    void customLookupResolvesTheHostWhoseNameIsSentAndChecked() {
+        var named = io.jtls.pki.HeldCertificate.builder().commonName("service.internal")
+                .addSubjectAltName("service.internal").signedBy(ROOT).build();
+        CompletableFuture<String> serverSaw = new CompletableFuture<>();
+        TlsServer server = Tls.createServer(serverWith(named).build(), s -> {
+            serverSaw.complete(s.servername());
+            s.end();
+        });
+        int port = listen(server);
+        try (Closing closing = closing(server)) {
+            List<String> looked = new CopyOnWriteArrayList<>();
+            Client c = connect(TlsConnectOptions.builder().host("service.internal").port(port).ca(ROOT.certificatePem())
+                    .lookup(host -> {
+                        looked.add(host);
+                        return List.of(java.net.InetAddress.getLoopbackAddress());
+                    }).build());
+            await(c.secure());
+            assertTrue(c.socket().authorized());
+            assertEquals("service.internal", await(serverSaw), "SNI defaults to the host");
+            assertEquals(List.of("service.internal"), looked);
+            await(c.events().closed);
+        }
+    }
+
+    @Test
     void setTimeoutForwardsTheIdleTimeoutOfTheSocketUnderneath() {
         TlsServer server = Tls.createServer(serverWith(SERVER_EC).build(), s -> s.resume());
         int port = listen(server);

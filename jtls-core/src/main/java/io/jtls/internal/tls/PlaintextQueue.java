@@ -19,7 +19,10 @@ import java.util.function.Consumer;
 public final class PlaintextQueue {
     private record Pending(ByteBuffer data, Consumer<Throwable> callback) {}
 
-    private final ArrayDeque<Pending> chunks = new ArrayDeque<>(4);
+    private static final ArrayDeque<Pending> NONE = new ArrayDeque<>(0);
+
+    /** Made on the first write that has to wait, dropped when empty: an idle connection holds none. */
+    private ArrayDeque<Pending> chunks = NONE;
 
     public boolean isEmpty() {
         return chunks.isEmpty();
@@ -27,6 +30,9 @@ public final class PlaintextQueue {
 
     /** Queues {@code data} (owned from now on) and its write callback (may be null). */
     public void add(ByteBuffer data, Consumer<Throwable> callback) {
+        if (chunks == NONE) {
+            chunks = new ArrayDeque<>(4);
+        }
         chunks.add(new Pending(data, callback));
     }
 
@@ -81,10 +87,14 @@ public final class PlaintextQueue {
                 dropped.accept(p.callback);
             }
         }
+        chunks = NONE;
     }
 
     private void complete(Consumer<Consumer<Throwable>> done) {
         Pending finished = chunks.poll();
+        if (chunks.isEmpty()) {
+            chunks = NONE;
+        }
         if (finished.callback != null) {
             done.accept(finished.callback);
         }
