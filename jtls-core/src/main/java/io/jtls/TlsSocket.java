@@ -54,8 +54,16 @@ import java.util.function.Supplier;
  *
  * <h2>Threading and native memory</h2>
  * The TLS engine lives on the loop thread; public methods may be called from any thread
- * (getters then wait for the loop, actions are handed to it). The engine is freed exactly
- * once, on the loop, after the socket is destroyed; getters return null from then on.
+ * (getters then wait for the loop, actions are handed to it). A getter called on another
+ * loop's thread blocks that loop until this one answers: do not let two loops wait on each
+ * other's sockets that way. The engine is freed exactly once, on the loop, after the socket is
+ * destroyed; getters return null from then on.
+ *
+ * <p>A socket made with the public constructor starts at once on its loop: to be sure no event
+ * is missed, construct it on {@link #loop()} (or use
+ * {@link Tls#connect(TlsConnectOptions, java.util.function.Consumer, Runnable)}, whose setup
+ * hook runs before the connection starts). A write's callback runs once its bytes are
+ * encrypted and handed to the transport.
  *
  * <h2>Absent values</h2>
  * Node's {@code undefined}, {@code false} and {@code null} are all {@code null} here:
