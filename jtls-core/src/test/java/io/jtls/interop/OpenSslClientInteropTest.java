@@ -290,7 +290,8 @@ class OpenSslClientInteropTest {
                 assertTrue(await(set));
                 String sent = await(await(source).sent);
                 assertEquals(0, client.waitFor(), client.output());
-                assertEquals(sent, sha256Of(file));
+                assertEquals(total, Files.size(file), "bytes s_client received; " + proxy + client.output());
+                assertEquals(sent, sha256Of(file), proxy.toString());
                 List<Integer> appData = proxy.toClient().stream().filter(r -> r.type() == 23)
                         .map(RecordProxy.TlsRecord::length).toList();
                 int largest = appData.stream().mapToInt(Integer::intValue).max().orElse(0);

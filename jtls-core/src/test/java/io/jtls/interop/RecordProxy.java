@@ -24,6 +24,7 @@ final class RecordProxy implements AutoCloseable {
     private final List<TlsRecord> toServer = new CopyOnWriteArrayList<>();
     private final List<TlsRecord> toClient = new CopyOnWriteArrayList<>();
     private final List<Socket> sockets = new CopyOnWriteArrayList<>();
+    private final List<String> failures = new CopyOnWriteArrayList<>();
 
     RecordProxy(int targetPort) throws IOException {
         this.targetPort = targetPort;
@@ -47,6 +48,19 @@ final class RecordProxy implements AutoCloseable {
         return new ArrayList<>(toClient);
     }
 
+    /** What went wrong while forwarding (a reset, say), for failure messages. */
+    List<String> failures() {
+        return new ArrayList<>(failures);
+    }
+
+    @Override
+    public String toString() {
+        long toServerBytes = toServer.stream().mapToLong(TlsRecord::length).sum();
+        long toClientBytes = toClient.stream().mapToLong(TlsRecord::length).sum();
+        return "RecordProxy[to server: " + toServer.size() + " records, " + toServerBytes + " bytes; to client: "
+                + toClient.size() + " records, " + toClientBytes + " bytes; failures: " + failures + "]";
+    }
+
     private void acceptLoop() {
         while (!listener.isClosed()) {
             try {
@@ -54,28 +68,46 @@ final class RecordProxy implements AutoCloseable {
                 Socket server = new Socket(InetAddress.getLoopbackAddress(), targetPort);
                 sockets.add(client);
                 sockets.add(server);
-                pump(client, server, toServer);
-                pump(server, client, toClient);
+                pump(client, server, toServer, "client->server");
+                pump(server, client, toClient, "server->client");
             } catch (IOException closed) {
                 return;
             }
         }
     }
 
-    private static void pump(Socket from, Socket to, List<TlsRecord> records) {
+    /**
+     * Forwards one direction until end of stream, then passes the half-close on. Sockets are
+     * closed only by {@link #close()}: closing one early (with bytes still unread) would make the
+     * kernel reset the connection and the peer lose what it had not read yet.
+     */
+    private void pump(Socket from, Socket to, List<TlsRecord> records, String direction) {
         Thread t = new Thread(() -> {
             RecordParser parser = new RecordParser(records);
             byte[] buf = new byte[65536];
-            try (InputStream in = from.getInputStream()) {
+            boolean forwarding = true;
+            try {
+                InputStream in = from.getInputStream();
                 OutputStream out = to.getOutputStream();
                 int n;
                 while ((n = in.read(buf)) > 0) {
                     parser.feed(buf, n);
-                    out.write(buf, 0, n);
+                    if (forwarding) {
+                        try {
+                            out.write(buf, 0, n);
+                        } catch (IOException e) {
+                            failures.add(direction + " write: " + e);
+                            forwarding = false; // keep reading, so that nothing unread is left
+                        }
+                    }
                 }
-                to.shutdownOutput(); // pass the half-close on
             } catch (IOException e) {
-                closeQuietly(to);
+                failures.add(direction + " read: " + e);
+            }
+            try {
+                to.shutdownOutput(); // pass the half-close on
+            } catch (IOException ignored) {
+                // the other side is gone already
             }
         }, "record-proxy-pump");
         t.setDaemon(true);
