@@ -6,7 +6,6 @@ import static org.junit.jupiter.api.Assertions.*;
 
 import io.jtls.Tls;
 import io.jtls.TlsServer;
-import io.jtls.TlsServerOptions;
 import io.jtls.TlsSocket;
 import io.jtls.internal.openssl.NativeKind;
 import io.jtls.net.EventEmitter;
