@@ -21,8 +21,9 @@ import java.util.List;
  * @param rejectUnauthorized  fail the connection when the server's certificate does not verify
  *                            or does not match the host (default true)
  * @param alpnProtocols       ALPN protocols to offer, most preferred first, or null
- * @param servername          the SNI host name; null sends the host (when it is a name, never
- *                            an IP address); an IP address given here is not sent
+ * @param servername          the SNI host name, also the name the certificate must carry; null
+ *                            sends no SNI (as Node: it is not derived from {@code host}); an IP
+ *                            address given here is not sent
  * @param checkServerIdentity the host name check; null means {@link Tls#checkServerIdentity}
  * @param session             a session (from {@link TlsSocket#SESSION} or
  *                            {@link TlsSocket#getSession()}) to resume, or null

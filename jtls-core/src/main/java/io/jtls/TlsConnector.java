@@ -20,8 +20,7 @@ final class TlsConnector {
         String host = o.host() == null ? "localhost" : o.host();
         // The name the certificate must carry: Node's `servername || host || socket._host || 'localhost'`.
         String identityHost = o.servername() != null && !o.servername().isEmpty() ? o.servername() : host;
-        String sni = o.path() != null && o.host() == null && o.servername() == null ? null
-                : TlsSocket.sniName(o.servername(), host);
+        String sni = TlsSocket.sniName(o.servername());
         TlsSocket.ClientCheck check = new TlsSocket.ClientCheck(identityHost, o.rejectUnauthorized(),
                 o.checkServerIdentity(), o.minDHSize());
 

@@ -1098,8 +1098,12 @@ public class TlsSocket extends Duplex {
         return "TlsSocket[" + (isServer ? "server" : "client") + ", " + transport + "]";
     }
 
-    /** Node's SNI rule for {@code tls.connect}: host names are sent, IP addresses never. */
-    static String sniName(String servername, String host) {
+    /**
+     * Node's SNI rule for {@code tls.connect}: only an explicit {@code servername} is sent (Node
+     * derives none from {@code host}), and an IP address never is (Node warns and sends it; RFC
+     * 6066 forbids it, so jtls warns and leaves it out).
+     */
+    static String sniName(String servername) {
         if (servername != null && !servername.isEmpty()) {
             if (IpAddresses.isIP(servername) != 0) {
                 Warnings.once("DEP0123", "Setting the TLS ServerName to an IP address is not permitted by RFC 6066."
@@ -1107,9 +1111,6 @@ public class TlsSocket extends Duplex {
                 return null;
             }
             return servername;
-        }
-        if (host != null && !host.isEmpty() && IpAddresses.isIP(host) == 0) {
-            return host;
         }
         return null;
     }
