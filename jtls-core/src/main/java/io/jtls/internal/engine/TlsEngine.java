@@ -109,6 +109,8 @@ public final class TlsEngine implements AutoCloseable {
     private CertCallbackInfo certCallbackInfo;
     /** A Throwable an upcall caught; turned into the engine's failure when OpenSSL returns. */
     private Throwable upcallFailure;
+    /** Session resumption: new sessions to hand out, the server's lookup (see EngineSessions). */
+    private final EngineSessions sessions = new EngineSessions();
 
     private TlsEngine(NativeSecureContext context, boolean server) {
         Objects.requireNonNull(context, "context");
@@ -543,6 +545,7 @@ public final class TlsEngine implements AutoCloseable {
             switchedContext.release();
             switchedContext = null;
         }
+        sessions.close(); // after SSL_free: no callback can record another session
         clientHello = null;
         certCallbackInfo = null;
         serverAlpn = null;
@@ -639,6 +642,74 @@ public final class TlsEngine implements AutoCloseable {
         }
     }
 
+    /**
+     * Node's {@code enableSessionCallbacks()}, before the handshake: the sessions OpenSSL creates
+     * on this connection are kept for {@link #takeNewSession()} (a client's {@code 'session'}
+     * event, a server's {@code 'newSession'}), and a server stops at the ClientHello
+     * ({@link EngineState#AWAITING_CLIENT_HELLO}) when there is a session id to look up
+     * ({@link #sessionLookupId()}, {@link #loadSession(byte[])}). Installs the external cache
+     * callbacks on the context, which then reach all its connections; the others ignore them.
+     */
+    public void enableSessionCallbacks() {
+        requireBeforeHandshake("enableSessionCallbacks");
+        MemorySegment ctx = SslCalls.SSL_get_SSL_CTX(ssl);
+        SessionUpcalls.install(ctx, server);
+        if (server) {
+            SslCalls.SSL_CTX_set_client_hello_cb(ctx, EngineUpcalls.CLIENT_HELLO, MemorySegment.NULL);
+        }
+        sessions.enable();
+    }
+
+    /** True when OpenSSL created a session that {@link #takeNewSession()} has not handed out. */
+    public boolean hasNewSession() {
+        requireLive();
+        return sessions.hasNewSession();
+    }
+
+    /**
+     * The oldest new session not handed out yet, or null: a client gets one per TLS 1.2
+     * handshake and one per TLS 1.3 ticket; a server one per session it would cache (TLS 1.2
+     * with a session id, TLS 1.3 stateful tickets). Needs {@link #enableSessionCallbacks()}.
+     */
+    public NewSession takeNewSession() {
+        requireLive();
+        return sessions.takeNewSession();
+    }
+
+    /**
+     * At the {@link EngineState#AWAITING_CLIENT_HELLO} pause of a server with session callbacks:
+     * the session id to look up (TLS 1.2 session id, or TLS 1.3 stateful ticket identity), or null
+     * when there is nothing to look up (see {@link SessionLookup}).
+     */
+    public byte[] sessionLookupId() {
+        requireLive();
+        return sessions.lookupId();
+    }
+
+    /**
+     * Node's {@code loadSession(session)}, while paused at the ClientHello: the session the
+     * application found for {@link #sessionLookupId()}, offered to OpenSSL when it looks the id
+     * up. OpenSSL still refuses it if it expired, belongs to another {@code sessionIdContext} or
+     * does not fit the handshake (then a full handshake follows). Bytes that are no session are
+     * ignored (false), as in Node.
+     */
+    public boolean loadSession(byte[] der) {
+        requireLive();
+        if (!server || state != EngineState.AWAITING_CLIENT_HELLO) {
+            throw new IllegalStateException("loadSession() needs a server paused at the ClientHello, not " + state);
+        }
+        return sessions.load(der);
+    }
+
+    /**
+     * Node's {@code getTLSTicket()}: on a client, the ticket in its current session
+     * ({@code SSL_SESSION_get0_ticket}); null on a server or when there is none.
+     */
+    public byte[] tlsTicket() {
+        requireLive();
+        return server ? null : SessionTickets.ticket(SslCalls.SSL_get_session(ssl));
+    }
+
     /** Node's {@code isSessionReused()}. */
     public boolean isSessionReused() {
         requireLive();
@@ -733,7 +804,11 @@ public final class TlsEngine implements AutoCloseable {
 
     /** The client hello callback: true to pause (first time only), after copying the hello. */
     boolean onClientHello() {
-        if (!pauseAtClientHello || clientHelloReleased) {
+        if (clientHelloReleased) {
+            return false;
+        }
+        boolean lookup = server && sessions.onClientHello(ssl);
+        if (!pauseAtClientHello && !lookup) {
             return false;
         }
         if (clientHello == null) {
@@ -763,6 +838,16 @@ public final class TlsEngine implements AutoCloseable {
         }
         int status = SslCalls.SSL_select_next_proto(out, outlen, list, (int) list.byteSize(), in, inlen);
         return status == SslCalls.OPENSSL_NPN_NEGOTIATED ? SslCalls.SSL_TLSEXT_ERR_OK : SslCalls.SSL_TLSEXT_ERR_ALERT_FATAL;
+    }
+
+    /** The new session callback: true when the engine keeps the session's reference. */
+    boolean onNewSession(MemorySegment session) {
+        return sessions.onNewSession(ssl, session, server);
+    }
+
+    /** The get-session callback: the loaded session (reference handed over), or NULL. */
+    MemorySegment onGetSession(MemorySegment id, int length, MemorySegment copy) {
+        return server ? sessions.onGetSession(id, length, copy) : MemorySegment.NULL;
     }
 
     void recordUpcallFailure(Throwable t) {
