@@ -36,7 +36,8 @@ import java.util.function.Supplier;
  * before verification), {@link #SECURE_CONNECT} (client made by {@link Tls#connect}: only once the
  * server's certificate passed verification or {@code rejectUnauthorized} is false), then the
  * stream's {@code 'data'}, {@code 'end'}, {@code 'finish'}, {@code 'drain'}, {@code 'error'} and
- * {@code 'close'}. Declared for the next steps: {@link #SESSION}, {@link #OCSP_RESPONSE},
+ * {@code 'close'}; on clients {@link #SESSION} (after {@code 'secureConnect'}, once per TLS 1.2
+ * handshake or TLS 1.3 ticket). Declared for the next steps: {@link #OCSP_RESPONSE},
  * {@link #KEYLOG}. Every event is emitted on the socket's loop thread ({@link #loop()}: the
  * transport's loop).
  *
@@ -80,7 +81,12 @@ public class TlsSocket extends Duplex {
     public static final Signal CONNECT = Socket.CONNECT;
     /** {@code 'timeout'}: idle for the time given to {@link #setTimeout}. */
     public static final Signal TIMEOUT = Socket.TIMEOUT;
-    /** {@code 'session'} (clients): a session or ticket to resume later. Declared; emitted in a later step. */
+    /**
+     * {@code 'session'} (clients): a session to resume later with the {@code session} option, in
+     * OpenSSL's DER form. Once per TLS 1.2 handshake, once per ticket with TLS 1.3 (possibly after
+     * {@code 'secureConnect'}); never before the server's certificate passed verification (a
+     * session that arrives earlier waits, the latest one wins, as Node's pending session).
+     */
     public static final Event<byte[]> SESSION = new Event<>("session");
     /** {@code 'OCSPResponse'} (clients with {@code requestOCSP}). Declared; emitted in a later step. */
     public static final Event<byte[]> OCSP_RESPONSE = new Event<>("OCSPResponse");
@@ -110,6 +116,7 @@ public class TlsSocket extends Duplex {
     // ---- loop-thread state ----
     private TlsEngine engine; // null once freed
     private final PlaintextQueue pending = new PlaintextQueue();
+    private final SocketSessions sessions; // 'session', 'newSession', 'resumeSession'
     private final HandshakeRecordWatch handshakeWatch = new HandshakeRecordWatch();
     private RenegotiationLimit renegotiations; // servers, once a renegotiation is seen
     private Timer handshakeTimer;
@@ -177,6 +184,7 @@ public class TlsSocket extends Duplex {
         this.requestOCSP = requestOCSP;
         this.handshakeTimeout = handshakeTimeout;
         this.clientCheck = clientCheck;
+        this.sessions = new SocketSessions(this, server);
         boolean ownContext = secureContext == null;
         this.secureContext = ownContext ? Tls.createSecureContext(contextOptions) : secureContext;
         try {
@@ -205,6 +213,7 @@ public class TlsSocket extends Duplex {
             if (alpnProtocols != null && !alpnProtocols.isEmpty()) {
                 e.setAlpnProtocols(alpnProtocols);
             }
+            sessions.configure(e, isServer);
             if (!isServer) {
                 if (clientServername != null) {
                     e.setServername(clientServername);
@@ -290,13 +299,23 @@ public class TlsSocket extends Duplex {
                     return;
                 }
                 EngineState state = engine.handshake();
+                if (state == EngineState.AWAITING_CLIENT_HELLO) {
+                    flushCiphertext();
+                    awaitingApplication = true;
+                    sessions.onClientHello(engine); // 'resumeSession', then resumeHandshake()
+                    return;
+                }
+                sessions.afterEngineCall(engine); // 'session' / 'newSession' created by the handshake
+                if (engine == null || destroyed()) {
+                    return;
+                }
                 if (state == EngineState.AWAITING_CERT_CALLBACK) {
                     flushCiphertext();
                     onCertCallback();
                     return;
                 }
-                if (state != EngineState.ESTABLISHED) {
-                    flushCiphertext();
+                if (state != EngineState.ESTABLISHED || sessions.holdsOutput()) {
+                    flushCiphertext(); // held, as Node's EncOut, until 'newSession' is done
                     return;
                 }
                 onHandshakeDone();
@@ -337,6 +356,9 @@ public class TlsSocket extends Duplex {
                 transport.pause();
             }
         }
+        if (engine != null && !destroyed()) {
+            sessions.afterEngineCall(engine); // TLS 1.3 tickets are read with the data
+        }
         if (!plaintextBlocked && (peerClosed || transportEnded) && !inputEnded && !destroyed()) {
             inputEnded = true;
             pushEnd();
@@ -345,7 +367,7 @@ public class TlsSocket extends Duplex {
 
     /** Writes every byte of ciphertext the engine has for the peer to the transport. */
     private void flushCiphertext() {
-        if (engine == null) {
+        if (engine == null || sessions.holdsOutput()) {
             return;
         }
         LoopBuffers buffers = LoopBuffers.get();
@@ -402,6 +424,7 @@ public class TlsSocket extends Duplex {
             onConnectSecure();
         } else {
             allowData();
+            sessions.onVerified(); // no verification step on a bare client: 'session' after 'secure'
         }
     }
 
@@ -451,6 +474,7 @@ public class TlsSocket extends Duplex {
         }
         allowData();
         emit(SECURE_CONNECT);
+        sessions.onVerified(); // Node's kIsVerified: a 'session' that waited is emitted now
     }
 
     /**
@@ -523,7 +547,8 @@ public class TlsSocket extends Duplex {
         resumeHandshake();
     }
 
-    private void resumeHandshake() {
+    /** Continues a handshake paused for the application (SNI, 'resumeSession'). */
+    void resumeHandshake() {
         awaitingApplication = false;
         try {
             engine.resumeHandshake();
@@ -561,7 +586,7 @@ public class TlsSocket extends Duplex {
      * reports it as the server's {@code 'tlsClientError'} (Node's {@code onSocketTLSError});
      * any other socket emits it as {@code 'error'}.
      */
-    private void fail(Throwable error) {
+    void fail(Throwable error) {
         if (!controlReleased) {
             destroy(); // first, as Node: the listener sees a destroyed socket
             reportClientError(error);
@@ -715,7 +740,7 @@ public class TlsSocket extends Duplex {
 
     /** After {@code end()} and the last queued write: close_notify, then the transport's half-close. */
     private void shutdownIfDone() {
-        if (!endRequested || shutdownSent || !verified || !pending.isEmpty() || engine == null || destroyed()) {
+        if (!endRequested || shutdownSent || sessions.holdsOutput() || !verified || !pending.isEmpty() || engine == null || destroyed()) {
             return;
         }
         shutdownSent = true;
@@ -888,9 +913,34 @@ public class TlsSocket extends Duplex {
         return reused != null && reused;
     }
 
-    /** Node's {@code getSession()}: the session in DER form, for {@code session} of a later connect; or null. */
+    /**
+     * Node's {@code getSession()}: the session in OpenSSL's DER form ({@code i2d_SSL_SESSION}), for
+     * the {@code session} option of a later connect; null before the handshake or once
+     * destroyed. With TLS 1.3 the resumable sessions arrive after the handshake: use
+     * {@link #SESSION}, as Node recommends.
+     */
     public byte[] getSession() {
         return query(TlsEngine::session);
+    }
+
+    /**
+     * Node's {@code getTLSTicket()}: on a client, the session ticket of its current session
+     * ({@code SSL_SESSION_get0_ticket}), null when the session has none (resumption by session
+     * id) or the socket was destroyed; always null on a server. For debugging.
+     */
+    public byte[] getTLSTicket() {
+        return query(TlsEngine::tlsTicket);
+    }
+
+    /** The engine, for {@link SocketSessions} on the loop; null once freed. */
+    TlsEngine engineForSessions() {
+        return engine;
+    }
+
+    /** Every 'newSession' callback ran (Node's {@code NewSessionDoneCb}): send what was held, go on. */
+    void afterSessionCallback() {
+        cycle();
+        shutdownIfDone();
     }
 
     /**
