@@ -1,6 +1,7 @@
 package io.jtls;
 
 import io.jtls.internal.context.SecureContexts;
+import io.jtls.internal.tls.RingTicketKeys;
 import io.jtls.internal.tls.ServerNamePattern;
 import io.jtls.internal.tls.Warnings;
 import io.jtls.net.Event;
@@ -27,9 +28,19 @@ import java.util.function.Consumer;
  * {@code alpnProtocol}, {@code servername} set), {@link #TLS_CLIENT_ERROR} (a connection failed
  * before it was secure: the error, with Node's code, and the socket, already being destroyed),
  * and {@code net.Server}'s {@link #CONNECTION} (the raw socket, before TLS), {@link #LISTENING},
- * {@link #CLOSE}, {@link #ERROR}. Declared for the next steps (session store, OCSP stapling, key
- * logging): {@link #NEW_SESSION}, {@link #RESUME_SESSION}, {@link #OCSP_REQUEST},
- * {@link #KEYLOG}.
+ * {@link #CLOSE}, {@link #ERROR}; for resumption by session id {@link #NEW_SESSION} and
+ * {@link #RESUME_SESSION} (or {@link TlsServerOptions#sessionStore()}). Declared for the next
+ * steps (OCSP stapling, key logging): {@link #OCSP_REQUEST}, {@link #KEYLOG}.
+ *
+ * <h2>Session resumption</h2>
+ * Tickets are on by default, sealed with keys shared by every loop of the server (one
+ * {@code SSL_CTX}): {@code ticketKeys}, {@link #getTicketKeys()}, {@link #setTicketKeys}, or a
+ * rotating {@link TlsServerOptions#ticketKeyRing()}. Resumption by session id (TLS 1.2 clients
+ * without tickets, or {@code SSL_OP_NO_TICKET}, which also makes TLS 1.3 tickets stateful) goes
+ * through {@link #NEW_SESSION}/{@link #RESUME_SESSION}; they take effect for connections that
+ * arrive while a listener of either exists (Node's rule). Sessions expire after
+ * {@code sessionTimeout} (300 s) and never resume on a server with another
+ * {@code sessionIdContext}.
  *
  * <h2>Contexts</h2>
  * All connections share the server's secure context (one {@code SSL_CTX}, so ticket keys and
@@ -47,9 +58,24 @@ public class TlsServer extends Server {
     public static final Event<TlsSocket> SECURE_CONNECTION = new Event<>("secureConnection");
     /** {@code 'tlsClientError'}: {@code (error, tlsSocket)} for a connection that failed before it was secure. */
     public static final EventKey<BiConsumer<Throwable, TlsSocket>> TLS_CLIENT_ERROR = new NamedEventKey<>("tlsClientError");
-    /** {@code 'newSession'}: {@code (sessionId, sessionData, done)}. Declared; emitted in a later step. */
+    /**
+     * {@code 'newSession'}: {@code (sessionId, sessionData, done)}, for each session a client may
+     * resume by id: TLS 1.2 and below without tickets, TLS 1.3 with stateful tickets (the id is
+     * the ticket). Nothing more is sent to the client, and the handshake is not complete, until
+     * {@code done} runs (from any thread, any time; later calls do nothing). Node also emits it
+     * for TLS 1.3 stateless tickets, whose sessions no lookup can find; jtls does not.
+     */
     public static final EventKey<NewSessionListener> NEW_SESSION = new NamedEventKey<>("newSession");
-    /** {@code 'resumeSession'}: {@code (sessionId, callback)}. Declared; emitted in a later step. */
+    /**
+     * {@code 'resumeSession'}: {@code (sessionId, callback)} when a client offers a session id
+     * (TLS 1.2) or a stateful TLS 1.3 ticket: the handshake waits for
+     * {@code callback(null, sessionData)} (resume; data that is no session, expired, or of
+     * another {@code sessionIdContext} gives a full handshake), {@code callback(null, null)} (a
+     * miss: full handshake) or {@code callback(err, null)} (the socket is destroyed: a
+     * {@link #TLS_CLIENT_ERROR}). From any thread, any time; a second call destroys the socket
+     * with {@code ERR_MULTIPLE_CALLBACK}; calls after the socket was destroyed are ignored. Unlike
+     * Node, the random legacy session id of a TLS 1.3 ClientHello is not looked up.
+     */
     public static final EventKey<ResumeSessionListener> RESUME_SESSION = new NamedEventKey<>("resumeSession");
     /** {@code 'OCSPRequest'}: {@code (certificate, issuer, callback)}. Declared; emitted in a later step. */
     public static final EventKey<OcspRequestListener> OCSP_REQUEST = new NamedEventKey<>("OCSPRequest");
@@ -85,6 +111,12 @@ public class TlsServer extends Server {
     public interface OcspRequestListener {
         void onOcspRequest(byte[] certificate, byte[] issuer, OcspCallback callback);
     }
+
+    /**
+     * Node's documented default {@code sessionTimeout} for servers, in seconds: 300 (OpenSSL's
+     * own is 7200, which Node v20 leaves in place despite its documentation).
+     */
+    public static final int DEFAULT_SESSION_TIMEOUT = 300;
 
     /** Node's per-process default {@code sessionIdContext}: a hash of the command line. */
     private static final String DEFAULT_SESSION_ID_CONTEXT = defaultSessionIdContext();
@@ -123,7 +155,10 @@ public class TlsServer extends Server {
         this.handshakeTimeout = timeout.isZero() ? TlsServerOptions.DEFAULT_HANDSHAKE_TIMEOUT
                 : timeout.isNegative() ? null : timeout;
         this.contextOptions = serverDefaults(options.contextOptions(), null);
-        this.sharedContext = Tls.createSecureContext(contextOptions);
+        this.sharedContext = withTicketKeyRing(Tls.createSecureContext(contextOptions));
+        if (options.sessionStore() != null) {
+            ServerSessionStore.install(this, options.sessionStore(), contextOptions.sessionTimeout());
+        }
         on(CONNECTION, this::onConnection);
         on(CLOSE, () -> loop().execute(this::releaseContextsIfClosed));
         if (secureConnectionListener != null) {
@@ -208,7 +243,7 @@ public class TlsServer extends Server {
     public TlsServer setSecureContext(SecureContextOptions options) {
         synchronized (contextLock) {
             SecureContextOptions merged = serverDefaults(options, contextOptions);
-            SecureContext fresh = Tls.createSecureContext(merged);
+            SecureContext fresh = withTicketKeyRing(Tls.createSecureContext(merged));
             SecureContext old = sharedContext;
             contextOptions = merged;
             sharedContext = fresh;
@@ -224,8 +259,14 @@ public class TlsServer extends Server {
         return sharedContext;
     }
 
-    /** Node's {@code server.getTicketKeys()}: the 48 bytes that seal session tickets. */
+    /**
+     * Node's {@code server.getTicketKeys()}: the 48 bytes that seal session tickets (with a
+     * {@link TlsServerOptions#ticketKeyRing()}, its current key).
+     */
     public byte[] getTicketKeys() {
+        if (options.ticketKeyRing() != null) {
+            return options.ticketKeyRing().getTicketKeys();
+        }
         synchronized (contextLock) {
             SecureContext context = sharedContext;
             return context == null ? contextOptions.ticketKeys() : SecureContexts.nativeOf(context).ticketKeys();
@@ -238,6 +279,14 @@ public class TlsServer extends Server {
      * @throws TlsException {@code ERR_INVALID_ARG_VALUE} unless exactly 48 bytes
      */
     public void setTicketKeys(byte[] keys) {
+        if (options.ticketKeyRing() != null) {
+            if (keys == null || keys.length != 48) {
+                throw new TlsException("ERR_INVALID_ARG_VALUE", "The property 'keys' must be exactly 48 bytes. Received "
+                        + (keys == null ? "null" : keys.length));
+            }
+            options.ticketKeyRing().setTicketKeys(keys); // replaces every key of the ring, as Node
+            return;
+        }
         synchronized (contextLock) {
             SecureContext context = sharedContext;
             if (context != null) {
@@ -245,6 +294,14 @@ public class TlsServer extends Server {
             }
             contextOptions = contextOptions.toBuilder().ticketKeys(keys).build();
         }
+    }
+
+    /** A context of this server with the ring's keys, when the server has a ticket key ring. */
+    private SecureContext withTicketKeyRing(SecureContext context) {
+        if (options.ticketKeyRing() != null) {
+            SecureContexts.nativeOf(context).setTicketKeySource(new RingTicketKeys(options.ticketKeyRing()));
+        }
+        return context;
     }
 
     /** The server's options. */
@@ -338,7 +395,7 @@ public class TlsServer extends Server {
             if (sharedContext != null) {
                 return;
             }
-            sharedContext = Tls.createSecureContext(contextOptions);
+            sharedContext = withTicketKeyRing(Tls.createSecureContext(contextOptions));
             for (NamedContext named : contexts) {
                 if (named.options != null && named.context == null) {
                     named.context = Tls.createSecureContext(named.options);
@@ -368,6 +425,9 @@ public class TlsServer extends Server {
             if (o.sessionTimeout() == null && previous.sessionTimeout() != null) {
                 b.sessionTimeout(previous.sessionTimeout());
             }
+        }
+        if (o.sessionTimeout() == null && (previous == null || previous.sessionTimeout() == null)) {
+            b.sessionTimeout(DEFAULT_SESSION_TIMEOUT);
         }
         return b.build();
     }

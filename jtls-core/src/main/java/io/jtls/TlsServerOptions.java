@@ -2,6 +2,8 @@ package io.jtls;
 
 import io.jtls.net.EventLoopGroup;
 import io.jtls.net.ServerOptions;
+import io.jtls.session.SessionStore;
+import io.jtls.session.TicketKeyRing;
 import java.time.Duration;
 import java.util.List;
 
@@ -9,9 +11,13 @@ import java.util.List;
  * The options of Node's {@code tls.createServer([options])}, with Node's defaults: the TLS
  * server's own options, the {@code net.createServer} options it passes on, and every
  * {@code createSecureContext} option (the server's context is built from them, with a server's
- * defaults: {@code honorCipherOrder} true and a per-process {@code sessionIdContext}, as Node).
- * {@code sessionTimeout} and {@code ticketKeys} are secure-context options, set with the
- * builder methods of the same name.
+ * defaults: {@code honorCipherOrder} true, a per-process {@code sessionIdContext}, as Node, and
+ * {@code sessionTimeout} 300 seconds, Node's documented default; Node v20 itself leaves OpenSSL's
+ * 7200). {@code sessionTimeout} and {@code ticketKeys} are secure-context options, set with the
+ * builder methods of the same name. Session tickets are on unless {@code secureOptions} has
+ * {@link Constants#SSL_OP_NO_TICKET} (then TLS 1.2 resumes by session id and TLS 1.3 with
+ * stateful tickets, both through {@code sessionStore} or the {@code 'newSession'} and
+ * {@code 'resumeSession'} listeners).
  *
  * @param alpnProtocols         protocols the server selects from, most preferred first, or
  *                              null for no ALPN; a client offering only others fails with
@@ -30,11 +36,21 @@ import java.util.List;
  * @param keepAlive             {@link ServerOptions#keepAlive()}
  * @param keepAliveInitialDelay {@link ServerOptions#keepAliveInitialDelay()}
  * @param group                 {@link ServerOptions#group()}: the loops connections are spread over
+ * @param sessionStore          where sessions are kept for resumption by session id (TLS 1.2 ids,
+ *                              TLS 1.3 stateful tickets): the server installs Node's
+ *                              {@code 'newSession'}/{@code 'resumeSession'} listeners over it
+ *                              ({@link io.jtls.session.SessionStoreListeners}, entries living
+ *                              {@code sessionTimeout}); null for none
+ * @param ticketKeyRing         the keys that seal and open session tickets, rotating; null for
+ *                              one key ({@code ticketKeys} or random). With a ring,
+ *                              {@link TlsServer#getTicketKeys()}/{@link TlsServer#setTicketKeys}
+ *                              read and replace the ring's keys, and {@code ticketKeys} is ignored
  */
 public record TlsServerOptions(List<String> alpnProtocols, Duration handshakeTimeout, boolean rejectUnauthorized,
                                boolean requestCert, SniCallback sniCallback, SecureContextOptions contextOptions,
                                boolean allowHalfOpen, boolean pauseOnConnect, boolean noDelay, boolean keepAlive,
-                               Duration keepAliveInitialDelay, EventLoopGroup group) {
+                               Duration keepAliveInitialDelay, EventLoopGroup group, SessionStore sessionStore,
+                               TicketKeyRing ticketKeyRing) {
 
     /** Node's default {@code handshakeTimeout}: 120 seconds. */
     public static final Duration DEFAULT_HANDSHAKE_TIMEOUT = Duration.ofSeconds(120);
@@ -68,6 +84,8 @@ public record TlsServerOptions(List<String> alpnProtocols, Duration handshakeTim
         private boolean keepAlive;
         private Duration keepAliveInitialDelay;
         private EventLoopGroup group;
+        private SessionStore sessionStore;
+        private TicketKeyRing ticketKeyRing;
 
         private Builder() {}
 
@@ -87,10 +105,15 @@ public record TlsServerOptions(List<String> alpnProtocols, Duration handshakeTim
         public Builder keepAlive(boolean keepAlive) { this.keepAlive = keepAlive; return this; }
         public Builder keepAliveInitialDelay(Duration delay) { this.keepAliveInitialDelay = delay; return this; }
         public Builder group(EventLoopGroup group) { this.group = group; return this; }
+        /** Sessions kept in {@code store} for resumption by id, instead of hand-written listeners. */
+        public Builder sessionStore(SessionStore store) { this.sessionStore = store; return this; }
+        /** Ticket keys from a rotating {@code ring} instead of one fixed key. */
+        public Builder ticketKeyRing(TicketKeyRing ring) { this.ticketKeyRing = ring; return this; }
 
         public TlsServerOptions build() {
             return new TlsServerOptions(alpnProtocols, handshakeTimeout, rejectUnauthorized, requestCert, sniCallback,
-                    context.build(), allowHalfOpen, pauseOnConnect, noDelay, keepAlive, keepAliveInitialDelay, group);
+                    context.build(), allowHalfOpen, pauseOnConnect, noDelay, keepAlive, keepAliveInitialDelay, group,
+                    sessionStore, ticketKeyRing);
         }
     }
 }
