@@ -9,19 +9,27 @@ import io.jtls.internal.openssl.PemCalls;
 import io.jtls.internal.openssl.SslCtxCalls;
 import io.jtls.internal.openssl.Types;
 import io.jtls.internal.openssl.X509StoreCalls;
+import java.io.IOException;
 import java.lang.foreign.MemorySegment;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 
 /**
  * A context's trust store ({@code X509_STORE}): the CA certificates and CRLs that verify peers.
  *
  * <p>Like Node's {@code root_cert_store}, a context without {@code ca} shares one process-wide
  * store of the default roots (each context holds a reference). Node's roots are its bundled
- * copy of Mozilla's list; jtls's are OpenSSL's default locations
- * ({@code X509_STORE_set_default_paths}: the {@code SSL_CERT_FILE}/{@code SSL_CERT_DIR}
- * variables, else the distribution's bundle such as {@code /etc/ssl/certs}), which on Linux
- * distributions is usually the same Mozilla list. The shared store is made on first use and
- * lives as long as the process, so it is not a {@link NativeHandle} and does not count in
- * {@link NativeKind#liveTotal()}.
+ * copy of Mozilla's list; jtls's are the system's bundle, OpenSSL's default certificate file
+ * ({@code $SSL_CERT_FILE}, else {@code X509_get_default_cert_file()}, on Debian
+ * {@code /usr/lib/ssl/cert.pem} = {@code /etc/ssl/certs/ca-certificates.crt}), which on Linux
+ * distributions is usually the same Mozilla list. Like Node, the roots are parsed once and held
+ * in memory: a store that looks certificates up in the hashed directory instead would read the
+ * disk on every handshake that builds a chain. Only when there is no bundle file does the store
+ * fall back to OpenSSL's default paths ({@code X509_STORE_set_default_paths}). The shared store
+ * and the parsed roots live as long as the process, so they are not {@link NativeHandle}s and
+ * do not count in {@link NativeKind#liveTotal()}.
  *
  * <p>Adding to the store of a context that shares the roots (a CRL, or the CA certificates of
  * a PFX, when no {@code ca} was given) first gives that context a store of its own with the
@@ -57,10 +65,52 @@ final class TrustStore {
         if (Types.isNull(store)) {
             throw ErrorQueue.exception("X509_STORE_new", "ERR_OSSL_MALLOC_FAILURE");
         }
-        // Missing default files are not an error: the store is then empty, as with no roots.
-        X509StoreCalls.X509_STORE_set_default_paths(store);
+        List<MemorySegment> roots = RootCertificates.ROOTS;
+        if (roots == null) {
+            // No bundle file: OpenSSL's default paths (missing ones leave the store empty).
+            X509StoreCalls.X509_STORE_set_default_paths(store);
+        } else {
+            for (MemorySegment root : roots) {
+                X509StoreCalls.X509_STORE_add_cert(store, root); // up-refs the shared certificate
+            }
+        }
         ErrorQueue.clear();
         return store;
+    }
+
+    /** The system's root certificates, parsed once (Node's {@code root_certs_vector}). */
+    private static final class RootCertificates {
+        /** Process-lifetime X509s; null when there is no bundle file to read. */
+        static final List<MemorySegment> ROOTS = load();
+
+        private static List<MemorySegment> load() {
+            String env = Types.cString(X509StoreCalls.X509_get_default_cert_file_env());
+            String file = env == null ? null : System.getenv(env);
+            if (file == null || file.isEmpty()) {
+                file = Types.cString(X509StoreCalls.X509_get_default_cert_file());
+            }
+            byte[] pem;
+            try {
+                pem = Files.readAllBytes(Path.of(file));
+            } catch (IOException | RuntimeException e) {
+                return null;
+            }
+            List<MemorySegment> roots = new ArrayList<>();
+            try (NativeHandle bio = Bios.of(pem)) {
+                while (true) {
+                    ErrorQueue.clear();
+                    MemorySegment x509 = PemCalls.PEM_read_bio_X509_AUX(bio.get(), MemorySegment.NULL,
+                            PemPasswords.CALLBACK, MemorySegment.NULL);
+                    if (Types.isNull(x509)) {
+                        break;
+                    }
+                    roots.add(x509); // kept for the life of the process
+                }
+            } finally {
+                ErrorQueue.clear();
+            }
+            return List.copyOf(roots);
+        }
     }
 
     /** Node's {@code addRootCerts}: the context shares the default roots. */

@@ -197,6 +197,30 @@ public final class X509StoreCalls {
         }
     }
 
+    private static final MethodHandle X509_get_default_cert_file_env$MH = NativeLibrary.downcall("X509_get_default_cert_file_env",
+            FunctionDescriptor.of(C_POINTER));
+
+    /** {@code const char *X509_get_default_cert_file_env(void)} */
+    public static MemorySegment X509_get_default_cert_file_env() {
+        try {
+            return (MemorySegment) X509_get_default_cert_file_env$MH.invokeExact();
+        } catch (Throwable t) {
+            throw NativeLibrary.rethrow(t);
+        }
+    }
+
+    private static final MethodHandle X509_get_default_cert_dir_env$MH = NativeLibrary.downcall("X509_get_default_cert_dir_env",
+            FunctionDescriptor.of(C_POINTER));
+
+    /** {@code const char *X509_get_default_cert_dir_env(void)} */
+    public static MemorySegment X509_get_default_cert_dir_env() {
+        try {
+            return (MemorySegment) X509_get_default_cert_dir_env$MH.invokeExact();
+        } catch (Throwable t) {
+            throw NativeLibrary.rethrow(t);
+        }
+    }
+
     // ---- hand-written: constants and function-like macros ----
     /** {@code # define X509_V_OK 0} */
     public static final int X509_V_OK = 0;

@@ -17,8 +17,13 @@ import java.nio.ByteBuffer;
 public final class LoopBuffers {
     /** Plaintext per {@code clearOut}: several records delivered as one chunk. */
     static final int PLAINTEXT_SIZE = 64 * 1024;
-    /** Ciphertext per {@code encOut}: a handful of records per transport write. */
-    static final int CIPHERTEXT_SIZE = 64 * 1024;
+    /**
+     * Ciphertext per {@code encOut}: a handful of records per transport write. Larger than
+     * {@link #PLAINTEXT_SIZE} by more than the record overhead (a 5-byte header, a tag and
+     * padding, up to 256 bytes per 16 KiB record), so that 64 KiB of plaintext leaves in one
+     * transport write rather than a full buffer and a few leftover bytes.
+     */
+    static final int CIPHERTEXT_SIZE = 64 * 1024 + 4 * 1024;
     /** One full TLS record of plaintext: where small writes are coalesced. */
     public static final int RECORD_SIZE = 16 * 1024;
 
