@@ -170,6 +170,8 @@ class EngineSessionTest {
         Result second = connect(client, server, first.client().getFirst().data(), null);
         assertTrue(second.reused());
         assertNull(second.lookedUp(), "the ticket is opened by OpenSSL, no lookup");
+        assertEquals(0, second.client().size(),
+                "no fresh ticket when the ticket's key is still current (OpenSSL; a Node server does the same)");
     }
 
     @Test
