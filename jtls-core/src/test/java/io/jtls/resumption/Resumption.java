@@ -68,6 +68,7 @@ final class Resumption {
         final CompletableFuture<Throwable> error = new CompletableFuture<>();
         final CompletableFuture<Void> closed = new CompletableFuture<>();
         volatile boolean reused;
+        /** getTLSTicket() at 'secureConnect', then at each 'session'. */
         volatile byte[] ticket;
 
         Conn(TlsConnectOptions options) {
@@ -80,6 +81,7 @@ final class Resumption {
                 });
                 s.on(TlsSocket.SESSION, session -> {
                     events.add("session");
+                    ticket = s.getTLSTicket();
                     sessions.add(session);
                 });
                 s.on(Duplex.DATA, data -> events.add("data"));
