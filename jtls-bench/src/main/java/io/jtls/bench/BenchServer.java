@@ -8,6 +8,7 @@ import io.jtls.TlsSocket;
 import io.jtls.net.Duplex;
 import io.jtls.net.EventEmitter;
 import io.jtls.net.EventLoopGroup;
+import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -28,7 +29,8 @@ import java.nio.file.Path;
  *       backpressure ({@link SourcePump}), then ends.</li>
  *   <li>{@code --tickets off}: {@code secureOptions = SSL_OP_NO_TICKET}; {@code --idcache on}:
  *       the server's {@code newSession}/{@code resumeSession} events on a bounded in-memory
- *       map ({@link SessionIdCache}).</li>
+ *       map ({@link SessionIdCache}): TLS 1.2 session ids, and with {@code --tickets off} TLS 1.3
+ *       stateful tickets, as server-node.js.</li>
  *   <li>One event loop per available processor (the harness pins the process to one CPU:
  *       one loop, like Node's one thread).</li>
  *   <li>Ends after {@code --lifetime} seconds; SIGTERM ends the JVM (its default).</li>
@@ -51,21 +53,7 @@ public final class BenchServer {
         }
         String certsDir = System.getenv("CERTS_DIR");
         Path certDir = Path.of(certsDir == null || certsDir.isEmpty() ? "certs" : certsDir);
-
-        int loops = Runtime.getRuntime().availableProcessors();
-        TlsServerOptions.Builder options = TlsServerOptions.builder()
-                .key(Files.readAllBytes(certDir.resolve("server-" + opt.cert() + ".key")))
-                .cert(Files.readAllBytes(certDir.resolve("server-" + opt.cert() + ".crt")))
-                .minVersion(opt.minVersion())
-                .maxVersion(opt.maxVersion())
-                .group(new EventLoopGroup("bench-loop", loops));
-        if (!opt.ciphers().isEmpty()) options.ciphers(opt.ciphers());
-        if (!opt.tickets()) options.secureOptions(Constants.SSL_OP_NO_TICKET);
-
-        ByteBuffer chunk = SourcePump.chunkOf(opt.chunk());
-        TlsServer server = Tls.createServer(options.build(), socket -> serve(socket, opt, chunk));
-        if (opt.idCache()) SessionIdCache.install(server);
-        server.on(TlsServer.TLS_CLIENT_ERROR, (error, socket) -> {}); // s_time closing abruptly, port probes
+        TlsServer server = create(opt, certDir, new EventLoopGroup("bench-loop", Runtime.getRuntime().availableProcessors()));
         server.on(EventEmitter.ERROR, error -> {
             System.err.println("server error: " + error.getMessage());
             System.exit(1);
@@ -78,6 +66,28 @@ public final class BenchServer {
         // Keeps the process bounded even if orphaned (the loops are daemon threads).
         Thread.sleep((long) (opt.lifetimeSeconds() * 1000));
         System.exit(0);
+    }
+
+    /**
+     * The server {@code main} listens with: server-node.js's options on {@code group}, the key
+     * and certificate {@code server-<cert>.{key,crt}} from {@code certDir}, its
+     * {@code 'secureConnection'} behaviour, and the {@code --idcache} listeners. Not listening yet.
+     */
+    static TlsServer create(BenchOptions opt, Path certDir, EventLoopGroup group) throws IOException {
+        TlsServerOptions.Builder options = TlsServerOptions.builder()
+                .key(Files.readAllBytes(certDir.resolve("server-" + opt.cert() + ".key")))
+                .cert(Files.readAllBytes(certDir.resolve("server-" + opt.cert() + ".crt")))
+                .minVersion(opt.minVersion())
+                .maxVersion(opt.maxVersion())
+                .group(group);
+        if (!opt.ciphers().isEmpty()) options.ciphers(opt.ciphers());
+        if (!opt.tickets()) options.secureOptions(Constants.SSL_OP_NO_TICKET);
+
+        ByteBuffer chunk = SourcePump.chunkOf(opt.chunk());
+        TlsServer server = Tls.createServer(options.build(), socket -> serve(socket, opt, chunk));
+        if (opt.idCache()) SessionIdCache.install(server);
+        server.on(TlsServer.TLS_CLIENT_ERROR, (error, socket) -> {}); // s_time closing abruptly, port probes
+        return server;
     }
 
     /** server-node.js's 'secureConnection' listener. */
