@@ -293,6 +293,106 @@ class TlsDataTest {
         }
     }
 
+    /**
+     * Request, end, answer: the server answers 16 MiB in its 'data' listener while the client,
+     * which sent close_notify and FIN right after the request, is not reading yet. The answer is
+     * still stuck behind the full transport when the server sees the end of the input; the
+     * stream underneath must not end its writable side then (only the TLS socket on top
+     * decides, after its queued output and close_notify), or the answer's tail is lost.
+     */
+    @Test
+    void anAnswerQueuedWhenThePeerEndsArrivesWhole() throws Exception {
+        byte[] answer = answer();
+        CompletableFuture<Void> serverSawEnd = new CompletableFuture<>();
+        TlsServer server = Tls.createServer(serverWith(SERVER_EC).build(),
+                socket -> answerOnce(socket, answer, serverSawEnd));
+        int port = listen(server);
+        try (Closing closing = closing(server)) {
+            CompletableFuture<Void> secure = new CompletableFuture<>();
+            TlsSocket client = Tls.connect(clientTo(port).build(), () -> secure.complete(null));
+            assertReceivedWhole(client, secure, answer, serverSawEnd);
+        }
+    }
+
+    /** {@link #anAnswerQueuedWhenThePeerEndsArrivesWhole}, TLS inside TLS: the outer socket must not end under the inner one. */
+    @Test
+    void tlsInsideTlsAnswerQueuedWhenThePeerEndsArrivesWhole() throws Exception {
+        byte[] answer = answer();
+        CompletableFuture<Void> serverSawEnd = new CompletableFuture<>();
+        TlsServer outer = Tls.createServer(serverWith(SERVER_RSA).build(), outerSocket -> {
+            TlsSocket inner = new TlsSocket(outerSocket, TlsSocketOptions.builder().isServer(true)
+                    .cert(SERVER_EC.chainPem()).key(SERVER_EC.privateKeyPem()).build());
+            answerOnce(inner, answer, serverSawEnd);
+        });
+        int port = listen(outer);
+        try (Closing closing = closing(outer)) {
+            CompletableFuture<Void> outerSecure = new CompletableFuture<>();
+            TlsSocket outerClient = Tls.connect(clientTo(port).build(), () -> outerSecure.complete(null));
+            await(outerSecure);
+            CompletableFuture<Void> secure = new CompletableFuture<>();
+            TlsSocket inner = Tls.connect(TlsConnectOptions.builder().socket(outerClient).host("localhost")
+                    .ca(ROOT.certificatePem()).build(), () -> secure.complete(null));
+            assertReceivedWhole(inner, secure, answer, serverSawEnd);
+            eventually("outer client closed", outerClient::closed);
+        }
+    }
+
+    /**
+     * Node's rule for 'end' without a reader: input that ends with nothing left to read ends the
+     * stream even if nobody listens for 'data' (a Node client behaves the same against a server
+     * that ends at once). The TLS socket then ends its side and closes; nothing underneath
+     * closes it on its behalf.
+     */
+    @Test
+    void aClientNobodyReadsStillEndsWhenTheServerEndsWithNothingSent() {
+        TlsServer server = Tls.createServer(serverWith(SERVER_EC).build(), TlsSocket::end);
+        int port = listen(server);
+        try (Closing closing = closing(server)) {
+            Recorder[] events = new Recorder[1];
+            Tls.connect(clientTo(port).build(), s -> events[0] = new Recorder(s), null);
+            assertFalse(await(events[0].closed));
+            assertEquals(List.of("secureConnect", "end", "finish", "close:false"), events[0].events);
+        }
+    }
+
+    private static byte[] answer() {
+        byte[] answer = new byte[16 << 20]; // far more than the loopback socket buffers hold unread
+        new Random(4).nextBytes(answer);
+        return answer;
+    }
+
+    /**
+     * Server side: answers the first chunk with {@code answer} in 64 KiB writes at once (beyond
+     * the high-water mark, as Node allows: the TLS socket queues them), notes 'end'.
+     */
+    private static void answerOnce(TlsSocket socket, byte[] answer, CompletableFuture<Void> sawEnd) {
+        socket.once(Duplex.DATA, request -> {
+            for (int offset = 0; offset < answer.length; offset += 65_536) {
+                socket.write(ByteBuffer.wrap(answer, offset, Math.min(65_536, answer.length - offset)));
+            }
+        });
+        socket.on(Duplex.END, () -> sawEnd.complete(null));
+        socket.on(Duplex.ERROR, sawEnd::completeExceptionally);
+    }
+
+    /** Client side: pauses, sends the request and ends; reads only once the server saw the end. */
+    private static void assertReceivedWhole(TlsSocket client, CompletableFuture<Void> secure, byte[] answer,
+            CompletableFuture<Void> serverSawEnd) throws Exception {
+        Sink sink = new Sink(client);
+        AtomicReference<Throwable> error = new AtomicReference<>();
+        client.on(Duplex.ERROR, error::set);
+        await(secure);
+        client.pause(); // once secure: from now on the transport underneath is not read either
+        client.end("request");
+        await(serverSawEnd);
+        client.resume();
+        assertEquals(sha256(answer), await(sink.done, java.time.Duration.ofSeconds(60)),
+                "received " + sink.bytes.get() + " of " + answer.length + " bytes, error " + error.get());
+        assertEquals(answer.length, sink.bytes.get());
+        eventually("client closed", client::closed);
+        assertNull(error.get());
+    }
+
     @Test
     void writesFromManyThreadsArriveWhole() throws Exception {
         CompletableFuture<String> received = new CompletableFuture<>();

@@ -230,6 +230,10 @@ public abstract class Duplex extends EventEmitter {
      * {@code 'data'}: the hook for a protocol layered on this stream. {@code 'end'},
      * {@code 'close'} and {@code 'error'} are still emitted; flow control is still
      * {@link #pause()}/{@link #resume()}. Starts the flow unless paused. Null removes the hook.
+     *
+     * <p>The layer also owns the writable side's end: while a raw reader is installed,
+     * {@code 'end'} does not end this stream even if {@code allowHalfOpen} is false; the layer
+     * calls {@link #end()} after its own last write (TLS: after close_notify).
      */
     public Duplex setRawReader(RawReader reader) {
         loop.run(() -> {
@@ -491,7 +495,11 @@ public abstract class Duplex extends EventEmitter {
         if ((queued || readEof) && !endEmitted) loop.execute(this::flow);
     }
 
-    /** Delivers queued chunks while flowing, then {@code 'end'} once input has ended and all is delivered. */
+    /**
+     * Delivers queued chunks while flowing, then {@code 'end'} once input has ended and all is
+     * delivered. As in Node, {@code 'end'} waits for a consumer only while chunks are queued: input
+     * that ends with nothing queued ends the stream even if nobody reads (paused or never flowing).
+     */
     private void flow() {
         while (!destroyed && consuming() && readQueue != null && !readQueue.isEmpty()) {
             ByteBuffer chunk = readQueue.poll();
@@ -499,7 +507,7 @@ public abstract class Duplex extends EventEmitter {
             else emitChunk(chunk, false);
         }
         boolean drained = readQueue == null || readQueue.isEmpty();
-        if (readEof && drained && consuming() && !endEmitted && !destroyed) emitEnd();
+        if (readEof && drained && !endEmitted && !destroyed) emitEnd();
     }
 
     /** Someone takes the bytes: flowing, or a raw reader that has not paused. */
@@ -513,8 +521,11 @@ public abstract class Duplex extends EventEmitter {
             if (!rest.isEmpty()) emit(TEXT, rest);
         }
         endEmitted = true;
-        // Node's net.Socket ends its own side before the user's 'end' listeners run.
-        if (!allowHalfOpen && !ending) endNow(null);
+        // Node's net.Socket ends its own side before the user's 'end' listeners run. Not under a
+        // raw reader: the layer on top (TLS) ends this stream itself once its own queued output
+        // is out, as Node's TLSSocket takes over its socket's handle (the socket's JS 'end'
+        // logic never runs). Ending here would cut off what the layer still has to write.
+        if (!allowHalfOpen && !ending && rawReader == null) endNow(null);
         emit(END);
         if (!destroyed && finishEmitted) destroy(null); // both sides done: Node's autoDestroy
     }

@@ -37,7 +37,9 @@
  *       (for a socket: a view of the loop's shared direct buffer, valid during the call only)
  *       instead of {@code 'data'}. {@code pause()}/{@code resume()} stop and restart reading from
  *       the kernel. End of input is {@code 'end'}; failures are {@code 'error'} then
- *       {@code 'close'}.</li>
+ *       {@code 'close'}. The layer also owns the end of the writable side: under a raw reader,
+ *       {@code 'end'} does not end the stream even without {@code allowHalfOpen} (the layer ends
+ *       it after its own last bytes, as Node's TLSSocket takes over its socket's handle).</li>
  *   <li><b>Outgoing bytes with backpressure</b>: {@code write(ByteBuffer[, callback])} passes
  *       ownership of the buffer (no copy) and returns false once 16 KiB (Node's highWaterMark)
  *       are queued; {@code 'drain'} follows when the queue is empty. {@code writeBorrowed} is for

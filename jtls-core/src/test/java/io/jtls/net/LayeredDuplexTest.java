@@ -26,7 +26,11 @@ class LayeredDuplexTest {
         private final Duplex transport;
 
         XorStream(Duplex transport) {
-            super(transport.loop(), false);
+            this(transport, false);
+        }
+
+        XorStream(Duplex transport, boolean allowHalfOpen) {
+            super(transport.loop(), allowHalfOpen);
             this.transport = transport;
             transport.setRawReader(ciphertext -> push(xor(ciphertext)));
             transport.on(END, this::pushEnd);
@@ -102,6 +106,37 @@ class LayeredDuplexTest {
         assertEquals(List.of("finish", "end", "close:false"), events.events);
         assertEquals(payload.length, socket.bytesWritten());
         assertTrue(socket.destroyed());
+        server.close();
+    }
+
+    /**
+     * A half-open layer answers after the peer's end, over a socket that is not half-open itself
+     * (a server's default). The socket's 'end' must not end its writable side under the layer:
+     * the layer owns that (as Node's TLSSocket owns its socket's handle), else the answer is cut.
+     */
+    @Test
+    void aLayerAnswersAfterThePeerEndedEvenOverANonHalfOpenSocket() {
+        byte[] answer = new byte[256 * 1024];
+        new Random(5).nextBytes(answer);
+        Server server = Net.createServer(socket -> {
+            assertFalse(socket.allowHalfOpen());
+            XorStream secure = new XorStream(socket, true);
+            secure.resume();
+            // Answers only once the request has ended, on a later turn than the socket's 'end'.
+            secure.on(Duplex.END, () -> secure.loop().execute(() -> secure.end(ByteBuffer.wrap(answer))));
+        });
+        int port = listen(server);
+        CompletableFuture<Void> connected = new CompletableFuture<>();
+        Socket socket = Net.connect(port, "127.0.0.1", () -> connected.complete(null));
+        await(connected);
+        XorStream client = new XorStream(socket);
+        NetTesting.Recorder events = new NetTesting.Recorder(client);
+        ByteBuffer received = ByteBuffer.allocate(answer.length + 1);
+        client.on(Duplex.DATA, buf -> received.put(buf));
+        client.end("request");
+        assertFalse(await(events.closed), "events: " + events.events);
+        assertArrayEquals(answer, java.util.Arrays.copyOf(received.array(), received.position()));
+        assertEquals(List.of("finish", "end", "close:false"), events.events);
         server.close();
     }
 }
