@@ -74,7 +74,7 @@ final class SocketSessions {
                     emitNewSession(session);
                 }
             } else if (socket.listenerCount(TlsSocket.SESSION) == 0) {
-                engine.takeNewSession(); // nobody listens: free it (Node only records with a listener)
+                engine.discardNewSessions(); // nobody listens (Node records only with a listener)
             } else {
                 NewSession session = engine.takeNewSession();
                 if (session == null) {

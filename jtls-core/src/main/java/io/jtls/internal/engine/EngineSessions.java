@@ -77,6 +77,13 @@ final class EngineSessions {
         return null;
     }
 
+    /** Frees the sessions not taken yet, without encoding them (nobody wants them). */
+    void discardNewSessions() {
+        while (!created.isEmpty()) {
+            created.poll().close();
+        }
+    }
+
     // ---- server lookups ----
 
     /** Called in the client hello callback: true when the application should look an id up. */
@@ -127,9 +134,7 @@ final class EngineSessions {
 
     /** Frees every reference still held. */
     void close() {
-        while (!created.isEmpty()) {
-            created.poll().close();
-        }
+        discardNewSessions();
         closeNext();
         lookupId = null;
     }

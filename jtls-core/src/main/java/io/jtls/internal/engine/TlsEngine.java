@@ -676,6 +676,12 @@ public final class TlsEngine implements AutoCloseable {
         return sessions.takeNewSession();
     }
 
+    /** Frees the new sessions not handed out yet, without encoding them (a client nobody listens to). */
+    public void discardNewSessions() {
+        requireLive();
+        sessions.discardNewSessions();
+    }
+
     /**
      * At the {@link EngineState#AWAITING_CLIENT_HELLO} pause of a server with session callbacks:
      * the session id to look up (TLS 1.2 session id, or TLS 1.3 stateful ticket identity), or null
