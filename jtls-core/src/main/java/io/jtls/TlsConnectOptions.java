@@ -26,7 +26,9 @@ import java.util.List;
  *                            address given here is not sent
  * @param checkServerIdentity the host name check; null means {@link Tls#checkServerIdentity}
  * @param session             a session (from {@link TlsSocket#SESSION} or
- *                            {@link TlsSocket#getSession()}) to resume, or null
+ *                            {@link TlsSocket#getSession()}) to resume, or null; a session the
+ *                            server refuses, or bytes that are no session, give a full handshake,
+ *                            never an error (Node); {@link TlsSocket#isSessionReused()} tells
  * @param minDHSize           the smallest finite-field DH group accepted, in bits (default 1024)
  * @param secureContext       the context to use; null builds one from {@code contextOptions}
  * @param lookup              the resolver for {@code host}, or null for the system's
