@@ -325,6 +325,9 @@ public class TlsSocket extends Duplex {
             }
             readPlaintext();
             flushCiphertext();
+            if (!pending.isEmpty() && !transportFull) {
+                scheduleFlush(); // writes the engine refused while the peer renegotiated: the handshake may be done now
+            }
         } catch (TlsException e) {
             onEngineError(e);
         }

@@ -81,6 +81,75 @@ class TlsRenegotiationTest {
         return out.toByteArray();
     }
 
+    /**
+     * Small writes coalesced into one record while a node client renegotiates (TLS 1.2): between
+     * its ClientHello and its Finished the server's SSL_write takes nothing (WANT_READ), and the
+     * staged bytes must stay queued rather than count as written.
+     */
+    @Test
+    void smallWritesDuringAClientsRenegotiationArriveWhole(@TempDir Path dir) throws Exception {
+        long nativeStart = NativeKind.liveTotal();
+        java.security.MessageDigest sent = java.security.MessageDigest.getInstance("SHA-256");
+        long[] sentBytes = {0};
+        CompletableFuture<Void> serverClosed = new CompletableFuture<>();
+        TlsServer server = Tls.createServer(serverWith(SERVER_EC).maxVersion("TLSv1.2").build(), socket -> {
+            socket.on(Duplex.CLOSE, h -> serverClosed.complete(null));
+            boolean[] clientDone = {false};
+            int[] turnsAfterDone = {0};
+            socket.on(Duplex.DATA, buf -> clientDone[0] = true); // the client's word: renegotiations over
+            java.util.Random random = new java.util.Random(7);
+            Runnable[] turn = new Runnable[1];
+            turn[0] = () -> {
+                if (socket.destroyed()) {
+                    return;
+                }
+                if (clientDone[0] && ++turnsAfterDone[0] > 20) {
+                    socket.end();
+                    return;
+                }
+                boolean more = true;
+                for (int i = 0; i < 8; i++) { // several small writes per turn: they share a record
+                    byte[] chunk = new byte[50 + random.nextInt(200)];
+                    random.nextBytes(chunk);
+                    sent.update(chunk);
+                    sentBytes[0] += chunk.length;
+                    more = socket.write(chunk);
+                }
+                if (more) {
+                    socket.loop().execute(turn[0]);
+                } else {
+                    socket.once(Duplex.DRAIN, turn[0]);
+                }
+            };
+            socket.loop().execute(turn[0]);
+        });
+        int port = listen(server);
+        Path script = dir.resolve("reneg-read.js");
+        Files.writeString(script, """
+                const tls = require('tls');
+                const hash = require('crypto').createHash('sha256');
+                let bytes = 0;
+                const c = tls.connect({port: %d, host: '127.0.0.1', rejectUnauthorized: false, maxVersion: 'TLSv1.2'}, () => {
+                  let n = 0;
+                  const again = () => c.renegotiate({}, (err) => {
+                    if (err) console.log('reneg error ' + err.code);
+                    if (!err && ++n < 3) setTimeout(again, 5); else c.write('done');
+                  });
+                  setTimeout(again, 5);
+                });
+                c.on('data', (d) => { bytes += d.length; hash.update(d); });
+                c.on('end', () => console.log('got ' + bytes + ' ' + hash.digest('hex')));
+                c.on('error', (e) => console.log('client error ' + e.code));
+                """.formatted(port));
+        try (Closing closing = closing(server); ExternalProcess node = ExternalProcess.start(List.of("node", script.toString()))) {
+            String got = node.awaitLine(line -> line.startsWith("got ") || line.contains("error"), Duration.ofSeconds(30));
+            await(serverClosed);
+            String expected = "got " + sentBytes[0] + " " + java.util.HexFormat.of().formatHex(sent.digest());
+            assertEquals(expected, got, node.output());
+        }
+        eventually("natives freed", () -> NativeKind.liveTotal() == nativeStart);
+    }
+
     /** A node client that renegotiates {@code times} times, printing each outcome. */
     private static ExternalProcess nodeRenegotiator(Path dir, int port, int times) throws Exception {
         Path script = dir.resolve("reneg.js");

@@ -40,7 +40,8 @@ public final class PlaintextQueue {
      * Encrypts the next record's worth of queued plaintext (or one large chunk). Callbacks of
      * chunks fully taken go to {@code done}.
      *
-     * @return the number of plaintext bytes the engine took
+     * @return the number of plaintext bytes the engine took (0: it takes nothing now, e.g. while
+     *         the peer renegotiates; everything stays queued)
      * @throws io.jtls.TlsException when the engine fails
      */
     public long encryptNext(TlsEngine engine, Consumer<Consumer<Throwable>> done) {
@@ -58,24 +59,35 @@ public final class PlaintextQueue {
         LoopBuffers buffers = LoopBuffers.get();
         ByteBuffer staging = buffers.acquireStaging();
         try {
-            while (staging.hasRemaining() && !chunks.isEmpty()) {
-                ByteBuffer data = chunks.peek().data;
-                if (data.remaining() <= staging.remaining()) {
-                    staging.put(data);
-                    complete(done);
-                } else {
-                    int limit = data.limit();
-                    data.limit(data.position() + staging.remaining());
-                    staging.put(data);
-                    data.limit(limit);
+            // Copies without consuming: the engine may take less, or nothing (SSL_write wants to
+            // read while the peer renegotiates), and what it leaves must stay queued.
+            for (Pending p : chunks) {
+                if (!staging.hasRemaining()) {
+                    break;
                 }
+                ByteBuffer data = p.data.duplicate();
+                data.limit(data.position() + Math.min(data.remaining(), staging.remaining()));
+                staging.put(data);
             }
             staging.flip();
-            int size = staging.remaining();
-            engine.clearIn(staging);
-            return size;
+            int taken = engine.clearIn(staging);
+            consume(taken, done);
+            return taken;
         } finally {
             buffers.release();
+        }
+    }
+
+    /** Drops the first {@code bytes} queued bytes, completing the chunks they finish. */
+    private void consume(int bytes, Consumer<Consumer<Throwable>> done) {
+        while (bytes > 0) {
+            ByteBuffer data = chunks.peek().data;
+            int n = Math.min(bytes, data.remaining());
+            data.position(data.position() + n);
+            bytes -= n;
+            if (!data.hasRemaining()) {
+                complete(done);
+            }
         }
     }
 
