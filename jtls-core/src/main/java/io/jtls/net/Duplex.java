@@ -44,7 +44,11 @@ import java.util.function.Consumer;
  * thread and are handed to the loop.
  */
 public abstract class Duplex extends EventEmitter {
-    /** {@code 'data'} with bytes: a heap buffer the listener owns (keep it, no copy needed). */
+    /**
+     * {@code 'data'} with bytes: a heap buffer the listener may keep (no copy needed). Each
+     * listener gets its own view of the same bytes, so one that reads its buffer does not
+     * empty it for the next.
+     */
     public static final Event<ByteBuffer> DATA = new Event<>("data");
     /** {@code 'data'} after {@link #setEncoding(Charset)}: decoded text, never split inside a character. */
     public static final Event<String> TEXT = new Event<>("data");
@@ -535,7 +539,11 @@ public abstract class Duplex extends EventEmitter {
             String text = decode(chunk, false);
             if (!text.isEmpty()) emit(TEXT, text);
         } else {
-            emit(DATA, borrowed ? copy(chunk) : chunk);
+            // Each listener gets its own view of the bytes: reading a ByteBuffer moves its
+            // position, and one listener must not consume what the next one sees (Node's
+            // listeners share one immutable Buffer).
+            ByteBuffer data = borrowed ? copy(chunk) : chunk;
+            emitWith(DATA, listener -> listener.accept(data.duplicate()));
         }
     }
 

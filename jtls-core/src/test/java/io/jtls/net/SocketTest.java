@@ -71,6 +71,27 @@ class SocketTest {
     }
 
     @Test
+    void everyDataListenerSeesTheWholeChunk() {
+        Server server = server(ServerOptions.DEFAULTS, socket -> socket.end("shared bytes"));
+        int port = listen(server);
+        Socket client = new Socket();
+        StringBuilder first = new StringBuilder();
+        StringBuilder second = new StringBuilder();
+        CompletableFuture<Void> ended = new CompletableFuture<>();
+        client.loop().execute(() -> {
+            // The first listener consumes its buffer; the second must still see every byte.
+            client.on(Duplex.DATA, buf -> first.append(StandardCharsets.UTF_8.decode(buf))); // consumes buf
+            client.on(Duplex.DATA, buf -> second.append(StandardCharsets.UTF_8.decode(buf)));
+            client.on(Duplex.END, () -> ended.complete(null));
+            client.connect(port, "127.0.0.1", () -> { });
+        });
+        await(ended);
+        assertEquals("shared bytes", first.toString());
+        assertEquals("shared bytes", second.toString());
+        client.destroy();
+    }
+
+    @Test
     void portZeroGetsAPortAndAddressesAreReported() {
         CompletableFuture<Socket> accepted = new CompletableFuture<>();
         Server server = server(ServerOptions.DEFAULTS, accepted::complete);
