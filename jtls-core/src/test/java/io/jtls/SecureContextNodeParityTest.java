@@ -6,10 +6,12 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.jtls.internal.openssl.NativeKind;
 import io.jtls.pki.CertificateRevocationList;
 import io.jtls.pki.HeldCertificate;
+import io.jtls.support.ExternalProcess;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -219,7 +221,7 @@ class SecureContextNodeParityTest {
         String[] command = new String[args.length + 1];
         command[0] = "openssl";
         System.arraycopy(args, 0, command, 1, args.length);
-        ReferenceTools.Result result = ReferenceTools.run(dir, command);
+        ExternalProcess.Result result = ExternalProcess.run(dir, Duration.ofSeconds(60), List.of(command));
         assertEquals(0, result.exitCode(), result.output());
     }
 
@@ -251,7 +253,8 @@ class SecureContextNodeParityTest {
                 """);
         Path script = dir.resolve("parity.js");
         Files.writeString(script, js);
-        ReferenceTools.Result result = ReferenceTools.run(dir, "node", script.toString(), dir.toString());
+        ExternalProcess.Result result = ExternalProcess.run(dir, Duration.ofSeconds(60),
+                List.of("node", script.toString(), dir.toString()));
         assertEquals(0, result.exitCode(), result.output());
         Map<String, String[]> out = new LinkedHashMap<>();
         for (String line : result.output().split("\n")) {

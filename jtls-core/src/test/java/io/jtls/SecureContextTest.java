@@ -13,11 +13,13 @@ import io.jtls.internal.context.NativeSecureContext;
 import io.jtls.internal.context.SecureContexts;
 import io.jtls.internal.openssl.NativeKind;
 import io.jtls.pki.HeldCertificate;
+import io.jtls.support.ExternalProcess;
 import java.lang.reflect.Field;
 import java.lang.reflect.Modifier;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -55,7 +57,7 @@ class SecureContextTest {
     }
 
     private static String node(String expression) {
-        ReferenceTools.Result r = ReferenceTools.run(null, "node", "-p", expression);
+        ExternalProcess.Result r = ExternalProcess.run(Duration.ofSeconds(60), List.of("node", "-p", expression));
         assertEquals(0, r.exitCode(), r.output());
         return r.output().trim();
     }

@@ -8,7 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.jtls.internal.openssl.NativeKind;
 import io.jtls.pki.HeldCertificate;
-import io.jtls.support.CommandRun;
+import io.jtls.support.ExternalProcess;
 import io.jtls.support.JsJson;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -201,7 +201,7 @@ class ServerIdentityTest {
                   console.log('RESULT ' + JSON.stringify(out));
                 }
                 """);
-        CommandRun.Result r = CommandRun.run(dir, Duration.ofSeconds(30), List.of("node", "check.js"));
+        ExternalProcess.Separated r = ExternalProcess.runSeparately(dir, Duration.ofSeconds(30), List.of("node", "check.js"));
         assertEquals(0, r.exitCode(), r.describe());
         List<String> node = r.stdout().lines().filter(l -> l.startsWith("RESULT ")).map(l -> l.substring(7)).toList();
         assertEquals(CASES.size() + 1, node.size(), r.describe());

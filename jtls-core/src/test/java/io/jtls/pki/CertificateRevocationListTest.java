@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.jtls.internal.openssl.NativeKind;
+import io.jtls.support.ExternalProcess;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -60,7 +61,7 @@ class CertificateRevocationListTest {
         write("crl.pem", CertificateRevocationList.pem(intermediate, List.of(revokedLeaf),
                 now.minus(Duration.ofMinutes(5)), now.plus(Duration.ofDays(7))));
 
-        Cli.Result revoked = Cli.openssl(dir, "verify", "-crl_check", "-CAfile", "root.pem",
+        ExternalProcess.Result revoked = Cli.openssl(dir, "verify", "-crl_check", "-CAfile", "root.pem",
                 "-untrusted", "inter.pem", "-CRLfile", "crl.pem", "revoked.pem");
         assertNotEquals(0, revoked.exitCode());
         assertTrue(revoked.output().contains("certificate revoked"), revoked.output());
@@ -97,7 +98,7 @@ class CertificateRevocationListTest {
         // The signature verifies under the issuer's key, and not under another CA's.
         assertTrue(Cli.openssl(dir, "crl", "-in", "crl.pem", "-noout", "-CAfile", "inter.pem").ok()
                 .contains("verify OK"));
-        Cli.Result wrongIssuer = Cli.openssl(dir, "crl", "-in", "crl.pem", "-noout", "-CAfile", "root.pem");
+        ExternalProcess.Result wrongIssuer = Cli.openssl(dir, "crl", "-in", "crl.pem", "-noout", "-CAfile", "root.pem");
         assertFalse(wrongIssuer.exitCode() == 0 && wrongIssuer.output().contains("verify OK"), wrongIssuer.output());
     }
 
@@ -119,7 +120,7 @@ class CertificateRevocationListTest {
                 now.plus(Duration.ofDays(1))));
         write("inter-crl.pem", CertificateRevocationList.pem(intermediate, List.of(), now.minusSeconds(60),
                 now.plus(Duration.ofDays(1))));
-        Cli.Result result = Cli.openssl(dir, "verify", "-crl_check_all", "-CAfile", "root.pem", "-untrusted", "inter.pem",
+        ExternalProcess.Result result = Cli.openssl(dir, "verify", "-crl_check_all", "-CAfile", "root.pem", "-untrusted", "inter.pem",
                 "-CRLfile", "root-crl.pem", "-CRLfile", "inter-crl.pem", "good.pem");
         assertNotEquals(0, result.exitCode());
         assertTrue(result.output().contains("certificate revoked"), result.output());
@@ -130,7 +131,7 @@ class CertificateRevocationListTest {
         Instant now = Instant.now();
         write("crl.pem", CertificateRevocationList.pem(intermediate, List.of(), now.minus(Duration.ofDays(10)),
                 now.minus(Duration.ofDays(3))));
-        Cli.Result result = Cli.openssl(dir, "verify", "-crl_check", "-CAfile", "root.pem", "-untrusted", "inter.pem",
+        ExternalProcess.Result result = Cli.openssl(dir, "verify", "-crl_check", "-CAfile", "root.pem", "-untrusted", "inter.pem",
                 "-CRLfile", "crl.pem", "good.pem");
         assertNotEquals(0, result.exitCode());
         assertTrue(result.output().contains("CRL has expired"), result.output());

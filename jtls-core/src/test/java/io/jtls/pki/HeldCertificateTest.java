@@ -9,6 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.jtls.internal.openssl.NativeKind;
+import io.jtls.support.ExternalProcess;
 import java.io.IOException;
 import java.math.BigInteger;
 import java.nio.file.Files;
@@ -64,7 +65,7 @@ class HeldCertificateTest {
 
         assertEquals("leaf.pem: OK\n",
                 Cli.openssl(dir, "verify", "-CAfile", "root.pem", "-untrusted", "inter.pem", "leaf.pem").ok());
-        Cli.Result withoutIntermediate = Cli.openssl(dir, "verify", "-CAfile", "root.pem", "leaf.pem");
+        ExternalProcess.Result withoutIntermediate = Cli.openssl(dir, "verify", "-CAfile", "root.pem", "leaf.pem");
         assertNotEquals(0, withoutIntermediate.exitCode());
         assertTrue(withoutIntermediate.output().contains("unable to get local issuer certificate"),
                 withoutIntermediate.output());
@@ -99,7 +100,7 @@ class HeldCertificateTest {
         write("root.pem", onlyLeaves.certificatePem());
         write("inter.pem", inter.certificatePem());
         write("leaf.pem", leaf.certificatePem());
-        Cli.Result result = Cli.openssl(dir, "verify", "-CAfile", "root.pem", "-untrusted", "inter.pem", "leaf.pem");
+        ExternalProcess.Result result = Cli.openssl(dir, "verify", "-CAfile", "root.pem", "-untrusted", "inter.pem", "leaf.pem");
         assertNotEquals(0, result.exitCode());
         assertTrue(result.output().contains("path length constraint exceeded"), result.output());
     }
@@ -236,7 +237,7 @@ class HeldCertificateTest {
         assertTrue(expired.notAfter().isBefore(Instant.now()));
         assertDates(expired);
         write("expired.pem", expired.certificatePem());
-        Cli.Result result = Cli.openssl(dir, "verify", "-CAfile", "root.pem", "-untrusted", "inter.pem", "expired.pem");
+        ExternalProcess.Result result = Cli.openssl(dir, "verify", "-CAfile", "root.pem", "-untrusted", "inter.pem", "expired.pem");
         assertNotEquals(0, result.exitCode());
         assertTrue(result.output().contains("certificate has expired"), result.output());
 
@@ -281,7 +282,7 @@ class HeldCertificateTest {
             write("encrypted1.pem", traditional);
             assertEquals(certPublicKey, Cli.openssl(dir, "pkey", "-in", "encrypted1.pem",
                     "-passin", "pass:correct horse", "-pubout").ok());
-            Cli.Result wrong = Cli.openssl(dir, "pkey", "-in", "encrypted1.pem", "-passin", "pass:wrong", "-pubout");
+            ExternalProcess.Result wrong = Cli.openssl(dir, "pkey", "-in", "encrypted1.pem", "-passin", "pass:wrong", "-pubout");
             assertNotEquals(0, wrong.exitCode(), wrong.output());
         }
     }
@@ -323,7 +324,7 @@ class HeldCertificateTest {
         assertEquals(Cli.openssl(dir, "pkey", "-in", "leafkey.pem", "-pubout").ok(),
                 Cli.openssl(dir, "pkey", "-in", "p12key.pem", "-pubout").ok());
 
-        Cli.Result wrong = Cli.openssl(dir, "pkcs12", "-in", "leaf.p12", "-info", "-nodes", "-passin", "pass:nope");
+        ExternalProcess.Result wrong = Cli.openssl(dir, "pkcs12", "-in", "leaf.p12", "-info", "-nodes", "-passin", "pass:nope");
         assertNotEquals(0, wrong.exitCode());
         assertTrue(wrong.output().contains("Mac verify error"), wrong.output());
 

@@ -1,10 +1,15 @@
 package io.jtls.support;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
 import java.io.BufferedReader;
+import java.io.File;
 import java.io.IOException;
 import java.io.InputStreamReader;
 import java.io.OutputStream;
+import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -16,7 +21,8 @@ import java.util.regex.Pattern;
 
 /**
  * A real peer process (openssl s_server/s_client, node) driven by a test: its output lines
- * are collected as they come, a test waits for a line, and close() always kills it.
+ * are collected as they come, a test waits for a line, and close() always kills it. The static
+ * {@code run} methods run a short reference command to completion instead.
  */
 public final class ExternalProcess implements AutoCloseable {
     private final Process process;
@@ -50,16 +56,95 @@ public final class ExternalProcess implements AutoCloseable {
         }
     }
 
-    /** Runs a command to completion and returns its merged output; fails on timeout. */
+    /** Runs a command to completion in the current folder; see {@link #run(Path, Duration, List)}. */
     public static Result run(Duration timeout, List<String> command) {
-        try (ExternalProcess p = start(command)) {
-            int code = p.waitFor(timeout);
-            return new Result(code, p.output());
+        return run(null, timeout, command);
+    }
+
+    /**
+     * Runs a short command (node, the openssl CLI) to completion in {@code dir} (null: the
+     * current folder) with stdin from /dev/null, and returns exactly what it printed, stderr
+     * merged into stdout as the tool interleaved them. Fails when it overruns {@code timeout}.
+     */
+    public static Result run(Path dir, Duration timeout, List<String> command) {
+        Separated r = finish(dir, timeout, command, true);
+        return new Result(r.exitCode(), r.stdout());
+    }
+
+    /**
+     * Like {@link #run(Path, Duration, List)} but keeps stdout and stderr apart, so node's
+     * warnings stay out of the data a test parses.
+     */
+    public static Separated runSeparately(Path dir, Duration timeout, List<String> command) {
+        return finish(dir, timeout, command, false);
+    }
+
+    /** A finished command: exit status and everything it printed (stdout and stderr merged). */
+    public record Result(int exitCode, String output) {
+        /** Asserts exit status 0 and returns the output. */
+        public String ok() {
+            assertEquals(0, exitCode, output);
+            return output;
         }
     }
 
-    /** A finished command. */
-    public record Result(int exitCode, String output) {}
+    /** A finished command whose stdout and stderr were captured separately. */
+    public record Separated(int exitCode, String stdout, String stderr) {
+        /** Both streams, for failure messages. */
+        public String describe() {
+            return "exit " + exitCode + "\nstdout:\n" + stdout + "\nstderr:\n" + stderr;
+        }
+    }
+
+    /** Output goes to files, not pipes: a child that keeps them open cannot stall the test. */
+    private static Separated finish(Path dir, Duration timeout, List<String> command, boolean merge) {
+        Path out = null;
+        Path err = null;
+        try {
+            out = Files.createTempFile("jtls-stdout", ".txt");
+            err = Files.createTempFile("jtls-stderr", ".txt");
+            ProcessBuilder pb = new ProcessBuilder(command)
+                    .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")))
+                    .redirectOutput(out.toFile());
+            if (merge) {
+                pb.redirectErrorStream(true);
+            } else {
+                pb.redirectError(err.toFile());
+            }
+            if (dir != null) {
+                pb.directory(dir.toFile());
+            }
+            Process p = pb.start();
+            if (!p.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
+                p.destroyForcibly().waitFor(5, TimeUnit.SECONDS);
+                throw new AssertionError(command + " did not finish within " + timeout);
+            }
+            return new Separated(p.exitValue(), text(out), text(err));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new AssertionError("interrupted", e);
+        } finally {
+            deleteQuietly(out);
+            deleteQuietly(err);
+        }
+    }
+
+    /** Malformed UTF-8 is replaced, not fatal: the output is evidence, not input. */
+    private static String text(Path file) throws IOException {
+        return new String(Files.readAllBytes(file), StandardCharsets.UTF_8);
+    }
+
+    private static void deleteQuietly(Path file) {
+        if (file != null) {
+            try {
+                Files.deleteIfExists(file);
+            } catch (IOException ignored) {
+                // a stray temporary file
+            }
+        }
+    }
 
     private void pump() {
         try (BufferedReader r = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {

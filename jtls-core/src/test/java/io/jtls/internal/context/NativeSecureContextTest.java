@@ -20,12 +20,13 @@ import io.jtls.internal.openssl.Types;
 import io.jtls.internal.openssl.X509StoreCalls;
 import io.jtls.pki.CertificateRevocationList;
 import io.jtls.pki.HeldCertificate;
-import io.jtls.ReferenceTools;
+import io.jtls.support.ExternalProcess;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -60,8 +61,8 @@ class NativeSecureContextTest {
                 .signedBy(inter).build();
         ec = HeldCertificate.builder().commonName("localhost").addSubjectAltName("localhost").ec("prime256v1")
                 .signedBy(root).build();
-        ReferenceTools.Result r = ReferenceTools.run(dir, "openssl", "genpkey",
-                "-genparam", "-algorithm", "DH", "-pkeyopt", "group:ffdhe2048", "-out", "dh.pem");
+        ExternalProcess.Result r = ExternalProcess.run(dir, Duration.ofSeconds(60), List.of("openssl", "genpkey",
+                "-genparam", "-algorithm", "DH", "-pkeyopt", "group:ffdhe2048", "-out", "dh.pem"));
         assertEquals(0, r.exitCode(), r.output());
         dh2048 = Files.readAllBytes(dir.resolve("dh.pem"));
         TrustStore.rootStore(); // the process-wide roots exist before the counts are taken

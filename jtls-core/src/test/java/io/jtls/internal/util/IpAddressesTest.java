@@ -2,7 +2,7 @@ package io.jtls.internal.util;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-import io.jtls.support.CommandRun;
+import io.jtls.support.ExternalProcess;
 import io.jtls.support.JsJson;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -41,7 +41,7 @@ class IpAddressesTest {
                   console.log('IP ' + JSON.stringify([net.isIP(s), c === undefined ? null : c]));
                 }
                 """);
-        CommandRun.Result r = CommandRun.run(dir, Duration.ofSeconds(30), List.of("node", "--expose-internals", "ip.js"));
+        ExternalProcess.Separated r = ExternalProcess.runSeparately(dir, Duration.ofSeconds(30), List.of("node", "--expose-internals", "ip.js"));
         assertEquals(0, r.exitCode(), r.describe());
         List<String> node = r.stdout().lines().filter(l -> l.startsWith("IP ")).map(l -> l.substring(3)).toList();
         assertEquals(INPUTS.size(), node.size(), r.describe());

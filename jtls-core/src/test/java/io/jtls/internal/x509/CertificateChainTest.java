@@ -10,7 +10,7 @@ import io.jtls.internal.openssl.NativeHandle;
 import io.jtls.internal.openssl.NativeKind;
 import io.jtls.internal.openssl.X509Calls;
 import io.jtls.pki.HeldCertificate;
-import io.jtls.support.CommandRun;
+import io.jtls.support.ExternalProcess;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -157,7 +157,7 @@ class CertificateChainTest {
         Files.writeString(dir.resolve("key.pem"), leaf.privateKeyPem());
         Files.writeString(dir.resolve("chain.pem"), sentChain);
         Files.writeString(dir.resolve("ca.pem"), root.certificatePem());
-        CommandRun.Result r = CommandRun.run(dir, Duration.ofSeconds(60),
+        ExternalProcess.Separated r = ExternalProcess.runSeparately(dir, Duration.ofSeconds(60),
                 List.of("node", "chain.js", "key.pem", "chain.pem", "ca.pem"));
         Matcher m = Pattern.compile("(?m)^CHAIN (.*)$").matcher(r.stdout());
         if (!m.find()) {

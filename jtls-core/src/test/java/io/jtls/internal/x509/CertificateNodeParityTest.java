@@ -7,7 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.jtls.Certificate;
 import io.jtls.internal.openssl.NativeKind;
 import io.jtls.pki.HeldCertificate;
-import io.jtls.support.CommandRun;
+import io.jtls.support.ExternalProcess;
 import io.jtls.support.JsJson;
 import java.io.IOException;
 import java.math.BigInteger;
@@ -187,7 +187,7 @@ class CertificateNodeParityTest {
         for (int i = 0; i < pems.size(); i++) {
             args.add(write("cert" + i + ".pem", pems.get(i)).toString());
         }
-        CommandRun.Result result = CommandRun.run(dir, Duration.ofSeconds(60), args);
+        ExternalProcess.Separated result = ExternalProcess.runSeparately(dir, Duration.ofSeconds(60), args);
         assertEquals(0, result.exitCode(), result.describe());
         Map<Integer, Map<String, String>> node = new TreeMap<>();
         Matcher m = Pattern.compile("(?m)^FIELD (\\d+) (\\S+) (.*)$").matcher(result.stdout());
@@ -239,7 +239,7 @@ class CertificateNodeParityTest {
     private void openssl(String... args) {
         List<String> command = new ArrayList<>(List.of("openssl"));
         command.addAll(List.of(args));
-        CommandRun.Result result = CommandRun.run(dir, Duration.ofSeconds(60), command);
+        ExternalProcess.Separated result = ExternalProcess.runSeparately(dir, Duration.ofSeconds(60), command);
         assertEquals(0, result.exitCode(), String.join(" ", command) + "\n" + result.describe());
     }
 }

@@ -14,7 +14,7 @@ import io.jtls.OpenSslException;
 import io.jtls.internal.openssl.ErrorQueue;
 import io.jtls.internal.openssl.NativeKind;
 import io.jtls.pki.HeldCertificate;
-import io.jtls.support.CommandRun;
+import io.jtls.support.ExternalProcess;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -119,7 +119,7 @@ class CertificateReaderTest {
                     .append("); console.log('OK'); } catch (e) { console.log(e.code); }\n");
         }
         Files.writeString(dir.resolve("codes.js"), script);
-        CommandRun.Result r = CommandRun.run(dir, Duration.ofSeconds(30), List.of("node", "codes.js"));
+        ExternalProcess.Separated r = ExternalProcess.runSeparately(dir, Duration.ofSeconds(30), List.of("node", "codes.js"));
         assertEquals(0, r.exitCode(), r.describe());
         return r.stdout().lines().toList();
     }
