@@ -3,7 +3,6 @@ package io.jtls.redis;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
-import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -21,6 +20,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
@@ -173,7 +173,7 @@ class ClusterResumptionTest {
         String keyOne = lastWord(published);
         assertEquals("synced FOLLOWED " + keyOne, b.command("sync"));
 
-        Map<String, Visit> sealedByOne = new java.util.HashMap<>();
+        Map<String, Visit> sealedByOne = new HashMap<>();
         for (String version : VERSIONS) {
             Visit full = visit(portsA.get(RING), version, null);
             full.assertFull(version);
@@ -185,7 +185,7 @@ class ClusterResumptionTest {
         assertTrue(rotated.startsWith("rotated 1 "), rotated);
         String keyTwo = lastWord(rotated);
         assertNotEquals(keyOne, keyTwo);
-        Map<String, Visit> sealedByTwo = new java.util.HashMap<>();
+        Map<String, Visit> sealedByTwo = new HashMap<>();
         for (String version : VERSIONS) {
             Visit full = visit(portsA.get(RING), version, null);
             full.assertFull(version);
