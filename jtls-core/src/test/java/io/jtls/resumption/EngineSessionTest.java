@@ -6,6 +6,7 @@ import io.jtls.Constants;
 import io.jtls.SecureContext;
 import io.jtls.SecureContextOptions;
 import io.jtls.Tls;
+import io.jtls.internal.engine.EnginePair;
 import io.jtls.internal.engine.EngineState;
 import io.jtls.internal.engine.NewSession;
 import io.jtls.internal.engine.TlsEngine;
@@ -63,7 +64,7 @@ class EngineSessionTest {
                           byte[] ticket) {}
 
     private Result connect(SecureContext clientCtx, SecureContext serverCtx, byte[] session, byte[] serverData) {
-        try (MemoryPair p = new MemoryPair(clientCtx, serverCtx)) {
+        try (EnginePair p = new EnginePair(clientCtx, serverCtx)) {
             p.client.enableSessionCallbacks();
             p.server.enableSessionCallbacks();
             if (session != null) {
@@ -199,7 +200,7 @@ class EngineSessionTest {
         SecureContext server = server("TLSv1.2", Constants.SSL_OP_NO_TICKET, "a", 300);
         SecureContext client = client();
         Result first = connect(client, server, null, null);
-        try (MemoryPair p = new MemoryPair(client, server)) {
+        try (EnginePair p = new EnginePair(client, server)) {
             p.server.enableSessionCallbacks();
             assertFalse(p.client.setSession(new byte[] {0x30, 0x03, 1, 2, 3}), "not a session: ignored");
             assertThrows(IllegalStateException.class, () -> p.server.loadSession(new byte[0]), "only at the pause");

@@ -4,22 +4,23 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.fail;
 
+import io.jtls.SecureContext;
 import io.jtls.TlsException;
 import io.jtls.internal.openssl.ErrorQueue;
 import java.nio.ByteBuffer;
-import io.jtls.SecureContext;
 
 /**
  * A client engine and a server engine wired to each other in memory, with rustls-style
  * helpers ({@code do_handshake}, {@code transfer}): the test plays the network by moving
- * ciphertext from one engine's encOut to the other's encIn.
+ * ciphertext from one engine's encOut to the other's encIn. Public for the resumption tests,
+ * which watch exactly which sessions OpenSSL creates and when.
  */
-final class EnginePair implements AutoCloseable {
-    final TlsEngine client;
-    final TlsEngine server;
+public final class EnginePair implements AutoCloseable {
+    public final TlsEngine client;
+    public final TlsEngine server;
     private final ByteBuffer wire = ByteBuffer.allocateDirect(64 * 1024);
 
-    EnginePair(SecureContext clientCtx, SecureContext serverCtx) {
+    public EnginePair(SecureContext clientCtx, SecureContext serverCtx) {
         this.client = TlsEngine.client(clientCtx);
         TlsEngine s;
         try {
@@ -32,7 +33,7 @@ final class EnginePair implements AutoCloseable {
     }
 
     /** Moves every pending ciphertext byte of {@code from} into {@code to}; returns the count. */
-    int transfer(TlsEngine from, TlsEngine to) {
+    public int transfer(TlsEngine from, TlsEngine to) {
         int moved = 0;
         while (from.encPending() > 0) {
             wire.clear();
@@ -45,7 +46,7 @@ final class EnginePair implements AutoCloseable {
     }
 
     /** Drives both sides until neither has anything left to say; returns when both are established or one paused. */
-    void handshake() {
+    public void handshake() {
         client.handshake();
         for (int round = 0; round < 32; round++) {
             int moved = transfer(client, server);
@@ -68,15 +69,29 @@ final class EnginePair implements AutoCloseable {
         fail("handshake did not finish");
     }
 
+    /** Resumes a paused server and finishes the handshake. */
+    public void resumeServer() {
+        server.resumeHandshake();
+        handshake();
+    }
+
+    /** Lets the client read what the server sent after the handshake (TLS 1.3 tickets). */
+    public void readTickets() {
+        transfer(server, client);
+        ByteBuffer sink = ByteBuffer.allocate(1024);
+        client.clearOut(sink);
+        assertEquals(0, sink.position(), "no application data expected");
+    }
+
     /** Both sides' failures, after each side's pending alert reached the other. */
-    record Failures(TlsException client, TlsException server) {}
+    public record Failures(TlsException client, TlsException server) {}
 
     /**
      * Drives the handshake until a side fails, delivering the failing side's alert to its
      * peer as a real transport would (Node flushes alerts before onerror), and lets the peer
      * process it, with clearOut if it had already finished its handshake (TLS 1.3 clients).
      */
-    Failures handshakeUntilError() {
+    public Failures handshakeUntilError() {
         TlsException clientError = null;
         TlsException serverError = null;
         ByteBuffer sink = ByteBuffer.allocate(1024);
@@ -109,7 +124,7 @@ final class EnginePair implements AutoCloseable {
     }
 
     /** Sends {@code data} from one side and reads it on the other; returns what arrived. */
-    byte[] send(TlsEngine from, TlsEngine to, byte[] data) {
+    public byte[] send(TlsEngine from, TlsEngine to, byte[] data) {
         ByteBuffer src = ByteBuffer.wrap(data);
         ByteBuffer dst = ByteBuffer.allocate(data.length + 1);
         int guard = 0;
