@@ -12,10 +12,9 @@ import static org.junit.jupiter.api.Assertions.assertSame;
 import io.jtls.Certificate;
 import io.jtls.CertificateIdentityException;
 import io.jtls.Tls;
-import io.jtls.internal.openssl.NativeKind;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
+import io.jtls.support.NativeLeakCheck;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * The certificates an engine reports after the handshake, Node's {@code getCertificate()} and
@@ -23,18 +22,8 @@ import org.junit.jupiter.api.Test;
  * above ({@code checkServerIdentity}).
  */
 class EngineCertificateTest {
-    private long liveAtStart;
-
-    @BeforeEach
-    void recordLive() {
-        TestPki.ROOT.hashCode();
-        liveAtStart = NativeKind.liveTotal();
-    }
-
-    @AfterEach
-    void nothingLeaks() {
-        assertEquals(liveAtStart, NativeKind.liveTotal(), NativeKind.liveSummary());
-    }
+    @RegisterExtension
+    final NativeLeakCheck leaks = NativeLeakCheck.after(() -> TestPki.ROOT.hashCode()); // make the PKI before counting
 
     @Test
     void bothSidesSeeEachOthersCertificates() {

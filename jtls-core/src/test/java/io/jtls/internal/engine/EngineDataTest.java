@@ -8,29 +8,18 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.jtls.internal.openssl.NativeKind;
+import io.jtls.support.NativeLeakCheck;
 import java.nio.ByteBuffer;
 import java.security.MessageDigest;
 import java.util.List;
 import java.util.Random;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** Application data both ways (heap and direct buffers), ALPN, close_notify, and the engine's lifecycle. */
 class EngineDataTest {
-    private long liveAtStart;
-
-    @BeforeEach
-    void recordLive() {
-        TestPki.ROOT.hashCode();
-        liveAtStart = NativeKind.liveTotal();
-    }
-
-    @AfterEach
-    void nothingLeaks() {
-        assertEquals(liveAtStart, NativeKind.liveTotal(), NativeKind.liveSummary());
-    }
+    @RegisterExtension
+    final NativeLeakCheck leaks = NativeLeakCheck.after(() -> TestPki.ROOT.hashCode()); // make the PKI before counting
 
     @Test
     void largeTransfersBothWaysArriveIntact() throws Exception {

@@ -11,12 +11,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.jtls.OpenSslException;
 import io.jtls.TlsException;
 import io.jtls.internal.openssl.ErrorQueue;
-import io.jtls.internal.openssl.NativeKind;
+import io.jtls.support.NativeLeakCheck;
 import java.nio.ByteBuffer;
 import java.util.List;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Handshake failures surface as Node reports them, on both sides, after the failing side's
@@ -24,18 +23,8 @@ import org.junit.jupiter.api.Test;
  * same setups (server tlsClientError / client error events).
  */
 class EngineFailureTest {
-    private long liveAtStart;
-
-    @BeforeEach
-    void recordLive() {
-        TestPki.ROOT.hashCode();
-        liveAtStart = NativeKind.liveTotal();
-    }
-
-    @AfterEach
-    void nothingLeaks() {
-        assertEquals(liveAtStart, NativeKind.liveTotal(), NativeKind.liveSummary());
-    }
+    @RegisterExtension
+    final NativeLeakCheck leaks = NativeLeakCheck.after(() -> TestPki.ROOT.hashCode()); // make the PKI before counting
 
     @Test
     void noSharedCipher() {

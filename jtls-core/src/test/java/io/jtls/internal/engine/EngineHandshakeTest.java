@@ -15,12 +15,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.jtls.CipherInfo;
 import io.jtls.EphemeralKeyInfo;
-import io.jtls.internal.openssl.NativeKind;
+import io.jtls.support.NativeLeakCheck;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Client engine against server engine in memory: every getter after a successful handshake,
@@ -28,18 +27,8 @@ import org.junit.jupiter.api.Test;
  * what Node v20 on the same OpenSSL prints for the same setup.
  */
 class EngineHandshakeTest {
-    private long liveAtStart;
-
-    @BeforeEach
-    void recordLive() {
-        TestPki.ROOT.hashCode(); // make the PKI before counting
-        liveAtStart = NativeKind.liveTotal();
-    }
-
-    @AfterEach
-    void nothingLeaks() {
-        assertEquals(liveAtStart, NativeKind.liveTotal(), NativeKind.liveSummary());
-    }
+    @RegisterExtension
+    final NativeLeakCheck leaks = NativeLeakCheck.after(() -> TestPki.ROOT.hashCode()); // make the PKI before counting
 
     @Test
     void tls13WithEcCertificateChainReportsWhatNodeReports() {

@@ -7,14 +7,13 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
-import io.jtls.internal.openssl.NativeKind;
+import io.jtls.support.NativeLeakCheck;
 import java.nio.ByteBuffer;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * The server handshake stops at a pause point, the application decides later (here on
@@ -22,18 +21,8 @@ import org.junit.jupiter.api.Test;
  * finishes.
  */
 class EnginePauseTest {
-    private long liveAtStart;
-
-    @BeforeEach
-    void recordLive() {
-        TestPki.ROOT.hashCode();
-        liveAtStart = NativeKind.liveTotal();
-    }
-
-    @AfterEach
-    void nothingLeaks() {
-        assertEquals(liveAtStart, NativeKind.liveTotal(), NativeKind.liveSummary());
-    }
+    @RegisterExtension
+    final NativeLeakCheck leaks = NativeLeakCheck.after(() -> TestPki.ROOT.hashCode()); // make the PKI before counting
 
     @Test
     void pausesAtClientHelloAndResumesLater() throws Exception {

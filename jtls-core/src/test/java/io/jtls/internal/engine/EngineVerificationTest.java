@@ -5,11 +5,10 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 
 import io.jtls.TlsException;
-import io.jtls.internal.openssl.NativeKind;
 import io.jtls.pki.HeldCertificate;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
+import io.jtls.support.NativeLeakCheck;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Verification never fails the handshake; the client engine reports the outcome with Node's
@@ -17,18 +16,8 @@ import org.junit.jupiter.api.Test;
  * ({@code rejectUnauthorized: false}).
  */
 class EngineVerificationTest {
-    private long liveAtStart;
-
-    @BeforeEach
-    void recordLive() {
-        TestPki.ROOT.hashCode();
-        liveAtStart = NativeKind.liveTotal();
-    }
-
-    @AfterEach
-    void nothingLeaks() {
-        assertEquals(liveAtStart, NativeKind.liveTotal(), NativeKind.liveSummary());
-    }
+    @RegisterExtension
+    final NativeLeakCheck leaks = NativeLeakCheck.after(() -> TestPki.ROOT.hashCode()); // make the PKI before counting
 
     /** The client's verify error for a server presenting {@code cert} (plus {@code extraChain}) to a client trusting {@code trusted}. */
     private static TlsException clientVerifyError(HeldCertificate cert, HeldCertificate trusted, HeldCertificate... extraChain) {
