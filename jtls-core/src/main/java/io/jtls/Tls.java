@@ -118,6 +118,51 @@ public final class Tls {
     }
 
     /**
+     * Node's deprecated {@code tls.createSecurePair(options)}: a {@link SecurePair}, its
+     * {@code cleartext} a {@link TlsSocket} made with {@code options} (null: Node's defaults)
+     * over an in-memory pair whose other end is {@code encrypted}. Warns {@code DEP0064} once.
+     *
+     * @deprecated use {@code new TlsSocket(socket, options)} over the connection itself
+     * @throws TlsException for bad options (a secure context that cannot be built)
+     */
+    @Deprecated
+    public static SecurePair createSecurePair(TlsSocketOptions options) {
+        return SecurePair.create(options);
+    }
+
+    /** Node's {@code tls.createSecurePair()}: a client pair with a default context. @deprecated use {@link TlsSocket} */
+    @Deprecated
+    public static SecurePair createSecurePair() {
+        return createSecurePair(null, false, true, false);
+    }
+
+    /** Node's {@code tls.createSecurePair(context)} (context null: a default one). @deprecated use {@link TlsSocket} */
+    @Deprecated
+    public static SecurePair createSecurePair(SecureContext context) {
+        return createSecurePair(context, false, true, false);
+    }
+
+    /** Node's {@code tls.createSecurePair(context, isServer)}: {@code requestCert} is {@code !isServer}. @deprecated use {@link TlsSocket} */
+    @Deprecated
+    public static SecurePair createSecurePair(SecureContext context, boolean isServer) {
+        return createSecurePair(context, isServer, !isServer, false);
+    }
+
+    /** Node's {@code tls.createSecurePair(context, isServer, requestCert)}. @deprecated use {@link TlsSocket} */
+    @Deprecated
+    public static SecurePair createSecurePair(SecureContext context, boolean isServer, boolean requestCert) {
+        return createSecurePair(context, isServer, requestCert, false);
+    }
+
+    /** Node's {@code tls.createSecurePair(context, isServer, requestCert, rejectUnauthorized)}. @deprecated use {@link TlsSocket} */
+    @Deprecated
+    public static SecurePair createSecurePair(SecureContext context, boolean isServer, boolean requestCert,
+                                              boolean rejectUnauthorized) {
+        return createSecurePair(TlsSocketOptions.builder().secureContext(context).isServer(isServer)
+                .requestCert(requestCert).rejectUnauthorized(rejectUnauthorized).build());
+    }
+
+    /**
      * Node's {@code tls.checkServerIdentity(hostname, cert)}: verifies that {@code cert} was
      * issued to {@code hostname} (a host name or an IP address), by Node's rules (see
      * {@link ServerIdentity}). Only the subject's {@code CN} and {@code subjectaltname} are
