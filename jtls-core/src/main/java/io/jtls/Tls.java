@@ -130,31 +130,51 @@ public final class Tls {
         return SecurePair.create(options);
     }
 
-    /** Node's {@code tls.createSecurePair()}: a client pair with a default context. @deprecated use {@link TlsSocket} */
+    /**
+     * Node's {@code tls.createSecurePair()}: a client pair with a default context.
+     *
+     * @deprecated use {@link TlsSocket}
+     */
     @Deprecated
     public static SecurePair createSecurePair() {
         return createSecurePair(null, false, true, false);
     }
 
-    /** Node's {@code tls.createSecurePair(context)} (context null: a default one). @deprecated use {@link TlsSocket} */
+    /**
+     * Node's {@code tls.createSecurePair(context)} (context null: a default one).
+     *
+     * @deprecated use {@link TlsSocket}
+     */
     @Deprecated
     public static SecurePair createSecurePair(SecureContext context) {
         return createSecurePair(context, false, true, false);
     }
 
-    /** Node's {@code tls.createSecurePair(context, isServer)}: {@code requestCert} is {@code !isServer}. @deprecated use {@link TlsSocket} */
+    /**
+     * Node's {@code tls.createSecurePair(context, isServer)}: {@code requestCert} is {@code !isServer}.
+     *
+     * @deprecated use {@link TlsSocket}
+     */
     @Deprecated
     public static SecurePair createSecurePair(SecureContext context, boolean isServer) {
         return createSecurePair(context, isServer, !isServer, false);
     }
 
-    /** Node's {@code tls.createSecurePair(context, isServer, requestCert)}. @deprecated use {@link TlsSocket} */
+    /**
+     * Node's {@code tls.createSecurePair(context, isServer, requestCert)}.
+     *
+     * @deprecated use {@link TlsSocket}
+     */
     @Deprecated
     public static SecurePair createSecurePair(SecureContext context, boolean isServer, boolean requestCert) {
         return createSecurePair(context, isServer, requestCert, false);
     }
 
-    /** Node's {@code tls.createSecurePair(context, isServer, requestCert, rejectUnauthorized)}. @deprecated use {@link TlsSocket} */
+    /**
+     * Node's {@code tls.createSecurePair(context, isServer, requestCert, rejectUnauthorized)}.
+     *
+     * @deprecated use {@link TlsSocket}
+     */
     @Deprecated
     public static SecurePair createSecurePair(SecureContext context, boolean isServer, boolean requestCert,
                                               boolean rejectUnauthorized) {
