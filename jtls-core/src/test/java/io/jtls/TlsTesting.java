@@ -3,18 +3,20 @@ package io.jtls;
 import io.jtls.net.Duplex;
 import io.jtls.net.EventEmitter;
 import io.jtls.pki.HeldCertificate;
+import io.jtls.support.Waiting;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 
 /** Certificates and helpers shared by the TLS socket and server tests. */
 final class TlsTesting {
     private TlsTesting() {}
+
+    private static final Duration TIMEOUT = Duration.ofSeconds(15);
 
     static final HeldCertificate ROOT = HeldCertificate.builder().commonName("TLS Test Root")
             .certificateAuthority(1).ec("prime256v1").build();
@@ -52,30 +54,21 @@ final class TlsTesting {
     }
 
     static <T> T await(CompletableFuture<T> future) {
-        return await(future, Duration.ofSeconds(15));
+        return await(future, TIMEOUT);
     }
 
     static <T> T await(CompletableFuture<T> future, Duration timeout) {
-        try {
-            return future.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
-        } catch (Exception e) {
-            throw new AssertionError("timed out or failed: " + e, e);
-        }
+        return Waiting.await(future, timeout);
     }
 
     /** Starts {@code server} on 127.0.0.1, port 0; returns the port. */
     static int listen(TlsServer server) {
-        CompletableFuture<Integer> port = new CompletableFuture<>();
-        server.once(EventEmitter.ERROR, port::completeExceptionally);
-        server.listen(0, "127.0.0.1", () -> port.complete(server.address().port()));
-        return await(port);
+        return Waiting.listen(server, TIMEOUT);
     }
 
     /** Closes {@code server} and waits for its 'close'. */
     static void close(TlsServer server) {
-        CompletableFuture<Void> closed = new CompletableFuture<>();
-        server.close(e -> closed.complete(null));
-        await(closed);
+        Waiting.close(server, TIMEOUT);
     }
 
     /**
@@ -101,17 +94,7 @@ final class TlsTesting {
 
     /** Waits until {@code condition} holds (polling), or fails after 15 s. */
     static void eventually(String what, java.util.function.BooleanSupplier condition) {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(15);
-        while (!condition.getAsBoolean()) {
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError("never happened: " + what);
-            }
-            try {
-                Thread.sleep(5);
-            } catch (InterruptedException e) {
-                throw new AssertionError(e);
-            }
-        }
+        Waiting.eventually(what, TIMEOUT, condition);
     }
 
     /** Records a stream's events, data and error. */

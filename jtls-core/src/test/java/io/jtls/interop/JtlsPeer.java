@@ -11,6 +11,7 @@ import io.jtls.net.EventEmitter;
 import io.jtls.net.EventLoop;
 import io.jtls.net.EventLoopGroup;
 import io.jtls.pki.HeldCertificate;
+import io.jtls.support.Waiting;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
@@ -19,7 +20,6 @@ import java.time.Duration;
 import java.util.HexFormat;
 import java.util.SplittableRandom;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.BooleanSupplier;
 import java.util.function.Consumer;
@@ -64,25 +64,16 @@ final class JtlsPeer {
 
     /** Starts {@code server} on 127.0.0.1, port 0; returns the port. */
     static int listen(TlsServer server) {
-        CompletableFuture<Integer> port = new CompletableFuture<>();
-        server.once(EventEmitter.ERROR, port::completeExceptionally);
-        server.listen(0, "127.0.0.1", () -> port.complete(server.address().port()));
-        return await(port);
+        return Waiting.listen(server, TIMEOUT);
     }
 
     /** Closes {@code server}, its open connections destroyed first, and waits for its 'close'. */
     static void close(TlsServer server) {
-        CompletableFuture<Void> closed = new CompletableFuture<>();
-        server.close(e -> closed.complete(null));
-        await(closed);
+        Waiting.close(server, TIMEOUT);
     }
 
     static <T> T await(CompletableFuture<T> future) {
-        try {
-            return future.get(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
-        } catch (Exception e) {
-            throw new AssertionError("timed out or failed: " + e, e);
-        }
+        return Waiting.await(future, TIMEOUT);
     }
 
     /** Node's {@code err.code} of a jtls error. */
@@ -92,22 +83,11 @@ final class JtlsPeer {
 
     /** Polls {@code condition} until it holds, or fails after {@link #TIMEOUT}. */
     static void eventually(String what, BooleanSupplier condition) {
-        long deadline = System.nanoTime() + TIMEOUT.toNanos();
-        while (!condition.getAsBoolean()) {
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError("never happened: " + what);
-            }
-            sleepMillis(5);
-        }
+        Waiting.eventually(what, TIMEOUT, condition);
     }
 
     static void sleepMillis(long millis) {
-        try {
-            Thread.sleep(millis);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new AssertionError(e);
-        }
+        Waiting.sleep(Duration.ofMillis(millis));
     }
 
     static String utf8(ByteBuffer b) {

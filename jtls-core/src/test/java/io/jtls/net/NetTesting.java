@@ -1,31 +1,27 @@
 package io.jtls.net;
 
+import io.jtls.support.Waiting;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.TimeUnit;
 
 /** Small helpers shared by the net tests: waiting with a deadline and recording events. */
 final class NetTesting {
     private NetTesting() {
     }
 
+    private static final Duration TIMEOUT = Duration.ofSeconds(10);
+
     static <T> T await(CompletableFuture<T> future) {
-        try {
-            return future.get(10, TimeUnit.SECONDS);
-        } catch (Exception e) {
-            throw new AssertionError("timed out or failed: " + e, e);
-        }
+        return Waiting.await(future, TIMEOUT);
     }
 
     /** Starts {@code server} on 127.0.0.1, port 0, and returns the port it got. */
     static int listen(Server server) {
-        CompletableFuture<Integer> port = new CompletableFuture<>();
-        server.once(EventEmitter.ERROR, port::completeExceptionally);
-        server.listen(0, "127.0.0.1", () -> port.complete(server.address().port()));
-        return await(port);
+        return Waiting.listen(server, TIMEOUT);
     }
 
     static String utf8(ByteBuffer buffer) {

@@ -8,16 +8,18 @@ import io.jtls.TlsSocket;
 import io.jtls.net.Duplex;
 import io.jtls.net.EventEmitter;
 import io.jtls.pki.HeldCertificate;
+import io.jtls.support.Waiting;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
 
 /** Certificates, servers and recorded client connections for the resumption tests. */
 final class Resumption {
     private Resumption() {}
+
+    private static final Duration TIMEOUT = Duration.ofSeconds(15);
 
     static final HeldCertificate ROOT = HeldCertificate.builder().commonName("Resumption Test Root")
             .certificateAuthority(0).build();
@@ -41,18 +43,13 @@ final class Resumption {
     }
 
     static Listening listen(TlsServer server) {
-        CompletableFuture<Integer> port = new CompletableFuture<>();
-        server.once(EventEmitter.ERROR, port::completeExceptionally);
-        server.listen(0, "127.0.0.1", () -> port.complete(server.address().port()));
-        return new Listening(server, await(port));
+        return new Listening(server, Waiting.listen(server, TIMEOUT));
     }
 
     record Listening(TlsServer server, int port) implements AutoCloseable {
         @Override
         public void close() {
-            CompletableFuture<Void> closed = new CompletableFuture<>();
-            server.close(e -> closed.complete(null));
-            await(closed);
+            Waiting.close(server, TIMEOUT);
         }
     }
 
@@ -125,28 +122,14 @@ final class Resumption {
     }
 
     static <T> T await(CompletableFuture<T> future) {
-        try {
-            return future.get(15, TimeUnit.SECONDS);
-        } catch (Exception e) {
-            throw new AssertionError("timed out or failed: " + e, e);
-        }
+        return Waiting.await(future, TIMEOUT);
     }
 
     static void eventually(String what, BooleanSupplier condition) {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(15);
-        while (!condition.getAsBoolean()) {
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError("never happened: " + what);
-            }
-            sleep(Duration.ofMillis(5));
-        }
+        Waiting.eventually(what, TIMEOUT, condition);
     }
 
     static void sleep(Duration d) {
-        try {
-            Thread.sleep(d.toMillis());
-        } catch (InterruptedException e) {
-            throw new AssertionError(e);
-        }
+        Waiting.sleep(d);
     }
 }
