@@ -258,6 +258,12 @@ public abstract class Duplex extends EventEmitter {
 
     /** {@link #pipe(Duplex)}, ending the destination at {@code 'end'} only if {@code end} is true. */
     public <D extends Duplex> D pipe(D destination, boolean end) {
+        // Attach on the loop: adding the first 'data' listener starts the flow, and from another
+        // thread the loop could emit a chunk between the two listener registrations below.
+        if (!loop.inEventLoop()) {
+            loop.execute(() -> pipe(destination, end));
+            return destination;
+        }
         Consumer<ByteBuffer> onData = chunk -> {
             if (!destination.write(chunk)) pause();
         };

@@ -92,6 +92,29 @@ class SocketTest {
     }
 
     @Test
+    void pipeCalledFromAnotherThreadLosesNothing() {
+        Server server = server(ServerOptions.DEFAULTS, socket -> socket.end("x".repeat(1000)));
+        int port = listen(server);
+        for (int i = 0; i < 50; i++) {
+            Socket client = new Socket();
+            CompletableFuture<Void> connected = new CompletableFuture<>();
+            client.connect(port, "127.0.0.1", () -> connected.complete(null));
+            await(connected);
+            DuplexPair pair = new DuplexPair(client.loop());
+            StringBuilder got = new StringBuilder();
+            CompletableFuture<Void> ended = new CompletableFuture<>();
+            pair.second().loop().execute(() -> {
+                pair.second().on(Duplex.DATA, buf -> got.append(StandardCharsets.UTF_8.decode(buf)));
+                pair.second().on(Duplex.END, () -> ended.complete(null));
+            });
+            client.pipe(pair.first()); // from the test thread, while the server's bytes are already there
+            await(ended);
+            assertEquals(1000, got.length(), "round " + i);
+            client.destroy();
+        }
+    }
+
+    @Test
     void portZeroGetsAPortAndAddressesAreReported() {
         CompletableFuture<Socket> accepted = new CompletableFuture<>();
         Server server = server(ServerOptions.DEFAULTS, accepted::complete);
