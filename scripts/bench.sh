@@ -9,7 +9,7 @@
 #
 # Every knob of run-anchors.sh passes through the environment (QUICK, SECTIONS, REPEATS, D,
 # WARMUP, C, BULK_MIB, IDLE_K, SERVERS, BENCH_WORKDIR, ...). Also:
-#   BENCH_DIR       the harness [/work/shared/bench, else bench/ beside this checkout]
+#   BENCH_DIR       the harness [../shared/bench beside this checkout, else /work/shared/bench]
 #   JTLS_BUILD_DIR  Maven build folder [target]; JTLS_BENCH_JVM_OPTS extra server JVM flags
 #   SKIP_BUILD=1    use the jar already built
 # The harness runs from a copy in $BENCH_WORKDIR [/tmp/jtls-bench] (BENCH_FORCE_RELOCATE [1]:
@@ -20,8 +20,8 @@ ROOT=$(cd "$(dirname "$0")/.." && pwd)
 cd "$ROOT"
 . scripts/env.sh
 export JTLS_BUILD_DIR=${JTLS_BUILD_DIR:-target}
-BENCH_DIR=${BENCH_DIR:-/work/shared/bench}
-[[ -x $BENCH_DIR/run-anchors.sh ]] || BENCH_DIR=$ROOT/bench
+BENCH_DIR=${BENCH_DIR:-$ROOT/../shared/bench}
+[[ -x $BENCH_DIR/run-anchors.sh ]] || BENCH_DIR=/work/shared/bench
 [[ -x $BENCH_DIR/run-anchors.sh ]] || { echo "bench: no run-anchors.sh (set BENCH_DIR)" >&2; exit 1; }
 
 if [[ ${SKIP_BUILD:-0} != 1 ]]; then
