@@ -252,10 +252,14 @@ class TlsSocketTest {
         int port = listen(server);
         try (Closing closing = closing(server)) {
             StringBuilder text = new StringBuilder();
-            Client c = connect(clientTo(port).build());
-            c.socket().setEncoding(java.nio.charset.StandardCharsets.UTF_8);
-            c.socket().on(Duplex.TEXT, text::append);
-            await(c.events().closed);
+            CompletableFuture<Boolean> closed = new CompletableFuture<>();
+            // Set up before the connection starts: the server's bytes may arrive at once.
+            Tls.connect(clientTo(port).build(), s -> {
+                s.setEncoding(java.nio.charset.StandardCharsets.UTF_8);
+                s.on(Duplex.TEXT, text::append);
+                s.on(Duplex.CLOSE, closed::complete);
+            }, () -> { });
+            await(closed);
             assertEquals("héllo wörld", text.toString());
         }
     }

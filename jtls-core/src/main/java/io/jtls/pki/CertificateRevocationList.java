@@ -1,5 +1,6 @@
 package io.jtls.pki;
 
+import io.jtls.internal.openssl.X509FieldCalls;
 import io.jtls.internal.openssl.Bios;
 import io.jtls.internal.openssl.CrlCalls;
 import io.jtls.internal.openssl.ErrorQueue;
@@ -7,7 +8,6 @@ import io.jtls.internal.openssl.NativeHandle;
 import io.jtls.internal.openssl.NativeKind;
 import io.jtls.internal.openssl.PemCalls;
 import io.jtls.internal.openssl.Types;
-import io.jtls.internal.openssl.X509BuildCalls;
 import java.lang.foreign.MemorySegment;
 import java.math.BigInteger;
 import java.nio.charset.StandardCharsets;
@@ -58,7 +58,7 @@ public final class CertificateRevocationList {
             MemorySegment c = crl.get();
             ErrorQueue.clear();
             if (CrlCalls.X509_CRL_set_version(c, CrlCalls.X509_CRL_VERSION_2) <= 0
-                    || CrlCalls.X509_CRL_set_issuer_name(c, X509BuildCalls.X509_get_subject_name(issuerCert.get())) <= 0
+                    || CrlCalls.X509_CRL_set_issuer_name(c, X509FieldCalls.X509_get_subject_name(issuerCert.get())) <= 0
                     || CrlCalls.X509_CRL_set1_lastUpdate(c, lastUpdate.get()) <= 0
                     || CrlCalls.X509_CRL_set1_nextUpdate(c, nextUpdateTime.get()) <= 0) {
                 throw ErrorQueue.exception("X509_CRL_set", "ERR_OSSL_X509_ERROR");

@@ -1,5 +1,6 @@
 package io.jtls.pki;
 
+import io.jtls.internal.openssl.X509FieldCalls;
 import io.jtls.internal.openssl.ErrorQueue;
 import io.jtls.internal.openssl.NativeHandle;
 import io.jtls.internal.openssl.NativeKind;
@@ -36,7 +37,7 @@ final class CertificateSigner {
                         NativeHandle issuerKey = Keys.fromDer(spec.issuer().privateKeyDer())) {
                     ErrorQueue.clear();
                     if (X509BuildCalls.X509_set_issuer_name(x509.get(),
-                            X509BuildCalls.X509_get_subject_name(issuer.get())) <= 0) {
+                            X509FieldCalls.X509_get_subject_name(issuer.get())) <= 0) {
                         throw ErrorQueue.exception("X509_set_issuer_name", "ERR_OSSL_X509_ERROR");
                     }
                     addExtensions(issuer, x509, spec, keyType);
@@ -72,7 +73,7 @@ final class CertificateSigner {
         Asn1.setTime(X509BuildCalls.X509_getm_notBefore(cert), spec.notBefore());
         Asn1.setTime(X509BuildCalls.X509_getm_notAfter(cert), spec.notAfter());
 
-        MemorySegment subject = X509BuildCalls.X509_get_subject_name(cert); // borrowed
+        MemorySegment subject = X509FieldCalls.X509_get_subject_name(cert); // borrowed
         try (Arena arena = Arena.ofConfined()) {
             for (String[] entry : spec.subject()) {
                 byte[] value = entry[1].getBytes(StandardCharsets.UTF_8);

@@ -1,5 +1,7 @@
 package io.jtls.pki;
 
+import io.jtls.internal.openssl.EvpPkeyCalls;
+import io.jtls.internal.openssl.EvpCalls;
 import io.jtls.internal.openssl.Bios;
 import io.jtls.internal.openssl.ErrorQueue;
 import io.jtls.internal.openssl.KeyGenCalls;
@@ -86,7 +88,7 @@ final class Keys {
 
     /** The key type as users name it: "RSA", "EC", "Ed25519" (or OpenSSL's id for others). */
     static String typeName(NativeHandle key) {
-        int id = KeyGenCalls.EVP_PKEY_get_base_id(key.get());
+        int id = EvpPkeyCalls.EVP_PKEY_get_base_id(key.get());
         return switch (id) {
             case KeyGenCalls.EVP_PKEY_RSA -> "RSA";
             case KeyGenCalls.EVP_PKEY_EC -> "EC";
@@ -97,7 +99,7 @@ final class Keys {
 
     /** The key size in bits (RSA modulus, EC field size, 253 for Ed25519). */
     static int bits(NativeHandle key) {
-        return KeyGenCalls.EVP_PKEY_get_bits(key.get());
+        return EvpPkeyCalls.EVP_PKEY_get_bits(key.get());
     }
 
     /**
@@ -105,9 +107,9 @@ final class Keys {
      * message itself (PureEdDSA).
      */
     static MemorySegment signingDigest(NativeHandle key) {
-        return KeyGenCalls.EVP_PKEY_get_base_id(key.get()) == KeyGenCalls.EVP_PKEY_ED25519
+        return EvpPkeyCalls.EVP_PKEY_get_base_id(key.get()) == KeyGenCalls.EVP_PKEY_ED25519
                 ? MemorySegment.NULL
-                : KeyGenCalls.EVP_sha256();
+                : EvpCalls.EVP_sha256();
     }
 
     /** PKCS#8 PEM, encrypted with AES-256-CBC under {@code passphrase} (PBES2, PBKDF2). */
@@ -129,7 +131,7 @@ final class Keys {
             int passLength = 0;
             if (passphrase != null) {
                 byte[] bytes = passphrase.getBytes(StandardCharsets.UTF_8);
-                cipher = KeyGenCalls.EVP_aes_256_cbc();
+                cipher = EvpCalls.EVP_aes_256_cbc();
                 pass = arena.allocate(bytes.length + 1L);
                 MemorySegment.copy(bytes, 0, pass, ValueLayout.JAVA_BYTE, 0, bytes.length);
                 passLength = bytes.length;

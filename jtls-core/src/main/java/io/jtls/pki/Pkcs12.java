@@ -1,5 +1,6 @@
 package io.jtls.pki;
 
+import io.jtls.internal.openssl.StackCalls;
 import io.jtls.internal.openssl.Bios;
 import io.jtls.internal.openssl.ErrorQueue;
 import io.jtls.internal.openssl.NativeHandle;
@@ -23,7 +24,7 @@ final class Pkcs12 {
             NativeHandle cert = Asn1.certificate(held.certificateDer());
             owned.add(cert);
             ErrorQueue.clear();
-            MemorySegment stack = Pkcs12Calls.sk_X509_new_null();
+            MemorySegment stack = StackCalls.sk_X509_new_null();
             if (Types.isNull(stack)) {
                 throw ErrorQueue.exception("sk_X509_new_null", "ERR_OSSL_CRYPTO_MALLOC_FAILURE");
             }
@@ -33,7 +34,7 @@ final class Pkcs12 {
                 NativeHandle ca = Asn1.certificate(intermediate.certificateDer());
                 owned.add(ca);
                 // The stack borrows the certificate: it is freed with the other handles, after the stack.
-                if (Pkcs12Calls.sk_X509_push(caStack.get(), ca.get()) <= 0) {
+                if (StackCalls.sk_X509_push(caStack.get(), ca.get()) <= 0) {
                     throw ErrorQueue.exception("sk_X509_push", "ERR_OSSL_CRYPTO_MALLOC_FAILURE");
                 }
             }

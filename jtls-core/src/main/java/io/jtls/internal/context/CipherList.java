@@ -2,11 +2,11 @@ package io.jtls.internal.context;
 
 import io.jtls.Tls;
 import io.jtls.TlsException;
+import io.jtls.internal.openssl.StackCalls;
 import io.jtls.internal.openssl.ErrCalls;
 import io.jtls.internal.openssl.ErrorQueue;
 import io.jtls.internal.openssl.NativeHandle;
 import io.jtls.internal.openssl.NativeKind;
-import io.jtls.internal.openssl.Pkcs12Calls;
 import io.jtls.internal.openssl.SslCalls;
 import io.jtls.internal.openssl.SslCtxCalls;
 import io.jtls.internal.openssl.Types;
@@ -134,9 +134,9 @@ record CipherList(String cipherList, String cipherSuites) {
             try (NativeHandle sslHandle = NativeHandle.own(NativeKind.SSL, ssl)) {
                 MemorySegment stack = SslCtxCalls.SSL_get_ciphers(sslHandle.get()); // borrowed
                 List<String> names = new ArrayList<>();
-                int n = Types.isNull(stack) ? 0 : Pkcs12Calls.OPENSSL_sk_num(stack);
+                int n = Types.isNull(stack) ? 0 : StackCalls.OPENSSL_sk_num(stack);
                 for (int i = 0; i < n; i++) {
-                    names.add(Types.cString(SslCalls.SSL_CIPHER_get_name(Pkcs12Calls.OPENSSL_sk_value(stack, i))));
+                    names.add(Types.cString(SslCalls.SSL_CIPHER_get_name(StackCalls.OPENSSL_sk_value(stack, i))));
                 }
                 return names;
             }

@@ -2,6 +2,7 @@ package io.jtls.internal.context;
 
 import io.jtls.OpenSslError;
 import io.jtls.OpenSslException;
+import io.jtls.internal.openssl.StackCalls;
 import io.jtls.internal.openssl.Bios;
 import io.jtls.internal.openssl.ErrCalls;
 import io.jtls.internal.openssl.ErrorQueue;
@@ -185,7 +186,7 @@ final class KeyMaterial {
             if (!Types.isNull(stack)) {
                 try (NativeHandle sk = NativeHandle.own(NativeKind.OPENSSL_STACK, stack)) {
                     MemorySegment x;
-                    while (!Types.isNull(x = Pkcs12Calls.sk_X509_shift(sk.get()))) {
+                    while (!Types.isNull(x = StackCalls.sk_X509_shift(sk.get()))) {
                         NativeHandle h = NativeHandle.own(NativeKind.X509, x);
                         owned.add(h);
                         chain.add(h.get());

@@ -4,6 +4,7 @@ import static io.jtls.internal.openssl.Types.C_INT;
 import static io.jtls.internal.openssl.Types.C_POINTER;
 
 import io.jtls.TlsException;
+import io.jtls.internal.openssl.EvpCalls;
 import io.jtls.internal.openssl.ErrorQueue;
 import io.jtls.internal.openssl.NativeLibrary;
 import io.jtls.internal.openssl.SslCalls;
@@ -129,17 +130,17 @@ final class TicketKeys {
                 if (enc != 0) {
                     MemorySegment.copy(keys, 0, name, ValueLayout.JAVA_BYTE, 0, 16);
                     if (TicketKeyCalls.RAND_bytes(ivSeg, 16) != 1
-                            || TicketKeyCalls.EVP_EncryptInit_ex(cipherCtx, TicketKeyCalls.EVP_aes_128_cbc(),
+                            || TicketKeyCalls.EVP_EncryptInit_ex(cipherCtx, EvpCalls.EVP_aes_128_cbc(),
                                     MemorySegment.NULL, aesKey, ivSeg) != 1
-                            || TicketKeyCalls.HMAC_Init_ex(hmacCtx, hmacKey, 16, TicketKeyCalls.EVP_sha256(),
+                            || TicketKeyCalls.HMAC_Init_ex(hmacCtx, hmacKey, 16, EvpCalls.EVP_sha256(),
                                     MemorySegment.NULL) != 1) {
                         return -1;
                     }
                     return 1;
                 }
-                if (TicketKeyCalls.EVP_DecryptInit_ex(cipherCtx, TicketKeyCalls.EVP_aes_128_cbc(),
+                if (TicketKeyCalls.EVP_DecryptInit_ex(cipherCtx, EvpCalls.EVP_aes_128_cbc(),
                         MemorySegment.NULL, aesKey, ivSeg) != 1
-                        || TicketKeyCalls.HMAC_Init_ex(hmacCtx, hmacKey, 16, TicketKeyCalls.EVP_sha256(),
+                        || TicketKeyCalls.HMAC_Init_ex(hmacCtx, hmacKey, 16, EvpCalls.EVP_sha256(),
                                 MemorySegment.NULL) != 1) {
                     return -1;
                 }

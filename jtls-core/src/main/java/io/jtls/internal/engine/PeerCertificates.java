@@ -1,13 +1,13 @@
 package io.jtls.internal.engine;
 
 import io.jtls.Certificate;
+import io.jtls.internal.openssl.StackCalls;
 import io.jtls.internal.openssl.ErrorQueue;
 import io.jtls.internal.openssl.NativeHandle;
 import io.jtls.internal.openssl.NativeKind;
 import io.jtls.internal.openssl.SslCalls;
 import io.jtls.internal.openssl.SslCtxCalls;
 import io.jtls.internal.openssl.Types;
-import io.jtls.internal.openssl.X509FieldCalls;
 import io.jtls.internal.openssl.X509StoreCalls;
 import io.jtls.internal.x509.CertificateChain;
 import io.jtls.internal.x509.CertificateReader;
@@ -42,9 +42,9 @@ final class PeerCertificates {
      */
     static Certificate peer(MemorySegment ssl, boolean server, boolean detailed) {
         MemorySegment chain = SslCalls.SSL_get_peer_cert_chain(ssl); // borrowed
-        int sent = Types.isNull(chain) ? 0 : X509FieldCalls.sk_num(chain);
+        int sent = Types.isNull(chain) ? 0 : StackCalls.sk_num(chain);
         MemorySegment peer = server ? SslCalls.SSL_get0_peer_certificate(ssl)
-                : sent > 0 ? X509FieldCalls.sk_value(chain, 0) : MemorySegment.NULL;
+                : sent > 0 ? StackCalls.sk_value(chain, 0) : MemorySegment.NULL;
         if (Types.isNull(peer)) {
             return null;
         }
@@ -53,7 +53,7 @@ final class PeerCertificates {
         }
         List<MemorySegment> others = new ArrayList<>(sent);
         for (int i = server ? 0 : 1; i < sent; i++) {
-            others.add(X509FieldCalls.sk_value(chain, i));
+            others.add(StackCalls.sk_value(chain, i));
         }
         return CertificateChain.detailed(peer, others, trustStoreOf(SslCalls.SSL_get_SSL_CTX(ssl)));
     }

@@ -8,7 +8,7 @@ import java.lang.foreign.MemorySegment;
 import java.lang.invoke.MethodHandle;
 
 /**
- * {@code <openssl/crypto.h>}: version and memory.
+ * {@code <openssl/crypto.h>}: version, memory and ex_data indices.
  * <p>One Java method per C function; the prototype is quoted on each.
  */
 @SuppressWarnings({"unused", "checkstyle:MethodName"})
@@ -46,6 +46,18 @@ public final class CryptoCalls {
     public static void CRYPTO_free(MemorySegment ptr, MemorySegment file, int line) {
         try {
             CRYPTO_free$MH.invokeExact(ptr, file, line);
+        } catch (Throwable t) {
+            throw NativeLibrary.rethrow(t);
+        }
+    }
+
+    private static final MethodHandle CRYPTO_get_ex_new_index$MH = NativeLibrary.downcall("CRYPTO_get_ex_new_index",
+            FunctionDescriptor.of(C_INT, C_INT, C_LONG, C_POINTER, C_POINTER, C_POINTER, C_POINTER));
+
+    /** {@code int CRYPTO_get_ex_new_index(int class_index, long argl, void *argp, CRYPTO_EX_new *new_func, CRYPTO_EX_dup *dup_func, CRYPTO_EX_free *free_func)} */
+    public static int CRYPTO_get_ex_new_index(int class_index, long argl, MemorySegment argp, MemorySegment new_func, MemorySegment dup_func, MemorySegment free_func) {
+        try {
+            return (int) CRYPTO_get_ex_new_index$MH.invokeExact(class_index, argl, argp, new_func, dup_func, free_func);
         } catch (Throwable t) {
             throw NativeLibrary.rethrow(t);
         }

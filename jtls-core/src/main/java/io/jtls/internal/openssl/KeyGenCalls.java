@@ -76,30 +76,6 @@ public final class KeyGenCalls {
         }
     }
 
-    private static final MethodHandle EVP_PKEY_get_base_id$MH = NativeLibrary.downcall("EVP_PKEY_get_base_id",
-            FunctionDescriptor.of(C_INT, C_POINTER));
-
-    /** {@code int EVP_PKEY_get_base_id(const EVP_PKEY *pkey)} */
-    public static int EVP_PKEY_get_base_id(MemorySegment pkey) {
-        try {
-            return (int) EVP_PKEY_get_base_id$MH.invokeExact(pkey);
-        } catch (Throwable t) {
-            throw NativeLibrary.rethrow(t);
-        }
-    }
-
-    private static final MethodHandle EVP_PKEY_get_bits$MH = NativeLibrary.downcall("EVP_PKEY_get_bits",
-            FunctionDescriptor.of(C_INT, C_POINTER));
-
-    /** {@code int EVP_PKEY_get_bits(const EVP_PKEY *pkey)} */
-    public static int EVP_PKEY_get_bits(MemorySegment pkey) {
-        try {
-            return (int) EVP_PKEY_get_bits$MH.invokeExact(pkey);
-        } catch (Throwable t) {
-            throw NativeLibrary.rethrow(t);
-        }
-    }
-
     private static final MethodHandle d2i_AutoPrivateKey$MH = NativeLibrary.downcall("d2i_AutoPrivateKey",
             FunctionDescriptor.of(C_POINTER, C_POINTER, C_POINTER, C_LONG));
 
@@ -119,30 +95,6 @@ public final class KeyGenCalls {
     public static int i2d_PKCS8PrivateKey_bio(MemorySegment bp, MemorySegment x, MemorySegment enc, MemorySegment kstr, int klen, MemorySegment cb, MemorySegment u) {
         try {
             return (int) i2d_PKCS8PrivateKey_bio$MH.invokeExact(bp, x, enc, kstr, klen, cb, u);
-        } catch (Throwable t) {
-            throw NativeLibrary.rethrow(t);
-        }
-    }
-
-    private static final MethodHandle EVP_sha256$MH = NativeLibrary.downcall("EVP_sha256",
-            FunctionDescriptor.of(C_POINTER));
-
-    /** {@code const EVP_MD *EVP_sha256(void)} */
-    public static MemorySegment EVP_sha256() {
-        try {
-            return (MemorySegment) EVP_sha256$MH.invokeExact();
-        } catch (Throwable t) {
-            throw NativeLibrary.rethrow(t);
-        }
-    }
-
-    private static final MethodHandle EVP_aes_256_cbc$MH = NativeLibrary.downcall("EVP_aes_256_cbc",
-            FunctionDescriptor.of(C_POINTER));
-
-    /** {@code const EVP_CIPHER *EVP_aes_256_cbc(void)} */
-    public static MemorySegment EVP_aes_256_cbc() {
-        try {
-            return (MemorySegment) EVP_aes_256_cbc$MH.invokeExact();
         } catch (Throwable t) {
             throw NativeLibrary.rethrow(t);
         }

@@ -8,8 +8,8 @@ import java.lang.foreign.MemorySegment;
 import java.lang.invoke.MethodHandle;
 
 /**
- * {@code <openssl/pkcs12.h>}, {@code <openssl/stack.h>}: PKCS#12 (PFX) files, and the
- * untyped stack functions behind the {@code sk_X509_*} macros.
+ * {@code <openssl/pkcs12.h>}: PKCS#12 (PFX) files; their certificate stacks are read with
+ * {@code StackCalls}.
  * <p>One Java method per C function; the prototype is quoted on each.
  */
 @SuppressWarnings({"unused", "checkstyle:MethodName"})
@@ -62,108 +62,5 @@ public final class Pkcs12Calls {
         } catch (Throwable t) {
             throw NativeLibrary.rethrow(t);
         }
-    }
-
-    private static final MethodHandle OPENSSL_sk_new_null$MH = NativeLibrary.downcall("OPENSSL_sk_new_null",
-            FunctionDescriptor.of(C_POINTER));
-
-    /** {@code OPENSSL_STACK *OPENSSL_sk_new_null(void)} */
-    public static MemorySegment OPENSSL_sk_new_null() {
-        try {
-            return (MemorySegment) OPENSSL_sk_new_null$MH.invokeExact();
-        } catch (Throwable t) {
-            throw NativeLibrary.rethrow(t);
-        }
-    }
-
-    private static final MethodHandle OPENSSL_sk_push$MH = NativeLibrary.downcall("OPENSSL_sk_push",
-            FunctionDescriptor.of(C_INT, C_POINTER, C_POINTER));
-
-    /** {@code int OPENSSL_sk_push(OPENSSL_STACK *st, const void *data)} */
-    public static int OPENSSL_sk_push(MemorySegment st, MemorySegment data) {
-        try {
-            return (int) OPENSSL_sk_push$MH.invokeExact(st, data);
-        } catch (Throwable t) {
-            throw NativeLibrary.rethrow(t);
-        }
-    }
-
-    private static final MethodHandle OPENSSL_sk_num$MH = NativeLibrary.downcall("OPENSSL_sk_num",
-            FunctionDescriptor.of(C_INT, C_POINTER));
-
-    /** {@code int OPENSSL_sk_num(const OPENSSL_STACK *st)} */
-    public static int OPENSSL_sk_num(MemorySegment st) {
-        try {
-            return (int) OPENSSL_sk_num$MH.invokeExact(st);
-        } catch (Throwable t) {
-            throw NativeLibrary.rethrow(t);
-        }
-    }
-
-    private static final MethodHandle OPENSSL_sk_value$MH = NativeLibrary.downcall("OPENSSL_sk_value",
-            FunctionDescriptor.of(C_POINTER, C_POINTER, C_INT));
-
-    /** {@code void *OPENSSL_sk_value(const OPENSSL_STACK *st, int i)} */
-    public static MemorySegment OPENSSL_sk_value(MemorySegment st, int i) {
-        try {
-            return (MemorySegment) OPENSSL_sk_value$MH.invokeExact(st, i);
-        } catch (Throwable t) {
-            throw NativeLibrary.rethrow(t);
-        }
-    }
-
-    private static final MethodHandle OPENSSL_sk_shift$MH = NativeLibrary.downcall("OPENSSL_sk_shift",
-            FunctionDescriptor.of(C_POINTER, C_POINTER));
-
-    /** {@code void *OPENSSL_sk_shift(OPENSSL_STACK *st)} */
-    public static MemorySegment OPENSSL_sk_shift(MemorySegment st) {
-        try {
-            return (MemorySegment) OPENSSL_sk_shift$MH.invokeExact(st);
-        } catch (Throwable t) {
-            throw NativeLibrary.rethrow(t);
-        }
-    }
-
-    private static final MethodHandle OPENSSL_sk_free$MH = NativeLibrary.downcall("OPENSSL_sk_free",
-            FunctionDescriptor.ofVoid(C_POINTER));
-
-    /** {@code void OPENSSL_sk_free(OPENSSL_STACK *st)} */
-    public static void OPENSSL_sk_free(MemorySegment st) {
-        try {
-            OPENSSL_sk_free$MH.invokeExact(st);
-        } catch (Throwable t) {
-            throw NativeLibrary.rethrow(t);
-        }
-    }
-
-    // ---- hand-written: constants and function-like macros ----
-    /** {@code sk_X509_new_null()}: a stack that does not own what is pushed onto it. */
-    public static MemorySegment sk_X509_new_null() {
-        return OPENSSL_sk_new_null();
-    }
-
-    /** {@code sk_X509_push(sk, x)}: the stack borrows {@code x} until the stack is freed. */
-    public static int sk_X509_push(MemorySegment sk, MemorySegment x) {
-        return OPENSSL_sk_push(sk, x);
-    }
-
-    /** {@code sk_X509_num(sk)} */
-    public static int sk_X509_num(MemorySegment sk) {
-        return OPENSSL_sk_num(sk);
-    }
-
-    /** {@code sk_X509_value(sk, i)}: borrowed. */
-    public static MemorySegment sk_X509_value(MemorySegment sk, int i) {
-        return OPENSSL_sk_value(sk, i);
-    }
-
-    /** {@code sk_X509_shift(sk)}: removes the first element and hands its reference to the caller. */
-    public static MemorySegment sk_X509_shift(MemorySegment sk) {
-        return OPENSSL_sk_shift(sk);
-    }
-
-    /** {@code sk_X509_free(sk)}: frees the stack, not the certificates on it. */
-    public static void sk_X509_free(MemorySegment sk) {
-        OPENSSL_sk_free(sk);
     }
 }

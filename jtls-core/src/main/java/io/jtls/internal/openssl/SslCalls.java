@@ -607,18 +607,6 @@ public final class SslCalls {
         }
     }
 
-    private static final MethodHandle CRYPTO_get_ex_new_index$MH = NativeLibrary.downcall("CRYPTO_get_ex_new_index",
-            FunctionDescriptor.of(C_INT, C_INT, C_LONG, C_POINTER, C_POINTER, C_POINTER, C_POINTER));
-
-    /** {@code int CRYPTO_get_ex_new_index(int class_index, long argl, void *argp, CRYPTO_EX_new *new_func, CRYPTO_EX_dup *dup_func, CRYPTO_EX_free *free_func)} */
-    public static int CRYPTO_get_ex_new_index(int class_index, long argl, MemorySegment argp, MemorySegment new_func, MemorySegment dup_func, MemorySegment free_func) {
-        try {
-            return (int) CRYPTO_get_ex_new_index$MH.invokeExact(class_index, argl, argp, new_func, dup_func, free_func);
-        } catch (Throwable t) {
-            throw NativeLibrary.rethrow(t);
-        }
-    }
-
     private static final MethodHandle SSL_set_ex_data$MH = NativeLibrary.downcall("SSL_set_ex_data",
             FunctionDescriptor.of(C_INT, C_POINTER, C_INT, C_POINTER));
 
@@ -841,6 +829,6 @@ public final class SslCalls {
      */
     public static int SSL_get_ex_new_index(long l, MemorySegment p, MemorySegment newf,
                                            MemorySegment dupf, MemorySegment freef) {
-        return CRYPTO_get_ex_new_index(CRYPTO_EX_INDEX_SSL, l, p, newf, dupf, freef);
+        return CryptoCalls.CRYPTO_get_ex_new_index(CRYPTO_EX_INDEX_SSL, l, p, newf, dupf, freef);
     }
 }

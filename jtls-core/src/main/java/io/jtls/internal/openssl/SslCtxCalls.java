@@ -537,6 +537,6 @@ public final class SslCtxCalls {
 
     /** {@code # define SSL_CTX_get_ex_new_index(l, p, newf, dupf, freef) CRYPTO_get_ex_new_index(CRYPTO_EX_INDEX_SSL_CTX, l, p, newf, dupf, freef)} */
     public static int SSL_CTX_get_ex_new_index(long l, MemorySegment p, MemorySegment newf, MemorySegment dupf, MemorySegment freef) {
-        return SslCalls.CRYPTO_get_ex_new_index(CRYPTO_EX_INDEX_SSL_CTX, l, p, newf, dupf, freef);
+        return CryptoCalls.CRYPTO_get_ex_new_index(CRYPTO_EX_INDEX_SSL_CTX, l, p, newf, dupf, freef);
     }
 }

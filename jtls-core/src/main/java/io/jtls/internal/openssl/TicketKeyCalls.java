@@ -30,30 +30,6 @@ public final class TicketKeyCalls {
         }
     }
 
-    private static final MethodHandle EVP_aes_128_cbc$MH = NativeLibrary.downcall("EVP_aes_128_cbc",
-            FunctionDescriptor.of(C_POINTER));
-
-    /** {@code const EVP_CIPHER *EVP_aes_128_cbc(void)} */
-    public static MemorySegment EVP_aes_128_cbc() {
-        try {
-            return (MemorySegment) EVP_aes_128_cbc$MH.invokeExact();
-        } catch (Throwable t) {
-            throw NativeLibrary.rethrow(t);
-        }
-    }
-
-    private static final MethodHandle EVP_sha256$MH = NativeLibrary.downcall("EVP_sha256",
-            FunctionDescriptor.of(C_POINTER));
-
-    /** {@code const EVP_MD *EVP_sha256(void)} */
-    public static MemorySegment EVP_sha256() {
-        try {
-            return (MemorySegment) EVP_sha256$MH.invokeExact();
-        } catch (Throwable t) {
-            throw NativeLibrary.rethrow(t);
-        }
-    }
-
     private static final MethodHandle EVP_EncryptInit_ex$MH = NativeLibrary.downcall("EVP_EncryptInit_ex",
             FunctionDescriptor.of(C_INT, C_POINTER, C_POINTER, C_POINTER, C_POINTER, C_POINTER));
 

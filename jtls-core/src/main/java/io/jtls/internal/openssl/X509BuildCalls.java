@@ -112,18 +112,6 @@ public final class X509BuildCalls {
         }
     }
 
-    private static final MethodHandle X509_get_subject_name$MH = NativeLibrary.downcall("X509_get_subject_name",
-            FunctionDescriptor.of(C_POINTER, C_POINTER));
-
-    /** {@code X509_NAME *X509_get_subject_name(const X509 *a)} */
-    public static MemorySegment X509_get_subject_name(MemorySegment a) {
-        try {
-            return (MemorySegment) X509_get_subject_name$MH.invokeExact(a);
-        } catch (Throwable t) {
-            throw NativeLibrary.rethrow(t);
-        }
-    }
-
     private static final MethodHandle X509_NAME_add_entry_by_txt$MH = NativeLibrary.downcall("X509_NAME_add_entry_by_txt",
             FunctionDescriptor.of(C_INT, C_POINTER, C_POINTER, C_INT, C_POINTER, C_INT, C_INT, C_INT));
 

@@ -318,42 +318,6 @@ public final class X509FieldCalls {
         }
     }
 
-    private static final MethodHandle EVP_sha1$MH = NativeLibrary.downcall("EVP_sha1",
-            FunctionDescriptor.of(C_POINTER));
-
-    /** {@code const EVP_MD *EVP_sha1(void)} */
-    public static MemorySegment EVP_sha1() {
-        try {
-            return (MemorySegment) EVP_sha1$MH.invokeExact();
-        } catch (Throwable t) {
-            throw NativeLibrary.rethrow(t);
-        }
-    }
-
-    private static final MethodHandle EVP_sha256$MH = NativeLibrary.downcall("EVP_sha256",
-            FunctionDescriptor.of(C_POINTER));
-
-    /** {@code const EVP_MD *EVP_sha256(void)} */
-    public static MemorySegment EVP_sha256() {
-        try {
-            return (MemorySegment) EVP_sha256$MH.invokeExact();
-        } catch (Throwable t) {
-            throw NativeLibrary.rethrow(t);
-        }
-    }
-
-    private static final MethodHandle EVP_sha512$MH = NativeLibrary.downcall("EVP_sha512",
-            FunctionDescriptor.of(C_POINTER));
-
-    /** {@code const EVP_MD *EVP_sha512(void)} */
-    public static MemorySegment EVP_sha512() {
-        try {
-            return (MemorySegment) EVP_sha512$MH.invokeExact();
-        } catch (Throwable t) {
-            throw NativeLibrary.rethrow(t);
-        }
-    }
-
     private static final MethodHandle X509_get_ext_by_NID$MH = NativeLibrary.downcall("X509_get_ext_by_NID",
             FunctionDescriptor.of(C_INT, C_POINTER, C_INT, C_INT));
 
@@ -450,30 +414,6 @@ public final class X509FieldCalls {
         }
     }
 
-    private static final MethodHandle OPENSSL_sk_num$MH = NativeLibrary.downcall("OPENSSL_sk_num",
-            FunctionDescriptor.of(C_INT, C_POINTER));
-
-    /** {@code int OPENSSL_sk_num(const OPENSSL_STACK *st)} */
-    public static int OPENSSL_sk_num(MemorySegment st) {
-        try {
-            return (int) OPENSSL_sk_num$MH.invokeExact(st);
-        } catch (Throwable t) {
-            throw NativeLibrary.rethrow(t);
-        }
-    }
-
-    private static final MethodHandle OPENSSL_sk_value$MH = NativeLibrary.downcall("OPENSSL_sk_value",
-            FunctionDescriptor.of(C_POINTER, C_POINTER, C_INT));
-
-    /** {@code void *OPENSSL_sk_value(const OPENSSL_STACK *st, int i)} */
-    public static MemorySegment OPENSSL_sk_value(MemorySegment st, int i) {
-        try {
-            return (MemorySegment) OPENSSL_sk_value$MH.invokeExact(st, i);
-        } catch (Throwable t) {
-            throw NativeLibrary.rethrow(t);
-        }
-    }
-
     // ---- hand-written: constants and function-like macros ----
     /** {@code #define NID_undef 0} */
     public static final int NID_undef = 0;
@@ -553,13 +493,4 @@ public final class X509FieldCalls {
      */
     public static final long ASN1_TYPE_VALUE_OFFSET = 8;
 
-    /** {@code #define sk_X_num(sk) OPENSSL_sk_num(sk)}, for any {@code STACK_OF(X)}. */
-    public static int sk_num(MemorySegment stack) {
-        return OPENSSL_sk_num(stack);
-    }
-
-    /** {@code #define sk_X_value(sk, i) OPENSSL_sk_value(sk, i)}, for any {@code STACK_OF(X)}. */
-    public static MemorySegment sk_value(MemorySegment stack, int i) {
-        return OPENSSL_sk_value(stack, i);
-    }
 }

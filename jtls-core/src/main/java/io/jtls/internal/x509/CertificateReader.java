@@ -1,6 +1,8 @@
 package io.jtls.internal.x509;
 
 import io.jtls.Certificate;
+import io.jtls.internal.openssl.StackCalls;
+import io.jtls.internal.openssl.EvpCalls;
 import io.jtls.internal.openssl.Bios;
 import io.jtls.internal.openssl.ErrCalls;
 import io.jtls.internal.openssl.ErrorQueue;
@@ -74,9 +76,9 @@ public final class CertificateReader {
                     .validTo(timeText(notAfter))
                     .validFromDate(timeInstant(notBefore))
                     .validToDate(timeInstant(notAfter))
-                    .fingerprint(fingerprint(x509, X509FieldCalls.EVP_sha1()))
-                    .fingerprint256(fingerprint(x509, X509FieldCalls.EVP_sha256()))
-                    .fingerprint512(fingerprint(x509, X509FieldCalls.EVP_sha512()))
+                    .fingerprint(fingerprint(x509, EvpCalls.EVP_sha1()))
+                    .fingerprint256(fingerprint(x509, EvpCalls.EVP_sha256()))
+                    .fingerprint512(fingerprint(x509, EvpCalls.EVP_sha512()))
                     .extKeyUsage(extKeyUsage(x509))
                     .serialNumber(serialNumber(x509))
                     .raw(der(x509));
@@ -200,10 +202,10 @@ public final class CertificateReader {
         }
         try (NativeHandle owned = NativeHandle.own(NativeKind.EXTENDED_KEY_USAGE, eku);
                 Arena arena = Arena.ofConfined()) {
-            int count = X509FieldCalls.sk_num(owned.get());
+            int count = StackCalls.sk_num(owned.get());
             List<String> oids = new ArrayList<>(count);
             for (int i = 0; i < count; i++) {
-                String oid = X509Names.oidText(arena, X509FieldCalls.sk_value(owned.get(), i), EKU_OID_BUFFER);
+                String oid = X509Names.oidText(arena, StackCalls.sk_value(owned.get(), i), EKU_OID_BUFFER);
                 if (oid != null) {
                     oids.add(oid);
                 }

@@ -1,5 +1,6 @@
 package io.jtls.internal.x509;
 
+import io.jtls.internal.openssl.StackCalls;
 import io.jtls.internal.openssl.Bios;
 import io.jtls.internal.openssl.NativeHandle;
 import io.jtls.internal.openssl.NativeKind;
@@ -49,12 +50,12 @@ final class GeneralNameText {
         try (NativeHandle owned = NativeHandle.own(NativeKind.GENERAL_NAMES, names);
                 Arena arena = Arena.ofConfined()) {
             ByteArrayOutputStream out = new ByteArrayOutputStream();
-            int count = X509FieldCalls.sk_num(owned.get());
+            int count = StackCalls.sk_num(owned.get());
             for (int i = 0; i < count; i++) {
                 if (i != 0) {
                     ascii(out, ", ");
                 }
-                if (!printGeneralName(arena, out, X509FieldCalls.sk_value(owned.get(), i))) {
+                if (!printGeneralName(arena, out, StackCalls.sk_value(owned.get(), i))) {
                     return null;
                 }
             }
@@ -79,10 +80,10 @@ final class GeneralNameText {
         try (NativeHandle owned = NativeHandle.own(NativeKind.AUTHORITY_INFO_ACCESS, descriptions);
                 Arena arena = Arena.ofConfined()) {
             ByteArrayOutputStream out = new ByteArrayOutputStream();
-            int count = X509FieldCalls.sk_num(owned.get());
+            int count = StackCalls.sk_num(owned.get());
             MemorySegment method = arena.allocate(METHOD_BUFFER);
             for (int i = 0; i < count; i++) {
-                MemorySegment description = X509FieldCalls.sk_value(owned.get(), i).reinterpret(16);
+                MemorySegment description = StackCalls.sk_value(owned.get(), i).reinterpret(16);
                 if (i != 0) {
                     ascii(out, "\n");
                 }

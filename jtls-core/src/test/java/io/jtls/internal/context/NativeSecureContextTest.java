@@ -12,9 +12,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.jtls.Constants;
 import io.jtls.SecureContextOptions;
 import io.jtls.TlsException;
+import io.jtls.internal.openssl.StackCalls;
 import io.jtls.internal.openssl.NativeHandle;
 import io.jtls.internal.openssl.NativeKind;
-import io.jtls.internal.openssl.Pkcs12Calls;
 import io.jtls.internal.openssl.SslCtxCalls;
 import io.jtls.internal.openssl.Types;
 import io.jtls.internal.openssl.X509StoreCalls;
@@ -166,7 +166,7 @@ class NativeSecureContextTest {
         try (NativeSecureContext ctx = NativeSecureContext.create(options().ca(twoCas).build())) {
             assertFalse(TrustStore.sharesRootStore(ctx.sslCtx()));
             assertEquals(2, storeObjects(ctx, X509StoreCalls.X509_LU_X509));
-            assertEquals(2, Pkcs12Calls.OPENSSL_sk_num(SslCtxCalls.SSL_CTX_get_client_CA_list(ctx.sslCtx())));
+            assertEquals(2, StackCalls.OPENSSL_sk_num(SslCtxCalls.SSL_CTX_get_client_CA_list(ctx.sslCtx())));
         }
         try (NativeSecureContext ctx = NativeSecureContext.create(options().ca(List.<String>of()).build())) {
             assertEquals(0, storeObjects(ctx, X509StoreCalls.X509_LU_X509), "an empty ca list trusts nothing");
@@ -224,7 +224,7 @@ class NativeSecureContextTest {
             assertArrayEquals(inter.certificateDer(), ctx.issuer());
             assertEquals(1, SslCtxCalls.SSL_CTX_check_private_key(ctx.sslCtx()));
             assertFalse(TrustStore.sharesRootStore(ctx.sslCtx()), "adding the PFX CAs copied the default roots");
-            assertEquals(1, Pkcs12Calls.OPENSSL_sk_num(SslCtxCalls.SSL_CTX_get_client_CA_list(ctx.sslCtx())));
+            assertEquals(1, StackCalls.OPENSSL_sk_num(SslCtxCalls.SSL_CTX_get_client_CA_list(ctx.sslCtx())));
         }
         TlsException e = assertThrows(TlsException.class, () -> NativeSecureContext.create(
                 options().pfx(rsa.pkcs12("secret"), "wrong").build()));
@@ -471,8 +471,8 @@ class NativeSecureContextTest {
     private static int storeObjects(NativeSecureContext ctx, int type) {
         MemorySegment objects = X509StoreCalls.X509_STORE_get0_objects(SslCtxCalls.SSL_CTX_get_cert_store(ctx.sslCtx()));
         int count = 0;
-        for (int i = 0; i < Pkcs12Calls.OPENSSL_sk_num(objects); i++) {
-            if (X509StoreCalls.X509_OBJECT_get_type(Pkcs12Calls.OPENSSL_sk_value(objects, i)) == type) {
+        for (int i = 0; i < StackCalls.OPENSSL_sk_num(objects); i++) {
+            if (X509StoreCalls.X509_OBJECT_get_type(StackCalls.OPENSSL_sk_value(objects, i)) == type) {
                 count++;
             }
         }
@@ -484,7 +484,7 @@ class NativeSecureContextTest {
             MemorySegment out = arena.allocateFrom(ValueLayout.ADDRESS, MemorySegment.NULL);
             SslCtxCalls.SSL_CTX_get0_chain_certs(ctx.sslCtx(), out);
             MemorySegment stack = out.get(ValueLayout.ADDRESS, 0);
-            return Types.isNull(stack) ? 0 : Pkcs12Calls.OPENSSL_sk_num(stack);
+            return Types.isNull(stack) ? 0 : StackCalls.OPENSSL_sk_num(stack);
         }
     }
 
