@@ -138,6 +138,8 @@ public class TlsServer extends Server {
     private final Duration handshakeTimeout;
     private final List<NamedContext> contexts = new CopyOnWriteArrayList<>();
     private final Object contextLock = new Object();
+    /** Counts listen calls (guarded by contextLock), so that a stale release after 'close' does nothing. */
+    private long listenGeneration;
     private volatile SecureContextOptions contextOptions;
     private volatile SecureContext sharedContext; // null while closed
 
@@ -160,7 +162,13 @@ public class TlsServer extends Server {
             ServerSessionStore.install(this, options.sessionStore(), contextOptions.sessionTimeout());
         }
         on(CONNECTION, this::onConnection);
-        on(CLOSE, () -> loop().execute(this::releaseContextsIfClosed));
+        on(CLOSE, () -> {
+            long closedGeneration;
+            synchronized (contextLock) {
+                closedGeneration = listenGeneration;
+            }
+            loop().execute(() -> releaseContextsIfClosed(closedGeneration));
+        });
         if (secureConnectionListener != null) {
             on(SECURE_CONNECTION, secureConnectionListener);
         }
@@ -371,9 +379,14 @@ public class TlsServer extends Server {
 
     // ------------------------------------------------------------------ owned contexts
 
-    private void releaseContextsIfClosed() {
+    /**
+     * Frees the contexts after {@code 'close'}, unless {@link #listen} was called since (a
+     * listen from another thread can run before this task, while {@code listening()} is still
+     * false: its connections need the contexts).
+     */
+    private void releaseContextsIfClosed(long closedGeneration) {
         synchronized (contextLock) {
-            if (listening() || sharedContext == null) {
+            if (closedGeneration != listenGeneration || listening() || sharedContext == null) {
                 return;
             }
             SecureContext shared = sharedContext;
@@ -392,6 +405,7 @@ public class TlsServer extends Server {
 
     private void rebuildContextsIfClosed() {
         synchronized (contextLock) {
+            listenGeneration++; // a release still queued from an earlier 'close' is now stale
             if (sharedContext != null) {
                 return;
             }
