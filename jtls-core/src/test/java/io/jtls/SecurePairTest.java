@@ -10,19 +10,18 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.jtls.internal.openssl.NativeKind;
 import io.jtls.net.Duplex;
 import io.jtls.net.EventEmitter;
 import io.jtls.net.Net;
 import io.jtls.net.Socket;
+import io.jtls.support.NativeLeakCheck;
 import java.io.ByteArrayOutputStream;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** Node's deprecated {@code tls.createSecurePair}: a TLS socket over an in-memory pair. */
 @SuppressWarnings("deprecation")
@@ -57,17 +56,8 @@ class SecurePairTest {
         }
     }
 
-    private long nativeStart;
-
-    @BeforeEach
-    void recordNativeObjects() {
-        nativeStart = NativeKind.liveTotal();
-    }
-
-    @AfterEach
-    void nativeObjectsAreFreed() {
-        eventually("native objects back to " + nativeStart, () -> NativeKind.liveTotal() == nativeStart);
-    }
+    @RegisterExtension
+    final NativeLeakCheck nativeLeaks = NativeLeakCheck.eventually();
 
     private static SecureContext serverContext() {
         return Tls.createSecureContext(SecureContextOptions.builder()

@@ -3,9 +3,9 @@ package io.jtls;
 import static io.jtls.TlsTesting.*;
 import static org.junit.jupiter.api.Assertions.*;
 
-import io.jtls.internal.openssl.NativeKind;
 import io.jtls.net.Duplex;
 import io.jtls.net.Socket;
+import io.jtls.support.NativeLeakCheck;
 import java.nio.ByteBuffer;
 import java.security.MessageDigest;
 import java.util.HexFormat;
@@ -16,23 +16,13 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** The data path: bulk transfer, coalescing, backpressure, half-close, record size, TLS inside TLS. */
 class TlsDataTest {
-    private long nativeStart;
-
-    @BeforeEach
-    void countNatives() {
-        nativeStart = NativeKind.liveTotal();
-    }
-
-    @AfterEach
-    void nativesFreed() {
-        eventually("native objects back to " + nativeStart, () -> NativeKind.liveTotal() == nativeStart);
-    }
+    @RegisterExtension
+    final NativeLeakCheck nativeLeaks = NativeLeakCheck.eventually();
 
     private static String sha256(byte[] data) throws Exception {
         return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(data));

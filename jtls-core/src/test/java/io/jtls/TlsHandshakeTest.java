@@ -3,30 +3,20 @@ package io.jtls;
 import static io.jtls.TlsTesting.*;
 import static org.junit.jupiter.api.Assertions.*;
 
-import io.jtls.internal.openssl.NativeKind;
 import io.jtls.pki.HeldCertificate;
+import io.jtls.support.NativeLeakCheck;
 import java.util.Arrays;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicReference;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
 /** Full handshakes between a jtls client and a jtls server over loopback, and what each side reports. */
 class TlsHandshakeTest {
-    private long nativeStart;
-
-    @BeforeEach
-    void countNatives() {
-        nativeStart = NativeKind.liveTotal();
-    }
-
-    @AfterEach
-    void nativesFreed() {
-        eventually("native objects back to " + nativeStart, () -> NativeKind.liveTotal() == nativeStart);
-    }
+    @RegisterExtension
+    final NativeLeakCheck nativeLeaks = NativeLeakCheck.eventually();
 
     /** One connection: both sides' sockets after the handshake, queried before closing. */
     private record Observed(TlsSocket client, TlsSocket serverSide) {}

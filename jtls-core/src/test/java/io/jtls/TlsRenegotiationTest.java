@@ -9,6 +9,7 @@ import io.jtls.internal.tls.RenegotiationLimit;
 import io.jtls.net.Duplex;
 import io.jtls.net.EventEmitter;
 import io.jtls.support.ExternalProcess;
+import io.jtls.support.NativeLeakCheck;
 import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -88,7 +89,7 @@ class TlsRenegotiationTest {
      */
     @Test
     void smallWritesDuringAClientsRenegotiationArriveWhole(@TempDir Path dir) throws Exception {
-        long nativeStart = NativeKind.liveTotal();
+        long nativeStart = NativeLeakCheck.settledLiveTotal();
         java.security.MessageDigest sent = java.security.MessageDigest.getInstance("SHA-256");
         long[] sentBytes = {0};
         CompletableFuture<Void> serverClosed = new CompletableFuture<>();
@@ -171,7 +172,7 @@ class TlsRenegotiationTest {
 
     @Test
     void aServerStopsAClientThatRenegotiatesTooOften(@TempDir Path dir) throws Exception {
-        long nativeStart = NativeKind.liveTotal();
+        long nativeStart = NativeLeakCheck.settledLiveTotal();
         List<String> serverErrors = new CopyOnWriteArrayList<>();
         CompletableFuture<Void> serverClosed = new CompletableFuture<>();
         TlsServer server = Tls.createServer(serverWith(SERVER_EC).maxVersion("TLSv1.2").build(), socket -> {

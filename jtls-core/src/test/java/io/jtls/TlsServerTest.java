@@ -3,9 +3,8 @@ package io.jtls;
 import static io.jtls.TlsTesting.*;
 import static org.junit.jupiter.api.Assertions.*;
 
-import io.jtls.internal.openssl.NativeKind;
-import io.jtls.net.Duplex;
 import io.jtls.net.NetException;
+import io.jtls.support.NativeLeakCheck;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
@@ -19,23 +18,13 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.BiConsumer;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** tls.Server: client errors with Node's codes, the handshake timeout, SNI, context swaps, ticket keys, close. */
 class TlsServerTest {
-    private long nativeStart;
-
-    @BeforeEach
-    void countNatives() {
-        nativeStart = NativeKind.liveTotal();
-    }
-
-    @AfterEach
-    void nativesFreed() {
-        eventually("native objects back to " + nativeStart, () -> NativeKind.liveTotal() == nativeStart);
-    }
+    @RegisterExtension
+    final NativeLeakCheck nativeLeaks = NativeLeakCheck.eventually();
 
     /** Records tlsClientError events as "code|message". */
     private static final class ClientErrors implements BiConsumer<Throwable, TlsSocket> {

@@ -3,33 +3,23 @@ package io.jtls;
 import static io.jtls.TlsTesting.*;
 import static org.junit.jupiter.api.Assertions.*;
 
-import io.jtls.internal.openssl.NativeKind;
 import io.jtls.net.Duplex;
 import io.jtls.net.EventLoop;
 import io.jtls.net.Net;
 import io.jtls.net.Socket;
+import io.jtls.support.NativeLeakCheck;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** TlsSocket's own API: construction over a stream, timeouts, sessions, the loops a server uses. */
 class TlsSocketTest {
-    private long nativeStart;
-
-    @BeforeEach
-    void countNatives() {
-        nativeStart = NativeKind.liveTotal();
-    }
-
-    @AfterEach
-    void nativesFreed() {
-        eventually("native objects back to " + nativeStart, () -> NativeKind.liveTotal() == nativeStart);
-    }
+    @RegisterExtension
+    final NativeLeakCheck nativeLeaks = NativeLeakCheck.eventually();
 
     @Test
     void clientAndServerHandshakeAndEcho() {

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.*;
 import io.jtls.internal.openssl.NativeKind;
 import io.jtls.net.Duplex;
 import io.jtls.net.EventEmitter;
+import io.jtls.support.NativeLeakCheck;
 import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.util.Arrays;
@@ -33,7 +34,7 @@ class TlsStressTest {
 
     @Test
     void twoThousandConnectionsWithRandomDestroys() throws Exception {
-        long nativeStart = NativeKind.liveTotal();
+        long nativeStart = NativeLeakCheck.settledLiveTotal();
         ScheduledExecutorService killers = Executors.newScheduledThreadPool(2);
         AtomicInteger serverSecure = new AtomicInteger();
         AtomicInteger serverKilled = new AtomicInteger();

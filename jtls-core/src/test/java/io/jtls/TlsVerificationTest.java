@@ -3,16 +3,15 @@ package io.jtls;
 import static io.jtls.TlsTesting.*;
 import static org.junit.jupiter.api.Assertions.*;
 
-import io.jtls.internal.openssl.NativeKind;
 import io.jtls.net.Duplex;
 import io.jtls.pki.HeldCertificate;
+import io.jtls.support.NativeLeakCheck;
 import java.nio.ByteBuffer;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Node's {@code onConnectSecure}: a client with {@code rejectUnauthorized} (the default) fails
@@ -20,17 +19,8 @@ import org.junit.jupiter.api.Test;
  * reports {@code authorized=false} and the code.
  */
 class TlsVerificationTest {
-    private long nativeStart;
-
-    @BeforeEach
-    void countNatives() {
-        nativeStart = NativeKind.liveTotal();
-    }
-
-    @AfterEach
-    void nativesFreed() {
-        eventually("native objects back to " + nativeStart, () -> NativeKind.liveTotal() == nativeStart);
-    }
+    @RegisterExtension
+    final NativeLeakCheck nativeLeaks = NativeLeakCheck.eventually();
 
     /** Connects to a server presenting {@code serverCert} (with {@code chain} as its cert option); returns the client's error. */
     private static void expectRejected(String serverCertPem, HeldCertificate key, TlsConnectOptions.Builder client,

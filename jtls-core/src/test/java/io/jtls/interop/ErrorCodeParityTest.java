@@ -9,9 +9,9 @@ import io.jtls.TlsConnectOptions;
 import io.jtls.TlsServer;
 import io.jtls.TlsServerOptions;
 import io.jtls.TlsSocket;
-import io.jtls.internal.openssl.NativeKind;
 import io.jtls.net.Duplex;
 import io.jtls.net.EventEmitter;
+import io.jtls.support.NativeLeakCheck;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.InetAddress;
@@ -20,9 +20,8 @@ import java.net.Socket;
 import java.nio.file.Path;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -39,21 +38,12 @@ class ErrorCodeParityTest {
     static Path dir;
     static Path rootCa;
 
-    private long nativeStart;
+    @RegisterExtension
+    final NativeLeakCheck nativeLeaks = NativeLeakCheck.eventually();
 
     @BeforeAll
     static void writePems() {
         rootCa = writeCa(dir, "root", ROOT);
-    }
-
-    @BeforeEach
-    void countNatives() {
-        nativeStart = NativeKind.liveTotal();
-    }
-
-    @AfterEach
-    void nativesFreed() {
-        eventually("native objects back to " + nativeStart, () -> NativeKind.liveTotal() == nativeStart);
     }
 
     /** The server's certificate chain (PEM) for a scenario. */

@@ -10,9 +10,9 @@ import io.jtls.Tls;
 import io.jtls.TlsServer;
 import io.jtls.TlsServerOptions;
 import io.jtls.TlsSocket;
-import io.jtls.internal.openssl.NativeKind;
 import io.jtls.net.Socket;
 import io.jtls.pki.HeldCertificate;
+import io.jtls.support.NativeLeakCheck;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
@@ -20,10 +20,9 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -36,23 +35,14 @@ class NodeClientInteropTest {
     static PemFiles client;
     static PemFiles untrustedClient;
 
-    private long nativeStart;
+    @RegisterExtension
+    final NativeLeakCheck nativeLeaks = NativeLeakCheck.eventually();
 
     @BeforeAll
     static void writePems() {
         rootCa = writeCa(dir, "root", ROOT);
         client = write(dir, "client", CLIENT);
         untrustedClient = write(dir, "untrusted", UNTRUSTED_LEAF);
-    }
-
-    @BeforeEach
-    void countNatives() {
-        nativeStart = NativeKind.liveTotal();
-    }
-
-    @AfterEach
-    void nativesFreed() {
-        eventually("native objects back to " + nativeStart, () -> NativeKind.liveTotal() == nativeStart);
     }
 
     /** tls-client.js to 127.0.0.1:port, trusting the interop root, name "localhost". */

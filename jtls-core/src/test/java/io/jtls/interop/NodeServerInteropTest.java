@@ -7,17 +7,16 @@ import static org.junit.jupiter.api.Assertions.*;
 import io.jtls.Tls;
 import io.jtls.TlsConnectOptions;
 import io.jtls.TlsSocket;
-import io.jtls.internal.openssl.NativeKind;
 import io.jtls.net.EventEmitter;
 import io.jtls.net.Socket;
+import io.jtls.support.NativeLeakCheck;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -33,7 +32,8 @@ class NodeServerInteropTest {
     static PemFiles beta;
     static PemFiles client;
 
-    private long nativeStart;
+    @RegisterExtension
+    final NativeLeakCheck nativeLeaks = NativeLeakCheck.eventually();
 
     @BeforeAll
     static void writePems() {
@@ -43,16 +43,6 @@ class NodeServerInteropTest {
         alpha = write(dir, "alpha", ALPHA);
         beta = write(dir, "beta", BETA);
         client = write(dir, "client", CLIENT);
-    }
-
-    @BeforeEach
-    void countNatives() {
-        nativeStart = NativeKind.liveTotal();
-    }
-
-    @AfterEach
-    void nativesFreed() {
-        eventually("native objects back to " + nativeStart, () -> NativeKind.liveTotal() == nativeStart);
     }
 
     /** tls-server.js with {@code pems}, plus more options. */

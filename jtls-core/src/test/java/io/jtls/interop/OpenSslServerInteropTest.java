@@ -6,9 +6,9 @@ import static org.junit.jupiter.api.Assertions.*;
 
 import io.jtls.TlsConnectOptions;
 import io.jtls.TlsSocket;
-import io.jtls.internal.openssl.NativeKind;
 import io.jtls.net.Duplex;
 import io.jtls.net.EventEmitter;
+import io.jtls.support.NativeLeakCheck;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -16,10 +16,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.Consumer;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -32,23 +31,14 @@ class OpenSslServerInteropTest {
     static List<String> serverEc;
     static List<String> serverRsa;
 
-    private long nativeStart;
+    @RegisterExtension
+    final NativeLeakCheck nativeLeaks = NativeLeakCheck.eventually();
 
     @BeforeAll
     static void writePems() {
         rootCa = writeCa(dir, "root", ROOT);
         serverEc = opensslArgs(dir, "server-ec", SERVER_EC);
         serverRsa = opensslArgs(dir, "server-rsa", SERVER_RSA);
-    }
-
-    @BeforeEach
-    void countNatives() {
-        nativeStart = NativeKind.liveTotal();
-    }
-
-    @AfterEach
-    void nativesFreed() {
-        eventually("native objects back to " + nativeStart, () -> NativeKind.liveTotal() == nativeStart);
     }
 
     private static List<String> args(List<String> base, String... more) {

@@ -7,8 +7,8 @@ import static org.junit.jupiter.api.Assertions.*;
 import io.jtls.Tls;
 import io.jtls.TlsServer;
 import io.jtls.TlsSocket;
-import io.jtls.internal.openssl.NativeKind;
 import io.jtls.net.EventEmitter;
+import io.jtls.support.NativeLeakCheck;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.InetAddress;
@@ -27,10 +27,9 @@ import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -51,22 +50,13 @@ class ServerRobustnessTest {
     /** A real ClientHello, as a jtls client sends it (one TLS record). */
     static byte[] clientHello;
 
-    private long nativeStart;
+    @RegisterExtension
+    final NativeLeakCheck nativeLeaks = NativeLeakCheck.eventually();
 
     @BeforeAll
     static void setUp() throws IOException {
         serverPems = write(dir, "server-ec", SERVER_EC);
         clientHello = captureClientHello();
-    }
-
-    @BeforeEach
-    void countNatives() {
-        nativeStart = NativeKind.liveTotal();
-    }
-
-    @AfterEach
-    void nativesFreed() {
-        eventually("native objects back to " + nativeStart, () -> NativeKind.liveTotal() == nativeStart);
     }
 
     /** One kind of abuse: bytes to send, then what to do with the connection. */

@@ -6,14 +6,13 @@ import static org.junit.jupiter.api.Assertions.*;
 import io.jtls.Constants;
 import io.jtls.TlsServer;
 import io.jtls.TlsSocket;
-import io.jtls.internal.openssl.NativeKind;
+import io.jtls.support.NativeLeakCheck;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
-import org.junit.jupiter.api.Test;
 
 /**
  * A client's side of resumption through sockets: the {@code 'session'} event (when, how often,
@@ -21,17 +20,8 @@ import org.junit.jupiter.api.Test;
  * {@code getSession()} and {@code getTLSTicket()}.
  */
 class ClientSessionTest {
-    private long nativeStart;
-
-    @BeforeEach
-    void countNatives() {
-        nativeStart = NativeKind.liveTotal();
-    }
-
-    @AfterEach
-    void nativesFreed() {
-        eventually("native objects back to " + nativeStart, () -> NativeKind.liveTotal() == nativeStart);
-    }
+    @RegisterExtension
+    final NativeLeakCheck nativeLeaks = NativeLeakCheck.eventually();
 
     @Test
     void tls12EmitsOneSessionAfterSecureConnectAndItResumes() {

@@ -7,8 +7,8 @@ import io.jtls.Constants;
 import io.jtls.Tls;
 import io.jtls.TlsServer;
 import io.jtls.TlsServerOptions;
-import io.jtls.internal.openssl.NativeKind;
 import io.jtls.session.InMemorySessionStore;
+import io.jtls.support.NativeLeakCheck;
 import java.io.ByteArrayOutputStream;
 import java.io.DataInputStream;
 import java.io.OutputStream;
@@ -16,9 +16,8 @@ import java.net.InetSocketAddress;
 import java.security.SecureRandom;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
@@ -28,17 +27,8 @@ import org.junit.jupiter.params.provider.CsvSource;
  */
 class GarbageSessionTest {
     private static final SecureRandom RANDOM = new SecureRandom();
-    private long nativeStart;
-
-    @BeforeEach
-    void countNatives() {
-        nativeStart = NativeKind.liveTotal();
-    }
-
-    @AfterEach
-    void nativesFreed() {
-        eventually("native objects back to " + nativeStart, () -> NativeKind.liveTotal() == nativeStart);
-    }
+    @RegisterExtension
+    final NativeLeakCheck nativeLeaks = NativeLeakCheck.eventually();
 
     /** {@code session} with {@code part} (found inside it) replaced by random bytes of the same length. */
     private static byte[] corrupt(byte[] session, byte[] part) {

@@ -5,9 +5,9 @@ import static org.junit.jupiter.api.Assertions.*;
 
 import io.jtls.Constants;
 import io.jtls.TlsServerOptions;
-import io.jtls.internal.openssl.NativeKind;
 import io.jtls.session.InMemorySessionStore;
 import io.jtls.support.ExternalProcess;
+import io.jtls.support.NativeLeakCheck;
 import java.net.URISyntaxException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -16,8 +16,7 @@ import java.util.List;
 import java.util.Objects;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -32,19 +31,10 @@ import org.junit.jupiter.params.provider.CsvSource;
 class NodeInteropTest {
     private static final Pattern CONNECTION = Pattern.compile(
             "\\{\"conn\":(\\d+),\"protocol\":\"([^\"]+)\",\"reused\":(true|false),\"sessions\":(\\d+)}");
-    private long nativeStart;
+    @RegisterExtension
+    final NativeLeakCheck nativeLeaks = NativeLeakCheck.eventually();
     @TempDir
     Path dir;
-
-    @BeforeEach
-    void countNatives() {
-        nativeStart = NativeKind.liveTotal();
-    }
-
-    @AfterEach
-    void nativesFreed() {
-        eventually("native objects back to " + nativeStart, () -> NativeKind.liveTotal() == nativeStart);
-    }
 
     @ParameterizedTest(name = "{0}, tickets={1}")
     @CsvSource({"TLSv1.2, true", "TLSv1.2, false", "TLSv1.3, true", "TLSv1.3, false"})

@@ -7,8 +7,8 @@ import io.jtls.Constants;
 import io.jtls.Tls;
 import io.jtls.TlsServer;
 import io.jtls.TlsServerOptions;
-import io.jtls.internal.openssl.NativeKind;
 import io.jtls.support.ExternalProcess;
+import io.jtls.support.NativeLeakCheck;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -18,8 +18,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -34,19 +33,10 @@ import org.junit.jupiter.params.provider.CsvSource;
  * TLS 1.3 reconnects with {@code -sess_out}/{@code -sess_in}, see {@link #sessionInAndOut}).
  */
 class OpenSslReconnectTest {
-    private long nativeStart;
+    @RegisterExtension
+    final NativeLeakCheck nativeLeaks = NativeLeakCheck.eventually();
     @TempDir
     Path dir;
-
-    @BeforeEach
-    void countNatives() {
-        nativeStart = NativeKind.liveTotal();
-    }
-
-    @AfterEach
-    void nativesFreed() {
-        eventually("native objects back to " + nativeStart, () -> NativeKind.liveTotal() == nativeStart);
-    }
 
     @ParameterizedTest(name = "{0}, tickets={1}, cache={2}")
     @CsvSource({

@@ -7,17 +7,16 @@ import io.jtls.Constants;
 import io.jtls.Tls;
 import io.jtls.TlsServer;
 import io.jtls.TlsServerOptions;
-import io.jtls.internal.openssl.NativeKind;
 import io.jtls.session.InMemorySessionStore;
 import io.jtls.session.SessionStore;
 import io.jtls.session.SessionStoreListeners;
+import io.jtls.support.NativeLeakCheck;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.atomic.AtomicInteger;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -26,17 +25,8 @@ import org.junit.jupiter.params.provider.ValueSource;
  * resumption by id through a store, and what a failing or slow store does to the handshake.
  */
 class SessionStoreServerTest {
-    private long nativeStart;
-
-    @BeforeEach
-    void countNatives() {
-        nativeStart = NativeKind.liveTotal();
-    }
-
-    @AfterEach
-    void nativesFreed() {
-        eventually("native objects back to " + nativeStart, () -> NativeKind.liveTotal() == nativeStart);
-    }
+    @RegisterExtension
+    final NativeLeakCheck nativeLeaks = NativeLeakCheck.eventually();
 
     private static TlsServerOptions.Builder noTickets(String version) {
         return serverOptions().minVersion(version).maxVersion(version).secureOptions(Constants.SSL_OP_NO_TICKET);

@@ -9,21 +9,20 @@ import io.jtls.TlsException;
 import io.jtls.TlsServer;
 import io.jtls.TlsServerOptions;
 import io.jtls.internal.context.SecureContexts;
-import io.jtls.internal.openssl.NativeKind;
 import io.jtls.internal.openssl.SslCtxCalls;
 import io.jtls.net.EventLoop;
 import io.jtls.net.EventLoopGroup;
 import io.jtls.session.TicketKey;
 import io.jtls.session.TicketKeyRing;
+import io.jtls.support.NativeLeakCheck;
 import java.security.SecureRandom;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.InstantSource;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -34,17 +33,8 @@ import org.junit.jupiter.params.provider.ValueSource;
  * {@code sessionIdContext}.
  */
 class TicketKeysTest {
-    private long nativeStart;
-
-    @BeforeEach
-    void countNatives() {
-        nativeStart = NativeKind.liveTotal();
-    }
-
-    @AfterEach
-    void nativesFreed() {
-        eventually("native objects back to " + nativeStart, () -> NativeKind.liveTotal() == nativeStart);
-    }
+    @RegisterExtension
+    final NativeLeakCheck nativeLeaks = NativeLeakCheck.eventually();
 
     private static int sessionsPerHandshake(String version) {
         return version.equals("TLSv1.2") ? 1 : 2;
