@@ -7,6 +7,10 @@
  */
 module io.jtls {
     exports io.jtls;
+    exports io.jtls.context;
+    exports io.jtls.error;
+    exports io.jtls.handshake;
+    exports io.jtls.x509;
     exports io.jtls.net;
     exports io.jtls.pki;
     exports io.jtls.session;

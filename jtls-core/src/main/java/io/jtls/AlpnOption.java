@@ -1,5 +1,7 @@
 package io.jtls;
 
+import io.jtls.error.TlsException;
+
 import io.jtls.internal.engine.Alpn;
 import java.util.Arrays;
 import java.util.List;

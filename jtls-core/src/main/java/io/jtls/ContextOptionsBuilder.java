@@ -1,5 +1,7 @@
 package io.jtls;
 
+import io.jtls.context.SecureContextOptions;
+
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Objects;

@@ -1,5 +1,10 @@
 package io.jtls;
 
+import io.jtls.error.TlsException;
+
+import io.jtls.error.CertificateIdentityException;
+import io.jtls.x509.Certificate;
+
 import io.jtls.internal.util.IpAddresses;
 import io.jtls.internal.util.JsonStrings;
 import java.util.ArrayList;

@@ -1,5 +1,7 @@
 package io.jtls;
 
+import io.jtls.x509.Certificate;
+
 /**
  * Node's {@code checkServerIdentity(hostname, cert)} connect option: decides whether the
  * server's certificate was issued to the host the client meant. The default is

@@ -1,5 +1,7 @@
 package io.jtls;
 
+import io.jtls.error.TlsException;
+
 import io.jtls.internal.engine.NewSession;
 import io.jtls.internal.engine.TlsEngine;
 import io.jtls.net.NetException;

@@ -1,5 +1,11 @@
 package io.jtls;
 
+import io.jtls.internal.context.Defaults;
+import io.jtls.context.Constants;
+import io.jtls.context.SecureContextOptions;
+import io.jtls.error.CertificateIdentityException;
+import io.jtls.x509.Certificate;
+
 /**
  * The entry point, as Node's {@code require('node:tls')}: factory functions and constants.
  *
@@ -20,13 +26,13 @@ public final class Tls {
     public static final int CLIENT_RENEG_WINDOW = 600;
 
     /** Node's {@code tls.DEFAULT_ECDH_CURVE}: {@code "auto"}, OpenSSL's own choice of groups. */
-    public static final String DEFAULT_ECDH_CURVE = "auto";
+    public static final String DEFAULT_ECDH_CURVE = Defaults.ECDH_CURVE;
 
     /** Node's {@code tls.DEFAULT_MIN_VERSION}: the default {@code minVersion}. */
-    public static final String DEFAULT_MIN_VERSION = "TLSv1.2";
+    public static final String DEFAULT_MIN_VERSION = Defaults.MIN_VERSION;
 
     /** Node's {@code tls.DEFAULT_MAX_VERSION}: the default {@code maxVersion}. */
-    public static final String DEFAULT_MAX_VERSION = "TLSv1.3";
+    public static final String DEFAULT_MAX_VERSION = Defaults.MAX_VERSION;
 
     /**
      * Node's {@code tls.DEFAULT_CIPHERS}: the cipher list a context uses when {@code ciphers} is
@@ -34,7 +40,7 @@ public final class Tls {
      * {@code jtls.tls.cipherList} / environment variable {@code JTLS_TLS_CIPHER_LIST}, jtls's
      * {@code --tls-cipher-list}).
      */
-    public static final String DEFAULT_CIPHERS = Constants.defaultCipherList;
+    public static final String DEFAULT_CIPHERS = Defaults.CIPHERS;
 
     /** Node's {@code tls.createSecureContext([options])}. See {@link SecureContextOptions} for each option. */
     public static SecureContext createSecureContext(SecureContextOptions options) {

@@ -1,5 +1,8 @@
 package io.jtls;
 
+import io.jtls.context.SecureContextOptions;
+import io.jtls.error.TlsException;
+
 import io.jtls.net.Duplex;
 import io.jtls.net.EventLoop;
 import io.jtls.net.Lookup;

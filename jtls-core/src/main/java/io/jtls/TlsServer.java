@@ -1,5 +1,9 @@
 package io.jtls;
 
+import io.jtls.error.TlsException;
+
+import io.jtls.context.SecureContextOptions;
+
 import io.jtls.internal.context.SecureContexts;
 import io.jtls.internal.tls.RingTicketKeys;
 import io.jtls.internal.tls.ServerNamePattern;

@@ -1,5 +1,7 @@
 package io.jtls;
 
+import io.jtls.context.SecureContextOptions;
+
 import io.jtls.net.EventLoopGroup;
 import io.jtls.net.ServerOptions;
 import io.jtls.session.SessionStore;

@@ -1,5 +1,11 @@
 package io.jtls;
 
+import io.jtls.x509.Certificate;
+import io.jtls.handshake.CipherInfo;
+import io.jtls.handshake.EphemeralKeyInfo;
+import io.jtls.context.SecureContextOptions;
+import io.jtls.error.TlsException;
+
 import io.jtls.internal.engine.CertCallbackInfo;
 import io.jtls.internal.engine.EngineState;
 import io.jtls.internal.engine.TlsEngine;

@@ -1,5 +1,7 @@
 package io.jtls;
 
+import io.jtls.context.SecureContextOptions;
+
 import java.time.Duration;
 import java.util.List;
 

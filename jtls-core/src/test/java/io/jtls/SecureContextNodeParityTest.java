@@ -1,5 +1,8 @@
 package io.jtls;
 
+import io.jtls.context.SecureContextOptions;
+import io.jtls.error.TlsException;
+
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 

@@ -1,5 +1,10 @@
 package io.jtls;
 
+import io.jtls.context.Constants;
+import io.jtls.error.OpenSslException;
+import io.jtls.context.SecureContextOptions;
+import io.jtls.error.TlsException;
+
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;

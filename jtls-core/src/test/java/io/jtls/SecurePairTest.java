@@ -1,5 +1,7 @@
 package io.jtls;
 
+import io.jtls.context.SecureContextOptions;
+
 import static io.jtls.TlsTesting.CLIENT;
 import static io.jtls.TlsTesting.ROOT;
 import static io.jtls.TlsTesting.SERVER_EC;

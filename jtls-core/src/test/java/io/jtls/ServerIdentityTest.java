@@ -1,5 +1,13 @@
 package io.jtls;
 
+import io.jtls.error.CertificateIdentityException;
+import io.jtls.error.TlsException;
+
+import io.jtls.pki.Certificates;
+
+import io.jtls.x509.Certificate;
+import io.jtls.x509.DistinguishedName;
+
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertSame;
@@ -221,7 +229,7 @@ class ServerIdentityTest {
         long live = NativeKind.liveTotal();
         HeldCertificate held = HeldCertificate.builder().commonName("ignored.example")
                 .addSubjectAltNames("localhost", "*.example.com", "127.0.0.1", "::1").build();
-        Certificate cert = Certificate.fromPem(held.certificatePem());
+        Certificate cert = Certificates.fromPem(held.certificatePem());
         assertNull(Tls.checkServerIdentity("localhost", cert));
         assertNull(Tls.checkServerIdentity("www.example.com", cert));
         assertNull(Tls.checkServerIdentity("127.0.0.1", cert));

@@ -1,5 +1,7 @@
 package io.jtls;
 
+import io.jtls.error.TlsException;
+
 import static io.jtls.TlsTesting.*;
 import static org.junit.jupiter.api.Assertions.*;
 

@@ -1,5 +1,10 @@
 package io.jtls;
 
+import io.jtls.error.TlsException;
+
+import io.jtls.handshake.EphemeralKeyInfo;
+import io.jtls.x509.Certificate;
+
 import static io.jtls.TlsTesting.*;
 import static org.junit.jupiter.api.Assertions.*;
 

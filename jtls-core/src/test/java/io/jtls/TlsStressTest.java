@@ -1,5 +1,9 @@
 package io.jtls;
 
+import io.jtls.error.TlsException;
+
+import io.jtls.context.SecureContextOptions;
+
 import static io.jtls.TlsTesting.*;
 import static org.junit.jupiter.api.Assertions.*;
 

@@ -1,5 +1,9 @@
 package io.jtls;
 
+import io.jtls.error.CertificateIdentityException;
+import io.jtls.handshake.EphemeralKeyInfo;
+import io.jtls.error.TlsException;
+
 import static io.jtls.TlsTesting.*;
 import static org.junit.jupiter.api.Assertions.*;
 

@@ -1,10 +1,10 @@
 package io.jtls.examples;
 
-import io.jtls.Certificate;
-import io.jtls.SecureContextOptions;
+import io.jtls.x509.Certificate;
+import io.jtls.context.SecureContextOptions;
 import io.jtls.Tls;
 import io.jtls.TlsConnectOptions;
-import io.jtls.TlsException;
+import io.jtls.error.TlsException;
 import io.jtls.TlsServer;
 import io.jtls.TlsServerOptions;
 import io.jtls.TlsSocket;

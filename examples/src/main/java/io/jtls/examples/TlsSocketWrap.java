@@ -1,6 +1,6 @@
 package io.jtls.examples;
 
-import io.jtls.Certificate;
+import io.jtls.x509.Certificate;
 import io.jtls.TlsSocket;
 import io.jtls.TlsSocketOptions;
 import io.jtls.net.Duplex;

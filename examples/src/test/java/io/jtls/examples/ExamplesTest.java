@@ -70,8 +70,8 @@ class ExamplesTest {
             CompletableFuture<Void> run = EchoClient.run(server.address().port(), otherDir,
                     new ByteArrayInputStream(new byte[0]), clientConsole.out);
             Throwable failure = run.handle((ok, error) -> error).get(30, TimeUnit.SECONDS);
-            assertTrue(failure instanceof io.jtls.TlsException, String.valueOf(failure));
-            assertEquals("DEPTH_ZERO_SELF_SIGNED_CERT", ((io.jtls.TlsException) failure).code());
+            assertTrue(failure instanceof io.jtls.error.TlsException, String.valueOf(failure));
+            assertEquals("DEPTH_ZERO_SELF_SIGNED_CERT", ((io.jtls.error.TlsException) failure).code());
             assertEquals("", clientConsole.text());
         } finally {
             CompletableFuture<Void> closed = new CompletableFuture<>();

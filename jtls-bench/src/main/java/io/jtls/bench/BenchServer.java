@@ -1,6 +1,6 @@
 package io.jtls.bench;
 
-import io.jtls.Constants;
+import io.jtls.context.Constants;
 import io.jtls.Tls;
 import io.jtls.TlsServer;
 import io.jtls.TlsServerOptions;

@@ -1,6 +1,6 @@
 package io.jtls.net;
 
-import io.jtls.TlsException;
+import io.jtls.error.TlsException;
 
 /**
  * A system error of the transport, shaped like Node's: {@link #code()} ({@code ECONNREFUSED},

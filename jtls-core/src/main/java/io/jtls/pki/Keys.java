@@ -9,7 +9,7 @@ import io.jtls.internal.openssl.NativeHandle;
 import io.jtls.internal.openssl.NativeKind;
 import io.jtls.internal.openssl.PemCalls;
 import io.jtls.internal.openssl.Types;
-import io.jtls.OpenSslException;
+import io.jtls.error.OpenSslException;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;

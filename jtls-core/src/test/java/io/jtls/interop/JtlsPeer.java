@@ -2,7 +2,7 @@ package io.jtls.interop;
 
 import io.jtls.Tls;
 import io.jtls.TlsConnectOptions;
-import io.jtls.TlsException;
+import io.jtls.error.TlsException;
 import io.jtls.TlsServer;
 import io.jtls.TlsServerOptions;
 import io.jtls.TlsSocket;

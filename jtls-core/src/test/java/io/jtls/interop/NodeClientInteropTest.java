@@ -5,7 +5,7 @@ import static io.jtls.interop.JtlsPeer.*;
 import static org.junit.jupiter.api.Assertions.*;
 
 import io.jtls.SecureContext;
-import io.jtls.SecureContextOptions;
+import io.jtls.context.SecureContextOptions;
 import io.jtls.Tls;
 import io.jtls.TlsServer;
 import io.jtls.TlsServerOptions;

@@ -69,6 +69,6 @@ final class NetTesting {
     }
 
     static String code(Throwable e) {
-        return e instanceof io.jtls.TlsException t ? t.code() : e.getClass().getSimpleName();
+        return e instanceof io.jtls.error.TlsException t ? t.code() : e.getClass().getSimpleName();
     }
 }

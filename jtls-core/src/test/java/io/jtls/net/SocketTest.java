@@ -283,7 +283,7 @@ class SocketTest {
         assertEquals("127.0.0.1", e.address());
         assertEquals(port, e.port());
         assertEquals("connect ECONNREFUSED 127.0.0.1:" + port, e.getMessage());
-        assertTrue(e instanceof io.jtls.TlsException);
+        assertTrue(e instanceof io.jtls.error.TlsException);
         assertTrue(await(events.closed));
     }
 

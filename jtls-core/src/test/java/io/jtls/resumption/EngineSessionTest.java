@@ -2,9 +2,9 @@ package io.jtls.resumption;
 
 import static org.junit.jupiter.api.Assertions.*;
 
-import io.jtls.Constants;
+import io.jtls.context.Constants;
 import io.jtls.SecureContext;
-import io.jtls.SecureContextOptions;
+import io.jtls.context.SecureContextOptions;
 import io.jtls.Tls;
 import io.jtls.internal.engine.EnginePair;
 import io.jtls.internal.engine.EngineState;

@@ -3,7 +3,7 @@ package io.jtls.resumption;
 import static io.jtls.resumption.Resumption.*;
 import static org.junit.jupiter.api.Assertions.*;
 
-import io.jtls.Constants;
+import io.jtls.context.Constants;
 import io.jtls.Tls;
 import io.jtls.TlsServer;
 import io.jtls.TlsServerOptions;

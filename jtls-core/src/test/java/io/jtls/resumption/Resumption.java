@@ -118,7 +118,7 @@ final class Resumption {
     }
 
     static String code(Throwable e) {
-        return e instanceof io.jtls.TlsException t ? t.code() : e.getClass().getSimpleName();
+        return e instanceof io.jtls.error.TlsException t ? t.code() : e.getClass().getSimpleName();
     }
 
     static <T> T await(CompletableFuture<T> future) {

@@ -3,9 +3,9 @@ package io.jtls.resumption;
 import static io.jtls.resumption.Resumption.*;
 import static org.junit.jupiter.api.Assertions.*;
 
-import io.jtls.Constants;
+import io.jtls.context.Constants;
 import io.jtls.Tls;
-import io.jtls.TlsException;
+import io.jtls.error.TlsException;
 import io.jtls.TlsServer;
 import io.jtls.TlsServerOptions;
 import io.jtls.internal.context.SecureContexts;

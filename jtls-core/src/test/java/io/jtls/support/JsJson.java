@@ -1,6 +1,6 @@
 package io.jtls.support;
 
-import io.jtls.DistinguishedName;
+import io.jtls.x509.DistinguishedName;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;

@@ -284,7 +284,7 @@ class ClusterResumptionTest {
                     s.end();
                 }
             });
-            s.on(EventEmitter.ERROR, e -> error[0] = e instanceof io.jtls.TlsException t ? t.code() : e.toString());
+            s.on(EventEmitter.ERROR, e -> error[0] = e instanceof io.jtls.error.TlsException t ? t.code() : e.toString());
             s.on(Duplex.CLOSE, hadError -> closed.complete(null));
         }, null);
         try {

@@ -1,7 +1,6 @@
 package io.jtls.internal.context;
 
-import io.jtls.Tls;
-import io.jtls.TlsException;
+import io.jtls.error.TlsException;
 import io.jtls.internal.openssl.StackCalls;
 import io.jtls.internal.openssl.ErrCalls;
 import io.jtls.internal.openssl.ErrorQueue;
@@ -45,7 +44,7 @@ record CipherList(String cipherList, String cipherSuites) {
      * (such as {@code ":"}) is {@code ERR_INVALID_ARG_VALUE}, since no handshake could succeed.
      */
     static CipherList split(String ciphers) {
-        String spec = ciphers == null || ciphers.isEmpty() ? Tls.DEFAULT_CIPHERS : ciphers;
+        String spec = ciphers == null || ciphers.isEmpty() ? Defaults.CIPHERS : ciphers;
         List<String> list = new ArrayList<>();
         List<String> suites = new ArrayList<>();
         for (String name : spec.split(":", -1)) {

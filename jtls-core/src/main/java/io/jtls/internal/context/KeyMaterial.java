@@ -1,7 +1,7 @@
 package io.jtls.internal.context;
 
-import io.jtls.OpenSslError;
-import io.jtls.OpenSslException;
+import io.jtls.error.OpenSslError;
+import io.jtls.error.OpenSslException;
 import io.jtls.internal.openssl.StackCalls;
 import io.jtls.internal.openssl.Bios;
 import io.jtls.internal.openssl.ErrCalls;

@@ -1,6 +1,6 @@
 package io.jtls.internal.context;
 
-import io.jtls.SecureContextOptions;
+import io.jtls.context.SecureContextOptions;
 import io.jtls.internal.openssl.NativeHandle;
 import io.jtls.internal.openssl.SslCtxCalls;
 import java.lang.foreign.MemorySegment;
@@ -132,7 +132,7 @@ public final class NativeSecureContext implements AutoCloseable {
      * Node's {@code setTicketKeys(keys)}: one key from now on, for the next ticket sealed or
      * opened.
      *
-     * @throws io.jtls.TlsException {@code ERR_INVALID_ARG_VALUE} unless exactly 48 bytes
+     * @throws io.jtls.error.TlsException {@code ERR_INVALID_ARG_VALUE} unless exactly 48 bytes
      */
     public void setTicketKeys(byte[] keys) {
         ticketKeys = TicketKeySource.single(TicketKeys.validate(keys, "keys"));

@@ -1,7 +1,6 @@
 package io.jtls.internal.context;
 
-import io.jtls.Tls;
-import io.jtls.TlsException;
+import io.jtls.error.TlsException;
 import io.jtls.internal.openssl.SslCtxCalls;
 import java.lang.foreign.MemorySegment;
 
@@ -32,8 +31,8 @@ record ProtocolVersions(MemorySegment method, int min, int max) {
                 throw conflict(maxVersion, secureProtocol);
             }
         }
-        int min = toVersion("minimum", minVersion, Tls.DEFAULT_MIN_VERSION);
-        int max = toVersion("maximum", maxVersion, Tls.DEFAULT_MAX_VERSION);
+        int min = toVersion("minimum", minVersion, Defaults.MIN_VERSION);
+        int max = toVersion("maximum", maxVersion, Defaults.MAX_VERSION);
         if (secureProtocol == null || secureProtocol.isEmpty()) {
             return new ProtocolVersions(SslCtxCalls.TLS_method(), min, max);
         }

@@ -1,9 +1,8 @@
 package io.jtls.internal.context;
 
-import io.jtls.Constants;
-import io.jtls.SecureContextOptions;
-import io.jtls.Tls;
-import io.jtls.TlsException;
+import io.jtls.context.Constants;
+import io.jtls.context.SecureContextOptions;
+import io.jtls.error.TlsException;
 import io.jtls.internal.openssl.Bios;
 import io.jtls.internal.openssl.ErrorQueue;
 import io.jtls.internal.openssl.EvpPkeyCalls;
@@ -149,7 +148,7 @@ final class SecureContextBuilder {
 
         CipherList.split(o.ciphers()).applyTo(ctx);
 
-        setEcdhCurve(ctx, o.ecdhCurve() == null ? Tls.DEFAULT_ECDH_CURVE : o.ecdhCurve());
+        setEcdhCurve(ctx, o.ecdhCurve() == null ? Defaults.ECDH_CURVE : o.ecdhCurve());
 
         if (o.dhparam() != null) {
             setDhParam(ctx, o.dhparam());

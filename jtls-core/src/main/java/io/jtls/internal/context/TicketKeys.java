@@ -3,7 +3,7 @@ package io.jtls.internal.context;
 import static io.jtls.internal.openssl.Types.C_INT;
 import static io.jtls.internal.openssl.Types.C_POINTER;
 
-import io.jtls.TlsException;
+import io.jtls.error.TlsException;
 import io.jtls.internal.openssl.EvpCalls;
 import io.jtls.internal.openssl.ErrorQueue;
 import io.jtls.internal.openssl.NativeLibrary;

@@ -1,6 +1,6 @@
 package io.jtls.internal.context;
 
-import io.jtls.TlsException;
+import io.jtls.error.TlsException;
 import io.jtls.internal.openssl.Bios;
 import io.jtls.internal.openssl.ErrorQueue;
 import io.jtls.internal.openssl.NativeHandle;

@@ -1,6 +1,6 @@
 package io.jtls.internal.engine;
 
-import io.jtls.TlsException;
+import io.jtls.error.TlsException;
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;

@@ -1,6 +1,6 @@
 package io.jtls.internal.engine;
 
-import io.jtls.Constants;
+import io.jtls.context.Constants;
 import io.jtls.internal.openssl.NativeHandle;
 import io.jtls.internal.openssl.NativeKind;
 import io.jtls.internal.openssl.SessionCalls;

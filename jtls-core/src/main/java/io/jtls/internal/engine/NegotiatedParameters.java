@@ -1,7 +1,7 @@
 package io.jtls.internal.engine;
 
-import io.jtls.CipherInfo;
-import io.jtls.EphemeralKeyInfo;
+import io.jtls.handshake.CipherInfo;
+import io.jtls.handshake.EphemeralKeyInfo;
 import io.jtls.internal.openssl.ErrorQueue;
 import io.jtls.internal.openssl.EvpPkeyCalls;
 import io.jtls.internal.openssl.NativeHandle;

@@ -1,6 +1,6 @@
 package io.jtls.internal.engine;
 
-import io.jtls.Certificate;
+import io.jtls.x509.Certificate;
 import io.jtls.internal.openssl.StackCalls;
 import io.jtls.internal.openssl.ErrorQueue;
 import io.jtls.internal.openssl.NativeHandle;

@@ -1,6 +1,6 @@
 package io.jtls.internal.engine;
 
-import io.jtls.Constants;
+import io.jtls.context.Constants;
 import io.jtls.internal.openssl.SessionCalls;
 import io.jtls.internal.openssl.SslCalls;
 import io.jtls.internal.openssl.Types;

@@ -1,11 +1,11 @@
 package io.jtls.internal.engine;
 
-import io.jtls.Certificate;
-import io.jtls.CipherInfo;
-import io.jtls.EphemeralKeyInfo;
-import io.jtls.OpenSslError;
+import io.jtls.x509.Certificate;
+import io.jtls.handshake.CipherInfo;
+import io.jtls.handshake.EphemeralKeyInfo;
+import io.jtls.error.OpenSslError;
 import io.jtls.SecureContext;
-import io.jtls.TlsException;
+import io.jtls.error.TlsException;
 import io.jtls.internal.context.NativeSecureContext;
 import io.jtls.internal.context.SecureContexts;
 import io.jtls.internal.openssl.BioCalls;
@@ -44,7 +44,7 @@ import java.util.Objects;
  * {@code encOut} yields to the socket, repeat.
  *
  * <h2>Failures</h2>
- * A fatal protocol error throws {@link io.jtls.OpenSslException} with Node's code
+ * A fatal protocol error throws {@link io.jtls.error.OpenSslException} with Node's code
  * ({@code ERR_SSL_NO_SHARED_CIPHER}, {@code ERR_SSL_TLSV1_ALERT_PROTOCOL_VERSION}, ...) and
  * moves the engine to {@link EngineState#FAILED}; the same exception is thrown again by later
  * calls (sticky, as Go's {@code Conn}). The alert OpenSSL queued for the peer stays readable
@@ -319,7 +319,7 @@ public final class TlsEngine implements AutoCloseable {
      * produces the ClientHello. Returns the state after: {@code HANDSHAKING} (feed more
      * ciphertext), a paused state, or {@code ESTABLISHED}.
      *
-     * @throws io.jtls.OpenSslException on a fatal handshake error (the alert is left in encOut)
+     * @throws io.jtls.error.OpenSslException on a fatal handshake error (the alert is left in encOut)
      */
     public EngineState handshake() {
         requireUsable();
@@ -432,7 +432,7 @@ public final class TlsEngine implements AutoCloseable {
      * keep the data and call again once {@link #state()} is {@code ESTABLISHED}.
      *
      * @return the number of bytes taken from {@code src}
-     * @throws io.jtls.OpenSslException on a fatal error
+     * @throws io.jtls.error.OpenSslException on a fatal error
      */
     public int clearIn(ByteBuffer src) {
         requireUsable();
@@ -471,7 +471,7 @@ public final class TlsEngine implements AutoCloseable {
      * @return the number of plaintext bytes written into {@code dst} (0: feed more
      *         ciphertext, or the handshake paused), or -1 once the peer's close_notify was
      *         read and nothing is left (end of stream)
-     * @throws io.jtls.OpenSslException on a fatal error, such as a fatal alert from the peer
+     * @throws io.jtls.error.OpenSslException on a fatal error, such as a fatal alert from the peer
      */
     public int clearOut(ByteBuffer dst) {
         requireUsable();

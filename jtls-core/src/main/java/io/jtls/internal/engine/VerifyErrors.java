@@ -1,6 +1,6 @@
 package io.jtls.internal.engine;
 
-import io.jtls.TlsException;
+import io.jtls.error.TlsException;
 import io.jtls.internal.openssl.SslCalls;
 import io.jtls.internal.openssl.Types;
 import java.util.Map;

@@ -1,7 +1,7 @@
 package io.jtls.internal.openssl;
 
-import io.jtls.OpenSslError;
-import io.jtls.OpenSslException;
+import io.jtls.error.OpenSslError;
+import io.jtls.error.OpenSslException;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;

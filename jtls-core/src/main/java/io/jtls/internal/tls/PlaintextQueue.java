@@ -42,7 +42,7 @@ public final class PlaintextQueue {
      *
      * @return the number of plaintext bytes the engine took (0: it takes nothing now, e.g. while
      *         the peer renegotiates; everything stays queued)
-     * @throws io.jtls.TlsException when the engine fails
+     * @throws io.jtls.error.TlsException when the engine fails
      */
     public long encryptNext(TlsEngine engine, Consumer<Consumer<Throwable>> done) {
         Pending head = chunks.peek();

@@ -1,6 +1,6 @@
 package io.jtls.internal.tls;
 
-import io.jtls.TlsException;
+import io.jtls.error.TlsException;
 import java.util.regex.Pattern;
 
 /**

@@ -1,6 +1,6 @@
 package io.jtls.internal.x509;
 
-import io.jtls.Certificate;
+import io.jtls.x509.Certificate;
 import io.jtls.internal.openssl.StackCalls;
 import io.jtls.internal.openssl.EvpCalls;
 import io.jtls.internal.openssl.Bios;

@@ -1,6 +1,6 @@
 package io.jtls.internal.x509;
 
-import io.jtls.Certificate;
+import io.jtls.x509.Certificate;
 import io.jtls.internal.openssl.EvpPkeyCalls;
 import io.jtls.internal.openssl.NativeHandle;
 import io.jtls.internal.openssl.NativeKind;

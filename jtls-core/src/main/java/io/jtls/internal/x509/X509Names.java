@@ -1,6 +1,6 @@
 package io.jtls.internal.x509;
 
-import io.jtls.DistinguishedName;
+import io.jtls.x509.DistinguishedName;
 import io.jtls.internal.openssl.NativeHandle;
 import io.jtls.internal.openssl.NativeKind;
 import io.jtls.internal.openssl.Types;

@@ -1,6 +1,6 @@
 package io.jtls.internal.context;
 
-import io.jtls.OpenSslException;
+import io.jtls.error.OpenSslException;
 import io.jtls.internal.openssl.BioCalls;
 import io.jtls.internal.openssl.Bios;
 import io.jtls.internal.openssl.ErrorQueue;

@@ -9,9 +9,9 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.jtls.Constants;
-import io.jtls.SecureContextOptions;
-import io.jtls.TlsException;
+import io.jtls.context.Constants;
+import io.jtls.context.SecureContextOptions;
+import io.jtls.error.TlsException;
 import io.jtls.internal.openssl.StackCalls;
 import io.jtls.internal.openssl.NativeHandle;
 import io.jtls.internal.openssl.NativeKind;

@@ -9,8 +9,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertSame;
 
-import io.jtls.Certificate;
-import io.jtls.CertificateIdentityException;
+import io.jtls.x509.Certificate;
+import io.jtls.error.CertificateIdentityException;
 import io.jtls.Tls;
 import io.jtls.support.NativeLeakCheck;
 import org.junit.jupiter.api.Test;

@@ -8,8 +8,8 @@ import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.jtls.OpenSslException;
-import io.jtls.TlsException;
+import io.jtls.error.OpenSslException;
+import io.jtls.error.TlsException;
 import io.jtls.internal.openssl.ErrorQueue;
 import io.jtls.support.NativeLeakCheck;
 import java.nio.ByteBuffer;

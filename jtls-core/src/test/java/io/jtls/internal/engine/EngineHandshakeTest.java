@@ -13,8 +13,8 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.jtls.CipherInfo;
-import io.jtls.EphemeralKeyInfo;
+import io.jtls.handshake.CipherInfo;
+import io.jtls.handshake.EphemeralKeyInfo;
 import io.jtls.support.NativeLeakCheck;
 import java.nio.charset.StandardCharsets;
 import java.util.List;

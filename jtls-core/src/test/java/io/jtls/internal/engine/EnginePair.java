@@ -5,7 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.fail;
 
 import io.jtls.SecureContext;
-import io.jtls.TlsException;
+import io.jtls.error.TlsException;
 import io.jtls.internal.openssl.ErrorQueue;
 import java.nio.ByteBuffer;
 

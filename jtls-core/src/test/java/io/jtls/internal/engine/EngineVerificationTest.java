@@ -4,7 +4,7 @@ import static io.jtls.internal.engine.TestPki.ROOT;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 
-import io.jtls.TlsException;
+import io.jtls.error.TlsException;
 import io.jtls.pki.HeldCertificate;
 import io.jtls.support.NativeLeakCheck;
 import org.junit.jupiter.api.Test;

@@ -1,7 +1,7 @@
 package io.jtls.internal.engine;
 
 import io.jtls.SecureContext;
-import io.jtls.SecureContextOptions;
+import io.jtls.context.SecureContextOptions;
 import io.jtls.Tls;
 import io.jtls.pki.HeldCertificate;
 import java.util.ArrayList;

@@ -1,11 +1,13 @@
 package io.jtls.internal.x509;
 
+import io.jtls.pki.Certificates;
+
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotSame;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertSame;
 
-import io.jtls.Certificate;
+import io.jtls.x509.Certificate;
 import io.jtls.internal.openssl.NativeHandle;
 import io.jtls.internal.openssl.NativeKind;
 import io.jtls.internal.openssl.X509Calls;
@@ -86,7 +88,7 @@ class CertificateChainTest {
             assertEquals(List.of("localhost", "Chain Inter", "Chain Root", "SELF"), names(chain));
             Certificate top = chain.issuerCertificate().issuerCertificate();
             assertSame(top, top.issuerCertificate());
-            assertEquals(Certificate.fromPem(root.certificatePem()).fingerprint256(), top.fingerprint256());
+            assertEquals(Certificates.fromPem(root.certificatePem()).fingerprint256(), top.fingerprint256());
         }
     }
 

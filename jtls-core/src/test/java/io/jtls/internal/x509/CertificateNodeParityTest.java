@@ -1,10 +1,12 @@
 package io.jtls.internal.x509;
 
+import io.jtls.pki.Certificates;
+
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.jtls.Certificate;
+import io.jtls.x509.Certificate;
 import io.jtls.internal.openssl.NativeKind;
 import io.jtls.pki.HeldCertificate;
 import io.jtls.support.ExternalProcess;
@@ -135,7 +137,7 @@ class CertificateNodeParityTest {
         assertMatchesNode(List.of(root.certificatePem(), inter.certificatePem(), rsaLeaf.certificatePem(),
                 ec384.certificatePem(), ec521SelfSigned.certificatePem(), ed25519.certificatePem()));
 
-        Certificate leaf = Certificate.fromPem(rsaLeaf.certificatePem());
+        Certificate leaf = Certificates.fromPem(rsaLeaf.certificatePem());
         assertEquals("0ABC", leaf.serialNumber());
         assertEquals("0x10001", leaf.exponent());
         assertEquals(Instant.parse("2027-01-10T12:34:56Z"), leaf.validToDate());
@@ -143,8 +145,8 @@ class CertificateNodeParityTest {
         assertEquals(List.of("1.3.6.1.5.5.7.3.1", "1.3.6.1.5.5.7.3.2"), leaf.extKeyUsage());
         assertEquals(List.of("http://ca.example/inter.crt", "http://ca2.example/inter.crt"),
                 leaf.infoAccess().get("CA Issuers - URI"));
-        assertEquals("80" + "11".repeat(15), Certificate.fromPem(ec384.certificatePem()).serialNumber());
-        assertTrue(Certificate.fromPem(root.certificatePem()).ca());
+        assertEquals("80" + "11".repeat(15), Certificates.fromPem(ec384.certificatePem()).serialNumber());
+        assertTrue(Certificates.fromPem(root.certificatePem()).ca());
     }
 
     @Test
@@ -166,16 +168,16 @@ class CertificateNodeParityTest {
         }
         assertMatchesNode(pems);
 
-        Certificate multi = Certificate.fromPem(pems.get(0));
+        Certificate multi = Certificates.fromPem(pems.get(0));
         assertEquals("Eng", multi.subject().get("OU"));
         assertEquals(List.of("Eng", "Ops"), multi.subject().getAll("OU"));
         assertEquals(List.of("Eng", "Ops"), multi.subject().asMap().get("OU"));
         assertTrue(multi.subjectaltname().contains("URI:\"http://x.y/a\\u002cb\""), multi.subjectaltname());
         assertEquals(List.of("http://ca.example/ca.crt", "http://x/a,b"), multi.infoAccess().get("CA Issuers - URI"));
-        Certificate compressed = Certificate.fromPem(pems.get(1));
+        Certificate compressed = Certificates.fromPem(pems.get(1));
         assertEquals("-05", compressed.serialNumber());
         assertEquals(0x04, compressed.pubkey()[0]);
-        Certificate rsa = Certificate.fromPem(pems.get(2));
+        Certificate rsa = Certificates.fromPem(pems.get(2));
         assertEquals("0x3", rsa.exponent());
         assertEquals(1030, rsa.bits());
         assertEquals("Bücher", rsa.subject().get("CN"));
@@ -198,7 +200,7 @@ class CertificateNodeParityTest {
             Map<String, String> expected = node.get(i);
             assertNotNull(expected, "node printed nothing for certificate " + i + ":\n" + result.describe());
             Map<String, String> actual = new LinkedHashMap<>();
-            legacyFields(Certificate.fromPem(pems.get(i))).forEach((k, v) -> actual.put(k, JsJson.stringify(v)));
+            legacyFields(Certificates.fromPem(pems.get(i))).forEach((k, v) -> actual.put(k, JsJson.stringify(v)));
             assertEquals(new TreeMap<>(expected).keySet(), new TreeMap<>(actual).keySet(), "fields of certificate " + i);
             for (String key : expected.keySet()) {
                 assertEquals(expected.get(key), actual.get(key), "certificate " + i + " field " + key);

@@ -1,5 +1,7 @@
 package io.jtls.internal.x509;
 
+import io.jtls.pki.Certificates;
+
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotSame;
@@ -8,9 +10,9 @@ import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.jtls.Certificate;
-import io.jtls.DistinguishedName;
-import io.jtls.OpenSslException;
+import io.jtls.x509.Certificate;
+import io.jtls.x509.DistinguishedName;
+import io.jtls.error.OpenSslException;
 import io.jtls.internal.openssl.ErrorQueue;
 import io.jtls.internal.openssl.NativeKind;
 import io.jtls.pki.HeldCertificate;
@@ -45,8 +47,8 @@ class CertificateReaderTest {
     @Test
     void pemAndDerGiveTheSameObject() {
         HeldCertificate held = HeldCertificate.builder().commonName("same").addSubjectAltName("same.example").build();
-        Certificate fromPem = Certificate.fromPem(held.certificatePem());
-        Certificate fromDer = Certificate.fromDer(held.certificateDer());
+        Certificate fromPem = Certificates.fromPem(held.certificatePem());
+        Certificate fromDer = Certificates.fromDer(held.certificateDer());
         assertArrayEquals(held.certificateDer(), fromPem.raw());
         assertEquals(CertificateNodeParityTest.legacyFields(fromPem).keySet(),
                 CertificateNodeParityTest.legacyFields(fromDer).keySet());
@@ -62,15 +64,15 @@ class CertificateReaderTest {
         String noStartLine = "junk";
         String badBody = "-----BEGIN CERTIFICATE-----\nAAAA\n-----END CERTIFICATE-----\n";
         List<String> nodeCodes = nodeErrorCodes(noStartLine, badBody);
-        assertEquals(nodeCodes.get(0), assertThrows(OpenSslException.class, () -> Certificate.fromPem(noStartLine)).code());
-        assertEquals(nodeCodes.get(1), assertThrows(OpenSslException.class, () -> Certificate.fromPem(badBody)).code());
+        assertEquals(nodeCodes.get(0), assertThrows(OpenSslException.class, () -> Certificates.fromPem(noStartLine)).code());
+        assertEquals(nodeCodes.get(1), assertThrows(OpenSslException.class, () -> Certificates.fromPem(badBody)).code());
         assertTrue(!ErrorQueue.hasError(), "the error queue was drained into the exception");
     }
 
     @Test
     void badDerFailsWithAnAsn1Code() {
         for (byte[] der : List.of(new byte[0], new byte[] {0x30, 0x03, 1, 2, 3}, new byte[] {0x30, (byte) 0x82, 0x7f})) {
-            OpenSslException e = assertThrows(OpenSslException.class, () -> Certificate.fromDer(der));
+            OpenSslException e = assertThrows(OpenSslException.class, () -> Certificates.fromDer(der));
             assertTrue(e.code().startsWith("ERR_OSSL_ASN1_"), e.code());
         }
     }

@@ -1,4 +1,4 @@
-package io.jtls;
+package io.jtls.error;
 
 /**
  * One entry of OpenSSL's thread-local error queue, as {@code ERR_get_error_all} reports it.

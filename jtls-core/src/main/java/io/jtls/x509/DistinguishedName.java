@@ -1,4 +1,4 @@
-package io.jtls;
+package io.jtls.x509;
 
 import java.util.ArrayList;
 import java.util.Collections;

@@ -1,4 +1,4 @@
-package io.jtls;
+package io.jtls.handshake;
 
 import java.util.Objects;
 

@@ -1,4 +1,4 @@
-package io.jtls;
+package io.jtls.context;
 
 /**
  * The TLS part of Node's {@code crypto.constants} (also {@code require('constants')}): the

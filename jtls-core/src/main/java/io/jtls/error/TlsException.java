@@ -1,4 +1,4 @@
-package io.jtls;
+package io.jtls.error;
 
 import java.util.Objects;
 

@@ -1,4 +1,4 @@
-package io.jtls;
+package io.jtls.handshake;
 
 /**
  * The key exchange's ephemeral key: Node's {@code tlsSocket.getEphemeralKeyInfo()} object.

@@ -1,6 +1,5 @@
-package io.jtls;
+package io.jtls.x509;
 
-import io.jtls.internal.x509.CertificateReader;
 import java.time.Instant;
 import java.util.Collections;
 import java.util.LinkedHashMap;
@@ -85,25 +84,6 @@ public final class Certificate {
         Map<String, List<String>> copy = new LinkedHashMap<>();
         in.forEach((k, v) -> copy.put(k, List.copyOf(v)));
         return Collections.unmodifiableMap(copy);
-    }
-
-    /**
-     * Reads the first certificate of a PEM text, as Node's
-     * {@code new crypto.X509Certificate(pem).toLegacyObject()}.
-     *
-     * @throws OpenSslException with Node's code ({@code ERR_OSSL_PEM_NO_START_LINE}, ...) for bad input
-     */
-    public static Certificate fromPem(String pem) {
-        return CertificateReader.fromPem(Objects.requireNonNull(pem, "pem"));
-    }
-
-    /**
-     * Reads a DER-encoded certificate.
-     *
-     * @throws OpenSslException with Node's code ({@code ERR_OSSL_ASN1_...}) for bad input
-     */
-    public static Certificate fromDer(byte[] der) {
-        return CertificateReader.fromDer(Objects.requireNonNull(der, "der"));
     }
 
     /** A builder for a certificate object made of given fields; every field starts absent. */

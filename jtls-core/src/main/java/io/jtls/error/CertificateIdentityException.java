@@ -1,4 +1,6 @@
-package io.jtls;
+package io.jtls.error;
+
+import io.jtls.x509.Certificate;
 
 /**
  * The error {@link Tls#checkServerIdentity(String, Certificate)} returns when a certificate

@@ -1,4 +1,6 @@
-package io.jtls;
+package io.jtls.context;
+
+import io.jtls.error.TlsException;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
