@@ -17,7 +17,7 @@ const opts = {
   host: cfg.host || '127.0.0.1', port: cfg.port, ca: read(cfg.ca), key: read(cfg.key), cert: read(cfg.cert),
   rejectUnauthorized: cfg.rejectUnauthorized !== false,
 };
-for (const k of ['servername', 'ALPNProtocols', 'minVersion', 'maxVersion', 'ciphers']) {
+for (const k of ['servername', 'ALPNProtocols', 'minVersion', 'maxVersion', 'ciphers', 'sigalgs']) {
   if (cfg[k] !== undefined) opts[k] = cfg[k];
 }
 if (cfg.session) opts.session = Buffer.from(cfg.session, 'hex');

@@ -19,7 +19,12 @@ import java.util.Objects;
  */
 public final class SecureContext implements AutoCloseable {
     static {
-        SecureContexts.register(context -> context.nativeContext);
+        SecureContexts.register(context -> {
+            if (context instanceof SecureContext secure) {
+                return secure.nativeContext;
+            }
+            throw new IllegalArgumentException("not a SecureContext: " + context);
+        });
     }
 
     private final NativeSecureContext nativeContext;

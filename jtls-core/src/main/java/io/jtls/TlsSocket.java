@@ -6,6 +6,7 @@ import io.jtls.handshake.EphemeralKeyInfo;
 import io.jtls.context.SecureContextOptions;
 import io.jtls.error.TlsException;
 
+import io.jtls.internal.context.SecureContexts;
 import io.jtls.internal.engine.CertCallbackInfo;
 import io.jtls.internal.engine.EngineState;
 import io.jtls.internal.engine.TlsEngine;
@@ -211,7 +212,7 @@ public class TlsSocket extends Duplex {
     }
 
     private TlsEngine newEngine(String clientServername) {
-        TlsEngine e = isServer ? TlsEngine.server(secureContext) : TlsEngine.client(secureContext);
+        TlsEngine e = isServer ? TlsEngine.server(SecureContexts.nativeOf(secureContext)) : TlsEngine.client(SecureContexts.nativeOf(secureContext));
         try {
             if (requestCert || rejectUnauthorized) {
                 e.setVerifyMode(requestCert, rejectUnauthorized);
@@ -547,7 +548,7 @@ public class TlsSocket extends Duplex {
         }
         if (context != null) {
             try {
-                engine.switchContext(context);
+                engine.useSniContext(SecureContexts.nativeOf(context));
             } catch (RuntimeException e) {
                 fail(e);
                 return;

@@ -6,6 +6,7 @@ import io.jtls.context.SecureContextOptions;
 import io.jtls.Tls;
 import io.jtls.error.TlsException;
 import io.jtls.internal.engine.EngineState;
+import io.jtls.internal.context.SecureContexts;
 import io.jtls.internal.engine.TlsEngine;
 import io.jtls.internal.openssl.OpenSsl;
 import io.jtls.pki.HeldCertificate;
@@ -49,8 +50,8 @@ public final class InMemoryHandshakeDemo {
              SecureContext clientContext = Tls.createSecureContext(SecureContextOptions.builder()
                      .cert(clientCert.certificatePem()).key(clientCert.privateKeyPem())
                      .ca(ca.certificatePem()).build());
-             TlsEngine server = TlsEngine.server(serverContext);
-             TlsEngine client = TlsEngine.client(clientContext)) {
+             TlsEngine server = TlsEngine.server(SecureContexts.nativeOf(serverContext));
+             TlsEngine client = TlsEngine.client(SecureContexts.nativeOf(clientContext))) {
 
             server.setVerifyMode(true, true);          // requestCert, rejectUnauthorized
             server.setAlpnProtocols(List.of("h2", "http/1.1"));

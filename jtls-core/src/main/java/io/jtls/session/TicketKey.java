@@ -21,7 +21,7 @@ import java.util.Objects;
  * {@code server.setTicketKeys()}) laid out as name, then HMAC secret, then AES key: that is the
  * order in which Node's {@code SecureContext::SetTicketKeys} copies the buffer into
  * {@code ticket_key_name_}, {@code ticket_key_hmac_} and {@code ticket_key_aes_}, and in which
- * its ticket callback uses them ({@code HMAC_Init_ex(..., EVP_sha256())},
+ * its ticket callback uses them (HMAC-SHA256 keyed with the second part,
  * {@code EVP_EncryptInit_ex(..., EVP_aes_128_cbc(), ...)}). {@link #toNodeBytes()} and
  * {@link #fromNodeBytes(byte[])} convert to and from that layout.
  *

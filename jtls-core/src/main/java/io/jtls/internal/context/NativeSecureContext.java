@@ -1,6 +1,8 @@
 package io.jtls.internal.context;
 
 import io.jtls.context.SecureContextOptions;
+import io.jtls.internal.engine.EngineContext;
+import io.jtls.internal.engine.SniMaterial;
 import io.jtls.internal.openssl.NativeHandle;
 import io.jtls.internal.openssl.SslCtxCalls;
 import java.lang.foreign.MemorySegment;
@@ -10,32 +12,39 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * One configured {@code SSL_CTX}: what Node's C++ {@code SecureContext} is, and what the public
- * {@link io.jtls.SecureContext} wraps. Made by {@link #create(SecureContextOptions)}, which
+ * {@code io.jtls.SecureContext} wraps. Made by {@link #create(SecureContextOptions)}, which
  * applies the options in Node's order ({@link SecureContextBuilder}).
  *
  * <h2>Lifetime and reference counting</h2>
  * The context starts with one reference, the owner's, dropped by {@link #close()} (idempotent).
- * Every user that needs the {@code SSL_CTX} to stay configured beyond that — a connection made
- * from it, a server that switched a connection to it after SNI — takes a reference with
- * {@link #retain()} and drops it with {@link #release()}; the {@code SSL_CTX} and everything the
- * context holds (ticket key registration, engine) is freed when the last reference goes.
- * OpenSSL's own count is independent: {@code SSL_new} and {@code SSL_set_SSL_CTX} up-ref the
- * {@code SSL_CTX}, so a connection stays memory-safe even if Java's count reaches zero first,
- * but then its ticket key callback finds no keys and declines tickets. So: an engine calls
- * {@code retain()} before {@code SSL_new(sslCtx())} and {@code release()} after
- * {@code SSL_free}. {@link #retain()} on a context its owner closed fails: a closed context
- * takes no new connections.
+ * Every user that needs the {@code SSL_CTX} to stay configured beyond that (a connection made
+ * from it, an SNI copy in progress) takes a reference with {@link #retain()} and drops it with
+ * {@link #release()}; the {@code SSL_CTX} and everything the context holds (ticket key
+ * registration, engine) is freed when the last reference goes. OpenSSL's own count is
+ * independent: {@code SSL_new} up-refs the {@code SSL_CTX}, so a connection stays memory-safe
+ * even if Java's count reaches zero first, but then its ticket key callback finds no keys and
+ * declines tickets. So: an engine calls {@code retain()} before {@code SSL_new(sslCtx())} and
+ * {@code release()} after {@code SSL_free}. {@link #retain()} on a context its owner closed
+ * fails: a closed context takes no new connections. Nothing else holds the context: a context
+ * nobody closed becomes collectable, and its handle's Cleaner frees it and reports the leak.
  *
- * <p>Thread safety: the {@code SSL_CTX} is only configured while it is built; afterwards it is
- * read by any number of threads ({@code SSL_new} is thread-safe), and the ticket keys are
- * swapped atomically.
+ * <h2>Frozen once built</h2>
+ * The {@code SSL_CTX} is configured only while it is built ({@link #configurable()}, which
+ * refuses once {@link #freeze()} ran): every hook a connection needs was installed then, and
+ * afterwards the context is only read, by any number of threads ({@code SSL_new} is
+ * thread-safe). OpenSSL does not lock a context against concurrent configuration, so this is
+ * what makes sharing one {@code SSL_CTX} between a server's loops safe. Ticket keys live on the
+ * Java side and are swapped atomically.
  */
-public final class NativeSecureContext implements AutoCloseable {
+public final class NativeSecureContext implements AutoCloseable, EngineContext {
     private final NativeHandle ctx;
+    /** Set by {@link #freeze()}; from then on nothing configures the SSL_CTX. */
+    private volatile boolean frozen;
+    /** What SNI copies from this context, captured by {@link #freeze()}. */
+    private SniMaterial sniMaterial;
     private final AtomicInteger references = new AtomicInteger(1);
     private final AtomicBoolean ownerClosed = new AtomicBoolean();
     private volatile TicketKeySource ticketKeys = TicketKeySource.single(TicketKeys.random());
-    private long ticketKeysId;
     private NativeHandle privateKeyEngine;
     private volatile KeyMaterial.Identity identity;
 
@@ -57,8 +66,43 @@ public final class NativeSecureContext implements AutoCloseable {
      *
      * @throws IllegalStateException once the context was freed
      */
+    @Override
     public MemorySegment sslCtx() {
         return ctx.get();
+    }
+
+    /**
+     * The {@code SSL_CTX*} for configuring it, only while it is being built.
+     *
+     * @throws IllegalStateException once the context is frozen: no code path may configure a
+     *         context that connections can use
+     */
+    MemorySegment configurable() {
+        if (frozen) {
+            throw new IllegalStateException("SSL_CTX is frozen: a context is configured once, when it is built");
+        }
+        return ctx.get();
+    }
+
+    /**
+     * Ends the build: captures what SNI copies from this context (every certificate slot with
+     * its key and chain, the trust store, the client CA names) and freezes the {@code SSL_CTX}.
+     * Restores the certificate slot that was current, which the getters read.
+     */
+    void freeze() {
+        MemorySegment raw = configurable();
+        sniMaterial = ContextCertificates.capture(raw);
+        frozen = true;
+    }
+
+    /** True once the build ended; a frozen context is never configured again. */
+    public boolean isFrozen() {
+        return frozen;
+    }
+
+    @Override
+    public SniMaterial sniMaterial() {
+        return sniMaterial;
     }
 
     /**
@@ -67,6 +111,7 @@ public final class NativeSecureContext implements AutoCloseable {
      * @return this
      * @throws IllegalStateException when the owner already closed the context
      */
+    @Override
     public NativeSecureContext retain() {
         if (ownerClosed.get()) {
             throw new IllegalStateException("SecureContext is closed");
@@ -83,6 +128,7 @@ public final class NativeSecureContext implements AutoCloseable {
     }
 
     /** Drops a reference from {@link #retain()}; the last one frees the context. */
+    @Override
     public void release() {
         int n = references.decrementAndGet();
         if (n == 0) {
@@ -117,7 +163,6 @@ public final class NativeSecureContext implements AutoCloseable {
     }
 
     private synchronized void free() {
-        TicketKeys.uninstall(ticketKeysId);
         Engines.finish(privateKeyEngine);
         privateKeyEngine = null;
         ctx.close();
@@ -196,10 +241,6 @@ public final class NativeSecureContext implements AutoCloseable {
 
     void ticketKeys(byte[] keys) {
         this.ticketKeys = TicketKeySource.single(keys);
-    }
-
-    void ticketKeysId(long id) {
-        this.ticketKeysId = id;
     }
 
     synchronized void privateKeyEngine(NativeHandle engine) {

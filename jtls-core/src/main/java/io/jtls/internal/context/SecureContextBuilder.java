@@ -3,6 +3,7 @@ package io.jtls.internal.context;
 import io.jtls.context.Constants;
 import io.jtls.context.SecureContextOptions;
 import io.jtls.error.TlsException;
+import io.jtls.internal.engine.ContextHooks;
 import io.jtls.internal.openssl.Bios;
 import io.jtls.internal.openssl.ErrorQueue;
 import io.jtls.internal.openssl.EvpPkeyCalls;
@@ -15,6 +16,7 @@ import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * Makes a {@link NativeSecureContext} from {@link SecureContextOptions}, step for step as
@@ -31,7 +33,10 @@ import java.util.List;
  *       key against the certificate of its type;</li>
  *   <li>{@code sigalgs}, engine key, {@code ciphers}, {@code ecdhCurve}, {@code dhparam},
  *       {@code crl}, {@code sessionIdContext}, {@code pfx}, {@code clientCertEngine},
- *       {@code ticketKeys}, {@code sessionTimeout}.</li>
+ *       {@code ticketKeys}, {@code sessionTimeout};</li>
+ *   <li>then the build ends: certificate chains are built once ({@link CertificateChains}) and
+ *       the context is frozen ({@link NativeSecureContext#freeze()}): nothing configures it
+ *       again, whoever uses it.</li>
  * </ol>
  * On any failure everything made so far is freed.
  */
@@ -54,11 +59,13 @@ final class SecureContextBuilder {
                 options.minVersion(), options.maxVersion());
         NativeSecureContext context = init(versions);
         try {
-            MemorySegment ctx = context.sslCtx();
+            MemorySegment ctx = context.configurable();
             if (secureOptions != 0) {
                 SslCtxCalls.SSL_CTX_set_options(ctx, secureOptions);
             }
             configure(context, ctx, options);
+            CertificateChains.prebuild(ctx);
+            context.freeze();
             return context;
         } catch (RuntimeException | Error e) {
             context.close();
@@ -71,7 +78,8 @@ final class SecureContextBuilder {
      * client renegotiation allowed (Node limits it itself, {@code CLIENT_RENEG_LIMIT}); automatic
      * chain building on; the session cache in client and server mode without OpenSSL's internal
      * store (Node's {@code newSession}/{@code resumeSession} events are the store); the protocol
-     * range; and the ticket key callback with 48 random bytes. jtls adds
+     * range; the ticket key callback with 48 random bytes; and every connection hook
+     * ({@link ContextHooks}), installed once here and never again. jtls adds
      * {@code SSL_MODE_RELEASE_BUFFERS}: idle connections give their record buffers back.
      */
     private static NativeSecureContext init(ProtocolVersions versions) {
@@ -80,9 +88,12 @@ final class SecureContextBuilder {
         if (Types.isNull(raw)) {
             throw ErrorQueue.exception("SSL_CTX_new", "ERR_OSSL_MALLOC_FAILURE");
         }
-        NativeSecureContext context = new NativeSecureContext(NativeHandle.own(NativeKind.SSL_CTX, raw));
+        // The ticket key table's id goes when the SSL_CTX is freed, by close or by the Cleaner.
+        AtomicInteger ticketKeysId = new AtomicInteger();
+        NativeSecureContext context = new NativeSecureContext(NativeHandle.own(NativeKind.SSL_CTX, raw,
+                () -> TicketKeys.forget(ticketKeysId.get())));
         try {
-            MemorySegment ctx = context.sslCtx();
+            MemorySegment ctx = context.configurable();
             SslCtxCalls.SSL_CTX_set_options(ctx, Constants.SSL_OP_NO_SSLv2 | Constants.SSL_OP_NO_SSLv3
                     | Constants.SSL_OP_ALLOW_CLIENT_RENEGOTIATION);
             SslCtxCalls.SSL_CTX_clear_mode(ctx, SslCtxCalls.SSL_MODE_NO_AUTO_CHAIN);
@@ -92,7 +103,8 @@ final class SecureContextBuilder {
                     | SslCtxCalls.SSL_SESS_CACHE_NO_AUTO_CLEAR);
             SslCtxCalls.SSL_CTX_set_min_proto_version(ctx, versions.min());
             SslCtxCalls.SSL_CTX_set_max_proto_version(ctx, versions.max());
-            context.ticketKeysId(TicketKeys.install(context, ctx));
+            ticketKeysId.set(TicketKeys.install(context, ctx));
+            ContextHooks.install(ctx);
             ErrorQueue.clear();
             return context;
         } catch (RuntimeException | Error e) {

@@ -1,14 +1,14 @@
 package io.jtls.internal.context;
 
-import io.jtls.SecureContext;
 import java.util.List;
 import java.util.Objects;
 import java.util.function.Function;
 
 /**
  * The way internal packages reach the {@link NativeSecureContext} inside a public
- * {@link SecureContext}, without making it public API (the JDK's {@code SharedSecrets}
- * pattern): {@code SecureContext} registers the accessor in its static initializer.
+ * {@code io.jtls.SecureContext}, without making it public API (the JDK's {@code SharedSecrets}
+ * pattern): {@code SecureContext} registers the accessor in its static initializer. Typed on
+ * {@code Object} so that this package, below the public API, never names the public class.
  *
  * <pre>{@code
  * NativeSecureContext ctx = SecureContexts.nativeOf(secureContext).retain();
@@ -19,10 +19,10 @@ import java.util.function.Function;
 public final class SecureContexts {
     private SecureContexts() {}
 
-    private static volatile Function<SecureContext, NativeSecureContext> accessor;
+    private static volatile Function<Object, NativeSecureContext> accessor;
 
     /** Called once, by {@code SecureContext}'s static initializer. */
-    public static void register(Function<SecureContext, NativeSecureContext> access) {
+    public static void register(Function<Object, NativeSecureContext> access) {
         Objects.requireNonNull(access, "access");
         synchronized (SecureContexts.class) {
             if (accessor != null) {
@@ -41,7 +41,7 @@ public final class SecureContexts {
      * The native context of a public one (a {@code SecureContext} instance exists, so its class
      * has registered the accessor).
      */
-    public static NativeSecureContext nativeOf(SecureContext context) {
+    public static NativeSecureContext nativeOf(Object context) {
         Objects.requireNonNull(context, "context");
         return accessor.apply(context);
     }

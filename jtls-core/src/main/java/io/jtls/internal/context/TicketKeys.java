@@ -4,12 +4,12 @@ import static io.jtls.internal.openssl.Types.C_INT;
 import static io.jtls.internal.openssl.Types.C_POINTER;
 
 import io.jtls.error.TlsException;
-import io.jtls.internal.openssl.EvpCalls;
 import io.jtls.internal.openssl.ErrorQueue;
-import io.jtls.internal.openssl.NativeLibrary;
 import io.jtls.internal.openssl.SslCalls;
 import io.jtls.internal.openssl.SslCtxCalls;
 import io.jtls.internal.openssl.TicketKeyCalls;
+import io.jtls.internal.openssl.Types;
+import io.jtls.internal.util.WeakIdTable;
 import java.lang.foreign.Arena;
 import java.lang.foreign.FunctionDescriptor;
 import java.lang.foreign.MemorySegment;
@@ -17,46 +17,46 @@ import java.lang.foreign.ValueLayout;
 import java.lang.invoke.MethodHandles;
 import java.security.SecureRandom;
 import java.util.Arrays;
-import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * Session ticket keys, Node's way: 48 bytes (a 16-byte key name, a 16-byte HMAC-SHA256 key and
  * a 16-byte AES-128-CBC key) per context, random unless {@code ticketKeys} sets them, used by a
- * ticket key callback on the {@code SSL_CTX} ({@code TicketCompatibilityCallback} in
- * {@code crypto_context.cc}). Keeping Node's format means a Node server and a jtls server
- * given the same {@code ticketKeys} accept each other's tickets. The keys come from the
- * context's {@link TicketKeySource}, so a rotating key ring can replace the single key.
+ * ticket key callback on the {@code SSL_CTX} (Node's {@code TicketKeyCallback}). Keeping Node's
+ * format means a Node server and a jtls server given the same {@code ticketKeys} accept each
+ * other's tickets. The keys come from the context's {@link TicketKeySource}, so a rotating key
+ * ring can replace the single key.
  *
- * <p>The callback finds its context through the {@code SSL_CTX}'s ex_data, which holds a number
- * (not a pointer) looked up in {@link #REGISTRY}; a context removes itself when it is freed, and
- * a callback that finds nothing declines the ticket (full handshake) rather than failing. Like
- * Node it asks {@code SSL_get_SSL_CTX}, i.e. the context the connection uses now (after an SNI
- * switch, the SNI context). {@code HMAC_Init_ex} is deprecated and may be missing
- * ({@code no-deprecated} builds): then OpenSSL's own random ticket keys are used and
- * {@code ticketKeys} is refused with {@code ERR_FEATURE_UNAVAILABLE_ON_PLATFORM}.
+ * <p>The callback is {@code SSL_CTX_set_tlsext_ticket_key_evp_cb}'s (OpenSSL 3's, not the
+ * deprecated {@code HMAC_CTX} one): the cipher is fetched once per process, and the MAC context
+ * OpenSSL hands over is keyed through {@code EVP_MAC_CTX_set_params}. It finds its context
+ * through the {@code SSL_CTX}'s ex_data, an id in a weak table ({@link WeakIdTable}) that never
+ * pins a context; the id goes when the {@code SSL_CTX} is freed. A callback that finds nothing
+ * declines the ticket (full handshake) rather than failing. The context is the one the
+ * connection was made from: SNI never changes it, so one server's tickets are sealed and opened
+ * with one set of keys whatever name the client asked for.
  */
 final class TicketKeys {
     private TicketKeys() {}
 
     static final int LENGTH = 48;
 
-    private static final Map<Long, NativeSecureContext> REGISTRY = new ConcurrentHashMap<>();
-    private static final AtomicLong NEXT_ID = new AtomicLong(1);
+    private static final WeakIdTable<NativeSecureContext> CONTEXTS = new WeakIdTable<>();
     private static final SecureRandom RANDOM = new SecureRandom();
-    private static final boolean SUPPORTED = NativeLibrary.find("HMAC_Init_ex").isPresent();
     private static final int EX_INDEX = SslCtxCalls.SSL_CTX_get_ex_new_index(0, MemorySegment.NULL,
             MemorySegment.NULL, MemorySegment.NULL, MemorySegment.NULL);
 
+    /** AES-128-CBC, fetched once: the callback runs on every ticket sealed or opened. */
+    private static final MemorySegment AES_128_CBC = fetchCipher();
+
     /**
      * {@code int cb(SSL *s, unsigned char key_name[16], unsigned char iv[EVP_MAX_IV_LENGTH],
-     * EVP_CIPHER_CTX *ctx, HMAC_CTX *hctx, int enc)}
+     * EVP_CIPHER_CTX *ctx, EVP_MAC_CTX *hctx, int enc)}
      */
-    private static final MemorySegment CALLBACK = SUPPORTED
-            ? Upcalls.stub(MethodHandles.lookup(), "ticketKeyCallback",
-                    FunctionDescriptor.of(C_INT, C_POINTER, C_POINTER, C_POINTER, C_POINTER, C_POINTER, C_INT))
-            : MemorySegment.NULL;
+    private static final MemorySegment CALLBACK = Upcalls.stub(MethodHandles.lookup(), "ticketKeyCallback",
+            FunctionDescriptor.of(C_INT, C_POINTER, C_POINTER, C_POINTER, C_POINTER, C_POINTER, C_INT));
+
+    /** Per-thread native memory for one callback: the keys and the MAC's parameters. */
+    private static final ThreadLocal<CallbackScratch> SCRATCH = ThreadLocal.withInitial(CallbackScratch::new);
 
     /** 48 fresh random bytes. */
     static byte[] random() {
@@ -65,54 +65,59 @@ final class TicketKeys {
         return keys;
     }
 
-    /** True when this OpenSSL lets jtls supply ticket keys. */
-    static boolean supported() {
-        return SUPPORTED;
-    }
-
-    /** Registers the context and installs the callback on its {@code SSL_CTX}; returns the registry id. */
-    static long install(NativeSecureContext context, MemorySegment ctx) {
-        if (!SUPPORTED) {
-            return 0;
-        }
-        long id = NEXT_ID.getAndIncrement();
-        REGISTRY.put(id, context);
+    /**
+     * Registers the context and installs the callback on its {@code SSL_CTX}, while it is built.
+     *
+     * @return the id, for {@link #forget(int)} once the {@code SSL_CTX} is freed
+     */
+    static int install(NativeSecureContext context, MemorySegment ctx) {
+        int id = CONTEXTS.add(context);
         ErrorQueue.clear();
-        if (SslCtxCalls.SSL_CTX_set_ex_data(ctx, EX_INDEX, MemorySegment.ofAddress(id)) != 1) {
-            REGISTRY.remove(id);
-            throw ErrorQueue.exception("SSL_CTX_set_ex_data", "ERR_OSSL_MALLOC_FAILURE");
+        if (SslCtxCalls.SSL_CTX_set_ex_data(ctx, EX_INDEX, MemorySegment.ofAddress(id)) != 1
+                || SslCtxCalls.SSL_CTX_set_tlsext_ticket_key_evp_cb(ctx, CALLBACK) != 1) {
+            CONTEXTS.remove(id);
+            throw ErrorQueue.exception("SSL_CTX_set_tlsext_ticket_key_evp_cb", "ERR_OSSL_MALLOC_FAILURE");
         }
-        SslCtxCalls.SSL_CTX_set_tlsext_ticket_key_cb(ctx, CALLBACK);
         return id;
     }
 
-    /** Forgets the context: from now on its callback declines tickets. */
-    static void uninstall(long id) {
-        if (id != 0) {
-            REGISTRY.remove(id);
-        }
+    /** Forgets a context whose {@code SSL_CTX} was freed. */
+    static void forget(int id) {
+        CONTEXTS.remove(id);
     }
 
-    /** Node's {@code ticketKeys} checks: exactly 48 bytes, and an OpenSSL that allows them. */
+    /** Contexts registered now (for tests: it must return to its start value). */
+    static int liveCount() {
+        return CONTEXTS.liveCount();
+    }
+
+    /** Node's {@code ticketKeys} check: exactly 48 bytes. */
     static byte[] validate(byte[] keys, String name) {
         if (keys.length != LENGTH) {
             throw new TlsException("ERR_INVALID_ARG_VALUE",
                     "The property '" + name + "' must be exactly 48 bytes. Received " + keys.length);
         }
-        if (!SUPPORTED) {
-            throw new TlsException("ERR_FEATURE_UNAVAILABLE_ON_PLATFORM",
-                    "Setting ticket keys needs HMAC_Init_ex, which this OpenSSL build lacks");
-        }
         return keys.clone();
+    }
+
+    private static MemorySegment fetchCipher() {
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment cipher = TicketKeyCalls.EVP_CIPHER_fetch(MemorySegment.NULL, arena.allocateFrom("AES-128-CBC"),
+                    MemorySegment.NULL);
+            if (Types.isNull(cipher)) {
+                throw ErrorQueue.exception("EVP_CIPHER_fetch", "ERR_OSSL_EVP_UNSUPPORTED");
+            }
+            return cipher; // kept for the life of the process
+        }
     }
 
     @SuppressWarnings("unused") // called by OpenSSL through CALLBACK
     private static int ticketKeyCallback(MemorySegment ssl, MemorySegment keyName, MemorySegment iv,
-                                         MemorySegment cipherCtx, MemorySegment hmacCtx, int enc) {
+                                         MemorySegment cipherCtx, MemorySegment macCtx, int enc) {
         try {
             MemorySegment ctx = SslCalls.SSL_get_SSL_CTX(ssl);
             long id = SslCtxCalls.SSL_CTX_get_ex_data(ctx, EX_INDEX).address();
-            NativeSecureContext context = REGISTRY.get(id);
+            NativeSecureContext context = CONTEXTS.lookup(id);
             if (context == null) {
                 return 0; // no keys: no ticket issued, or the ticket is not ours
             }
@@ -124,31 +129,72 @@ final class TicketKeys {
             if (keys == null || keys.length != LENGTH) {
                 return 0; // not one of our keys: decline the ticket, full handshake
             }
-            try (Arena arena = Arena.ofConfined()) {
-                MemorySegment hmacKey = arena.allocateFrom(ValueLayout.JAVA_BYTE, Arrays.copyOfRange(keys, 16, 32));
-                MemorySegment aesKey = arena.allocateFrom(ValueLayout.JAVA_BYTE, Arrays.copyOfRange(keys, 32, 48));
+            CallbackScratch scratch = SCRATCH.get();
+            MemorySegment.copy(keys, 32, scratch.aesKey, ValueLayout.JAVA_BYTE, 0, 16);
+            MemorySegment.copy(keys, 16, scratch.hmacKey, ValueLayout.JAVA_BYTE, 0, 16);
+            try {
                 if (enc != 0) {
                     MemorySegment.copy(keys, 0, name, ValueLayout.JAVA_BYTE, 0, 16);
                     if (TicketKeyCalls.RAND_bytes(ivSeg, 16) != 1
-                            || TicketKeyCalls.EVP_EncryptInit_ex(cipherCtx, EvpCalls.EVP_aes_128_cbc(),
-                                    MemorySegment.NULL, aesKey, ivSeg) != 1
-                            || TicketKeyCalls.HMAC_Init_ex(hmacCtx, hmacKey, 16, EvpCalls.EVP_sha256(),
-                                    MemorySegment.NULL) != 1) {
+                            || TicketKeyCalls.EVP_EncryptInit_ex(cipherCtx, AES_128_CBC, MemorySegment.NULL,
+                                    scratch.aesKey, ivSeg) != 1
+                            || TicketKeyCalls.EVP_MAC_CTX_set_params(macCtx, scratch.macParams) != 1) {
                         return -1;
                     }
                     return 1;
                 }
-                if (TicketKeyCalls.EVP_DecryptInit_ex(cipherCtx, EvpCalls.EVP_aes_128_cbc(),
-                        MemorySegment.NULL, aesKey, ivSeg) != 1
-                        || TicketKeyCalls.HMAC_Init_ex(hmacCtx, hmacKey, 16, EvpCalls.EVP_sha256(),
-                                MemorySegment.NULL) != 1) {
+                if (TicketKeyCalls.EVP_DecryptInit_ex(cipherCtx, AES_128_CBC, MemorySegment.NULL,
+                        scratch.aesKey, ivSeg) != 1
+                        || TicketKeyCalls.EVP_MAC_CTX_set_params(macCtx, scratch.macParams) != 1) {
                     return -1;
                 }
                 // 2: valid, but sealed with an older key: OpenSSL issues a fresh ticket.
                 return Arrays.equals(keys, current) ? 1 : 2;
+            } finally {
+                scratch.aesKey.fill((byte) 0); // no key material left lying in native memory
+                scratch.hmacKey.fill((byte) 0);
             }
         } catch (Throwable t) {
             return -1; // never unwind into OpenSSL
+        }
+    }
+
+    /**
+     * The callback's native memory, one per thread (a loop thread runs many handshakes, one
+     * callback at a time): the AES key, the HMAC key, and the {@code OSSL_PARAM} array
+     * {@code {"key": hmacKey, "digest": "SHA256", END}} that points at it.
+     */
+    private static final class CallbackScratch {
+        /** {@code struct ossl_param_st { const char *key; unsigned int data_type; void *data; size_t data_size; size_t return_size; }} */
+        private static final long PARAM_SIZE = 40;
+        /** {@code #define OSSL_PARAM_UTF8_STRING 4} */
+        private static final int OSSL_PARAM_UTF8_STRING = 4;
+        /** {@code #define OSSL_PARAM_OCTET_STRING 5} */
+        private static final int OSSL_PARAM_OCTET_STRING = 5;
+        /** {@code #define OSSL_PARAM_UNMODIFIED ((size_t)-1)} */
+        private static final long OSSL_PARAM_UNMODIFIED = -1L;
+
+        final MemorySegment aesKey;
+        final MemorySegment hmacKey;
+        final MemorySegment macParams;
+
+        CallbackScratch() {
+            Arena arena = Arena.ofAuto(); // freed with the thread's last use of it
+            aesKey = arena.allocate(16);
+            hmacKey = arena.allocate(16);
+            MemorySegment digest = arena.allocateFrom("SHA256");
+            macParams = arena.allocate(3 * PARAM_SIZE, 8); // zeroed: the third is the END marker
+            param(macParams.asSlice(0, PARAM_SIZE), arena.allocateFrom("key"), OSSL_PARAM_OCTET_STRING, hmacKey, 16);
+            param(macParams.asSlice(PARAM_SIZE, PARAM_SIZE), arena.allocateFrom("digest"), OSSL_PARAM_UTF8_STRING,
+                    digest, 6);
+        }
+
+        private static void param(MemorySegment p, MemorySegment key, int type, MemorySegment data, long size) {
+            p.set(ValueLayout.ADDRESS, 0, key);
+            p.set(ValueLayout.JAVA_INT, 8, type);
+            p.set(ValueLayout.ADDRESS, 16, data);
+            p.set(ValueLayout.JAVA_LONG, 24, size);
+            p.set(ValueLayout.JAVA_LONG, 32, OSSL_PARAM_UNMODIFIED);
         }
     }
 }

@@ -19,11 +19,13 @@ import java.lang.foreign.ValueLayout;
  */
 final class Scratch {
     /**
-     * The largest TLS record on the wire: 5 bytes of header and at most 2^14 + 2048 bytes of
-     * ciphertext (RFC 5246 section 6.2.3; TLS 1.3 allows less). One record per copy suits
-     * both directions.
+     * Four records' worth of plaintext (4 x 2^14): large enough that a heap write is encrypted
+     * a few full records per {@code SSL_write}, and a multiple of every power-of-two maximum
+     * fragment, so the copy is cut on record boundaries (TlsEngine cuts at a multiple of the
+     * fragment it uses). Larger than any record on the wire, so ciphertext copies take whole
+     * records too.
      */
-    static final int SIZE = 5 + 16384 + 2048;
+    static final int SIZE = 4 * 16384;
 
     private static final ThreadLocal<Scratch> PER_THREAD = ThreadLocal.withInitial(Scratch::new);
 

@@ -4,22 +4,19 @@ import static io.jtls.internal.openssl.Types.C_INT;
 import static io.jtls.internal.openssl.Types.C_POINTER;
 
 import io.jtls.internal.openssl.NativeLibrary;
-import io.jtls.internal.openssl.SessionCalls;
 import java.lang.foreign.FunctionDescriptor;
 import java.lang.foreign.MemorySegment;
 import java.lang.invoke.MethodHandles;
 
 /**
- * The external session cache callbacks, installed on a context by
- * {@link TlsEngine#enableSessionCallbacks()} (Node's {@code SetNewSessionCallback} and
- * {@code SetGetSessionCallback}). They follow {@link EngineUpcalls}' rules: find the engine
+ * The external session cache callbacks (Node's {@code SetNewSessionCallback} and
+ * {@code SetGetSessionCallback}), installed on every context by {@link ContextHooks}. They follow {@link EngineUpcalls}' rules: find the engine
  * through the {@code SSL}'s ex_data, record, return; no application code; every
  * {@code Throwable} caught.
  *
- * <p>Both are set on the {@code SSL_CTX}, so they reach every connection of the context;
- * connections that did not enable session callbacks answer "not kept" and "not found".
- * OpenSSL calls them on the connection's session context (the one it was made from, even after
- * an SNI switch).
+ * <p>Connections that did not enable session callbacks answer "not kept" and "not found".
+ * OpenSSL calls them on the connection's session context: the one it was made from, which SNI
+ * never changes.
  */
 final class SessionUpcalls {
     private SessionUpcalls() {}
@@ -30,14 +27,6 @@ final class SessionUpcalls {
     /** {@code SSL_SESSION *(*get_session_cb)(SSL *, const unsigned char *, int, int *)}. */
     static final MemorySegment GET_SESSION = stub("getSession",
             FunctionDescriptor.of(C_POINTER, C_POINTER, C_POINTER, C_INT, C_POINTER));
-
-    /** Installs both callbacks on {@code ctx} (idempotent; a client needs only the first). */
-    static void install(MemorySegment ctx, boolean server) {
-        SessionCalls.SSL_CTX_sess_set_new_cb(ctx, NEW_SESSION);
-        if (server) {
-            SessionCalls.SSL_CTX_sess_set_get_cb(ctx, GET_SESSION);
-        }
-    }
 
     private static MemorySegment stub(String method, FunctionDescriptor descriptor) {
         try {

@@ -4,10 +4,7 @@ import io.jtls.x509.Certificate;
 import io.jtls.handshake.CipherInfo;
 import io.jtls.handshake.EphemeralKeyInfo;
 import io.jtls.error.OpenSslError;
-import io.jtls.SecureContext;
 import io.jtls.error.TlsException;
-import io.jtls.internal.context.NativeSecureContext;
-import io.jtls.internal.context.SecureContexts;
 import io.jtls.internal.openssl.BioCalls;
 import io.jtls.internal.openssl.Bios;
 import io.jtls.internal.openssl.ErrorQueue;
@@ -70,10 +67,17 @@ import java.util.Objects;
  *
  * <h2>Native memory</h2>
  * The engine owns its {@code SSL}, and through {@code SSL_set_bio} both BIOs. It holds a
- * reference on its {@link NativeSecureContext} (and on a context it switched to) from before
- * {@code SSL_new} until after {@code SSL_free}, so the owner may close a context while its
- * connections live. {@link #close()} frees everything exactly once; afterwards every method
- * but {@code close} and {@link #state()} throws {@link IllegalStateException}.
+ * reference on its {@link EngineContext} from before {@code SSL_new} until after
+ * {@code SSL_free}, so the owner may close a context while its connections live; the reference
+ * and the engine's upcall id go with the {@code SSL} even when the Cleaner frees it (an engine
+ * nobody closed). {@link #close()} frees everything exactly once; afterwards every method but
+ * {@code close} and {@link #state()} throws {@link IllegalStateException}.
+ *
+ * <h2>The shared context is never touched</h2>
+ * Every context-level hook was installed when the context was built ({@link ContextHooks});
+ * the engine only sets per-connection state ({@code SSL_set_*}) and answers the hooks. SNI
+ * copies the chosen context's certificates into the {@code SSL} ({@link #useSniContext}) and
+ * leaves the connection on its own context, as Node does.
  */
 public final class TlsEngine implements AutoCloseable {
     // ---- constant ----
@@ -89,15 +93,18 @@ public final class TlsEngine implements AutoCloseable {
     /** This engine's id in {@link EngineRegistry}, kept in the SSL's ex_data for upcalls. */
     private final int id;
     /** The context the SSL was made from; retained until after SSL_free. */
-    private final NativeSecureContext context;
-    /** A context switched to while paused (SNI); retained until after SSL_free, or null. */
-    private NativeSecureContext switchedContext;
+    private final EngineContext context;
 
     // ---- set up before the handshake ----
     private boolean pauseAtClientHello;
     private boolean pauseAtCertCallback;
-    /** Server ALPN preference list in wire format, for {@link EngineUpcalls#alpnSelect}; null = no ALPN. */
-    private MemorySegment serverAlpn;
+    /** Server ALPN preference list, for {@link EngineUpcalls#alpnSelect}; null = no ALPN. */
+    private AlpnList serverAlpn;
+    /** The largest plaintext per record ({@code setMaxSendFragment}): heap writes are cut at multiples of it. */
+    private int maxFragment = MAX_FRAGMENT;
+
+    /** TLS's largest record plaintext, 2^14 bytes. */
+    private static final int MAX_FRAGMENT = 16384;
 
     // ---- progress ----
     private EngineState state = EngineState.NEW;
@@ -112,19 +119,27 @@ public final class TlsEngine implements AutoCloseable {
     /** Session resumption: new sessions to hand out, the server's lookup (see EngineSessions). */
     private final EngineSessions sessions = new EngineSessions();
 
-    private TlsEngine(NativeSecureContext context, boolean server) {
+    private TlsEngine(EngineContext context, boolean server) {
         Objects.requireNonNull(context, "context");
         this.server = server;
-        this.context = context.retain(); // throws for a context its owner closed
+        this.context = context;
+        context.retain(); // throws for a context its owner closed
+        int registered = EngineRegistry.register(this);
         ErrorQueue.clear();
         MemorySegment raw = SslCalls.SSL_new(context.sslCtx());
         if (Types.isNull(raw)) {
+            EngineRegistry.unregister(registered);
             context.release();
             throw ErrorQueue.exception("SSL_new", "ERR_OSSL_MALLOC_FAILURE");
         }
-        this.sslHandle = NativeHandle.own(NativeKind.SSL, raw);
+        // After SSL_free, by close() or by the Cleaner: the id and the context reference go too.
+        // (The action captures the context and the id, never the engine.)
+        this.sslHandle = NativeHandle.own(NativeKind.SSL, raw, () -> {
+            EngineRegistry.unregister(registered);
+            context.release();
+        });
         this.ssl = raw;
-        int registered = 0;
+        this.id = registered;
         try {
             // Two plain memory BIOs, as Node: each grows as needed, so encIn always takes all it
             // is given and SSL_write never blocks on a full buffer; a BIO pair would cap both
@@ -135,8 +150,6 @@ public final class TlsEngine implements AutoCloseable {
                 this.encOutBio = out.get();
                 SslCalls.SSL_set_bio(raw, in.release(), out.release()); // the SSL owns both BIOs from here
             }
-            registered = EngineRegistry.register(this);
-            this.id = registered;
             if (SslCalls.SSL_set_ex_data(raw, EngineUpcalls.EX_INDEX, MemorySegment.ofAddress(registered)) != 1) {
                 throw ErrorQueue.exception("SSL_set_ex_data", "ERR_OSSL_MALLOC_FAILURE");
             }
@@ -152,11 +165,7 @@ public final class TlsEngine implements AutoCloseable {
                 SslCalls.SSL_set_connect_state(raw);
             }
         } catch (RuntimeException | Error e) {
-            if (registered != 0) {
-                EngineRegistry.unregister(registered);
-            }
-            sslHandle.close();
-            context.release();
+            sslHandle.close(); // unregisters and releases the context
             throw e;
         }
     }
@@ -171,23 +180,13 @@ public final class TlsEngine implements AutoCloseable {
      *
      * @throws IllegalStateException when the context's owner closed it
      */
-    public static TlsEngine client(NativeSecureContext context) {
+    public static TlsEngine client(EngineContext context) {
         return new TlsEngine(context, false);
     }
 
     /** A server connection on {@code context} (retained, as for {@link #client}). */
-    public static TlsEngine server(NativeSecureContext context) {
+    public static TlsEngine server(EngineContext context) {
         return new TlsEngine(context, true);
-    }
-
-    /** {@link #client(NativeSecureContext)} for a public {@link SecureContext}. */
-    public static TlsEngine client(SecureContext context) {
-        return client(SecureContexts.nativeOf(context));
-    }
-
-    /** {@link #server(NativeSecureContext)} for a public {@link SecureContext}. */
-    public static TlsEngine server(SecureContext context) {
-        return server(SecureContexts.nativeOf(context));
     }
 
     // ------------------------------------------------------------------ configuration
@@ -232,17 +231,15 @@ public final class TlsEngine implements AutoCloseable {
      * selects the first of its own that the client offered ({@code SSL_select_next_proto}),
      * and answers a client that offered none of them with a fatal
      * {@code no_application_protocol} alert, as Node does since v17 (RFC 7301 section 3.2).
-     * The server side installs the engine's selection callback on the {@code SSL_CTX}, as
-     * Node does: connections on that context without a list then answer "no ALPN".
+     * A server that serves many connections makes its list once: {@link #setAlpnProtocols(AlpnList)}.
      */
     public void setAlpnProtocols(List<String> protocols) {
         requireBeforeHandshake("setAlpnProtocols");
-        byte[] wire = Alpn.wireFormat(protocols);
         if (server) {
-            serverAlpn = wire.length == 0 ? null : Arena.ofAuto().allocateFrom(ValueLayout.JAVA_BYTE, wire);
-            SslCalls.SSL_CTX_set_alpn_select_cb(SslCalls.SSL_get_SSL_CTX(ssl), EngineUpcalls.ALPN_SELECT, MemorySegment.NULL);
+            setAlpnProtocols(AlpnList.of(protocols));
             return;
         }
+        byte[] wire = Alpn.wireFormat(protocols);
         try (Arena arena = Arena.ofConfined()) {
             ErrorQueue.clear();
             // SSL_set_alpn_protos returns 0 on success (unlike most of OpenSSL).
@@ -252,20 +249,34 @@ public final class TlsEngine implements AutoCloseable {
         }
     }
 
+    /**
+     * A server's ALPN preference list, made once per server ({@link AlpnList#of}) and shared by
+     * its connections; null or an empty list selects nothing (no ALPN extension in the answer).
+     */
+    public void setAlpnProtocols(AlpnList protocols) {
+        requireBeforeHandshake("setAlpnProtocols");
+        if (!server) {
+            throw new IllegalStateException("an AlpnList is a server's selection list");
+        }
+        serverAlpn = protocols == null || protocols.isEmpty() ? null : protocols;
+    }
+
     /** Node's {@code ssl.setMaxSendFragment(size)}: true when OpenSSL accepted the size (512 to 16384). */
     public boolean setMaxSendFragment(int size) {
         requireLive();
         ErrorQueue.clear();
         boolean ok = SslCalls.SSL_set_max_send_fragment(ssl, size) == 1;
         ErrorQueue.clear();
+        if (ok) {
+            maxFragment = size;
+        }
         return ok;
     }
 
     /**
-     * Makes a server handshake stop at {@code point} until {@link #resumeHandshake()}.
-     * The client hello point installs the engine's client hello callback on the
-     * {@code SSL_CTX} (OpenSSL has no per-connection one); connections that did not ask to
-     * pause pass straight through it.
+     * Makes a server handshake stop at {@code point} until {@link #resumeHandshake()}. The
+     * hooks are the context's ({@link ContextHooks}); connections that did not ask to pause pass
+     * straight through them.
      */
     public void pauseAt(PausePoint point) {
         requireBeforeHandshake("pauseAt");
@@ -273,43 +284,49 @@ public final class TlsEngine implements AutoCloseable {
             throw new IllegalStateException("pause points are for server connections");
         }
         switch (point) {
-            case CLIENT_HELLO -> {
-                pauseAtClientHello = true;
-                SslCalls.SSL_CTX_set_client_hello_cb(SslCalls.SSL_get_SSL_CTX(ssl), EngineUpcalls.CLIENT_HELLO,
-                        MemorySegment.NULL);
-            }
-            case CERT_CALLBACK -> {
-                pauseAtCertCallback = true;
-                SslCalls.SSL_set_cert_cb(ssl, EngineUpcalls.CERT_CALLBACK, MemorySegment.NULL);
-            }
+            case CLIENT_HELLO -> pauseAtClientHello = true;
+            case CERT_CALLBACK -> pauseAtCertCallback = true;
         }
     }
 
     /**
-     * Moves a paused server connection to another context (SNI): its certificate, key and
-     * session id context are used from here on ({@code SSL_set_SSL_CTX}). The engine retains
-     * {@code other} until it is closed.
+     * Node's {@code UseSNIContext} and {@code SetCACerts}, while paused at the certificate
+     * callback: the SNI context's certificates, keys and chains are copied into this connection
+     * beside the default ones (OpenSSL then picks one per the client's signature algorithms, as
+     * for Node), and its trust store and client CA names replace the connection's. Everything
+     * else (ALPN, ticket keys, session id context, session cache, verification mode) stays the
+     * server's own context's. The copies hold their own references: the engine does not need
+     * {@code other} afterwards.
      */
-    public void switchContext(NativeSecureContext other) {
+    public void useSniContext(EngineContext other) {
         requireLive();
-        if (!state.isPaused()) {
-            throw new IllegalStateException("switchContext() needs a paused handshake, not " + state);
+        if (state != EngineState.AWAITING_CERT_CALLBACK) {
+            throw new IllegalStateException("useSniContext() needs a handshake paused at the certificate callback, not " + state);
         }
-        other.retain();
-        ErrorQueue.clear();
-        if (Types.isNull(SslCalls.SSL_set_SSL_CTX(ssl, other.sslCtx()))) {
+        other.retain(); // its borrowed pointers stay valid while we copy
+        try {
+            SniMaterial material = other.sniMaterial();
+            ErrorQueue.clear();
+            for (SniMaterial.Identity identity : material.identities()) {
+                if (SslCalls.SSL_use_certificate(ssl, identity.certificate()) != 1
+                        || SslCalls.SSL_use_PrivateKey(ssl, identity.privateKey()) != 1
+                        || (!Types.isNull(identity.chain()) && SslCalls.SSL_set1_chain(ssl, identity.chain()) != 1)) {
+                    throw ErrorQueue.exception("SSL_use_certificate", "ERR_OSSL_SSL_CERTIFICATE");
+                }
+            }
+            if (SslCalls.SSL_set1_verify_cert_store(ssl, material.certStore()) != 1) {
+                throw ErrorQueue.exception("SSL_set1_verify_cert_store", "ERR_OSSL_MALLOC_FAILURE");
+            }
+            if (!Types.isNull(material.clientCaList())) {
+                MemorySegment names = SslCalls.SSL_dup_CA_list(material.clientCaList());
+                if (Types.isNull(names)) {
+                    throw ErrorQueue.exception("SSL_dup_CA_list", "ERR_OSSL_MALLOC_FAILURE");
+                }
+                SslCalls.SSL_set_client_CA_list(ssl, names); // takes ownership of the copy
+            }
+        } finally {
             other.release();
-            throw ErrorQueue.exception("SSL_set_SSL_CTX", "ERR_OSSL_MALLOC_FAILURE");
         }
-        if (switchedContext != null) {
-            switchedContext.release(); // the SSL no longer uses it (OpenSSL dropped its own reference too)
-        }
-        switchedContext = other;
-    }
-
-    /** {@link #switchContext(NativeSecureContext)} for a public {@link SecureContext}. */
-    public void switchContext(SecureContext other) {
-        switchContext(SecureContexts.nativeOf(other));
     }
 
     // ------------------------------------------------------------------ handshake
@@ -440,12 +457,15 @@ public final class TlsEngine implements AutoCloseable {
             return 0;
         }
         Scratch scratch = Scratch.get();
+        // A heap chunk goes through the scratch buffer: copy whole records' worth, so that the
+        // cut never makes a short record in the middle of a write (16 KiB + 2 KiB).
+        int heapChunk = Scratch.SIZE / maxFragment * maxFragment;
         int total = 0;
         while (src.hasRemaining()) {
             MemorySegment from = MemorySegment.ofBuffer(src);
             int length = src.remaining();
             if (!from.isNative()) {
-                length = Math.min(length, Scratch.SIZE);
+                length = Math.min(length, heapChunk);
                 MemorySegment.copy(from, 0, scratch.buffer(), 0, length);
                 from = scratch.buffer();
             }
@@ -538,13 +558,9 @@ public final class TlsEngine implements AutoCloseable {
             return;
         }
         state = EngineState.DESTROYED;
-        EngineRegistry.unregister(id);
-        sslHandle.close(); // SSL_free: also frees both BIOs (owned since SSL_set_bio)
-        context.release(); // after SSL_free, as NativeSecureContext asks
-        if (switchedContext != null) {
-            switchedContext.release();
-            switchedContext = null;
-        }
+        // SSL_free, which also frees both BIOs (owned since SSL_set_bio); then the handle's
+        // after-free action unregisters the id and releases the context.
+        sslHandle.close();
         sessions.close(); // after SSL_free: no callback can record another session
         clientHello = null;
         certCallbackInfo = null;
@@ -647,16 +663,11 @@ public final class TlsEngine implements AutoCloseable {
      * on this connection are kept for {@link #takeNewSession()} (a client's {@code 'session'}
      * event, a server's {@code 'newSession'}), and a server stops at the ClientHello
      * ({@link EngineState#AWAITING_CLIENT_HELLO}) when there is a session id to look up
-     * ({@link #sessionLookupId()}, {@link #loadSession(byte[])}). Installs the external cache
-     * callbacks on the context, which then reach all its connections; the others ignore them.
+     * ({@link #sessionLookupId()}, {@link #loadSession(byte[])}). The cache callbacks are the
+     * context's ({@link ContextHooks}); connections that did not enable them are passed by.
      */
     public void enableSessionCallbacks() {
         requireBeforeHandshake("enableSessionCallbacks");
-        MemorySegment ctx = SslCalls.SSL_get_SSL_CTX(ssl);
-        SessionUpcalls.install(ctx, server);
-        if (server) {
-            SslCalls.SSL_CTX_set_client_hello_cb(ctx, EngineUpcalls.CLIENT_HELLO, MemorySegment.NULL);
-        }
         sessions.enable();
     }
 
@@ -838,10 +849,11 @@ public final class TlsEngine implements AutoCloseable {
 
     /** Node's {@code SelectALPNCallback}: first server protocol the client offered, else a fatal alert. */
     int onAlpnSelect(MemorySegment out, MemorySegment outlen, MemorySegment in, int inlen) {
-        MemorySegment list = serverAlpn;
-        if (list == null) {
+        AlpnList protocols = serverAlpn;
+        if (!server || protocols == null) {
             return SslCalls.SSL_TLSEXT_ERR_NOACK;
         }
+        MemorySegment list = protocols.wire();
         int status = SslCalls.SSL_select_next_proto(out, outlen, list, (int) list.byteSize(), in, inlen);
         return status == SslCalls.OPENSSL_NPN_NEGOTIATED ? SslCalls.SSL_TLSEXT_ERR_OK : SslCalls.SSL_TLSEXT_ERR_ALERT_FATAL;
     }

@@ -31,8 +31,8 @@ public final class NativeHandle implements AutoCloseable {
     private final State state;
     private final Cleaner.Cleanable cleanable;
 
-    private NativeHandle(NativeKind kind, MemorySegment pointer) {
-        this.state = new State(kind, pointer);
+    private NativeHandle(NativeKind kind, MemorySegment pointer, Runnable afterFree) {
+        this.state = new State(kind, pointer, afterFree);
         this.cleanable = CLEANER.register(this, state);
     }
 
@@ -47,7 +47,22 @@ public final class NativeHandle implements AutoCloseable {
             throw new NullPointerException("NULL " + kind);
         }
         kind.acquired();
-        return new NativeHandle(kind, pointer);
+        return new NativeHandle(kind, pointer, null);
+    }
+
+    /**
+     * Like {@link #own(NativeKind, MemorySegment)}, and runs {@code afterFree} once the object was
+     * freed, whether by {@link #close()} or by the Cleaner (not after {@link #release()}): what
+     * the native object kept alive on the Java side (an id in an upcall table, a reference on
+     * its context) goes with it even when its owner forgot to close it. {@code afterFree} must
+     * not capture the owner, or the owner never becomes collectable.
+     */
+    public static NativeHandle own(NativeKind kind, MemorySegment pointer, Runnable afterFree) {
+        if (Types.isNull(pointer)) {
+            throw new NullPointerException("NULL " + kind);
+        }
+        kind.acquired();
+        return new NativeHandle(kind, pointer, afterFree);
     }
 
     public NativeKind kind() {
@@ -100,10 +115,12 @@ public final class NativeHandle implements AutoCloseable {
         final NativeKind kind;
         final MemorySegment pointer;
         final AtomicInteger status = new AtomicInteger(OPEN);
+        final Runnable afterFree;
 
-        State(NativeKind kind, MemorySegment pointer) {
+        State(NativeKind kind, MemorySegment pointer, Runnable afterFree) {
             this.kind = kind;
             this.pointer = pointer;
+            this.afterFree = afterFree;
         }
 
         @Override
@@ -124,6 +141,18 @@ public final class NativeHandle implements AutoCloseable {
             } finally {
                 status.set(CLOSED);
                 kind.released();
+                runAfterFree();
+            }
+        }
+
+        private void runAfterFree() {
+            if (afterFree == null) {
+                return;
+            }
+            try {
+                afterFree.run();
+            } catch (Throwable t) {
+                LOG.log(System.Logger.Level.ERROR, "jtls: cleanup after " + kind.freeFunction() + " failed", t);
             }
         }
     }

@@ -535,6 +535,54 @@ public final class SslCalls {
         }
     }
 
+    private static final MethodHandle SSL_use_certificate$MH = NativeLibrary.downcall("SSL_use_certificate",
+            FunctionDescriptor.of(C_INT, C_POINTER, C_POINTER));
+
+    /** {@code int SSL_use_certificate(SSL *ssl, X509 *x)} */
+    public static int SSL_use_certificate(MemorySegment ssl, MemorySegment x) {
+        try {
+            return (int) SSL_use_certificate$MH.invokeExact(ssl, x);
+        } catch (Throwable t) {
+            throw NativeLibrary.rethrow(t);
+        }
+    }
+
+    private static final MethodHandle SSL_use_PrivateKey$MH = NativeLibrary.downcall("SSL_use_PrivateKey",
+            FunctionDescriptor.of(C_INT, C_POINTER, C_POINTER));
+
+    /** {@code int SSL_use_PrivateKey(SSL *ssl, EVP_PKEY *pkey)} */
+    public static int SSL_use_PrivateKey(MemorySegment ssl, MemorySegment pkey) {
+        try {
+            return (int) SSL_use_PrivateKey$MH.invokeExact(ssl, pkey);
+        } catch (Throwable t) {
+            throw NativeLibrary.rethrow(t);
+        }
+    }
+
+    private static final MethodHandle SSL_set_client_CA_list$MH = NativeLibrary.downcall("SSL_set_client_CA_list",
+            FunctionDescriptor.ofVoid(C_POINTER, C_POINTER));
+
+    /** {@code void SSL_set_client_CA_list(SSL *s, struct stack_st_X509_NAME *name_list)} */
+    public static void SSL_set_client_CA_list(MemorySegment s, MemorySegment name_list) {
+        try {
+            SSL_set_client_CA_list$MH.invokeExact(s, name_list);
+        } catch (Throwable t) {
+            throw NativeLibrary.rethrow(t);
+        }
+    }
+
+    private static final MethodHandle SSL_dup_CA_list$MH = NativeLibrary.downcall("SSL_dup_CA_list",
+            FunctionDescriptor.of(C_POINTER, C_POINTER));
+
+    /** {@code struct stack_st_X509_NAME *SSL_dup_CA_list(const struct stack_st_X509_NAME *sk)} */
+    public static MemorySegment SSL_dup_CA_list(MemorySegment sk) {
+        try {
+            return (MemorySegment) SSL_dup_CA_list$MH.invokeExact(sk);
+        } catch (Throwable t) {
+            throw NativeLibrary.rethrow(t);
+        }
+    }
+
     private static final MethodHandle SSL_set_session$MH = NativeLibrary.downcall("SSL_set_session",
             FunctionDescriptor.of(C_INT, C_POINTER, C_POINTER));
 
@@ -704,6 +752,21 @@ public final class SslCalls {
     }
 
     // ---- hand-written: constants and function-like macros ----
+    /** {@code # define SSL_CTRL_CHAIN 88} */
+    public static final int SSL_CTRL_CHAIN = 88;
+    /** {@code # define SSL_CTRL_SET_VERIFY_CERT_STORE 106} */
+    public static final int SSL_CTRL_SET_VERIFY_CERT_STORE = 106;
+
+    /** {@code # define SSL_set1_chain(s,sk) SSL_ctrl(s,SSL_CTRL_CHAIN,1,(char *)(sk))}: up-refs every certificate of the stack. */
+    public static long SSL_set1_chain(MemorySegment ssl, MemorySegment sk) {
+        return SSL_ctrl(ssl, SSL_CTRL_CHAIN, 1, sk);
+    }
+
+    /** {@code # define SSL_set1_verify_cert_store(s,st) SSL_ctrl(s,SSL_CTRL_SET_VERIFY_CERT_STORE,1,(char *)(st))}: up-refs the store. */
+    public static long SSL_set1_verify_cert_store(MemorySegment ssl, MemorySegment store) {
+        return SSL_ctrl(ssl, SSL_CTRL_SET_VERIFY_CERT_STORE, 1, store);
+    }
+
     /** {@code # define SSL_ERROR_NONE 0} */
     public static final int SSL_ERROR_NONE = 0;
     /** {@code # define SSL_ERROR_SSL 1}: a protocol error; the error queue says which. */

@@ -283,6 +283,30 @@ public final class SslCtxCalls {
         }
     }
 
+    private static final MethodHandle SSL_CTX_set_cert_cb$MH = NativeLibrary.downcall("SSL_CTX_set_cert_cb",
+            FunctionDescriptor.ofVoid(C_POINTER, C_POINTER, C_POINTER));
+
+    /** {@code void SSL_CTX_set_cert_cb(SSL_CTX *c, int (*cb)(SSL *ssl, void *arg), void *arg)} */
+    public static void SSL_CTX_set_cert_cb(MemorySegment c, MemorySegment cb, MemorySegment arg) {
+        try {
+            SSL_CTX_set_cert_cb$MH.invokeExact(c, cb, arg);
+        } catch (Throwable t) {
+            throw NativeLibrary.rethrow(t);
+        }
+    }
+
+    private static final MethodHandle SSL_CTX_set_tlsext_ticket_key_evp_cb$MH = NativeLibrary.downcall("SSL_CTX_set_tlsext_ticket_key_evp_cb",
+            FunctionDescriptor.of(C_INT, C_POINTER, C_POINTER));
+
+    /** {@code int SSL_CTX_set_tlsext_ticket_key_evp_cb(SSL_CTX *ctx, int (*fp)(SSL *, unsigned char *, unsigned char *, EVP_CIPHER_CTX *, EVP_MAC_CTX *, int))} */
+    public static int SSL_CTX_set_tlsext_ticket_key_evp_cb(MemorySegment ctx, MemorySegment fp) {
+        try {
+            return (int) SSL_CTX_set_tlsext_ticket_key_evp_cb$MH.invokeExact(ctx, fp);
+        } catch (Throwable t) {
+            throw NativeLibrary.rethrow(t);
+        }
+    }
+
     private static final MethodHandle SSL_CTX_get_cert_store$MH = NativeLibrary.downcall("SSL_CTX_get_cert_store",
             FunctionDescriptor.of(C_POINTER, C_POINTER));
 
@@ -414,6 +438,14 @@ public final class SslCtxCalls {
     public static final int SSL_CTRL_GET_MIN_PROTO_VERSION = 130;
     /** {@code # define SSL_CTRL_GET_MAX_PROTO_VERSION 131} */
     public static final int SSL_CTRL_GET_MAX_PROTO_VERSION = 131;
+    /** {@code # define SSL_CTRL_BUILD_CERT_CHAIN 105} */
+    public static final int SSL_CTRL_BUILD_CERT_CHAIN = 105;
+    /** {@code # define SSL_CTRL_SELECT_CURRENT_CERT 116} */
+    public static final int SSL_CTRL_SELECT_CURRENT_CERT = 116;
+    /** {@code # define SSL_BUILD_CHAIN_FLAG_IGNORE_ERROR 0x8} */
+    public static final int SSL_BUILD_CHAIN_FLAG_IGNORE_ERROR = 0x8;
+    /** {@code # define SSL_BUILD_CHAIN_FLAG_CLEAR_ERROR 0x10} */
+    public static final int SSL_BUILD_CHAIN_FLAG_CLEAR_ERROR = 0x10;
     /** {@code # define SSL_CERT_SET_FIRST 1} */
     public static final int SSL_CERT_SET_FIRST = 1;
     /** {@code # define SSL_CERT_SET_NEXT 2} */
@@ -513,6 +545,16 @@ public final class SslCtxCalls {
     /** {@code # define SSL_CTX_set_current_cert(ctx, op) SSL_CTX_ctrl(ctx,SSL_CTRL_SET_CURRENT_CERT, op, NULL)} */
     public static long SSL_CTX_set_current_cert(MemorySegment ctx, int op) {
         return SSL_CTX_ctrl(ctx, SSL_CTRL_SET_CURRENT_CERT, op, MemorySegment.NULL);
+    }
+
+    /** {@code # define SSL_CTX_select_current_cert(ctx,x509) SSL_CTX_ctrl(ctx,SSL_CTRL_SELECT_CURRENT_CERT,0,(char *)(x509))} */
+    public static long SSL_CTX_select_current_cert(MemorySegment ctx, MemorySegment x509) {
+        return SSL_CTX_ctrl(ctx, SSL_CTRL_SELECT_CURRENT_CERT, 0, x509);
+    }
+
+    /** {@code # define SSL_CTX_build_cert_chain(ctx, flags) SSL_CTX_ctrl(ctx,SSL_CTRL_BUILD_CERT_CHAIN,flags,NULL)} */
+    public static long SSL_CTX_build_cert_chain(MemorySegment ctx, int flags) {
+        return SSL_CTX_ctrl(ctx, SSL_CTRL_BUILD_CERT_CHAIN, flags, MemorySegment.NULL);
     }
 
     /** {@code # define SSL_CTX_set1_groups_list(ctx, s) SSL_CTX_ctrl(ctx,SSL_CTRL_SET_GROUPS_LIST,0,(char *)(s))}; {@code SSL_CTX_set1_curves_list} is the same call. */

@@ -10,8 +10,9 @@ import java.lang.invoke.MethodHandle;
 /**
  * {@code <openssl/evp.h>}, {@code <openssl/hmac.h>}, {@code <openssl/rand.h>}: what a
  * session ticket key callback does: draw an IV, key AES-128-CBC and HMAC-SHA256.
- * {@code HMAC_Init_ex} is deprecated in 3.0 (and missing from {@code no-deprecated}
- * builds), but it is what {@code SSL_CTX_set_tlsext_ticket_key_cb} hands us, as in Node.
+ * (Not the deprecated {@code HMAC_Init_ex} path, which {@code no-deprecated} builds lack):
+ * the callback jtls installs is {@code SSL_CTX_set_tlsext_ticket_key_evp_cb}'s,
+ * which keys an {@code EVP_MAC_CTX} through {@code EVP_MAC_CTX_set_params}.
  * <p>One Java method per C function; the prototype is quoted on each.
  */
 @SuppressWarnings({"unused", "checkstyle:MethodName"})
@@ -54,13 +55,25 @@ public final class TicketKeyCalls {
         }
     }
 
-    private static final MethodHandle HMAC_Init_ex$MH = NativeLibrary.optionalDowncall("HMAC_Init_ex",
-            FunctionDescriptor.of(C_INT, C_POINTER, C_POINTER, C_INT, C_POINTER, C_POINTER));
+    private static final MethodHandle EVP_CIPHER_fetch$MH = NativeLibrary.downcall("EVP_CIPHER_fetch",
+            FunctionDescriptor.of(C_POINTER, C_POINTER, C_POINTER, C_POINTER));
 
-    /** {@code int HMAC_Init_ex(HMAC_CTX *ctx, const void *key, int len, const EVP_MD *md, ENGINE *impl)} (optional: may be missing in a build) */
-    public static int HMAC_Init_ex(MemorySegment ctx, MemorySegment key, int len, MemorySegment md, MemorySegment impl) {
+    /** {@code EVP_CIPHER *EVP_CIPHER_fetch(OSSL_LIB_CTX *ctx, const char *algorithm, const char *properties)} */
+    public static MemorySegment EVP_CIPHER_fetch(MemorySegment ctx, MemorySegment algorithm, MemorySegment properties) {
         try {
-            return (int) HMAC_Init_ex$MH.invokeExact(ctx, key, len, md, impl);
+            return (MemorySegment) EVP_CIPHER_fetch$MH.invokeExact(ctx, algorithm, properties);
+        } catch (Throwable t) {
+            throw NativeLibrary.rethrow(t);
+        }
+    }
+
+    private static final MethodHandle EVP_MAC_CTX_set_params$MH = NativeLibrary.downcall("EVP_MAC_CTX_set_params",
+            FunctionDescriptor.of(C_INT, C_POINTER, C_POINTER));
+
+    /** {@code int EVP_MAC_CTX_set_params(EVP_MAC_CTX *ctx, const OSSL_PARAM params[])} */
+    public static int EVP_MAC_CTX_set_params(MemorySegment ctx, MemorySegment params) {
+        try {
+            return (int) EVP_MAC_CTX_set_params$MH.invokeExact(ctx, params);
         } catch (Throwable t) {
             throw NativeLibrary.rethrow(t);
         }

@@ -1,5 +1,6 @@
 package io.jtls.internal.engine;
 
+import io.jtls.internal.context.SecureContexts;
 import static io.jtls.internal.engine.TestPki.ROOT;
 import static io.jtls.internal.engine.TestPki.SERVER_EC;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
@@ -150,8 +151,8 @@ class EngineDataTest {
     void registryForgetsClosedEngines() {
         int before = EngineRegistry.liveCount();
         try (var serverCtx = TestContexts.builder().cert(SERVER_EC).build()) {
-            TlsEngine a = TlsEngine.server(serverCtx);
-            TlsEngine b = TlsEngine.server(serverCtx);
+            TlsEngine a = TlsEngine.server(SecureContexts.nativeOf(serverCtx));
+            TlsEngine b = TlsEngine.server(SecureContexts.nativeOf(serverCtx));
             assertEquals(before + 2, EngineRegistry.liveCount());
             a.close();
             b.close();

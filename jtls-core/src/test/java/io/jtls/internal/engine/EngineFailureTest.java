@@ -1,5 +1,6 @@
 package io.jtls.internal.engine;
 
+import io.jtls.internal.context.SecureContexts;
 import static io.jtls.internal.engine.TestPki.ROOT;
 import static io.jtls.internal.engine.TestPki.SERVER_EC;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -99,7 +100,7 @@ class EngineFailureTest {
     @Test
     void garbageFromThePeerIsAWrongVersionNumber() {
         try (var serverCtx = TestContexts.builder().cert(SERVER_EC).build();
-             var engine = TlsEngine.server(serverCtx)) {
+             var engine = TlsEngine.server(SecureContexts.nativeOf(serverCtx))) {
             engine.encIn(ByteBuffer.wrap("GET / HTTP/1.1\r\nHost: x\r\n\r\n".getBytes()));
             TlsException e = assertThrows(TlsException.class, engine::handshake);
             // Node: an HTTP request to a TLS server gives ERR_SSL_HTTP_REQUEST.

@@ -1,5 +1,6 @@
 package io.jtls.internal.engine;
 
+import io.jtls.internal.context.SecureContexts;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.fail;
@@ -21,10 +22,10 @@ public final class EnginePair implements AutoCloseable {
     private final ByteBuffer wire = ByteBuffer.allocateDirect(64 * 1024);
 
     public EnginePair(SecureContext clientCtx, SecureContext serverCtx) {
-        this.client = TlsEngine.client(clientCtx);
+        this.client = TlsEngine.client(SecureContexts.nativeOf(clientCtx));
         TlsEngine s;
         try {
-            s = TlsEngine.server(serverCtx);
+            s = TlsEngine.server(SecureContexts.nativeOf(serverCtx));
         } catch (RuntimeException e) {
             client.close();
             throw e;

@@ -1,5 +1,7 @@
 package io.jtls.internal.engine;
 
+import io.jtls.internal.context.SecureContexts;
+import io.jtls.pki.Certificates;
 import static io.jtls.internal.engine.TestPki.ROOT;
 import static io.jtls.internal.engine.TestPki.SERVER_EC;
 import static io.jtls.internal.engine.TestPki.SERVER_RSA;
@@ -58,20 +60,22 @@ class EnginePauseTest {
     }
 
     @Test
-    void switchesContextWhilePausedAsSniWould() {
+    void usesTheSniContextsCertificateWhilePausedAtTheCertificateCallback() {
         try (var defaultCtx = TestContexts.builder().cert(TestPki.SELF_SIGNED).build();
-             var sniCtx = TestContexts.builder().cert(SERVER_RSA).build();
+             var sniCtx = TestContexts.builder().cert(SERVER_EC).build();
              var clientCtx = TestContexts.builder().ca(ROOT).maxVersion("TLSv1.2").build();
              var pair = new EnginePair(clientCtx, defaultCtx)) {
-            pair.server.pauseAt(PausePoint.CLIENT_HELLO);
+            pair.server.pauseAt(PausePoint.CERT_CALLBACK);
             pair.client.setServername("localhost");
             pair.handshake();
-            assertEquals("localhost", pair.server.clientHello().servername());
+            assertEquals(EngineState.AWAITING_CERT_CALLBACK, pair.server.state());
+            assertEquals("localhost", pair.server.certCallbackInfo().servername());
 
-            pair.server.switchContext(sniCtx);
+            pair.server.useSniContext(SecureContexts.nativeOf(sniCtx));
             pair.server.resumeHandshake();
             pair.handshake();
-            assertNull(pair.client.verifyError(), "the client got the SNI context's certificate");
+            assertNull(pair.client.verifyError(), "the client got the SNI context's certificate, chain included");
+            assertEquals(Certificates.fromDer(SERVER_EC.certificateDer()).fingerprint256(), pair.client.peerCertificate(false).fingerprint256());
         }
     }
 
@@ -131,7 +135,7 @@ class EnginePauseTest {
              var pair = new EnginePair(clientCtx, serverCtx)) {
             assertThrows(IllegalStateException.class, pair.server::resumeHandshake, "not paused");
             assertThrows(IllegalStateException.class, () -> pair.client.pauseAt(PausePoint.CLIENT_HELLO), "client");
-            assertThrows(IllegalStateException.class, () -> pair.server.switchContext(serverCtx));
+            assertThrows(IllegalStateException.class, () -> pair.server.useSniContext(SecureContexts.nativeOf(serverCtx)));
             pair.handshake();
             assertThrows(IllegalStateException.class, () -> pair.server.pauseAt(PausePoint.CERT_CALLBACK), "too late");
             assertThrows(IllegalStateException.class, () -> pair.client.setServername("x"), "too late");
