@@ -8,6 +8,8 @@ import static org.junit.jupiter.api.Assertions.*;
 import io.jtls.net.Duplex;
 import io.jtls.net.Socket;
 import io.jtls.support.NativeLeakCheck;
+import io.jtls.support.Waiting;
+import java.time.Duration;
 import java.nio.ByteBuffer;
 import java.security.MessageDigest;
 import java.util.HexFormat;
@@ -162,11 +164,9 @@ class TlsDataTest {
             // The peer does not read: the kernel buffers fill, the transport pushes back, and
             // the plaintext stays unencrypted in the TLS socket instead of piling up as ciphertext.
             eventually("transport full", () -> client.transport().writableLength() > 0);
-            try {
-                Thread.sleep(200);
-            } catch (InterruptedException e) {
-                throw new AssertionError(e);
-            }
+            // Not a sleep: a few turns of the client's loop, after which writes it could still
+            // pass on to the kernel have been flushed.
+            Waiting.loopTurns(client.loop(), 3, Duration.ofSeconds(15));
             assertTrue(client.writableNeedDrain() || client.writableLength() > 0);
             assertTrue(client.writableLength() > total / 4, "plaintext held back: " + client.writableLength());
             assertTrue(client.transport().writableLength() < 1 << 20,

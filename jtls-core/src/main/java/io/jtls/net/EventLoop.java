@@ -10,6 +10,7 @@ import java.nio.channels.SelectionKey;
 import java.nio.channels.Selector;
 import java.time.Duration;
 import java.util.Comparator;
+import java.util.Objects;
 import java.util.PriorityQueue;
 import java.util.Queue;
 import java.util.concurrent.ConcurrentLinkedQueue;
@@ -34,6 +35,11 @@ import java.util.concurrent.atomic.AtomicBoolean;
  *
  * <p>The loop owns one direct {@link #readBuffer() read buffer} that every connection on it
  * reads into: a connection keeps no buffer of its own while idle.
+ *
+ * <p>Time on a loop comes from its {@link LoopClock} ({@link System#nanoTime()} unless the loop
+ * was built with another): timer deadlines, and {@link #nanoTime()} for code on the loop that
+ * measures time. Tests give a loop a clock they move by hand, so that timeouts fire when the
+ * test says so, not after a wall-clock wait.
  */
 public final class EventLoop implements Executor {
     /** Size of the loop-shared read buffer: big enough for several TLS records per read. */
@@ -42,6 +48,7 @@ public final class EventLoop implements Executor {
 
     private final Selector selector;
     private final Thread thread;
+    private final LoopClock clock;
     private final Queue<Runnable> tasks = new ConcurrentLinkedQueue<>();
     private final AtomicBoolean wakeupPending = new AtomicBoolean();
     private final PriorityQueue<Timer> timers = new PriorityQueue<>(
@@ -51,8 +58,17 @@ public final class EventLoop implements Executor {
     private long timerSequence;
     private volatile boolean shuttingDown;
 
-    /** Starts a loop on a new daemon thread called {@code name}. */
+    /** Starts a loop on a new daemon thread called {@code name}, on the system clock. */
     public EventLoop(String name) {
+        this(name, LoopClock.system());
+    }
+
+    /**
+     * Starts a loop on a new daemon thread called {@code name} whose timers follow {@code clock}
+     * (for tests: a clock moved by hand makes timeouts deterministic).
+     */
+    public EventLoop(String name, LoopClock clock) {
+        this.clock = Objects.requireNonNull(clock, "clock");
         try {
             selector = Selector.open();
         } catch (IOException e) {
@@ -88,6 +104,20 @@ public final class EventLoop implements Executor {
         else execute(task);
     }
 
+    /**
+     * This loop's "now" in nanoseconds, from its {@link LoopClock}: what timer deadlines are
+     * measured against. Code that measures time on a loop (idle time, a rate window) reads it
+     * here, not from {@link System#nanoTime()}, so that a test's clock governs it too.
+     */
+    public long nanoTime() {
+        return clock.nanoTime();
+    }
+
+    /** The clock this loop's timers follow. */
+    public LoopClock clock() {
+        return clock;
+    }
+
     /** Runs {@code task} on the loop thread after {@code delay}; the returned handle cancels it. */
     public Timer schedule(Duration delay, Runnable task) {
         return schedule(delay.toNanos(), TimeUnit.NANOSECONDS, task);
@@ -95,7 +125,7 @@ public final class EventLoop implements Executor {
 
     /** Runs {@code task} on the loop thread after {@code delay} {@code unit}s. */
     public Timer schedule(long delay, TimeUnit unit, Runnable task) {
-        long deadline = System.nanoTime() + Math.max(0, unit.toNanos(delay));
+        long deadline = clock.nanoTime() + Math.max(0, unit.toNanos(delay));
         Timer timer = new Timer(this, deadline, task);
         if (inEventLoop()) {
             enqueue(timer);
@@ -182,7 +212,7 @@ public final class EventLoop implements Executor {
 
     /** Runs the timers that are due; returns milliseconds until the next one, or -1 if none. */
     private long runDueTimers() {
-        long now = System.nanoTime();
+        long now = clock.nanoTime();
         Timer next;
         while ((next = timers.peek()) != null) {
             long remaining = next.deadlineNanos - now;

@@ -23,8 +23,16 @@ public final class EventLoopGroup {
 
     /** Starts {@code size} loops whose threads are called {@code namePrefix-0}, {@code -1}, ... */
     public EventLoopGroup(String namePrefix, int size) {
+        this(namePrefix, size, LoopClock.system());
+    }
+
+    /**
+     * Starts {@code size} loops whose timers follow {@code clock}: for tests that move time by
+     * hand (a server's loops, a handshake timeout, an idle timeout); see {@link LoopClock}.
+     */
+    public EventLoopGroup(String namePrefix, int size, LoopClock clock) {
         if (size < 1) throw new IllegalArgumentException("size must be at least 1: " + size);
-        loops = IntStream.range(0, size).mapToObj(i -> new EventLoop(namePrefix + "-" + i)).toList();
+        loops = IntStream.range(0, size).mapToObj(i -> new EventLoop(namePrefix + "-" + i, clock)).toList();
     }
 
     /** Starts {@code size} loops with the default thread names. */

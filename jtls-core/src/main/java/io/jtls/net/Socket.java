@@ -452,7 +452,7 @@ public class Socket extends Duplex {
             if (idleTimer != null) idleTimer.cancel();
             idleTimer = null;
             if (millis > 0 && !destroyed()) {
-                lastActive = System.nanoTime();
+                lastActive = loop.nanoTime();
                 idleTimer = loop.schedule(idleTimeoutNanos, TimeUnit.NANOSECONDS, this::idleCheck);
             }
         });
@@ -466,14 +466,14 @@ public class Socket extends Duplex {
 
     private void touch() {
         if (idleTimeoutNanos == 0) return;
-        lastActive = System.nanoTime();
+        lastActive = loop.nanoTime();
         if (idleTimer == null) idleTimer = loop.schedule(idleTimeoutNanos, TimeUnit.NANOSECONDS, this::idleCheck);
     }
 
     private void idleCheck() {
         idleTimer = null;
         if (destroyed() || idleTimeoutNanos == 0) return;
-        long idle = System.nanoTime() - lastActive;
+        long idle = loop.nanoTime() - lastActive;
         if (idle >= idleTimeoutNanos) {
             emit(TIMEOUT); // re-armed by the next read or write, as Node does
         } else {

@@ -47,7 +47,9 @@
  *       only the rest. {@code end()} half-closes after the queue; {@code destroy(err)} aborts.</li>
  *   <li><b>Running on the loop</b>: {@code duplex.loop()} gives the loop;
  *       {@code loop.inEventLoop()}, {@code loop.execute(task)} and
- *       {@code loop.schedule(delay, task)} (a cancellable {@link io.jtls.net.Timer}).</li>
+ *       {@code loop.schedule(delay, task)} (a cancellable {@link io.jtls.net.Timer});
+ *       {@code loop.nanoTime()} is the loop's "now", from its {@link io.jtls.net.LoopClock}
+ *       ({@code System.nanoTime()} unless a test gave the loop a clock it moves by hand).</li>
  *   <li><b>Implementing a Duplex</b> (e.g. a TLS socket): extend {@link io.jtls.net.Duplex}, take
  *       chunks in {@code writeChunk}, report {@code flushed(bytes)}, half-close in
  *       {@code writeEnd()} then call {@code finished()}; deliver input with {@code push(buffer)}

@@ -3,13 +3,16 @@ package io.jtls.net;
 import static io.jtls.net.NetTesting.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.jtls.support.ManualClock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -59,33 +62,55 @@ class EventLoopTest {
     }
 
     @Test
-    void timersFireInDeadlineOrderAndCanBeCancelled() {
-        List<String> fired = new ArrayList<>();
-        CompletableFuture<Void> last = new CompletableFuture<>();
-        loop.schedule(Duration.ofMillis(60), () -> fired.add("60"));
-        loop.schedule(Duration.ofMillis(20), () -> fired.add("20"));
-        Timer cancelled = loop.schedule(Duration.ofMillis(40), () -> fired.add("40"));
-        loop.schedule(Duration.ofMillis(20), () -> fired.add("20 again")); // FIFO among equal deadlines
-        loop.schedule(Duration.ofMillis(100), () -> last.complete(null));
-        assertTrue(cancelled.cancel());
-        assertFalse(cancelled.cancel());
-        long start = System.nanoTime();
-        await(last);
-        assertTrue(System.nanoTime() - start >= TimeUnit.MILLISECONDS.toNanos(90));
-        CompletableFuture<List<String>> result = new CompletableFuture<>();
-        loop.execute(() -> result.complete(List.copyOf(fired)));
-        assertEquals(List.of("20", "20 again", "60"), await(result));
+    void timersFireInDeadlineOrderWhenTheirClockSaysAndCanBeCancelled() {
+        try (ManualClock clock = new ManualClock()) {
+            EventLoop manual = clock.loop("manual");
+            List<String> fired = new CopyOnWriteArrayList<>();
+            long start = manual.nanoTime();
+            manual.schedule(Duration.ofMillis(60), () -> fired.add("60"));
+            manual.schedule(Duration.ofMillis(20), () -> fired.add("20"));
+            Timer cancelled = manual.schedule(Duration.ofMillis(40), () -> fired.add("40"));
+            manual.schedule(Duration.ofMillis(20), () -> fired.add("20 again")); // FIFO among equal deadlines
+            assertTrue(cancelled.cancel());
+            assertFalse(cancelled.cancel());
+            clock.advance(Duration.ofMillis(19));
+            assertEquals(List.of(), fired);
+            clock.advance(Duration.ofMillis(1));
+            assertEquals(List.of("20", "20 again"), fired);
+            clock.advance(Duration.ofMillis(39));
+            assertEquals(List.of("20", "20 again"), fired, "the cancelled 40 ms timer never runs");
+            clock.advance(Duration.ofMillis(1));
+            assertEquals(List.of("20", "20 again", "60"), fired);
+            assertEquals(TimeUnit.MILLISECONDS.toNanos(60), manual.nanoTime() - start, "loop.nanoTime() is its clock");
+        }
+    }
+
+    @Test
+    void loopsRunOnTheSystemClockByDefault() {
+        assertSame(LoopClock.system(), loop.clock());
+        long before = System.nanoTime();
+        long now = loop.nanoTime();
+        assertTrue(now - before >= 0 && System.nanoTime() - now >= 0, "System.nanoTime() itself");
+        CompletableFuture<Long> fired = new CompletableFuture<>();
+        loop.schedule(Duration.ofMillis(1), () -> fired.complete(loop.nanoTime() - now));
+        assertTrue(await(fired) >= TimeUnit.MILLISECONDS.toNanos(1), "not before its deadline");
     }
 
     @Test
     void cancellingOnTheLoopRemovesTheTimer() {
-        CompletableFuture<Boolean> ran = new CompletableFuture<>();
-        loop.execute(() -> {
-            Timer timer = loop.schedule(Duration.ofMillis(10), () -> ran.complete(true));
-            timer.cancel();
-            loop.schedule(Duration.ofMillis(50), () -> ran.complete(false));
-        });
-        assertFalse(await(ran));
+        try (ManualClock clock = new ManualClock()) {
+            EventLoop manual = clock.loop("cancel");
+            List<String> ran = new CopyOnWriteArrayList<>();
+            CompletableFuture<Void> scheduled = new CompletableFuture<>();
+            manual.execute(() -> {
+                manual.schedule(Duration.ofMillis(10), () -> ran.add("cancelled")).cancel();
+                manual.schedule(Duration.ofMillis(50), () -> ran.add("kept"));
+                scheduled.complete(null);
+            });
+            await(scheduled);
+            clock.advance(Duration.ofMillis(50));
+            assertEquals(List.of("kept"), ran);
+        }
     }
 
     @Test

@@ -7,6 +7,8 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.jtls.support.Waiting;
+import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -42,7 +44,7 @@ class ServerTest {
         List<String> order = new CopyOnWriteArrayList<>();
         server.on(Server.CLOSE, () -> order.add("close"));
         server.close(closed::complete);
-        Thread.sleep(100);
+        Waiting.loopTurns(server.loop(), 2, Duration.ofSeconds(10)); // where 'close' would be emitted
         assertFalse(closed.isDone(), "'close' before the connections ended");
         assertFalse(server.listening());
 
@@ -53,7 +55,10 @@ class ServerTest {
         assertEquals("ECONNREFUSED", NetTesting.code(await(refusal)));
 
         first.end();
-        Thread.sleep(100);
+        // The barrier: the server has counted the first connection out, the moment a server that
+        // did not wait for the last one would close.
+        Waiting.eventually("the first connection counted out", Duration.ofSeconds(10), () -> connections(server) == 1);
+        Waiting.loopTurns(server.loop(), 2, Duration.ofSeconds(10));
         assertFalse(closed.isDone());
         assertEquals(1, connections(server));
         second.destroy();

@@ -8,6 +8,8 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.jtls.support.ManualClock;
+import io.jtls.support.Waiting;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.net.UnknownHostException;
@@ -190,7 +192,12 @@ class SocketTest {
         long total = await(written);
         assertTrue(total < 256L << 20, "write never returned false");
         assertTrue(client.writableNeedDrain());
-        Thread.sleep(200);
+        // A barrier instead of a sleep: a turn of the loop polls its channels before it runs the
+        // tasks queued since the last turn, so a writable socket would have been flushed (and
+        // 'drain' emitted) by the time this task runs.
+        CompletableFuture<Long> queued = new CompletableFuture<>();
+        client.loop().execute(() -> queued.complete(client.writableLength()));
+        assertTrue(await(queued) > 0, "the kernel took everything although the reader is paused");
         assertEquals(0, drains.get(), "'drain' while the reader is paused");
 
         CompletableFuture<Void> drained = new CompletableFuture<>();
@@ -199,9 +206,7 @@ class SocketTest {
         await(drained);
         assertEquals(1, drains.get());
         assertEquals(0, client.writableLength());
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-        while (received.get() < total && System.nanoTime() < deadline) Thread.sleep(10);
-        assertEquals(total, received.get());
+        Waiting.eventually("every byte received", Duration.ofSeconds(10), () -> received.get() == total);
         assertEquals(total, client.bytesWritten());
         client.destroy();
     }
@@ -304,39 +309,75 @@ class SocketTest {
     }
 
     @Test
-    void idleSocketEmitsTimeoutAndStaysOpen() throws Exception {
-        Server server = echoServer();
-        int port = listen(server);
-        CompletableFuture<Long> timedOut = new CompletableFuture<>();
-        long start = System.nanoTime();
-        Socket client = Net.connect(port, "127.0.0.1");
-        client.resume();
-        client.setTimeout(150, () -> timedOut.complete(System.nanoTime() - start));
-        // Activity for 300 ms pushes the timeout back.
-        for (int i = 0; i < 6; i++) {
-            client.write("x");
-            Thread.sleep(50);
+    void idleSocketEmitsTimeoutOnceAfterTheIdleTimeAndStaysOpen() {
+        int port = listen(echoServer());
+        try (ManualClock clock = new ManualClock()) {
+            CompletableFuture<Void> connected = new CompletableFuture<>();
+            Socket client = Net.connect(ConnectOptions.builder().port(port).host("127.0.0.1").loop(clock.loop("idle")).build(),
+                    () -> connected.complete(null));
+            await(connected);
+            AtomicInteger timeouts = new AtomicInteger();
+            client.setTimeout(150, timeouts::incrementAndGet); // a one-time listener, as in Node
+            client.on(Socket.TIMEOUT, timeouts::incrementAndGet);
+            clock.advance(Duration.ofMillis(100));
+            assertEquals(0, timeouts.get(), "idle for 100 of 150 ms");
+
+            echoRoundTrip(client); // activity pushes the deadline back to 150 ms from now
+            clock.advance(Duration.ofMillis(149));
+            assertEquals(0, timeouts.get(), "idle for 149 ms since the last read and write");
+            clock.advance(Duration.ofMillis(1));
+            assertEquals(2, timeouts.get(), "both listeners, once");
+            assertFalse(client.destroyed());
+            assertEquals(150, client.timeout());
+
+            clock.advance(Duration.ofSeconds(10));
+            assertEquals(2, timeouts.get(), "fires once per idle period: nothing re-arms it without activity");
+            echoRoundTrip(client);
+            clock.advance(Duration.ofMillis(150));
+            assertEquals(3, timeouts.get(), "re-armed by activity; the one-time listener is gone");
+
+            NetTesting.Recorder events = new NetTesting.Recorder(client);
+            client.setTimeout(0, null);
+            echoRoundTrip(client);
+            clock.advance(Duration.ofSeconds(10));
+            assertEquals(3, timeouts.get(), "setTimeout(0) disables it");
+            client.end();
+            assertFalse(await(events.closed));
         }
-        long elapsed = await(timedOut);
-        assertTrue(elapsed >= TimeUnit.MILLISECONDS.toNanos(400), "timeout despite activity: " + elapsed / 1_000_000 + " ms");
-        assertFalse(client.destroyed());
-        assertEquals(150, client.timeout());
-        NetTesting.Recorder events = new NetTesting.Recorder(client);
-        client.setTimeout(0, null);
-        client.end();
-        assertFalse(await(events.closed));
+    }
+
+    /** The socket's byte count, read on its loop (the field is loop-confined). */
+    private static long bytesReadOnLoop(Socket socket) {
+        CompletableFuture<Long> count = new CompletableFuture<>();
+        socket.loop().execute(() -> count.complete(socket.bytesRead()));
+        return await(count);
+    }
+
+    /** Writes a byte and waits for the echo: a read and a write on the client, on its loop. */
+    private static void echoRoundTrip(Socket client) {
+        CompletableFuture<Void> echoed = new CompletableFuture<>();
+        client.once(Duplex.DATA, data -> echoed.complete(null));
+        client.write("x");
+        await(echoed);
     }
 
     @Test
     void connectOptionTimeoutUsesTheSameTimer() {
         int port = listen(echoServer());
-        CompletableFuture<Void> timedOut = new CompletableFuture<>();
-        Socket client = Net.connect(ConnectOptions.builder().port(port).host("127.0.0.1").timeout(Duration.ofMillis(100)).build(), null);
-        client.on(Socket.TIMEOUT, () -> {
-            timedOut.complete(null);
+        try (ManualClock clock = new ManualClock()) {
+            AtomicInteger timeouts = new AtomicInteger();
+            CompletableFuture<Void> connected = new CompletableFuture<>();
+            Socket client = Net.connect(ConnectOptions.builder().port(port).host("127.0.0.1").timeout(Duration.ofMillis(100))
+                    .loop(clock.loop("connect-timeout")).build(), () -> connected.complete(null));
+            client.on(Socket.TIMEOUT, timeouts::incrementAndGet);
+            await(connected);
+            clock.advance(Duration.ofMillis(99));
+            assertEquals(0, timeouts.get());
+            clock.advance(Duration.ofMillis(1));
+            assertEquals(1, timeouts.get());
+            assertEquals(100, client.timeout());
             client.destroy();
-        });
-        await(timedOut);
+        }
     }
 
     @Test
@@ -377,7 +418,9 @@ class SocketTest {
     @Test
     void setEncodingReassemblesCharactersSplitAcrossChunks() throws Exception {
         CompletableFuture<List<String>> chunks = new CompletableFuture<>();
+        CompletableFuture<Socket> accepted = new CompletableFuture<>();
         Server server = server(ServerOptions.DEFAULTS, socket -> {
+            accepted.complete(socket);
             List<String> texts = new ArrayList<>();
             socket.setEncoding(StandardCharsets.UTF_8);
             socket.on(Duplex.TEXT, texts::add);
@@ -389,9 +432,11 @@ class SocketTest {
         Socket client = Net.connect(ConnectOptions.builder().port(port).host("127.0.0.1").noDelay(true).build(),
                 () -> connected.complete(null));
         await(connected);
-        for (byte b : text) { // one byte per segment: every character is split
-            client.write(new byte[] {b});
-            Thread.sleep(15);
+        Socket reader = await(accepted);
+        for (int i = 0; i < text.length; i++) { // one byte per read: every character is split
+            client.write(new byte[] {text[i]});
+            long sent = i + 1;
+            Waiting.eventually("byte " + sent + " read", Duration.ofSeconds(10), () -> bytesReadOnLoop(reader) == sent);
         }
         client.end(new byte[] {(byte) 0xE2}); // a dangling lead byte becomes U+FFFD at the end
         List<String> received = await(chunks);

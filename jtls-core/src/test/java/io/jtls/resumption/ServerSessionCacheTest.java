@@ -9,6 +9,10 @@ import io.jtls.TlsServer;
 import io.jtls.TlsServerOptions;
 import io.jtls.TlsSocket;
 import io.jtls.internal.openssl.NativeKind;
+import io.jtls.net.EventLoop;
+import io.jtls.net.EventLoopGroup;
+import io.jtls.support.ManualClock;
+import io.jtls.support.Waiting;
 import java.time.Duration;
 import java.util.HexFormat;
 import java.util.List;
@@ -118,14 +122,18 @@ class ServerSessionCacheTest {
     @Test
     void theHandshakeWaitsForNewSessionsDone() {
         AtomicReference<Runnable> pending = new AtomicReference<>();
-        TlsServer server = Tls.createServer(noTickets("TLSv1.2").build(), socket -> socket.pipe(socket));
+        // Server and client on one loop: a few turns of it are the barrier after which a Finished
+        // that was sent would have been read (no sleep).
+        EventLoopGroup one = new EventLoopGroup("held", 1);
+        EventLoop loop = one.loops().getFirst();
+        TlsServer server = Tls.createServer(noTickets("TLSv1.2").group(one).build(), socket -> socket.pipe(socket));
         server.on(TlsServer.NEW_SESSION, (id, data, done) -> pending.set(done));
         CompletableFuture<TlsSocket> secured = new CompletableFuture<>();
         server.on(TlsServer.SECURE_CONNECTION, secured::complete);
         try (Listening l = listen(server)) {
-            Conn c = new Conn(clientTo(l.port()).build());
+            Conn c = new Conn(clientTo(l.port()).loop(loop).build());
             eventually("newSession emitted", () -> pending.get() != null);
-            sleep(Duration.ofMillis(200));
+            Waiting.loopTurns(loop, 3, Duration.ofSeconds(15));
             assertFalse(c.secure.isDone(), "the server's Finished is held until done()");
             assertFalse(secured.isDone(), "'secureConnection' waits too");
             Runnable done = pending.get();
@@ -136,6 +144,8 @@ class ServerSessionCacheTest {
             c.socket.write("ping");
             eventually("echo", () -> c.events.contains("data"));
             c.destroy();
+        } finally {
+            one.shutdown();
         }
     }
 
@@ -207,21 +217,28 @@ class ServerSessionCacheTest {
 
     @Test
     void callbacksAfterDestroyAreIgnored() {
-        TlsServer server = Tls.createServer(noTickets("TLSv1.2").handshakeTimeout(Duration.ofMillis(150)).build(),
-                socket -> socket.pipe(socket));
+        // The handshake timeout fires when the test moves the loop's clock, not after 150 ms.
+        ManualClock clock = new ManualClock();
+        EventLoop loop = clock.loop("timeout");
+        EventLoopGroup serverLoops = clock.group("timeout-server", 1);
+        TlsServer server = Tls.createServer(noTickets("TLSv1.2").handshakeTimeout(Duration.ofMillis(150))
+                .group(serverLoops).build(), socket -> socket.pipe(socket));
         CompletableFuture<TlsServer.ResumeSessionCallback> held = new CompletableFuture<>();
         server.on(TlsServer.NEW_SESSION, (id, data, done) -> done.run());
         server.on(TlsServer.RESUME_SESSION, (id, callback) -> held.complete(callback));
         List<String> clientErrors = new CopyOnWriteArrayList<>();
         server.on(TlsServer.TLS_CLIENT_ERROR, (error, socket) -> clientErrors.add(code(error)));
-        try (Listening l = listen(server)) {
-            Conn c = new Conn(clientTo(l.port()).build()); // a TLS 1.3-capable client: random legacy id
+        try (clock; Listening l = listen(server)) {
+            Conn c = new Conn(clientTo(l.port()).loop(loop).build()); // a TLS 1.3-capable client: random legacy id
             TlsServer.ResumeSessionCallback callback = await(held);
+            clock.advance(Duration.ofMillis(149));
+            assertFalse(c.closed.isDone(), "still waiting for resumeSession");
+            clock.advance(Duration.ofMillis(1));
             await(c.closed);
             eventually("handshake timeout reported", () -> clientErrors.contains("ERR_TLS_HANDSHAKE_TIMEOUT"));
             callback.call(null, "late".getBytes());
             callback.call(new IllegalStateException("later still"), null);
-            sleep(Duration.ofMillis(100));
+            for (EventLoop serverLoop : serverLoops.loops()) Waiting.loopTurns(serverLoop, 2, Duration.ofSeconds(15));
             assertEquals(List.of("ERR_TLS_HANDSHAKE_TIMEOUT"), clientErrors, "nothing more after destroy");
         }
     }

@@ -15,12 +15,15 @@ import io.jtls.net.EventLoopGroup;
 import io.jtls.session.TicketKey;
 import io.jtls.session.TicketKeyRing;
 import io.jtls.support.NativeLeakCheck;
+import io.jtls.support.SessionTime;
 import java.security.SecureRandom;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.InstantSource;
 import java.util.Set;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -158,19 +161,48 @@ class TicketKeysTest {
 
     @Test
     void sessionTimeoutIs300SecondsOnServersAndSessionsExpire() {
+        // Sessions are made older instead of waiting for them to age: the ticket's sealed session
+        // (what the server trusts), the store's clock, and the session a store hands to OpenSSL.
+        byte[] keys = new byte[48];
+        new SecureRandom().nextBytes(keys);
+        AtomicReference<Instant> storeNow = new AtomicReference<>(Instant.now());
+        io.jtls.session.InMemorySessionStore store = io.jtls.session.InMemorySessionStore.builder()
+                .clock(storeNow::get).build();
+        io.jtls.session.InMemorySessionStore plain = io.jtls.session.InMemorySessionStore.create();
+        io.jtls.session.SessionStore handsOutOldSessions = new io.jtls.session.SessionStore() {
+            @Override
+            public CompletionStage<Void> put(byte[] id, byte[] data, Duration ttl) {
+                return plain.put(id, data, ttl);
+            }
+
+            @Override
+            public CompletionStage<byte[]> get(byte[] id) {
+                return plain.get(id).thenApply(data -> data == null ? null : SessionTime.backdate(data, Duration.ofSeconds(2)));
+            }
+        };
+        TlsServerOptions.Builder ids = serverOptions().sessionTimeout(1).maxVersion("TLSv1.2")
+                .secureOptions(Constants.SSL_OP_NO_TICKET);
         try (Listening l = listen(serverOptions().build());
-             Listening brief = listen(serverOptions().sessionTimeout(1).build());
-             Listening briefIds = listen(serverOptions().sessionTimeout(1).maxVersion("TLSv1.2")
-                     .secureOptions(Constants.SSL_OP_NO_TICKET).sessionStore(io.jtls.session.InMemorySessionStore.create())
-                     .build())) {
+             Listening brief = listen(serverOptions().sessionTimeout(1).ticketKeys(keys).build());
+             Listening briefIds = listen(ids.sessionStore(store).build());
+             Listening agedIds = listen(ids.sessionStore(handsOutOldSessions).build())) {
             assertEquals(300, SslCtxCalls.SSL_CTX_get_timeout(SecureContexts.nativeOf(l.server().secureContext()).sslCtx()));
             byte[] ticket = connectFor(clientTo(brief.port()).build(), 2).session();
             byte[] id = connectFor(clientTo(briefIds.port()).build(), 1).session();
             assertTrue(connectFor(clientTo(brief.port()).session(ticket).build(), 0).reused);
+            assertTrue(connectFor(clientTo(brief.port()).session(SessionTime.backdateTicket(ticket, keys, Duration.ZERO))
+                    .build(), 0).reused, "a ticket sealed again but not older still resumes");
             assertTrue(connectFor(clientTo(briefIds.port()).session(id).build(), 0).reused);
-            sleep(Duration.ofMillis(2100));
-            assertFalse(connectFor(clientTo(brief.port()).session(ticket).build(), 2).reused, "ticket expired");
-            assertFalse(connectFor(clientTo(briefIds.port()).session(id).build(), 1).reused, "stored session expired");
+
+            byte[] oldTicket = SessionTime.backdateTicket(ticket, keys, Duration.ofSeconds(2));
+            assertFalse(connectFor(clientTo(brief.port()).session(oldTicket).build(), 2).reused, "ticket expired");
+            storeNow.set(storeNow.get().plusSeconds(2));
+            assertFalse(connectFor(clientTo(briefIds.port()).session(id).build(), 1).reused,
+                    "stored session expired: the store's ttl is the sessionTimeout");
+            byte[] agedId = connectFor(clientTo(agedIds.port()).build(), 1).session();
+            assertEquals(1, plain.size());
+            assertFalse(connectFor(clientTo(agedIds.port()).session(agedId).build(), 1).reused,
+                    "OpenSSL refuses a session older than sessionTimeout that a store still holds");
         }
     }
 

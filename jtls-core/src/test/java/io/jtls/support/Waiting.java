@@ -1,6 +1,7 @@
 package io.jtls.support;
 
 import io.jtls.net.EventEmitter;
+import io.jtls.net.EventLoop;
 import io.jtls.net.Server;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
@@ -32,6 +33,21 @@ public final class Waiting {
                 throw new AssertionError("never happened: " + what);
             }
             sleep(Duration.ofMillis(5));
+        }
+    }
+
+    /**
+     * Returns after {@code loop} has made {@code turns} full turns from now, each with a poll of
+     * its channels: the barrier for "nothing happened". Whatever was already readable when this
+     * was called has been handled, and the tasks those handlers queued have run. (A turn runs due
+     * timers, then polls its channels, then runs queued tasks: a task that schedules a zero-delay
+     * timer that queues a task comes back after the next poll.)
+     */
+    public static void loopTurns(EventLoop loop, int turns, Duration timeout) {
+        for (int i = 0; i < turns; i++) {
+            CompletableFuture<Void> turned = new CompletableFuture<>();
+            loop.execute(() -> loop.schedule(Duration.ZERO, () -> loop.execute(() -> turned.complete(null))));
+            await(turned, timeout);
         }
     }
 

@@ -139,6 +139,18 @@ public final class SessionCalls {
         }
     }
 
+    private static final MethodHandle SSL_SESSION_set_time$MH = NativeLibrary.downcall("SSL_SESSION_set_time",
+            FunctionDescriptor.of(C_LONG, C_POINTER, C_LONG));
+
+    /** {@code long SSL_SESSION_set_time(SSL_SESSION *s, long time)} */
+    public static long SSL_SESSION_set_time(MemorySegment s, long time) {
+        try {
+            return (long) SSL_SESSION_set_time$MH.invokeExact(s, time);
+        } catch (Throwable t) {
+            throw NativeLibrary.rethrow(t);
+        }
+    }
+
     // ---- hand-written: constants and function-like macros ----
     /** {@code # define SSL_MAX_SSL_SESSION_ID_LENGTH 32}: longer ids (a TLS 1.3 PSK identity) are stateless tickets. */
     public static final int SSL_MAX_SSL_SESSION_ID_LENGTH = 32;
