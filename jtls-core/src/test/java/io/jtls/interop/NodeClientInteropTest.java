@@ -268,35 +268,6 @@ class NodeClientInteropTest {
         }
     }
 
-    /**
-     * A documented difference: with a default EC certificate and an RSA certificate added for
-     * {@code beta.test}, a Node server adds the SNI context's certificate next to the default one
-     * ({@code UseSNIContext}) and OpenSSL picks by the client's signature algorithms, so an
-     * ECDSA-preferring Node client still gets the default certificate; a jtls server answers
-     * with the certificate of the context chosen for the name, which is what {@code addContext}
-     * promises. The test pins both behaviours, so a change on either side shows.
-     */
-    @Test
-    void sniContextOfAnotherKeyTypeIsServedAsItsOwnCertificate() {
-        PemFiles serverPems = write(dir, "server-ec", SERVER_EC);
-        PemFiles betaPems = write(dir, "beta", BETA);
-        try (NodePeer nodeServer = NodePeer.server(Config.of("key", serverPems.key(), "cert", serverPems.cert(),
-                "sniContexts", Config.of("beta.test", Config.of("key", betaPems.key(), "cert", betaPems.cert()))));
-             NodePeer node = NodePeer.client(nodeClient(nodeServer.port(), "servername", "beta.test", "rejectUnauthorized", false))) {
-            Map<?, ?> subject = (Map<?, ?>) node.await("secureConnect").get("peerSubject");
-            assertEquals(SERVER_EC.commonName(), subject.get("CN"), "Node serves the default EC certificate");
-        }
-        TlsServer server = start(serverWith(SERVER_EC).build(), s -> s.end());
-        server.addContext("beta.test", SecureContextOptions.builder().cert(BETA.chainPem()).key(BETA.privateKeyPem()).build());
-        try (NodePeer node = NodePeer.client(nodeClient(listen(server), "servername", "beta.test", "rejectUnauthorized", false))) {
-            Map<?, ?> subject = (Map<?, ?>) node.await("secureConnect").get("peerSubject");
-            assertEquals(BETA.commonName(), subject.get("CN"), "jtls serves the certificate of the SNI context");
-            node.await("close");
-        } finally {
-            close(server);
-        }
-    }
-
     /** A Node client asking for {@code servername}: the certificate's CN and what the server read as SNI. */
     private static void assertSniAnswer(int port, String servername, String expectedCn, boolean authorized) {
         try (NodePeer node = NodePeer.client(nodeClient(port, "servername", servername, "rejectUnauthorized", false,
