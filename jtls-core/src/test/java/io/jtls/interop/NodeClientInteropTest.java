@@ -268,42 +268,6 @@ class NodeClientInteropTest {
         }
     }
 
-    /**
-     * With a default EC certificate and an RSA certificate added for {@code beta.test}, the SNI
-     * context's certificate is added next to the default one (Node's {@code UseSNIContext}) and
-     * OpenSSL picks by the client's signature algorithms: a client that accepts ECDSA gets the
-     * default certificate, one that accepts only RSA gets beta's. A Node server built from the
-     * same files answers the same, in the same run.
-     */
-    @Test
-    void sniContextOfAnotherKeyTypeIsOfferedBesideTheDefaultAsNodeDoes() {
-        PemFiles serverPems = write(dir, "server-ec", SERVER_EC);
-        PemFiles betaPems = write(dir, "beta", BETA);
-        TlsServer server = start(serverWith(SERVER_EC).build(), s -> s.end());
-        server.addContext("beta.test", SecureContextOptions.builder().cert(BETA.chainPem()).key(BETA.privateKeyPem()).build());
-        int jtlsPort = listen(server);
-        try (NodePeer nodeServer = NodePeer.server(Config.of("key", serverPems.key(), "cert", serverPems.cert(),
-                "sniContexts", Config.of("beta.test", Config.of("key", betaPems.key(), "cert", betaPems.cert()))))) {
-            for (String sigalgs : List.of("ecdsa_secp256r1_sha256:rsa_pss_rsae_sha256", "rsa_pss_rsae_sha256:rsa_pkcs1_sha256")) {
-                String node = servedCn(nodeServer.port(), sigalgs);
-                assertEquals(sigalgs.startsWith("ecdsa") ? SERVER_EC.commonName() : BETA.commonName(), node,
-                        "Node's choice for " + sigalgs);
-                assertEquals(node, servedCn(jtlsPort, sigalgs), "jtls serves what Node serves for " + sigalgs);
-            }
-        } finally {
-            close(server);
-        }
-    }
-
-    private static String servedCn(int port, String sigalgs) {
-        try (NodePeer node = NodePeer.client(nodeClient(port, "servername", "beta.test", "rejectUnauthorized", false,
-                "sigalgs", sigalgs))) {
-            Map<?, ?> subject = (Map<?, ?>) node.await("secureConnect").get("peerSubject");
-            node.await("close");
-            return (String) subject.get("CN");
-        }
-    }
-
     /** A Node client asking for {@code servername}: the certificate's CN and what the server read as SNI. */
     private static void assertSniAnswer(int port, String servername, String expectedCn, boolean authorized) {
         // beta.test's certificate is RSA beside the default EC one: the client accepts RSA only,
