@@ -16,8 +16,6 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
@@ -232,21 +230,59 @@ class TicketKeyRingTest {
     void scheduledRotationFollowsTheClock() throws Exception {
         TicketKeyRing ring = TicketKeyRing.builder().clock(clock)
                 .rotationInterval(Duration.ofMinutes(1)).decryptLifetime(Duration.ofMinutes(3)).build();
-        ScheduledExecutorService executor = Executors.newSingleThreadScheduledExecutor();
+        CountingScheduler executor = new CountingScheduler();
         java.util.concurrent.LinkedBlockingQueue<Snapshot> changes = new java.util.concurrent.LinkedBlockingQueue<>();
         ring.addListener(changes::add);
         try {
             ScheduledFuture<?> schedule = ring.scheduleRotation(executor, Duration.ofMillis(5));
-            Thread.sleep(50);
+            executor.awaitRuns(3);
             assertTrue(changes.isEmpty(), "checks before the key is due rotate nothing");
             clock.advance(Duration.ofMinutes(1));
             Snapshot rotated = changes.poll(5, TimeUnit.SECONDS);
             assertEquals(1, rotated.generation());
-            Thread.sleep(50);
+            executor.awaitRuns(executor.runs() + 3);
             assertTrue(changes.isEmpty(), "one rotation per interval, however often it checks");
             schedule.cancel(false);
         } finally {
             executor.shutdownNow();
+        }
+    }
+
+    /**
+     * A one-thread scheduler that counts the periodic runs it completed, so that a test can
+     * wait for checks to have happened instead of sleeping and hoping they did.
+     */
+    private static final class CountingScheduler extends java.util.concurrent.ScheduledThreadPoolExecutor {
+        private final java.util.concurrent.atomic.AtomicInteger runs = new java.util.concurrent.atomic.AtomicInteger();
+
+        CountingScheduler() {
+            super(1);
+        }
+
+        @Override
+        protected void afterExecute(Runnable task, Throwable failure) {
+            super.afterExecute(task, failure);
+            synchronized (runs) {
+                runs.incrementAndGet();
+                runs.notifyAll();
+            }
+        }
+
+        int runs() {
+            return runs.get();
+        }
+
+        void awaitRuns(int count) throws InterruptedException {
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+            synchronized (runs) {
+                while (runs.get() < count) {
+                    long left = deadline - System.nanoTime();
+                    if (left <= 0) {
+                        throw new AssertionError("the scheduler ran " + runs.get() + " checks, not " + count);
+                    }
+                    TimeUnit.NANOSECONDS.timedWait(runs, left);
+                }
+            }
         }
     }
 }
