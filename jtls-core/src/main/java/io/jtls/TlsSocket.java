@@ -234,59 +234,37 @@ public class TlsSocket extends Duplex {
     // ------------------------------------------------------------------ Node's properties
 
     /** Node's {@code tlsSocket.encrypted}: always true. */
-    public boolean encrypted() {
-        return true;
-    }
+    public boolean encrypted() { return true; }
 
     /** True for a server-side socket (Node's {@code isServer} option). */
-    public boolean isServer() {
-        return driver.policy() instanceof ServerPolicy;
-    }
+    public boolean isServer() { return driver.policy() instanceof ServerPolicy; }
 
     /** The server this socket was accepted by (Node's {@code tlsSocket.server}), or null. */
-    public TlsServer server() {
-        return shape.server();
-    }
+    public TlsServer server() { return shape.server(); }
 
     /** Whether the peer's certificate is requested: always for clients, by option for servers. */
-    public boolean requestCert() {
-        return driver.policy().requestCert();
-    }
+    public boolean requestCert() { return driver.policy().requestCert(); }
 
     /** Whether an unverified peer is rejected. */
-    public boolean rejectUnauthorized() {
-        return driver.policy().rejectUnauthorized();
-    }
+    public boolean rejectUnauthorized() { return driver.policy().rejectUnauthorized(); }
 
     /** The ALPN protocols this socket offers or accepts, or null. */
-    public List<String> alpnProtocols() {
-        return shape.alpnProtocols();
-    }
+    public List<String> alpnProtocols() { return shape.alpnProtocols(); }
 
     /** The server's {@link SniCallback} for this socket, or null. */
-    public SniCallback sniCallback() {
-        return shape.sniCallback();
-    }
+    public SniCallback sniCallback() { return shape.sniCallback(); }
 
     /** The {@code session} option this client was given, or null. */
-    public byte[] sessionOption() {
-        return shape.session() == null ? null : shape.session().clone();
-    }
+    public byte[] sessionOption() { return shape.session() == null ? null : shape.session().clone(); }
 
     /** The {@code requestOCSP} option. */
-    public boolean requestOCSP() {
-        return shape.requestOCSP();
-    }
+    public boolean requestOCSP() { return shape.requestOCSP(); }
 
     /** The secure context the connection was made from. */
-    public SecureContext secureContext() {
-        return secureContext;
-    }
+    public SecureContext secureContext() { return secureContext; }
 
     /** The stream underneath (Node's {@code _parent}). */
-    public Duplex transport() {
-        return transport;
-    }
+    public Duplex transport() { return transport; }
 
     /**
      * Node's {@code tlsSocket.authorized}: true when the peer's certificate verified (for a
@@ -316,9 +294,7 @@ public class TlsSocket extends Duplex {
     }
 
     /** True once the handshake completed (Node's {@code _secureEstablished}). Any thread. */
-    public boolean secureEstablished() {
-        return driver.snapshot() != null;
-    }
+    public boolean secureEstablished() { return driver.snapshot() != null; }
 
     // ------------------------------------------------------------------ what the handshake established (any thread)
 
@@ -332,14 +308,10 @@ public class TlsSocket extends Duplex {
     }
 
     /** Node's {@code getProtocol()}: "TLSv1.3", "TLSv1.2", ...; "unknown" before the handshake; null once destroyed. */
-    public String getProtocol() {
-        return established(HandshakeSnapshot::protocol, "unknown");
-    }
+    public String getProtocol() { return established(HandshakeSnapshot::protocol, "unknown"); }
 
     /** Node's {@code getCipher()}; null before the handshake completed or once destroyed. */
-    public CipherInfo getCipher() {
-        return established(HandshakeSnapshot::cipher, null);
-    }
+    public CipherInfo getCipher() { return established(HandshakeSnapshot::cipher, null); }
 
     /**
      * Node's {@code getEphemeralKeyInfo()}: the key exchange's key on a client
@@ -351,24 +323,16 @@ public class TlsSocket extends Duplex {
     }
 
     /** Node's {@code getFinished()}: the Finished message this side sent; null before or once destroyed. */
-    public byte[] getFinished() {
-        return established(HandshakeSnapshot::finished, null);
-    }
+    public byte[] getFinished() { return established(HandshakeSnapshot::finished, null); }
 
     /** Node's {@code getPeerFinished()}: the peer's Finished message; null before or once destroyed. */
-    public byte[] getPeerFinished() {
-        return established(HandshakeSnapshot::peerFinished, null);
-    }
+    public byte[] getPeerFinished() { return established(HandshakeSnapshot::peerFinished, null); }
 
     /** Node's {@code isSessionReused()}. */
-    public boolean isSessionReused() {
-        return Boolean.TRUE.equals(established(HandshakeSnapshot::sessionReused, false));
-    }
+    public boolean isSessionReused() { return Boolean.TRUE.equals(established(HandshakeSnapshot::sessionReused, false)); }
 
     /** Node's {@code getPeerCertificate()}: see {@link #getPeerCertificate(boolean)}. */
-    public Certificate getPeerCertificate() {
-        return getPeerCertificate(false);
-    }
+    public Certificate getPeerCertificate() { return getPeerCertificate(false); }
 
     /**
      * Node's {@code getPeerCertificate([detailed])}: the peer's certificate, with its issuer chain
@@ -392,9 +356,7 @@ public class TlsSocket extends Duplex {
     }
 
     /** {@link #getSession()} without waiting: the future completes on this socket's loop. */
-    public CompletableFuture<byte[]> getSessionAsync() {
-        return driver.queryAsync(TlsEngine::session);
-    }
+    public CompletableFuture<byte[]> getSessionAsync() { return driver.queryAsync(TlsEngine::session); }
 
     /**
      * Node's {@code getTLSTicket()}: on a client, the session ticket of its current session
@@ -406,9 +368,7 @@ public class TlsSocket extends Duplex {
     }
 
     /** {@link #getTLSTicket()} without waiting. */
-    public CompletableFuture<byte[]> getTLSTicketAsync() {
-        return driver.queryAsync(TlsEngine::tlsTicket);
-    }
+    public CompletableFuture<byte[]> getTLSTicketAsync() { return driver.queryAsync(TlsEngine::tlsTicket); }
 
     /**
      * Node's {@code getCertificate()}: this side's certificate, or null when it has none (Node:
@@ -420,9 +380,7 @@ public class TlsSocket extends Duplex {
     }
 
     /** {@link #getCertificate()} without waiting. */
-    public CompletableFuture<Certificate> getCertificateAsync() {
-        return driver.queryAsync(TlsEngine::certificate);
-    }
+    public CompletableFuture<Certificate> getCertificateAsync() { return driver.queryAsync(TlsEngine::certificate); }
 
     /**
      * Node's {@code exportKeyingMaterial(length, label, context)} (RFC 5705). A live query.
