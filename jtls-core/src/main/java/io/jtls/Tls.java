@@ -1,10 +1,21 @@
 package io.jtls;
 
-import io.jtls.internal.context.Defaults;
 import io.jtls.context.Constants;
 import io.jtls.context.SecureContextOptions;
 import io.jtls.error.CertificateIdentityException;
+import io.jtls.internal.context.Defaults;
+import io.jtls.internal.tls.ClientPolicy;
+import io.jtls.internal.tls.ServerIdentity;
+import io.jtls.internal.tls.Warnings;
+import io.jtls.internal.util.IpAddresses;
+import io.jtls.net.ConnectOptions;
+import io.jtls.net.Duplex;
+import io.jtls.net.EventLoop;
+import io.jtls.net.EventLoopGroup;
+import io.jtls.net.Socket;
 import io.jtls.x509.Certificate;
+import java.nio.file.Path;
+import java.util.function.Consumer;
 
 /**
  * The entry point, as Node's {@code require('node:tls')}: factory functions and constants.
@@ -85,12 +96,12 @@ public final class Tls {
      * @throws TlsException for bad options, such as a secure context that cannot be built
      */
     public static TlsSocket connect(TlsConnectOptions options, Runnable onSecureConnect) {
-        return TlsConnector.connect(options, null, onSecureConnect);
+        return connectSocket(options, null, onSecureConnect);
     }
 
     /** Node's {@code tls.connect(options)}. */
     public static TlsSocket connect(TlsConnectOptions options) {
-        return TlsConnector.connect(options, null, null);
+        return connectSocket(options, null, null);
     }
 
     /**
@@ -102,7 +113,7 @@ public final class Tls {
      */
     public static TlsSocket connect(TlsConnectOptions options, java.util.function.Consumer<? super TlsSocket> setup,
                                     Runnable onSecureConnect) {
-        return TlsConnector.connect(options, setup, onSecureConnect);
+        return connectSocket(options, setup, onSecureConnect);
     }
 
     /**
@@ -110,7 +121,7 @@ public final class Tls {
      * (null: localhost) apply unless {@code options} (may be null) sets them.
      */
     public static TlsSocket connect(int port, String host, TlsConnectOptions options, Runnable onSecureConnect) {
-        return TlsConnector.connect(TlsConnector.withDefaults(options, port, host, null), null, onSecureConnect);
+        return connectSocket(withDefaults(options, port, host, null), null, onSecureConnect);
     }
 
     /** Node's {@code tls.connect(port[, host][, callback])} with default options. */
@@ -120,7 +131,7 @@ public final class Tls {
 
     /** Node's {@code tls.connect(path[, options][, callback])} over a Unix-domain socket. */
     public static TlsSocket connect(java.nio.file.Path path, TlsConnectOptions options, Runnable onSecureConnect) {
-        return TlsConnector.connect(TlsConnector.withDefaults(options, null, null, path), null, onSecureConnect);
+        return connectSocket(withDefaults(options, null, null, path), null, onSecureConnect);
     }
 
     /**
@@ -191,7 +202,7 @@ public final class Tls {
     /**
      * Node's {@code tls.checkServerIdentity(hostname, cert)}: verifies that {@code cert} was
      * issued to {@code hostname} (a host name or an IP address), by Node's rules (see
-     * {@link ServerIdentity}). Only the subject's {@code CN} and {@code subjectaltname} are
+     * {@code io.jtls.internal.tls.ServerIdentity}). Only the subject's {@code CN} and {@code subjectaltname} are
      * read, so a certificate made with {@link Certificate#builder()} works too.
      *
      * @return null when it was (Node's {@code undefined}), else the error Node returns, with
@@ -201,5 +212,107 @@ public final class Tls {
      */
     public static CertificateIdentityException checkServerIdentity(String hostname, Certificate cert) {
         return ServerIdentity.check(hostname, cert);
+    }
+
+    /** The default {@code checkServerIdentity}: {@link #checkServerIdentity}. */
+    static final ServerIdentityCheck DEFAULT_IDENTITY_CHECK = Tls::checkServerIdentity;
+
+    // ------------------------------------------------------------------ tls.connect
+
+    /**
+     * Node's {@code tls.connect()} ({@code lib/_tls_wrap.js}): a client {@link TlsSocket} over a
+     * new connection or over the given stream, with a secure context made for this connection
+     * unless one is given, SNI, and {@code onConnectSecure}'s checks armed.
+     */
+    private static TlsSocket connectSocket(TlsConnectOptions o, Consumer<? super TlsSocket> setup,
+                                           Runnable onSecureConnect) {
+        String host = o.host() == null ? "localhost" : o.host();
+        // The name the certificate must carry: Node's `servername || host || socket._host || 'localhost'`.
+        String identityHost = o.servername() != null && !o.servername().isEmpty() ? o.servername() : host;
+        ServerIdentityCheck identity = o.checkServerIdentity();
+        ClientPolicy.Verification verification = new ClientPolicy.Verification(identityHost, o.rejectUnauthorized(),
+                identity::check, o.minDHSize());
+        ClientPolicy policy = new ClientPolicy(o.alpnProtocols(), sniName(o.servername()), o.session(),
+                o.rejectUnauthorized(), verification);
+
+        Duplex transport = o.socket();
+        Socket created = null;
+        if (transport == null) {
+            EventLoop loop = o.loop() == null ? EventLoopGroup.defaultGroup().next() : o.loop();
+            created = new Socket(loop, o.allowHalfOpen());
+            transport = created;
+        }
+        TlsSocket socket;
+        try {
+            socket = new TlsSocket(transport, new TlsSocket.Shape(null, o.alpnProtocols(), null, o.session(), o.requestOCSP()),
+                    self -> policy, o.secureContext(), o.contextOptions(), null);
+        } catch (RuntimeException e) {
+            if (created != null) {
+                created.destroy();
+            }
+            throw e;
+        }
+        if (onSecureConnect != null) {
+            socket.once(TlsSocket.SECURE_CONNECT, onSecureConnect);
+        }
+        if (setup != null) {
+            try {
+                setup.accept(socket);
+            } catch (RuntimeException e) {
+                socket.destroy();
+                throw e;
+            }
+        }
+        socket.begin();
+        if (created != null) {
+            if (o.timeout() != null) {
+                socket.setTimeout(o.timeout().toMillis(), null);
+            }
+            created.connect(netOptions(o), null);
+        }
+        return socket;
+    }
+
+    private static ConnectOptions netOptions(TlsConnectOptions o) {
+        ConnectOptions.Builder b = ConnectOptions.builder().port(o.port()).host(o.host()).lookup(o.lookup())
+                .localAddress(o.localAddress()).localPort(o.localPort()).noDelay(o.noDelay())
+                .keepAlive(o.keepAlive()).allowHalfOpen(o.allowHalfOpen());
+        if (o.path() != null) {
+            b.path(o.path());
+        }
+        return b.build();
+    }
+
+    /** Node's argument rule: an option given in {@code options} wins over the positional argument. */
+    private static TlsConnectOptions withDefaults(TlsConnectOptions options, Integer port, String host, Path path) {
+        TlsConnectOptions o = options == null ? TlsConnectOptions.builder().build() : options;
+        TlsConnectOptions.Builder b = o.toBuilder();
+        if (port != null && o.port() == 0) {
+            b.port(port);
+        }
+        if (host != null && o.host() == null) {
+            b.host(host);
+        }
+        if (path != null && o.path() == null) {
+            b.path(path);
+        }
+        return b.build();
+    }
+
+    /**
+     * Node's SNI rule for {@code tls.connect}: only an explicit {@code servername} is sent (Node
+     * derives none from {@code host}), and an IP address never is (Node warns and sends it; RFC
+     * 6066 forbids it, so jtls warns and leaves it out).
+     */
+    private static String sniName(String servername) {
+        if (servername != null && !servername.isEmpty()) {
+            if (IpAddresses.isIP(servername) != 0) {
+                Warnings.once("DEP0123", "Setting the TLS ServerName to an IP address is not permitted by RFC 6066."
+                        + " jtls does not send it.");
+                return null;
+            }
+            return servername;
+        }
+        return null;
     }
 }

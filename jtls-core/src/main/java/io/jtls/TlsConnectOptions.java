@@ -55,7 +55,7 @@ public record TlsConnectOptions(String host, int port, Path path, Duplex socket,
     public TlsConnectOptions {
         alpnProtocols = AlpnOption.of(alpnProtocols);
         session = session == null ? null : session.clone();
-        checkServerIdentity = checkServerIdentity == null ? TlsSocket.DEFAULT_IDENTITY_CHECK : checkServerIdentity;
+        checkServerIdentity = checkServerIdentity == null ? Tls.DEFAULT_IDENTITY_CHECK : checkServerIdentity;
         contextOptions = contextOptions == null ? SecureContextOptions.DEFAULTS : contextOptions;
         if (minDHSize <= 0) {
             throw new TlsException("ERR_OUT_OF_RANGE",

@@ -5,13 +5,18 @@ import io.jtls.error.TlsException;
 import io.jtls.context.SecureContextOptions;
 
 import io.jtls.internal.context.SecureContexts;
+import io.jtls.internal.engine.AlpnList;
 import io.jtls.internal.tls.RingTicketKeys;
+import io.jtls.internal.tls.ServerHooks;
+import io.jtls.internal.tls.ServerPolicy;
 import io.jtls.internal.tls.ServerNamePattern;
 import io.jtls.internal.tls.Warnings;
 import io.jtls.net.Event;
 import io.jtls.net.EventKey;
 import io.jtls.net.Server;
 import io.jtls.net.Socket;
+import io.jtls.session.SessionStore;
+import io.jtls.session.SessionStoreListeners;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.security.MessageDigest;
@@ -139,6 +144,8 @@ public class TlsServer extends Server {
     }
 
     private final TlsServerOptions options;
+    /** ALPNProtocols in wire format, encoded once for every connection of this server. */
+    private final AlpnList alpn;
     private final Duration handshakeTimeout;
     private final List<NamedContext> contexts = new CopyOnWriteArrayList<>();
     private final Object contextLock = new Object();
@@ -156,6 +163,7 @@ public class TlsServer extends Server {
     public TlsServer(TlsServerOptions options, Consumer<TlsSocket> secureConnectionListener) {
         super(options.netOptions(), null);
         this.options = options;
+        this.alpn = AlpnList.of(options.alpnProtocols());
         Duration timeout = options.handshakeTimeout();
         // Node: `handshakeTimeout || 120000`, and a negative value means none.
         this.handshakeTimeout = timeout.isZero() ? TlsServerOptions.DEFAULT_HANDSHAKE_TIMEOUT
@@ -163,7 +171,7 @@ public class TlsServer extends Server {
         this.contextOptions = serverDefaults(options.contextOptions(), null);
         this.sharedContext = withTicketKeyRing(Tls.createSecureContext(contextOptions));
         if (options.sessionStore() != null) {
-            ServerSessionStore.install(this, options.sessionStore(), contextOptions.sessionTimeout());
+            installSessionStore(options.sessionStore(), contextOptions.sessionTimeout());
         }
         on(CONNECTION, this::onConnection);
         on(CLOSE, () -> {
@@ -191,8 +199,12 @@ public class TlsServer extends Server {
                 return;
             }
             try {
-                new TlsSocket(raw, true, this, options.requestCert(), options.rejectUnauthorized(),
-                        options.alpnProtocols(), sni, null, false, context, null, handshakeTimeout, null, null).begin();
+                SniCallback callback = sni;
+                new TlsSocket(raw, new TlsSocket.Shape(this, options.alpnProtocols(), sni, null, false),
+                        socket -> new ServerPolicy(alpn, options.requestCert(),
+                                options.rejectUnauthorized(), TlsSocket.sniSelector(callback), hooksFor(socket),
+                                Tls.CLIENT_RENEG_LIMIT, Tls.CLIENT_RENEG_WINDOW),
+                        context, null, handshakeTimeout).begin();
                 return;
             } catch (IllegalStateException closed) {
                 if (context == sharedContext) { // not a swap by setSecureContext: give up on this one
@@ -220,10 +232,60 @@ public class TlsServer extends Server {
         callback.accept(null, null);
     }
 
-    /** A socket's failure before it was secure (Node's {@code onSocketTLSError}); emitted on its loop. */
-    void emitClientError(Throwable error, TlsSocket socket) {
-        emitWith(TLS_CLIENT_ERROR, listener -> listener.accept(error, socket));
+    /** What {@code socket}'s connection asks of this server: session callbacks and events, on its loop. */
+    ServerHooks hooksFor(TlsSocket socket) {
+        return new ServerHooks() {
+            @Override
+            public boolean sessionCallbacks() {
+                return listenerCount(NEW_SESSION) > 0 || listenerCount(RESUME_SESSION) > 0;
+            }
+
+            @Override
+            public boolean resumeSessionListened() {
+                return listenerCount(RESUME_SESSION) > 0;
+            }
+
+            @Override
+            public boolean newSession(byte[] id, byte[] data, Runnable done) {
+                return emitWith(NEW_SESSION, l -> l.onNewSession(id, data, done));
+            }
+
+            @Override
+            public boolean resumeSession(byte[] id, BiConsumer<Throwable, byte[]> callback) {
+                ResumeSessionCallback c = callback::accept;
+                return emitWith(RESUME_SESSION, l -> l.onResumeSession(id, c));
+            }
+
+            @Override
+            public void secureConnection() {
+                emit(SECURE_CONNECTION, socket);
+            }
+
+            @Override
+            public void clientError(Throwable error) {
+                // Node's onSocketTLSError; the socket is already being destroyed.
+                emitWith(TLS_CLIENT_ERROR, listener -> listener.accept(error, socket));
+            }
+        };
     }
+
+    /**
+     * The {@link TlsServerOptions#sessionStore()} option: Node's {@code 'newSession'} and
+     * {@code 'resumeSession'} listeners written over the store ({@link SessionStoreListeners}
+     * with its defaults: {@code newSession} waits for the put; a failed or slow get (2 s) is a
+     * miss). Entries live as long as OpenSSL lets the session resume: the server's
+     * {@code sessionTimeout}, or OpenSSL's default of 7200 s when it is 0.
+     */
+    private void installSessionStore(SessionStore store, Integer sessionTimeout) {
+        int seconds = sessionTimeout == null ? DEFAULT_SESSION_TIMEOUT
+                : sessionTimeout > 0 ? sessionTimeout : OPENSSL_DEFAULT_TIMEOUT;
+        SessionStoreListeners listeners = SessionStoreListeners.builder(store).ttl(Duration.ofSeconds(seconds)).build();
+        on(NEW_SESSION, listeners::newSession);
+        on(RESUME_SESSION, (id, callback) -> listeners.resumeSession(id, callback::call));
+    }
+
+    /** OpenSSL's session timeout when {@code SSL_CTX_set_timeout} got 0 ({@code SSL_get_default_timeout}). */
+    private static final int OPENSSL_DEFAULT_TIMEOUT = 7200;
 
     // ------------------------------------------------------------------ contexts
 

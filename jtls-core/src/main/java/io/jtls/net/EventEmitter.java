@@ -1,5 +1,6 @@
 package io.jtls.net;
 
+import io.jtls.error.TlsException;
 import java.lang.System.Logger.Level;
 import java.util.Arrays;
 import java.util.Objects;
@@ -19,8 +20,13 @@ import java.util.function.Consumer;
  * change that emission. Two Node rules are adapted to a library that must not crash its host:
  * <ul>
  *   <li>An {@link #ERROR} emitted with no listener is not swallowed: it is logged through
- *       {@link System.Logger} (Node would throw it and end the process). The stream that emitted
- *       it is destroyed all the same.</li>
+ *       {@link System.Logger} (Node would throw it and end the process), in one line with the
+ *       error's code and the emitter (for a socket, its peer's address), at a level a server's
+ *       operator can live with: {@code DEBUG} for a peer that went away ({@code ECONNRESET},
+ *       {@code EPIPE}, ...), {@code INFO} for a peer that failed TLS ({@code ERR_TLS_*},
+ *       {@code ERR_SSL_*}, certificate verification codes), {@code WARNING} for other coded errors,
+ *       and {@code WARNING} with the stack trace only for an error without a code (a bug). The
+ *       stream that emitted it is destroyed all the same.</li>
  *   <li>A listener that throws does not stop the emission or the event loop: the exception is
  *       logged and the next listener runs.</li>
  * </ul>
@@ -87,7 +93,7 @@ public class EventEmitter {
     /** Calls every listener of {@code key} with {@code value}; true if there was one. */
     public <T> boolean emit(Event<T> key, T value) {
         if (key == ERROR && listenerCount(ERROR) == 0) {
-            LOG.log(Level.ERROR, "Unhandled 'error' event on " + describe(), (Throwable) value);
+            logUnhandled((Throwable) value);
             return false;
         }
         return emitWith(key, (Consumer<T> l) -> l.accept(value));
@@ -117,6 +123,32 @@ public class EventEmitter {
             }
         }
         return heard;
+    }
+
+    /** One line for an {@code 'error'} nobody listens to (see the class documentation). */
+    private void logUnhandled(Throwable error) {
+        String code = error instanceof TlsException t ? t.code() : null;
+        String line = "Unhandled 'error' event on " + describe() + ": " + (code == null ? "" : code + " ")
+                + error.getMessage();
+        if (code == null) {
+            LOG.log(Level.WARNING, line, error);
+        } else {
+            LOG.log(levelOf(code), line);
+        }
+    }
+
+    /** How much an operator should care about an error with {@code code} that nobody handled. */
+    static Level levelOf(String code) {
+        return switch (code) {
+            case "ECONNRESET", "EPIPE", "ECONNABORTED", "ETIMEDOUT", "ENOTCONN", "ESHUTDOWN", "EHOSTUNREACH",
+                 "ENETUNREACH", "ERR_STREAM_DESTROYED", "ERR_SOCKET_CLOSED" -> Level.DEBUG;
+            default -> {
+                boolean tlsFailure = code.startsWith("ERR_TLS_") || code.startsWith("ERR_SSL_");
+                boolean errno = code.length() > 1 && code.charAt(0) == 'E' && !code.startsWith("ERR_");
+                boolean verifyCode = !errno && !code.startsWith("ERR_"); // CERT_HAS_EXPIRED, ...
+                yield tlsFailure || verifyCode ? Level.INFO : Level.WARNING;
+            }
+        };
     }
 
     /** Called after a listener was added; streams use it to start flowing on {@code 'data'}. */

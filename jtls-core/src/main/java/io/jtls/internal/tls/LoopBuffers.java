@@ -24,8 +24,10 @@ public final class LoopBuffers {
      * transport write rather than a full buffer and a few leftover bytes.
      */
     static final int CIPHERTEXT_SIZE = 64 * 1024 + 4 * 1024;
-    /** One full TLS record of plaintext: where small writes are coalesced. */
+    /** One full TLS record of plaintext (the maximum fragment): the unit writes are cut into. */
     public static final int RECORD_SIZE = 16 * 1024;
+    /** Where small writes are coalesced: a whole number of records, so a full one cuts into full records. */
+    static final int STAGING_SIZE = 4 * RECORD_SIZE;
 
     private static final int MAX_DEPTH = 8;
     private static final ThreadLocal<LoopBuffers> PER_THREAD = ThreadLocal.withInitial(LoopBuffers::new);
@@ -52,9 +54,9 @@ public final class LoopBuffers {
         return take(ciphertext, CIPHERTEXT_SIZE);
     }
 
-    /** A cleared record-sized staging buffer; call {@link #release()} when done. */
+    /** A cleared staging buffer of {@link #STAGING_SIZE} bytes; call {@link #release()} when done. */
     public ByteBuffer acquireStaging() {
-        return take(staging, RECORD_SIZE);
+        return take(staging, STAGING_SIZE);
     }
 
     /** Gives back the buffer acquired last. */

@@ -10,11 +10,13 @@ import java.util.function.Consumer;
  * buffers writes until the connection is secure) and while the transport pushes back, and
  * coalesced on the way into the engine.
  *
- * <p>Coalescing: consecutive small chunks are copied into one record-sized staging buffer and
- * encrypted with a single {@code SSL_write}, so a burst of small writes in one loop turn becomes
- * full 16 KiB records instead of one record per write. A chunk that is at least a record long
- * and meets an empty staging buffer goes to the engine as it is (no copy for a direct buffer).
- * Loop thread only.
+ * <p>Coalescing: the engine is always handed a whole number of maximum-size records (16 KiB)
+ * except for the last bytes queued, so that records on the wire are full 16 KiB records except
+ * the last, never a 16 KiB + 2 KiB pair per write. A chunk at the head that holds whole records
+ * goes to the engine as it is, cut at its last whole record (no copy for a direct buffer); what
+ * is left of it and the small chunks after it are copied into a staging buffer of a few records
+ * and encrypted with one {@code SSL_write}: a burst of small writes in one loop turn becomes full
+ * records instead of one record per write. Loop thread only.
  */
 public final class PlaintextQueue {
     private record Pending(ByteBuffer data, Consumer<Throwable> callback) {}
@@ -49,8 +51,18 @@ public final class PlaintextQueue {
         if (head == null) {
             return 0;
         }
-        if (head.data.remaining() >= LoopBuffers.RECORD_SIZE || chunks.size() == 1) {
-            int taken = engine.clearIn(head.data);
+        int remaining = head.data.remaining();
+        if (chunks.size() == 1 || remaining >= LoopBuffers.RECORD_SIZE) {
+            // The last chunk goes whole; another is cut at its last whole record.
+            int offer = chunks.size() == 1 ? remaining : remaining - remaining % LoopBuffers.RECORD_SIZE;
+            int limit = head.data.limit();
+            head.data.limit(head.data.position() + offer);
+            int taken;
+            try {
+                taken = engine.clearIn(head.data);
+            } finally {
+                head.data.limit(limit);
+            }
             if (!head.data.hasRemaining()) {
                 complete(done);
             }

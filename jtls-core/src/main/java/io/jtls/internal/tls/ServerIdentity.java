@@ -1,4 +1,4 @@
-package io.jtls;
+package io.jtls.internal.tls;
 
 import io.jtls.error.TlsException;
 
@@ -29,11 +29,11 @@ import java.util.Objects;
  * escaping Node's certificate object uses); a malformed one throws
  * {@code ERR_TLS_CERT_ALTNAME_FORMAT}, as Node throws.
  */
-final class ServerIdentity {
+public final class ServerIdentity {
     private ServerIdentity() {}
 
     /** Null when {@code cert} is issued to {@code hostname}, else the error Node would return. */
-    static CertificateIdentityException check(String hostname, Certificate cert) {
+    public static CertificateIdentityException check(String hostname, Certificate cert) {
         Objects.requireNonNull(hostname, "hostname");
         Objects.requireNonNull(cert, "cert");
         String altNames = cert.subjectaltname();

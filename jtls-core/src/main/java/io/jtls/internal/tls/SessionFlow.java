@@ -1,41 +1,39 @@
-package io.jtls;
+package io.jtls.internal.tls;
 
 import io.jtls.error.TlsException;
-
 import io.jtls.internal.engine.NewSession;
 import io.jtls.internal.engine.TlsEngine;
-import io.jtls.net.NetException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.BiConsumer;
 
 /**
- * One {@link TlsSocket}'s part in session resumption: what Node's {@code lib/internal/tls/wrap.js}
+ * One connection's part in session resumption: what Node's {@code lib/internal/tls/wrap.js}
  * does in {@code onnewsessionclient}, {@code onnewsession} and {@code loadSession}, and
- * {@code TLSWrap} in C++ with {@code awaiting_new_session_}. Confined to the socket's loop.
+ * {@code TLSWrap} in C++ with {@code awaiting_new_session_}. Confined to the connection's loop.
  *
  * <h2>Client: {@code 'session'}</h2>
  * Every session OpenSSL creates (one per TLS 1.2 handshake, one per TLS 1.3 ticket, possibly
- * after {@code 'secureConnect'}) is emitted as {@link TlsSocket#SESSION}, but not before the
- * server's certificate passed verification: a session that arrives earlier waits, and only the
- * latest one is kept (Node's {@code kPendingSession}); if verification fails it is never emitted.
- * A client made with {@code new TlsSocket} (no verification step) emits after {@code 'secure'};
- * Node never emits there. Sessions are encoded only when someone listens.
+ * after {@code 'secureConnect'}) is emitted as {@code 'session'}, but not before the server's
+ * certificate passed verification: a session that arrives earlier waits, and only the latest one
+ * is kept (Node's {@code kPendingSession}); if verification fails it is never emitted. A client
+ * made with {@code new TlsSocket} (no verification step) emits after {@code 'secure'}. Sessions
+ * are encoded only when someone listens.
  *
  * <h2>Server: {@code 'newSession'} and {@code 'resumeSession'}</h2>
  * Enabled for a connection when its server had listeners for either event when the connection
  * arrived (as Node). {@code 'resumeSession'} is asked at the ClientHello when there is an id to
- * look up (see {@code SessionLookup}); the handshake waits for its callback. {@code 'newSession'}
- * is emitted for each session OpenSSL would cache; until its {@code done} runs, nothing the
- * engine produced is sent and the handshake is not reported complete (Node holds
- * {@code EncOut} and delays {@code 'secure'} the same way). Both callbacks may be called later
- * and from any thread; they are run on the loop. Calling a {@code resumeSession} callback twice
- * destroys the socket with {@code ERR_MULTIPLE_CALLBACK}; {@code callback(err)} destroys it with
- * {@code err} (a {@code 'tlsClientError'}); callbacks arriving after the socket was destroyed are
- * ignored; {@code done} is idempotent.
+ * look up; the handshake (and the reader: see {@link Phase#AWAITING_APPLICATION}) waits for its
+ * callback. {@code 'newSession'} is emitted for each session OpenSSL would cache; until its
+ * {@code done} runs, nothing the engine produced is sent and the handshake is not reported
+ * complete (Node holds {@code EncOut}). A second {@code resumeSession} callback destroys the
+ * socket with {@code ERR_MULTIPLE_CALLBACK}; {@code callback(err)} destroys it with {@code err};
+ * callbacks after the socket was destroyed are ignored; {@code done} is idempotent.
  */
-final class SocketSessions {
-    private final TlsSocket socket;
-    private final TlsServer server;
+final class SessionFlow {
+    private final ConnectionDriver driver;
+    private final ConnectionHost host;
+    private final ServerHooks server; // null on clients and on server sockets without a server
     private boolean serverCallbacks;
     /** Client: Node's kIsVerified, the 'session' event may be emitted at once. */
     private boolean verified;
@@ -44,8 +42,9 @@ final class SocketSessions {
     /** Server: 'newSession' callbacks not called yet (Node's awaiting_new_session_). */
     private int newSessionsPending;
 
-    SocketSessions(TlsSocket socket, TlsServer server) {
-        this.socket = socket;
+    SessionFlow(ConnectionDriver driver, ConnectionHost host, ServerHooks server) {
+        this.driver = driver;
+        this.host = host;
         this.server = server;
     }
 
@@ -53,29 +52,26 @@ final class SocketSessions {
     void configure(TlsEngine engine, boolean isServer) {
         if (!isServer) {
             engine.enableSessionCallbacks();
-            return;
-        }
-        if (server != null && (server.listenerCount(TlsServer.NEW_SESSION) > 0
-                || server.listenerCount(TlsServer.RESUME_SESSION) > 0)) {
+        } else if (server != null && server.sessionCallbacks()) {
             serverCallbacks = true;
             engine.enableSessionCallbacks();
         }
     }
 
-    /** Server: true while a {@code 'newSession'} callback is outstanding; the socket holds its output. */
+    /** Server: true while a {@code 'newSession'} callback is outstanding; the connection holds its output. */
     boolean holdsOutput() {
         return newSessionsPending > 0;
     }
 
     /** After every engine call: hands out the sessions OpenSSL created during it. */
-    void afterEngineCall(TlsEngine engine) {
+    void afterEngineCall(TlsEngine engine, boolean isServer) {
         while (engine.hasNewSession()) {
-            if (socket.isServer()) {
+            if (isServer) {
                 NewSession session = engine.takeNewSession();
                 if (session != null) {
                     emitNewSession(session);
                 }
-            } else if (socket.listenerCount(TlsSocket.SESSION) == 0) {
+            } else if (!host.wantsSessions()) {
                 engine.discardNewSessions(); // nobody listens (Node records only with a listener)
             } else {
                 NewSession session = engine.takeNewSession();
@@ -83,49 +79,47 @@ final class SocketSessions {
                     continue;
                 }
                 if (verified) {
-                    socket.emit(TlsSocket.SESSION, session.data());
+                    host.emitSession(session.data());
                 } else {
                     pendingSession = session.data();
                 }
             }
-            if (socket.destroyed()) {
+            if (host.destroyed()) {
                 return;
             }
         }
     }
 
-    /** Client: the peer is verified (after {@code 'secureConnect'}); emits the session that waited. */
+    /** Client: the peer is verified; emits the session that waited. */
     void onVerified() {
         verified = true;
         byte[] session = pendingSession;
         pendingSession = null;
-        if (session != null && !socket.destroyed()) {
-            socket.emit(TlsSocket.SESSION, session);
+        if (session != null && !host.destroyed()) {
+            host.emitSession(session);
         }
     }
 
-    // ------------------------------------------------------------------ server
-
     private void emitNewSession(NewSession session) {
-        if (!serverCallbacks || server == null) {
+        if (!serverCallbacks) {
             return;
         }
         newSessionsPending++;
         AtomicBoolean once = new AtomicBoolean();
         Runnable done = () -> {
             if (once.compareAndSet(false, true)) {
-                socket.loop().execute(this::onNewSessionDone);
+                driver.loop().execute(this::onNewSessionDone);
             }
         };
-        if (!server.emitWith(TlsServer.NEW_SESSION, l -> l.onNewSession(session.id(), session.data(), done))) {
+        if (!server.newSession(session.id(), session.data(), done)) {
             done.run();
         }
     }
 
     private void onNewSessionDone() {
         newSessionsPending--;
-        if (newSessionsPending == 0 && !socket.destroyed()) {
-            socket.afterSessionCallback(); // Node's NewSessionDoneCb: Cycle()
+        if (newSessionsPending == 0 && !host.destroyed()) {
+            driver.afterSessionCallback(); // Node's NewSessionDoneCb: Cycle()
         }
     }
 
@@ -135,42 +129,41 @@ final class SocketSessions {
      */
     void onClientHello(TlsEngine engine) {
         byte[] id = engine.sessionLookupId();
-        if (id == null || server == null || server.listenerCount(TlsServer.RESUME_SESSION) == 0) {
-            socket.resumeHandshake();
+        if (id == null || server == null || !server.resumeSessionListened()) {
+            driver.resumeHandshake();
             return;
         }
         AtomicInteger calls = new AtomicInteger();
-        TlsServer.ResumeSessionCallback callback = (error, data) -> {
+        BiConsumer<Throwable, byte[]> callback = (error, data) -> {
             int call = calls.incrementAndGet();
             byte[] copy = data == null ? null : data.clone();
-            socket.loop().execute(() -> onSessionFound(call, error, copy));
+            driver.loop().execute(() -> onSessionFound(call, error, copy));
         };
-        if (!server.emitWith(TlsServer.RESUME_SESSION, l -> l.onResumeSession(id, callback))) {
-            socket.resumeHandshake(); // the listener went away meanwhile
+        if (!server.resumeSession(id, callback)) {
+            driver.resumeHandshake(); // the listener went away meanwhile
         }
     }
 
     /** Node's {@code onSession(err, session)}. */
     private void onSessionFound(int call, Throwable error, byte[] data) {
-        if (socket.destroyed()) {
+        if (host.destroyed()) {
             return; // Node: destroy(ERR_SOCKET_CLOSED) on a destroyed socket, which does nothing
         }
         if (call > 1) {
-            socket.fail(new TlsException("ERR_MULTIPLE_CALLBACK", "Callback called multiple times"));
+            driver.fail(new TlsException("ERR_MULTIPLE_CALLBACK", "Callback called multiple times"));
             return;
         }
         if (error != null) {
-            socket.fail(error);
+            driver.fail(error);
             return;
         }
-        TlsEngine engine = socket.engineForSessions();
+        TlsEngine engine = driver.engine();
         if (engine == null) {
-            socket.fail(new NetException("ERR_SOCKET_CLOSED", "Socket is closed"));
             return;
         }
         if (data != null) {
             engine.loadSession(data); // data that is no session is a miss, as in Node
         }
-        socket.resumeHandshake();
+        driver.resumeHandshake();
     }
 }

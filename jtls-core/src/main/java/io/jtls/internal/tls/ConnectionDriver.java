@@ -1,0 +1,574 @@
+package io.jtls.internal.tls;
+
+import io.jtls.error.TlsException;
+import io.jtls.internal.context.NativeSecureContext;
+import io.jtls.internal.engine.EngineState;
+import io.jtls.internal.engine.TlsEngine;
+import io.jtls.net.Duplex;
+import io.jtls.net.EventLoop;
+import io.jtls.net.NetException;
+import io.jtls.net.Socket;
+import io.jtls.net.Timer;
+import java.nio.ByteBuffer;
+import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+import java.util.function.Function;
+
+/**
+ * One TLS connection over a transport, confined to the transport's loop (Go's {@code tls.Conn},
+ * Node's {@code TLSWrap}): it owns the {@link TlsEngine} and moves bytes through it. Ciphertext
+ * from the transport's raw reader goes into the engine; the handshake is driven until it
+ * completes or pauses for the application; plaintext comes out with backpressure; writes are
+ * queued and coalesced into full records; ciphertext is flushed to the transport; {@code end()}
+ * becomes close_notify and the transport's half-close.
+ *
+ * <p>State is one {@link Phase} plus the two directions ({@link ReadSide}, {@link WriteSide}).
+ * The side-specific decisions belong to the {@link HandshakePolicy}; the public socket above is
+ * reached through {@link ConnectionHost}. What the handshake established is published once as
+ * a {@link HandshakeSnapshot} that any thread may read.
+ *
+ * <h2>A paused handshake pauses the reader</h2>
+ * While the handshake waits for the application ({@link Phase#AWAITING_APPLICATION}) the
+ * transport is paused. Before the handshake completes at most {@link #HANDSHAKE_INPUT_LIMIT}
+ * bytes of ciphertext are taken from the peer; more fails the connection with
+ * {@code ERR_TLS_HANDSHAKE_INPUT_LIMIT} (a {@code 'tlsClientError'} on a server), so a peer
+ * cannot stream into native memory while a callback takes its time.
+ *
+ * <h2>Closing like Node</h2>
+ * Once shutdown has begun (this side's close_notify is queued, or the peer finished), a
+ * transport that fails with {@code EPIPE} or {@code ECONNRESET} ends the connection quietly:
+ * {@code 'end'} then {@code 'close'}, no {@code 'error'} (Node's TLS layer ignores write errors
+ * after its shutdown).
+ */
+public final class ConnectionDriver {
+    /** Ciphertext accepted before the handshake completes (the read that crosses it included). */
+    public static final int HANDSHAKE_INPUT_LIMIT = 64 * 1024;
+
+    private final EventLoop loop;
+    private final Duplex transport;
+    private final ConnectionHost host;
+    private final HandshakePolicy policy;
+    private final boolean isServer;
+    private final SessionFlow sessions;
+    private final Duration handshakeTimeout;
+    private final Outbound outbound;
+    private final HandshakeRecordWatch handshakeWatch = new HandshakeRecordWatch();
+
+    private TlsEngine engine; // null once freed
+    private Phase phase = Phase.NEW;
+    private ReadSide readSide = ReadSide.OPEN;
+    private WriteSide writeSide = WriteSide.OPEN;
+    /** The application paused the plaintext: once established, the transport is paused too. */
+    private boolean consumerPaused;
+    private boolean renegotiationDisabled;
+    private long handshakeInput;
+    private Timer handshakeTimer;
+    private volatile HandshakeSnapshot snapshot;
+
+    /**
+     * A connection over {@code transport} on {@code context} (retained by the engine). Nothing
+     * happens on the transport until {@link #begin()}.
+     *
+     * @throws TlsException when the engine cannot be set up (e.g. an invalid SNI name)
+     * @throws IllegalStateException when the context's owner closed it
+     */
+    public ConnectionDriver(Duplex transport, ConnectionHost host, HandshakePolicy policy, NativeSecureContext context,
+                            Duration handshakeTimeout) {
+        this.loop = transport.loop();
+        this.transport = transport;
+        this.host = host;
+        this.policy = policy;
+        this.isServer = policy.isServer();
+        this.handshakeTimeout = handshakeTimeout;
+        this.sessions = new SessionFlow(this, host, policy.server());
+        this.outbound = new Outbound(this, transport, host, sessions);
+        TlsEngine e = isServer ? TlsEngine.server(context) : TlsEngine.client(context);
+        try {
+            policy.configure(e, sessions);
+        } catch (RuntimeException | Error failure) {
+            e.close();
+            throw failure;
+        }
+        this.engine = e;
+    }
+
+    /** Takes over the transport: on the loop, after everything the caller set up before this call. */
+    public void begin() {
+        loop.execute(this::init);
+    }
+
+    // ------------------------------------------------------------------ state, for the facade
+
+    public EventLoop loop() {
+        return loop;
+    }
+
+    public HandshakePolicy policy() {
+        return policy;
+    }
+
+    /** What the handshake established, or null before it completed. Any thread. */
+    public HandshakeSnapshot snapshot() {
+        return snapshot;
+    }
+
+    ConnectionHost host() {
+        return host;
+    }
+
+    /** The live engine, or null once freed. Loop thread. */
+    TlsEngine engine() {
+        return engine;
+    }
+
+    /** Refuses renegotiations from now on (Node's {@code disableRenegotiation()}). */
+    public void disableRenegotiation() {
+        loop.execute(() -> renegotiationDisabled = true);
+    }
+
+    /**
+     * Runs {@code query} on the live engine by the rule of {@link LoopThreads}: directly on this
+     * connection's loop; waiting from a thread that runs no connections; and from another
+     * connection loop's thread not at all: {@link IllegalStateException} (use
+     * {@link #queryAsync}). Null once the socket is destroyed.
+     */
+    public <T> T query(Function<TlsEngine, T> query) {
+        if (loop.inEventLoop()) {
+            return live(query);
+        }
+        if (LoopThreads.runsConnections()) {
+            throw new IllegalStateException("a live query of a TLS socket from another event loop would block that loop:"
+                    + " use the *Async method, or ask on the socket's loop()");
+        }
+        return LoopThreads.await(queryAsync(query));
+    }
+
+    /** Runs {@code query} on the loop; the future completes there (null once destroyed). Any thread. */
+    public <T> CompletableFuture<T> queryAsync(Function<TlsEngine, T> query) {
+        if (loop.inEventLoop()) {
+            try {
+                return CompletableFuture.completedFuture(live(query));
+            } catch (RuntimeException e) {
+                return CompletableFuture.failedFuture(e);
+            }
+        }
+        return LoopThreads.on(loop, () -> live(query));
+    }
+
+    private <T> T live(Function<TlsEngine, T> query) {
+        return engine == null || host.destroyed() ? null : query.apply(engine);
+    }
+
+    // ------------------------------------------------------------------ life cycle
+
+    private void init() {
+        LoopThreads.markCurrent();
+        if (host.destroyed()) {
+            closeEngine();
+            return;
+        }
+        if (transport.destroyed()) {
+            host.destroy(new NetException("ERR_SOCKET_CLOSED", "Socket is closed"));
+            return;
+        }
+        transport.setRawReader(this::onCiphertext);
+        transport.on(Duplex.END, this::onTransportEnd);
+        transport.on(Duplex.ERROR, this::onTransportError);
+        transport.on(Duplex.CLOSE, hadError -> onTransportClose());
+        transport.on(Duplex.DRAIN, this::onTransportDrain);
+        if (handshakeTimeout != null && handshakeTimeout.toNanos() > 0) {
+            handshakeTimer = loop.schedule(handshakeTimeout.toNanos(), TimeUnit.NANOSECONDS, this::onHandshakeTimeout);
+        }
+        if (transport instanceof Socket s && s.pending()) {
+            phase = Phase.CONNECTING;
+            s.once(Socket.CONNECT, () -> {
+                host.emitConnect();
+                start();
+            });
+        } else {
+            start();
+        }
+    }
+
+    /** Node's {@code _start}: a client sends its ClientHello; a server waits for one. */
+    private void start() {
+        if ((phase != Phase.NEW && phase != Phase.CONNECTING) || host.destroyed()) {
+            return;
+        }
+        phase = Phase.HANDSHAKING;
+        cycle();
+    }
+
+    private boolean started() {
+        return phase != Phase.NEW && phase != Phase.CONNECTING;
+    }
+
+    private boolean gone() {
+        return engine == null || host.destroyed() || phase == Phase.CLOSING || phase == Phase.CLOSED;
+    }
+
+    /** Ciphertext from the transport (borrowed: consumed before returning). */
+    private void onCiphertext(ByteBuffer ciphertext) {
+        if (gone()) {
+            ciphertext.position(ciphertext.limit());
+            return;
+        }
+        if (handshakeWatch.scan(ciphertext) > 0 && phase.established() && onRenegotiation()) {
+            ciphertext.position(ciphertext.limit());
+            return;
+        }
+        boolean handshaking = !phase.established();
+        if (handshaking) {
+            handshakeInput += ciphertext.remaining();
+        }
+        engine.encIn(ciphertext);
+        if (started()) {
+            cycle();
+        }
+        if (handshaking && !phase.established() && handshakeInput > HANDSHAKE_INPUT_LIMIT && !gone()) {
+            fail(new TlsException("ERR_TLS_HANDSHAKE_INPUT_LIMIT", "TLS handshake input exceeded "
+                    + HANDSHAKE_INPUT_LIMIT + " bytes before the handshake completed"));
+        }
+    }
+
+    /** Moves the connection as far as the bytes at hand allow: handshake, plaintext out, ciphertext out. */
+    private void cycle() {
+        if (gone()) {
+            return;
+        }
+        try {
+            if (!phase.established()) {
+                if (phase == Phase.AWAITING_APPLICATION) {
+                    return;
+                }
+                EngineState state = engine.handshake();
+                if (state == EngineState.AWAITING_CLIENT_HELLO) {
+                    outbound.flushCiphertext();
+                    awaitApplication(() -> sessions.onClientHello(engine)); // 'resumeSession'
+                    return;
+                }
+                sessions.afterEngineCall(engine, isServer); // 'session' / 'newSession' made by the handshake
+                if (gone()) {
+                    return;
+                }
+                if (state == EngineState.AWAITING_CERT_CALLBACK) {
+                    outbound.flushCiphertext();
+                    awaitApplication(() -> policy.onCertCallback(this, engine)); // SNICallback
+                    return;
+                }
+                if (state != EngineState.ESTABLISHED || sessions.holdsOutput()) {
+                    outbound.flushCiphertext(); // held, as Node's EncOut, until 'newSession' is done
+                    return;
+                }
+                onHandshakeDone();
+                if (gone()) {
+                    return;
+                }
+            }
+            readPlaintext();
+            outbound.flushCiphertext();
+            outbound.afterCycle(); // writes the engine refused while the peer renegotiated
+        } catch (TlsException e) {
+            onEngineError(e);
+        }
+    }
+
+    /**
+     * Asks the application (which may answer at once, from inside {@code ask}); while the answer
+     * is outstanding, the transport is paused: nothing more is read from the peer.
+     */
+    private void awaitApplication(Runnable ask) {
+        phase = Phase.AWAITING_APPLICATION;
+        ask.run();
+        if (phase == Phase.AWAITING_APPLICATION && !host.destroyed()) {
+            transport.pause();
+        }
+    }
+
+    /** Continues a handshake paused for the application (SNI, 'resumeSession'). */
+    void resumeHandshake() {
+        if (gone()) {
+            return;
+        }
+        phase = Phase.HANDSHAKING;
+        if (transport.isPaused()) {
+            transport.resume(); // only this driver pauses the transport before the handshake completes
+        }
+        try {
+            engine.resumeHandshake();
+        } catch (TlsException e) {
+            onEngineError(e);
+            return;
+        }
+        cycle();
+    }
+
+    /** Node's {@code _finishInit}: publish what was negotiated, then the policy's checks. */
+    private void onHandshakeDone() {
+        phase = Phase.VERIFYING;
+        if (handshakeTimer != null) {
+            handshakeTimer.cancel();
+            handshakeTimer = null;
+        }
+        if (consumerPaused) {
+            transport.pause();
+        }
+        snapshot = HandshakeSnapshot.capture(engine, null);
+        policy.onEstablished(this, engine);
+    }
+
+    /** Publishes the verification outcome. */
+    void authorize(boolean authorized, String error) {
+        snapshot = snapshot.authorize(authorized, error);
+    }
+
+    /** Application data may flow: send what was written during the handshake. */
+    void allowData() {
+        if (phase == Phase.VERIFYING) {
+            phase = Phase.OPEN;
+        }
+        outbound.scheduleFlush();
+    }
+
+    /** Every 'newSession' callback ran (Node's {@code NewSessionDoneCb}): send what was held, go on. */
+    void afterSessionCallback() {
+        cycle();
+        shutdownIfDone();
+    }
+
+    // ------------------------------------------------------------------ reading
+
+    /** Decrypts what is buffered and pushes it, until the engine is empty or the consumer is full. */
+    private void readPlaintext() {
+        LoopBuffers buffers = LoopBuffers.get();
+        while (!consumerPaused && engine != null && !host.destroyed()) {
+            ByteBuffer plaintext = buffers.acquirePlaintext();
+            boolean more;
+            try {
+                int n = engine.clearOut(plaintext);
+                if (n <= 0) {
+                    if (n < 0 && readSide == ReadSide.OPEN) {
+                        readSide = ReadSide.EOF; // close_notify: Node's EOF
+                    }
+                    break;
+                }
+                more = host.push(plaintext.flip());
+            } finally {
+                buffers.release();
+            }
+            // push() also answers false while 'data' is flowing but older chunks still wait
+            // in the stream's queue: only a consumer that really stopped blocks the engine.
+            if (!more && !host.readingWanted()) {
+                consumerPaused = true;
+                transport.pause();
+            }
+        }
+        if (engine != null && !host.destroyed()) {
+            sessions.afterEngineCall(engine, isServer); // TLS 1.3 tickets are read with the data
+        }
+        if (!consumerPaused && readSide == ReadSide.EOF && !host.destroyed()) {
+            readSide = ReadSide.ENDED;
+            host.pushEnd();
+        }
+    }
+
+    /** The application wants plaintext again. */
+    public void readStart() {
+        if (!consumerPaused) {
+            return;
+        }
+        consumerPaused = false;
+        if (phase != Phase.AWAITING_APPLICATION) {
+            transport.resume();
+        }
+        if (phase.established()) {
+            loop.execute(this::cycle); // plaintext may wait inside the engine
+        }
+    }
+
+    /** The application paused the plaintext. */
+    public void readStop() {
+        consumerPaused = true;
+        if (phase.established()) {
+            transport.pause();
+        }
+    }
+
+    // ------------------------------------------------------------------ writing
+
+    /** Queues plaintext the application wrote (owned from now on). */
+    public void write(ByteBuffer chunk, Consumer<Throwable> callback) {
+        outbound.write(chunk, callback);
+    }
+
+    /** Plaintext the caller keeps (see {@link Outbound#writeBorrowed}). */
+    public void writeBorrowed(ByteBuffer chunk) {
+        outbound.writeBorrowed(chunk);
+    }
+
+    /** True when application data may go to the engine now. */
+    boolean dataMayFlow() {
+        return phase == Phase.OPEN && engine != null && !host.destroyed();
+    }
+
+    /** {@code end()} was called: close_notify after the last queued write. */
+    public void end() {
+        if (writeSide == WriteSide.OPEN) {
+            writeSide = WriteSide.ENDING;
+        }
+        shutdownIfDone();
+    }
+
+    /** After {@code end()} and the last queued write: close_notify, then the transport's half-close. */
+    void shutdownIfDone() {
+        if (writeSide != WriteSide.ENDING || phase != Phase.OPEN || sessions.holdsOutput() || !outbound.isEmpty()
+                || engine == null || host.destroyed()) {
+            return;
+        }
+        writeSide = WriteSide.SHUTDOWN;
+        engine.shutdown();
+        outbound.flushCiphertext();
+        transport.end(host::finished);
+    }
+
+    /** True once this side's close_notify is queued or the peer finished: transport errors are quiet. */
+    private boolean shutdownBegun() {
+        return writeSide == WriteSide.SHUTDOWN || readSide != ReadSide.OPEN;
+    }
+
+    // ------------------------------------------------------------------ failures and the end
+
+    /** Destroys the connection for {@code error}, reported where the policy says. */
+    void fail(Throwable error) {
+        policy.fail(host, error);
+    }
+
+    /** Node's {@code onerror}: a fatal TLS error from the engine. */
+    void onEngineError(TlsException error) {
+        try {
+            outbound.flushCiphertext(); // the alert, as Node sends it before giving up
+        } catch (RuntimeException ignored) {
+            // the transport is gone: nothing to tell the peer
+        }
+        if (phase == Phase.CLOSED || phase == Phase.CLOSING || host.destroyed()) {
+            return;
+        }
+        if (!phase.established()) {
+            fail(error);
+        } else if (policy.quietAfterHandshake(error)) {
+            host.destroy(null);
+        } else {
+            host.destroy(error);
+        }
+    }
+
+    /**
+     * The peer started a renegotiation (Node's {@code onhandshakestart}): a server counts it
+     * against its limit, and either side refuses it after {@link #disableRenegotiation()}. Where
+     * Node only emits {@code 'error'}, the socket is destroyed with it: the point is to stop the
+     * attacker. True when the socket was destroyed.
+     */
+    private boolean onRenegotiation() {
+        if (policy.renegotiationExceeded(loop().nanoTime())) {
+            host.destroy(new TlsException("ERR_TLS_SESSION_ATTACK", "TLS session renegotiation attack detected"));
+            return true;
+        }
+        if (renegotiationDisabled) {
+            host.destroy(new TlsException("ERR_TLS_RENEGOTIATION_DISABLED", "TLS session renegotiation disabled for this socket"));
+            return true;
+        }
+        return false;
+    }
+
+    private void onHandshakeTimeout() {
+        handshakeTimer = null;
+        if (phase.established() || host.destroyed()) {
+            return;
+        }
+        // Node reports it (tlsClientError on a server) and, as documented, aborts the connection.
+        fail(new TlsException("ERR_TLS_HANDSHAKE_TIMEOUT", "TLS handshake timeout"));
+    }
+
+    private void onTransportError(Throwable error) {
+        if (phase == Phase.CLOSED || phase == Phase.CLOSING || host.destroyed()) {
+            return;
+        }
+        if (shutdownBegun() && isDisconnect(error)) {
+            closeQuietly();
+            return;
+        }
+        fail(error);
+    }
+
+    /** The peer went away: a write into a closed connection, or a reset. */
+    private static boolean isDisconnect(Throwable error) {
+        return error instanceof TlsException t && ("EPIPE".equals(t.code()) || "ECONNRESET".equals(t.code()));
+    }
+
+    /** The transport failed after shutdown began: what was read is delivered, then 'end' and 'close'. */
+    private void closeQuietly() {
+        if (readSide == ReadSide.OPEN) {
+            readSide = ReadSide.EOF;
+        }
+        readPlaintext();
+        phase = Phase.CLOSING;
+        loop.execute(() -> host.destroy(null)); // after the 'end' that pushEnd scheduled
+    }
+
+    private void onTransportClose() {
+        if (phase != Phase.CLOSING) {
+            host.destroy(null);
+        }
+    }
+
+    private void onTransportEnd() {
+        if (readSide == ReadSide.OPEN) {
+            readSide = ReadSide.EOF;
+        }
+        if (host.destroyed() || phase == Phase.CLOSING) {
+            return;
+        }
+        if (!phase.established()) {
+            if (isServer) {
+                host.destroy(null); // tlsClientError ECONNRESET "socket hang up"
+            } else {
+                host.destroy(new TlsException("ECONNRESET",
+                        "Client network socket disconnected before secure TLS connection was established"));
+            }
+            return;
+        }
+        readPlaintext();
+    }
+
+    private void onTransportDrain() {
+        outbound.onTransportDrain();
+    }
+
+    /** The socket's {@code 'close'} event. */
+    public void onClose(boolean hadError) {
+        policy.onClose(hadError);
+    }
+
+    /** The socket is being destroyed: drop queued writes, close the transport, free the engine. */
+    public void onDestroy(Throwable error) {
+        phase = Phase.CLOSED;
+        if (handshakeTimer != null) {
+            handshakeTimer.cancel();
+            handshakeTimer = null;
+        }
+        outbound.clear(error != null ? error
+                : new NetException("ERR_STREAM_DESTROYED", "Cannot call write after a stream was destroyed"));
+        transport.destroy();
+        // Freed later in this turn, never under a call that may still be using the engine.
+        loop.execute(this::closeEngine);
+    }
+
+    private void closeEngine() {
+        if (engine != null) {
+            engine.close();
+            engine = null;
+        }
+    }
+}

@@ -1,0 +1,73 @@
+package io.jtls.internal.tls;
+
+import io.jtls.error.TlsException;
+import io.jtls.internal.engine.TlsEngine;
+import java.util.List;
+
+/**
+ * The side-specific part of a connection: how the engine is set up, what happens at the
+ * handshake's pause points, what is checked once it completes, and where failures are
+ * reported. {@link ClientPolicy} is Node's {@code onConnectSecure}, {@link ServerPolicy} its
+ * {@code onServerSocketSecure} with SNI, {@code tlsClientError} routing and the renegotiation
+ * limit. Loop thread only, driven by its {@link ConnectionDriver}.
+ */
+public abstract sealed class HandshakePolicy permits ClientPolicy, ServerPolicy {
+    final List<String> alpnProtocols;
+
+    HandshakePolicy(List<String> alpnProtocols) {
+        this.alpnProtocols = alpnProtocols;
+    }
+
+    abstract boolean isServer();
+
+    /** Sets the engine up before the handshake (verification, ALPN, SNI, sessions, pause points). */
+    abstract void configure(TlsEngine engine, SessionFlow sessions);
+
+    /** The server that hears this connection's session callbacks and events, or null. */
+    ServerHooks server() {
+        return null;
+    }
+
+    /**
+     * The handshake completed ({@code driver.phase()} is {@link Phase#VERIFYING}, the snapshot is
+     * published): emit {@code 'secure'}, check the peer, then {@link ConnectionDriver#allowData()}
+     * or destroy.
+     */
+    abstract void onEstablished(ConnectionDriver driver, TlsEngine engine);
+
+    /** The engine paused at the certificate callback (servers: Node's {@code oncertcb}). */
+    void onCertCallback(ConnectionDriver driver, TlsEngine engine) {
+        driver.resumeHandshake();
+    }
+
+    /**
+     * Destroys the connection for {@code error}: a server socket whose handshake has not completed
+     * reports it as the server's {@code 'tlsClientError'}; any other emits it as {@code 'error'}.
+     */
+    void fail(ConnectionHost host, Throwable error) {
+        host.destroy(error);
+    }
+
+    /** The socket closed (its {@code 'close'} event). */
+    void onClose(boolean hadError) {
+    }
+
+    /**
+     * A fatal engine error after the handshake that Node ends without {@code 'error'} (a server
+     * that rejects a client without a certificate: the client only sees the alert).
+     */
+    boolean quietAfterHandshake(TlsException error) {
+        return false;
+    }
+
+    /** The peer started a renegotiation at {@code now} (the loop clock's nanoTime): true when it is one too many (servers: Node's limit). */
+    boolean renegotiationExceeded(long now) {
+        return false;
+    }
+
+    /** Whether an unverified peer is rejected. */
+    public abstract boolean rejectUnauthorized();
+
+    /** Whether the peer's certificate is requested (always, for clients). */
+    public abstract boolean requestCert();
+}

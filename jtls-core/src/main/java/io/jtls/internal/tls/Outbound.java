@@ -1,0 +1,142 @@
+package io.jtls.internal.tls;
+
+import io.jtls.error.TlsException;
+import io.jtls.internal.engine.TlsEngine;
+import io.jtls.net.Duplex;
+import java.nio.ByteBuffer;
+import java.util.function.Consumer;
+
+/**
+ * The outgoing half of a {@link ConnectionDriver}: plaintext the application wrote, held until
+ * data may flow and while the transport pushes back, coalesced into full records on the way into
+ * the engine at the end of each loop turn; and the ciphertext the engine produced, flushed to
+ * the transport. Loop thread only.
+ */
+final class Outbound {
+    private final ConnectionDriver driver;
+    private final Duplex transport;
+    private final ConnectionHost host;
+    private final SessionFlow sessions;
+    private final PlaintextQueue pending = new PlaintextQueue();
+    /** The transport's write queue is above its mark: encryption waits for its 'drain'. */
+    private boolean transportFull;
+    private boolean flushScheduled;
+
+    Outbound(ConnectionDriver driver, Duplex transport, ConnectionHost host, SessionFlow sessions) {
+        this.driver = driver;
+        this.transport = transport;
+        this.host = host;
+        this.sessions = sessions;
+    }
+
+    boolean isEmpty() {
+        return pending.isEmpty();
+    }
+
+    /** Queues plaintext (owned from now on) and its callback (may be null). */
+    void write(ByteBuffer chunk, Consumer<Throwable> callback) {
+        pending.add(chunk, callback);
+        scheduleFlush();
+    }
+
+    /**
+     * Plaintext the caller keeps: when nothing waits, its whole records go to the engine at once
+     * (no copy); the rest is copied and queued, to be coalesced with the next writes of this
+     * turn, so that records on the wire are full except the last.
+     */
+    void writeBorrowed(ByteBuffer chunk) {
+        int whole = chunk.remaining() - chunk.remaining() % LoopBuffers.RECORD_SIZE;
+        if (whole > 0 && driver.dataMayFlow() && pending.isEmpty() && !transportFull) {
+            int limit = chunk.limit();
+            chunk.limit(chunk.position() + whole);
+            try {
+                host.flushed(driver.engine().clearIn(chunk));
+                flushCiphertext();
+            } catch (TlsException e) {
+                driver.onEngineError(e);
+                return;
+            } finally {
+                chunk.limit(limit);
+            }
+        }
+        if (chunk.hasRemaining() && !host.destroyed()) {
+            ByteBuffer copy = ByteBuffer.allocate(chunk.remaining());
+            copy.put(chunk).flip();
+            pending.add(copy, null);
+            scheduleFlush();
+        }
+    }
+
+    /** Encrypts queued writes at the end of this loop turn, so that small writes share records. */
+    void scheduleFlush() {
+        if (!flushScheduled) {
+            flushScheduled = true;
+            driver.loop().execute(this::flushPlaintext);
+        }
+    }
+
+    /** After a cycle: writes the engine refused while the peer renegotiated may go now. */
+    void afterCycle() {
+        if (!pending.isEmpty() && !transportFull) {
+            scheduleFlush();
+        }
+    }
+
+    void onTransportDrain() {
+        transportFull = false;
+        flushPlaintext();
+    }
+
+    private void flushPlaintext() {
+        flushScheduled = false;
+        if (!driver.dataMayFlow()) {
+            return;
+        }
+        try {
+            TlsEngine engine;
+            while (!pending.isEmpty() && !transportFull && (engine = driver.engine()) != null) {
+                long taken = pending.encryptNext(engine, callback -> host.callLater(callback, null));
+                host.flushed(taken);
+                flushCiphertext();
+                if (taken == 0) {
+                    break;
+                }
+            }
+        } catch (TlsException e) {
+            driver.onEngineError(e);
+            return;
+        }
+        driver.shutdownIfDone();
+    }
+
+    /** Writes every byte of ciphertext the engine has for the peer to the transport. */
+    void flushCiphertext() {
+        TlsEngine engine = driver.engine();
+        if (engine == null || sessions.holdsOutput()) {
+            return;
+        }
+        LoopBuffers buffers = LoopBuffers.get();
+        boolean closedUnderneath = transport.writableEnded() || transport.destroyed();
+        while (engine.encPending() > 0) {
+            ByteBuffer ciphertext = buffers.acquireCiphertext();
+            try {
+                engine.encOut(ciphertext);
+                if (closedUnderneath) {
+                    continue; // the stream underneath ended first (its peer went away): nobody to tell
+                }
+                transport.writeBorrowed(ciphertext.flip());
+            } finally {
+                buffers.release();
+            }
+            if (driver.engine() == null) {
+                return; // the transport failed and destroyed us
+            }
+        }
+        transportFull = transport.writableLength() >= transport.writableHighWaterMark();
+    }
+
+    /** Drops every queued write, failing its callback with {@code error}. */
+    void clear(Throwable error) {
+        pending.clear(callback -> host.callLater(callback, error));
+    }
+}

@@ -1,0 +1,31 @@
+package io.jtls.internal.tls;
+
+import java.util.function.BiConsumer;
+
+/**
+ * What a server-side connection asks of the server it was accepted by (Node's
+ * {@code tls.Server}): the session callbacks and the server's events. Implemented by
+ * {@code io.jtls.TlsServer} for each connection; called on the connection's loop.
+ */
+public interface ServerHooks {
+    /** True when the server has a {@code 'newSession'} or {@code 'resumeSession'} listener now. */
+    boolean sessionCallbacks();
+
+    /** True when the server has a {@code 'resumeSession'} listener now. */
+    boolean resumeSessionListened();
+
+    /** {@code 'newSession'}; false when nobody heard it (then {@code done} is not called). */
+    boolean newSession(byte[] id, byte[] data, Runnable done);
+
+    /**
+     * {@code 'resumeSession'}; false when nobody heard it. {@code callback} may be called from any
+     * thread, any time, with {@code (error, null)}, {@code (null, data)} or {@code (null, null)}.
+     */
+    boolean resumeSession(byte[] id, BiConsumer<Throwable, byte[]> callback);
+
+    /** {@code 'secureConnection'} for this connection. */
+    void secureConnection();
+
+    /** {@code 'tlsClientError'} for this connection (already being destroyed). */
+    void clientError(Throwable error);
+}
