@@ -10,6 +10,10 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CompletableFuture;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -154,6 +158,33 @@ final class ParityClients {
     }
 
     // ------------------------------------------------------------------ Node
+
+    /** Every ask answered by both clients: s_client (three at a time) and one Node client process, in parallel. */
+    record Answers(Map<String, Outcome> openssl, Map<String, Outcome> node) {
+        /** The s_client and Node client answers of one cell against one server ("jtls" or "node"). */
+        Outcome openssl(String cell, String server) {
+            return openssl.get(cell + "/" + server);
+        }
+
+        Outcome node(String cell, String server) {
+            return node.get(cell + "/" + server);
+        }
+    }
+
+    static Answers askAll(Path dir, List<Ask> asks) {
+        CompletableFuture<Map<String, Outcome>> nodeClient =
+                CompletableFuture.supplyAsync(() -> node(dir, asks));
+        Map<String, Outcome> openssl = new ConcurrentHashMap<>();
+        ExecutorService pool = Executors.newFixedThreadPool(3);
+        try {
+            CompletableFuture.allOf(asks.stream().map(ask -> java.util.concurrent.CompletableFuture
+                    .runAsync(() -> openssl.put(ask.id(), openssl(dir, ask)), pool))
+                    .toArray(CompletableFuture[]::new)).join();
+        } finally {
+            pool.shutdown();
+        }
+        return new Answers(openssl, nodeClient.join());
+    }
 
     /** Asks Node's client every question in one process (a few at a time); results by {@link Ask#id()}. */
     static Map<String, Outcome> node(Path dir, List<Ask> asks) {

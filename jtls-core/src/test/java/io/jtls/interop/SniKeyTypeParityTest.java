@@ -12,11 +12,6 @@ import io.jtls.pki.HeldCertificate;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -90,8 +85,7 @@ class SniKeyTypeParityTest {
     @TempDir
     static Path dir;
     private static ParityServers servers;
-    private static final Map<String, Outcome> OPENSSL = new ConcurrentHashMap<>();
-    private static Map<String, Outcome> node;
+    private static ParityClients.Answers answers;
 
     static Stream<Case> cases() {
         List<Case> cases = new ArrayList<>();
@@ -117,15 +111,7 @@ class SniKeyTypeParityTest {
             asks.add(c.ask("jtls", servers.jtlsPort(c.pair().name())));
             asks.add(c.ask("node", servers.nodePort(c.pair().name())));
         });
-        CompletableFuture<Map<String, Outcome>> nodeClient = CompletableFuture.supplyAsync(() -> ParityClients.node(dir, asks));
-        ExecutorService pool = Executors.newFixedThreadPool(3);
-        try {
-            CompletableFuture.allOf(asks.stream().map(ask -> CompletableFuture.runAsync(
-                    () -> OPENSSL.put(ask.id(), ParityClients.openssl(dir, ask)), pool)).toArray(CompletableFuture[]::new)).join();
-        } finally {
-            pool.shutdown();
-        }
-        node = nodeClient.join();
+        answers = ParityClients.askAll(dir, asks);
     }
 
     @AfterAll
@@ -138,10 +124,10 @@ class SniKeyTypeParityTest {
     @ParameterizedTest(name = "{0}")
     @MethodSource("cases")
     void jtlsChoosesTheCertificateNodeChooses(Case c) {
-        Outcome opensslNode = OPENSSL.get(c.id() + "/node");
-        Outcome opensslJtls = OPENSSL.get(c.id() + "/jtls");
-        Outcome nodeNode = node.get(c.id() + "/node");
-        Outcome nodeJtls = node.get(c.id() + "/jtls");
+        Outcome opensslNode = answers.openssl(c.id(), "node");
+        Outcome opensslJtls = answers.openssl(c.id(), "jtls");
+        Outcome nodeNode = answers.node(c.id(), "node");
+        Outcome nodeJtls = answers.node(c.id(), "jtls");
         assertAll(c.toString(),
                 () -> assertSensible(c, "s_client", opensslNode),
                 () -> assertSensible(c, "Node client", nodeNode),

@@ -11,11 +11,6 @@ import io.jtls.pki.HeldCertificate;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -124,8 +119,7 @@ class SniResumptionParityMatrixTest {
     @TempDir
     static Path dir;
     private static ParityServers servers;
-    private static final Map<String, Outcome> OPENSSL = new ConcurrentHashMap<>();
-    private static Map<String, Outcome> node;
+    private static ParityClients.Answers answers;
 
     static Stream<Cell> cells() {
         List<Cell> cells = new ArrayList<>();
@@ -154,15 +148,7 @@ class SniResumptionParityMatrixTest {
             asks.add(cell.ask("jtls", servers.jtlsPort(server)));
             asks.add(cell.ask("node", servers.nodePort(server)));
         });
-        CompletableFuture<Map<String, Outcome>> nodeClient = CompletableFuture.supplyAsync(() -> ParityClients.node(dir, asks));
-        ExecutorService pool = Executors.newFixedThreadPool(3);
-        try {
-            CompletableFuture.allOf(asks.stream().map(ask -> CompletableFuture.runAsync(
-                    () -> OPENSSL.put(ask.id(), ParityClients.openssl(dir, ask)), pool)).toArray(CompletableFuture[]::new)).join();
-        } finally {
-            pool.shutdown();
-        }
-        node = nodeClient.join();
+        answers = ParityClients.askAll(dir, asks);
     }
 
     @AfterAll
@@ -175,10 +161,10 @@ class SniResumptionParityMatrixTest {
     @ParameterizedTest(name = "{0}")
     @MethodSource("cells")
     void jtlsNegotiatesAndResumesAsNode(Cell cell) {
-        Outcome opensslNode = OPENSSL.get(cell.id() + "/node");
-        Outcome opensslJtls = OPENSSL.get(cell.id() + "/jtls");
-        Outcome nodeNode = node.get(cell.id() + "/node");
-        Outcome nodeJtls = node.get(cell.id() + "/jtls");
+        Outcome opensslNode = answers.openssl(cell.id(), "node");
+        Outcome opensslJtls = answers.openssl(cell.id(), "jtls");
+        Outcome nodeNode = answers.node(cell.id(), "node");
+        Outcome nodeJtls = answers.node(cell.id(), "jtls");
         int opensslConnections = cell.feature() == Feature.ALPN ? 1
                 : cell.version().equals("TLSv1.2") ? 6 : 1 + ParityClients.RECONNECTS;
         assertAll(cell.toString(),

@@ -3,9 +3,7 @@ package io.jtls.internal.context;
 import io.jtls.internal.openssl.ErrorQueue;
 import io.jtls.internal.openssl.SslCtxCalls;
 import io.jtls.internal.openssl.Types;
-import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
-import java.lang.foreign.ValueLayout;
 
 /**
  * Builds each certificate's chain once, when the context is built, instead of on every
@@ -22,31 +20,25 @@ final class CertificateChains {
 
     /** Builds the missing chains of every certificate slot of {@code ctx} (still being built). */
     static void prebuild(MemorySegment ctx) {
-        MemorySegment current = SslCtxCalls.SSL_CTX_get0_certificate(ctx);
-        if (Types.isNull(current)) {
+        if (Types.isNull(SslCtxCalls.SSL_CTX_get0_certificate(ctx))) {
             return; // no certificate: nothing is ever chained
         }
-        boolean allBuilt = true;
-        try (Arena arena = Arena.ofConfined()) {
-            MemorySegment chainOut = arena.allocate(ValueLayout.ADDRESS);
-            for (long more = SslCtxCalls.SSL_CTX_set_current_cert(ctx, SslCtxCalls.SSL_CERT_SET_FIRST); more == 1;
-                 more = SslCtxCalls.SSL_CTX_set_current_cert(ctx, SslCtxCalls.SSL_CERT_SET_NEXT)) {
-                chainOut.set(ValueLayout.ADDRESS, 0, MemorySegment.NULL);
-                SslCtxCalls.SSL_CTX_get0_chain_certs(ctx, chainOut);
-                if (!Types.isNull(chainOut.get(ValueLayout.ADDRESS, 0))) {
-                    continue; // the application gave the chain (cert with intermediates, pfx): sent as given
+        boolean[] allBuilt = {true};
+        try {
+            ContextCertificates.forEachSlot(ctx, (certificate, chain) -> {
+                if (!Types.isNull(chain)) {
+                    return; // the application gave the chain (cert with intermediates, pfx): sent as given
                 }
                 ErrorQueue.clear();
                 if (SslCtxCalls.SSL_CTX_build_cert_chain(ctx, SslCtxCalls.SSL_BUILD_CHAIN_FLAG_IGNORE_ERROR
                         | SslCtxCalls.SSL_BUILD_CHAIN_FLAG_CLEAR_ERROR) != 1) {
-                    allBuilt = false;
+                    allBuilt[0] = false;
                 }
-            }
+            });
         } finally {
             ErrorQueue.clear();
         }
-        SslCtxCalls.SSL_CTX_select_current_cert(ctx, current);
-        if (allBuilt) {
+        if (allBuilt[0]) {
             SslCtxCalls.SSL_CTX_set_mode(ctx, SslCtxCalls.SSL_MODE_NO_AUTO_CHAIN);
         }
     }

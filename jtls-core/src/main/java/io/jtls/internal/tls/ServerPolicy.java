@@ -7,7 +7,6 @@ import io.jtls.internal.engine.PausePoint;
 import io.jtls.internal.engine.AlpnList;
 import io.jtls.internal.engine.TlsEngine;
 import java.util.List;
-import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * A server's handshake: Node's {@code onServerSocketSecure} ({@code requestCert} and
@@ -111,39 +110,21 @@ public final class ServerPolicy extends HandshakePolicy {
             driver.resumeHandshake();
             return;
         }
-        AtomicInteger calls = new AtomicInteger();
         try {
-            sni.select(name, (error, context) -> {
-                int call = calls.incrementAndGet();
-                driver.loop().execute(() -> onSniSelected(driver, call, error, context));
-            });
+            sni.select(name, new ApplicationAnswer<NativeSecureContext>(driver, (live, context) -> {
+                if (context != null) {
+                    try {
+                        live.useSniContext(context);
+                    } catch (RuntimeException e) {
+                        driver.fail(e);
+                        return;
+                    }
+                }
+                driver.resumeHandshake();
+            }));
         } catch (RuntimeException e) {
             driver.fail(e);
         }
-    }
-
-    private void onSniSelected(ConnectionDriver driver, int call, Throwable error, NativeSecureContext context) {
-        if (call > 1) {
-            driver.fail(new TlsException("ERR_MULTIPLE_CALLBACK", "Callback called multiple times"));
-            return;
-        }
-        if (error != null) {
-            driver.fail(error);
-            return;
-        }
-        TlsEngine engine = driver.engine();
-        if (engine == null || driver.host().destroyed()) {
-            return;
-        }
-        if (context != null) {
-            try {
-                engine.useSniContext(context);
-            } catch (RuntimeException e) {
-                driver.fail(e);
-                return;
-            }
-        }
-        driver.resumeHandshake();
     }
 
     // ------------------------------------------------------------------ failures

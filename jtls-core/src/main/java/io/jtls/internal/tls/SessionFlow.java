@@ -1,10 +1,8 @@
 package io.jtls.internal.tls;
 
-import io.jtls.error.TlsException;
 import io.jtls.internal.engine.NewSession;
 import io.jtls.internal.engine.TlsEngine;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.BiConsumer;
 
 /**
@@ -133,37 +131,16 @@ final class SessionFlow {
             driver.resumeHandshake();
             return;
         }
-        AtomicInteger calls = new AtomicInteger();
-        BiConsumer<Throwable, byte[]> callback = (error, data) -> {
-            int call = calls.incrementAndGet();
-            byte[] copy = data == null ? null : data.clone();
-            driver.loop().execute(() -> onSessionFound(call, error, copy));
-        };
+        // Node's onSession(err, session): the session bytes are copied when given, on the caller's thread.
+        ApplicationAnswer<byte[]> answer = new ApplicationAnswer<>(driver, (live, data) -> {
+            if (data != null) {
+                live.loadSession(data); // data that is no session is a miss, as in Node
+            }
+            driver.resumeHandshake();
+        });
+        BiConsumer<Throwable, byte[]> callback = (error, data) -> answer.accept(error, data == null ? null : data.clone());
         if (!server.resumeSession(id, callback)) {
             driver.resumeHandshake(); // the listener went away meanwhile
         }
-    }
-
-    /** Node's {@code onSession(err, session)}. */
-    private void onSessionFound(int call, Throwable error, byte[] data) {
-        if (host.destroyed()) {
-            return; // Node: destroy(ERR_SOCKET_CLOSED) on a destroyed socket, which does nothing
-        }
-        if (call > 1) {
-            driver.fail(new TlsException("ERR_MULTIPLE_CALLBACK", "Callback called multiple times"));
-            return;
-        }
-        if (error != null) {
-            driver.fail(error);
-            return;
-        }
-        TlsEngine engine = driver.engine();
-        if (engine == null) {
-            return;
-        }
-        if (data != null) {
-            engine.loadSession(data); // data that is no session is a miss, as in Node
-        }
-        driver.resumeHandshake();
     }
 }
