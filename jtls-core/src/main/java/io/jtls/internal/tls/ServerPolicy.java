@@ -11,7 +11,8 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * A server's handshake: Node's {@code onServerSocketSecure} ({@code requestCert} and
- * {@code rejectUnauthorized}, then {@code 'secureConnection'}), the {@code SNICallback} pause,
+ * {@code rejectUnauthorized}, then {@code 'secureConnection'}), the {@code SNICallback} and
+ * {@code 'OCSPRequest'} pause,
  * {@code tlsClientError} routing (until the handshake is done a failure belongs to the server,
  * Node's {@code _controlReleased}), and the client renegotiation limit
  * ({@code CLIENT_RENEG_LIMIT} per {@code CLIENT_RENEG_WINDOW} seconds).
@@ -68,8 +69,8 @@ public final class ServerPolicy extends HandshakePolicy {
             engine.setAlpnProtocols(alpn); // encoded once per server, shared by its connections
         }
         sessions.configure(engine, true);
-        if (sni != null) {
-            engine.pauseAt(PausePoint.CERT_CALLBACK);
+        if (sni != null || (server != null && server.ocspRequestListened())) {
+            engine.pauseAt(PausePoint.CERT_CALLBACK); // Node's enableCertCb: SNICallback, then OCSPRequest
         }
     }
 
@@ -108,7 +109,7 @@ public final class ServerPolicy extends HandshakePolicy {
         CertCallbackInfo info = engine.certCallbackInfo();
         String name = info == null ? "" : info.servername();
         if (name.isEmpty() || sni == null) {
-            driver.resumeHandshake();
+            requestOcsp(driver, info, null);
             return;
         }
         AtomicInteger calls = new AtomicInteger();
@@ -138,6 +139,58 @@ public final class ServerPolicy extends HandshakePolicy {
         if (context != null) {
             try {
                 engine.useSniContext(context);
+            } catch (RuntimeException e) {
+                driver.fail(e);
+                return;
+            }
+        }
+        requestOcsp(driver, engine.certCallbackInfo(), context);
+    }
+
+    // ------------------------------------------------------------------ OCSP stapling
+
+    /**
+     * Node's {@code requestOCSP}, after SNI: when the client asked for a staple and the server has
+     * an {@code 'OCSPRequest'} listener, the handshake waits for its callback; the response is
+     * handed to the engine before the handshake goes on, so OpenSSL staples it in TLS 1.3 as well.
+     */
+    private void requestOcsp(ConnectionDriver driver, CertCallbackInfo info, NativeSecureContext sniContext) {
+        if (info == null || !info.ocspRequest() || server == null) {
+            driver.resumeHandshake();
+            return;
+        }
+        AtomicInteger calls = new AtomicInteger();
+        boolean heard;
+        try {
+            heard = server.ocspRequest(sniContext, (error, response) -> {
+                int call = calls.incrementAndGet();
+                driver.loop().execute(() -> onOcspAnswered(driver, call, error, response));
+            });
+        } catch (RuntimeException e) {
+            driver.fail(e);
+            return;
+        }
+        if (!heard) {
+            driver.resumeHandshake();
+        }
+    }
+
+    private void onOcspAnswered(ConnectionDriver driver, int call, Throwable error, byte[] response) {
+        if (call > 1) {
+            driver.fail(new TlsException("ERR_MULTIPLE_CALLBACK", "Callback called multiple times"));
+            return;
+        }
+        if (error != null) {
+            driver.fail(error);
+            return;
+        }
+        TlsEngine engine = driver.engine();
+        if (engine == null || driver.host().destroyed()) {
+            return;
+        }
+        if (response != null && response.length > 0) { // an empty response staples nothing
+            try {
+                engine.setOcspResponse(response);
             } catch (RuntimeException e) {
                 driver.fail(e);
                 return;
