@@ -4,9 +4,11 @@ import io.jtls.internal.openssl.ErrorQueue;
 import io.jtls.internal.openssl.NativeHandle;
 import io.jtls.internal.openssl.NativeKind;
 import io.jtls.internal.openssl.OcspCalls;
+import io.jtls.internal.openssl.StackCalls;
 import io.jtls.internal.openssl.Types;
 import io.jtls.internal.openssl.X509Calls;
 import io.jtls.internal.openssl.X509FieldCalls;
+import io.jtls.internal.openssl.X509StoreCalls;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
@@ -59,10 +61,12 @@ final class OcspCodec {
     }
 
     /**
-     * What {@code response} (DER) says about {@code certificate}.
+     * What {@code response} (DER) says about {@code certificate}, once its signature is checked:
+     * made by {@code issuer} itself, or by a responder certificate that {@code issuer} delegated
+     * (OCSPSigning), as RFC 6960 section 4.2.2.2 requires.
      *
-     * @throws BadResponse when the response is not successful, has no basic response, or says
-     *                     nothing about this certificate
+     * @throws BadResponse when the response is not successful, has no basic response, is not
+     *                     signed by the issuer or its delegate, or says nothing about this certificate
      */
     static Status status(byte[] response, byte[] certificate, byte[] issuer) throws BadResponse {
         try (Arena arena = Arena.ofConfined();
@@ -78,6 +82,7 @@ final class OcspCodec {
             }
             try (NativeHandle basic = NativeHandle.own(NativeKind.OCSP_BASICRESP, basicPointer);
                  NativeHandle id = certId(certificate, issuer)) {
+                verifySignature(basic.get(), issuer);
                 MemorySegment status = arena.allocate(ValueLayout.JAVA_INT);
                 MemorySegment reason = arena.allocate(ValueLayout.JAVA_INT);
                 MemorySegment revoked = arena.allocate(ValueLayout.ADDRESS);
@@ -93,6 +98,30 @@ final class OcspCodec {
                     throw new BadResponse("OCSP response without a readable thisUpdate");
                 }
                 return new Status(status.get(ValueLayout.JAVA_INT, 0), thisTime, nextTime);
+            }
+        }
+    }
+
+    /**
+     * {@code OCSP_basic_verify} with the issuer as the only trust: {@code OCSP_TRUSTOTHER} accepts
+     * a response the issuer signed; a delegated responder's certificate (carried in the response)
+     * must chain to the issuer (a partial chain: the issuer may be an intermediate) and carry
+     * OCSPSigning, which OpenSSL checks.
+     */
+    private static void verifySignature(MemorySegment basic, byte[] issuer) throws BadResponse {
+        try (NativeHandle issuerCert = x509(issuer);
+             NativeHandle certs = own(NativeKind.OPENSSL_STACK, StackCalls.OPENSSL_sk_new_null(), "OPENSSL_sk_new_null");
+             NativeHandle store = own(NativeKind.X509_STORE, X509StoreCalls.X509_STORE_new(), "X509_STORE_new")) {
+            if (X509StoreCalls.X509_STORE_add_cert(store.get(), issuerCert.get()) != 1 // the store takes a reference
+                    || StackCalls.OPENSSL_sk_push(certs.get(), issuerCert.get()) <= 0) { // borrowed: freed without its elements
+                throw ErrorQueue.exception("X509_STORE_add_cert", "ERR_OSSL_MALLOC_FAILURE");
+            }
+            X509StoreCalls.X509_STORE_set_flags(store.get(), OcspCalls.X509_V_FLAG_PARTIAL_CHAIN);
+            ErrorQueue.clear();
+            if (OcspCalls.OCSP_basic_verify(basic, certs.get(), store.get(), OcspCalls.OCSP_TRUSTOTHER) <= 0) {
+                var errors = ErrorQueue.drain();
+                throw new BadResponse("OCSP response not signed by the issuer or its responder"
+                        + (errors.isEmpty() ? "" : " (" + errors.getFirst().text() + ")"));
             }
         }
     }

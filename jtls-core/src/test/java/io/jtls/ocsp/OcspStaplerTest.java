@@ -187,6 +187,42 @@ class OcspStaplerTest {
     }
 
     @Test
+    void aDelegatedResponderIsAcceptedAResponseSignedByAnotherCaIsNot() throws Exception {
+        HeldCertificate delegate = HeldCertificate.builder().commonName("Stapler Test OCSP Responder")
+                .extendedKeyUsage("OCSPSigning").signedBy(CA).build();
+        OcspResponder delegated = new OcspResponder(dir.resolve("delegated"), CA, delegate, 60)
+                .good(BigInteger.valueOf(SERIAL)).start();
+        cleanup.add(delegated);
+        HeldCertificate otherCa = HeldCertificate.builder().commonName("Another CA").certificateAuthority(0).build();
+        OcspResponder impostor = new OcspResponder(dir.resolve("impostor"), otherCa, 60)
+                .good(BigInteger.valueOf(SERIAL)).start();
+        cleanup.add(impostor);
+        OcspStapler stapler = stapler(new TestClock());
+
+        HeldCertificate viaDelegate = HeldCertificate.builder().commonName("localhost").addSubjectAltName("localhost")
+                .serialNumber(SERIAL).ocspResponder(delegated.url()).signedBy(CA).build();
+        assertEquals("good", status(staple(server(viaDelegate, stapler)), viaDelegate),
+                "signed by a responder certificate the CA delegated (OCSPSigning)");
+
+        HeldCertificate viaImpostor = HeldCertificate.builder().commonName("localhost").addSubjectAltName("localhost")
+                .serialNumber(SERIAL).ocspResponder(impostor.url()).signedBy(CA).build();
+        assertNull(staple(server(viaImpostor, stapler)), "a response another CA signed is not stapled");
+        OcspCodec.BadResponse refused = assertThrows(OcspCodec.BadResponse.class, () -> OcspCodec.status(
+                fetchWithOpenssl(impostor, viaImpostor), viaImpostor.certificateDer(), CA.certificateDer()));
+        assertTrue(refused.getMessage().startsWith("OCSP response not signed by the issuer"), refused.getMessage());
+    }
+
+    /** The impostor's answer for {@code leaf}, fetched with the openssl CLI (which does not verify it here). */
+    private byte[] fetchWithOpenssl(OcspResponder responder, HeldCertificate leaf) throws Exception {
+        Path caFile = java.nio.file.Files.writeString(dir.resolve("stapler-ca.pem"), CA.certificatePem());
+        Path leafFile = java.nio.file.Files.writeString(dir.resolve("stapler-leaf.pem"), leaf.certificatePem());
+        Path out = dir.resolve("impostor.der");
+        io.jtls.support.ExternalProcess.run(TIMEOUT, List.of("openssl", "ocsp", "-issuer", caFile.toString(),
+                "-cert", leafFile.toString(), "-url", responder.url(), "-noverify", "-respout", out.toString()));
+        return java.nio.file.Files.readAllBytes(out);
+    }
+
+    @Test
     void nothingIsFetchedWithoutAResponderUrlOrAnIssuer() {
         HeldCertificate noAia = HeldCertificate.builder().commonName("localhost").addSubjectAltName("localhost").signedBy(CA).build();
         OcspStapler stapler = stapler(new TestClock());

@@ -19,7 +19,8 @@ import java.util.regex.Pattern;
 
 /**
  * A real OCSP responder for tests: {@code openssl ocsp -port ... -index index.txt -CA ca.pem
- * -rsigner ca.pem -rkey ca.key}, the CA signing its own responses (RFC 6960 allows it). Its CA
+ * -rsigner signer.pem -rkey signer.key}, by default the CA signing its own responses (RFC 6960
+ * allows it), or a delegated responder certificate. Its CA
  * index is written from the serial numbers a test registers (HeldCertificate's
  * {@code serialNumber}); since the certificates carry the responder's URL in their AIA, the
  * responder starts first, on a port the kernel picks, and keeps that port across
@@ -44,12 +45,23 @@ public final class OcspResponder implements AutoCloseable {
      * {@code validityMinutes} ({@code nextUpdate}). Call {@link #start()}.
      */
     public OcspResponder(Path dir, HeldCertificate ca, int validityMinutes) {
+        this(dir, ca, ca, validityMinutes);
+    }
+
+    /**
+     * A responder answering for {@code ca}'s certificates with responses signed by {@code signer}:
+     * {@code ca} itself, a delegated responder certificate (OCSPSigning, issued by {@code ca}), or
+     * anything else, to test that clients refuse it. Its files go to {@code dir}: one responder a folder.
+     */
+    public OcspResponder(Path dir, HeldCertificate ca, HeldCertificate signer, int validityMinutes) {
         this.dir = dir;
         this.ca = ca;
         this.validityMinutes = validityMinutes;
         try {
+            Files.createDirectories(dir);
             Files.writeString(dir.resolve("ca.pem"), ca.certificatePem());
-            Files.writeString(dir.resolve("ca.key"), ca.privateKeyPem());
+            Files.writeString(dir.resolve("signer.pem"), signer.certificatePem());
+            Files.writeString(dir.resolve("signer.key"), signer.privateKeyPem());
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
@@ -81,7 +93,7 @@ public final class OcspResponder implements AutoCloseable {
         writeIndex();
         process = ExternalProcess.start(List.of("openssl", "ocsp", "-port", Integer.toString(port),
                 "-index", dir.resolve("index.txt").toString(), "-CA", dir.resolve("ca.pem").toString(),
-                "-rsigner", dir.resolve("ca.pem").toString(), "-rkey", dir.resolve("ca.key").toString(),
+                "-rsigner", dir.resolve("signer.pem").toString(), "-rkey", dir.resolve("signer.key").toString(),
                 "-nmin", Integer.toString(validityMinutes)));
         Matcher accept = process.awaitLine(ACCEPT, TIMEOUT); // printed once it listens
         port = Integer.parseInt(accept.group(1));

@@ -125,6 +125,18 @@ public final class OcspCalls {
         }
     }
 
+    private static final MethodHandle OCSP_basic_verify$MH = NativeLibrary.downcall("OCSP_basic_verify",
+            FunctionDescriptor.of(C_INT, C_POINTER, C_POINTER, C_POINTER, C_LONG));
+
+    /** {@code int OCSP_basic_verify(OCSP_BASICRESP *bs, struct stack_st_X509 *certs, X509_STORE *st, unsigned long flags)} */
+    public static int OCSP_basic_verify(MemorySegment bs, MemorySegment certs, MemorySegment st, long flags) {
+        try {
+            return (int) OCSP_basic_verify$MH.invokeExact(bs, certs, st, flags);
+        } catch (Throwable t) {
+            throw NativeLibrary.rethrow(t);
+        }
+    }
+
     private static final MethodHandle OCSP_resp_find_status$MH = NativeLibrary.downcall("OCSP_resp_find_status",
             FunctionDescriptor.of(C_INT, C_POINTER, C_POINTER, C_POINTER, C_POINTER, C_POINTER, C_POINTER, C_POINTER));
 
@@ -140,6 +152,13 @@ public final class OcspCalls {
     // ---- hand-written: constants and function-like macros ----
     /** {@code #define OCSP_RESPONSE_STATUS_SUCCESSFUL 0} */
     public static final int OCSP_RESPONSE_STATUS_SUCCESSFUL = 0;
+    /**
+     * {@code # define OCSP_TRUSTOTHER 0x200}: a signer found among {@code certs} (not in the
+     * response) is trusted without a chain, for {@code OCSP_basic_verify}.
+     */
+    public static final long OCSP_TRUSTOTHER = 0x200L;
+    /** {@code # define X509_V_FLAG_PARTIAL_CHAIN 0x80000}: a trusted intermediate ends a chain. */
+    public static final long X509_V_FLAG_PARTIAL_CHAIN = 0x80000L;
     /** {@code #define V_OCSP_CERTSTATUS_GOOD 0} */
     public static final int V_OCSP_CERTSTATUS_GOOD = 0;
     /** {@code #define V_OCSP_CERTSTATUS_REVOKED 1} */
