@@ -30,21 +30,25 @@ class OcspStaplingTest {
     @RegisterExtension
     final NativeLeakCheck nativeLeaks = NativeLeakCheck.eventually();
 
-    /** What a client saw: its events in order, "OCSPResponse:<text or null>" and "secureConnect", or the error. */
-    private record Seen(List<String> events, TlsSocket socket) {}
+    /** What a client saw: its events in order, "OCSPResponse:<text or null>" and "secureConnect", or the error; its last session. */
+    private record Seen(List<String> events, TlsSocket socket, byte[] session, boolean reused) {}
 
     /** Connects with {@code options}, recording 'OCSPResponse' and 'secureConnect' from the start; waits for 'close'. */
     private static Seen exchange(TlsConnectOptions options) {
         List<String> events = new CopyOnWriteArrayList<>();
+        List<byte[]> sessions = new CopyOnWriteArrayList<>();
+        List<Boolean> reused = new CopyOnWriteArrayList<>();
         CompletableFuture<Boolean> closed = new CompletableFuture<>();
         TlsSocket socket = Tls.connect(options, s -> {
+            s.on(TlsSocket.SESSION, sessions::add);
+            s.on(TlsSocket.SECURE_CONNECT, () -> reused.add(s.isSessionReused()));
             s.on(TlsSocket.OCSP_RESPONSE, r -> events.add("OCSPResponse:" + (r == null ? null : new String(r, StandardCharsets.UTF_8))));
             s.on(TlsSocket.ERROR, e -> events.add("error:" + code(e)));
             s.on(TlsSocket.CLOSE, closed::complete);
             s.on(TlsSocket.DATA, b -> { });
         }, () -> events.add("secureConnect"));
         await(closed);
-        return new Seen(events, socket);
+        return new Seen(events, socket, sessions.isEmpty() ? null : sessions.getLast(), reused.equals(List.of(true)));
     }
 
     @ParameterizedTest(name = "{0}")
@@ -71,6 +75,33 @@ class OcspStaplingTest {
             assertEquals(List.of(true), onLoop);
         } finally {
             other.shutdown();
+        }
+    }
+
+    /**
+     * A resumed handshake has no certificate callback: the listener is not asked, as in Node. The
+     * client's events follow OpenSSL's status callback, as Node's do (checked with Node v20 on
+     * OpenSSL 3: TLS 1.2 emits no 'OCSPResponse' on resumption, TLS 1.3 emits it with null).
+     */
+    @ParameterizedTest(name = "{0}")
+    @ValueSource(strings = {"TLSv1.2", "TLSv1.3"})
+    void aResumedHandshakeDoesNotAskTheListener(String version) {
+        List<String> requests = new CopyOnWriteArrayList<>();
+        TlsServer server = Tls.createServer(serverWith(SERVER_EC).maxVersion(version).build(), s -> s.end());
+        server.on(TlsServer.OCSP_REQUEST, (certificate, issuer, callback) -> {
+            requests.add("asked");
+            callback.call(null, "staple".getBytes(StandardCharsets.UTF_8));
+        });
+        int port = listen(server);
+        try (Closing closing = closing(server)) {
+            Seen first = exchange(clientTo(port).requestOCSP(true).build());
+            assertEquals(List.of("OCSPResponse:staple", "secureConnect"), first.events());
+            assertNotNull(first.session(), "a session to resume");
+            Seen resumed = exchange(clientTo(port).requestOCSP(true).session(first.session()).build());
+            assertTrue(resumed.reused(), "resumed");
+            assertEquals(version.equals("TLSv1.3") ? List.of("OCSPResponse:null", "secureConnect") : List.of("secureConnect"),
+                    resumed.events());
+            assertEquals(List.of("asked"), requests, "asked for the full handshake only");
         }
     }
 

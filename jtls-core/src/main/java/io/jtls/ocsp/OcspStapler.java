@@ -40,10 +40,11 @@ import java.util.function.BiConsumer;
  *       {@link Builder#retryAfter} after a failure. A response past its {@code nextUpdate} is
  *       never stapled: then the handshake gets no staple, which clients treat more kindly than
  *       an expired one.</li>
- *   <li>A response is kept only when it is successful and speaks about the certificate asked
- *       for (its CertID); whatever status it gives ({@code good}, {@code revoked},
- *       {@code unknown}) is stapled, as the responder said it, and a {@code revoked} one is logged
- *       as a warning. Its signature is for the client to check, as with any staple.</li>
+ *   <li>A response is kept only when it is successful, signed by the certificate's issuer or by
+ *       a responder the issuer delegated (OCSPSigning), and speaks about the certificate asked for
+ *       (its CertID); whatever status it gives ({@code good}, {@code revoked}, {@code unknown})
+ *       is stapled, as the responder said it, and anything but {@code good} is logged as a
+ *       warning.</li>
  *   <li>Nothing is stapled for a certificate without an OCSP responder URL, or without an issuer
  *       (Node gives {@code null} when neither the chain nor the trusted certificates have it).</li>
  * </ul>
