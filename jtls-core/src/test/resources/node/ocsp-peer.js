@@ -2,6 +2,7 @@
 // cfg.mode 'client': tls.connect({requestOCSP: cfg.requestOCSP !== false, ...}) to cfg.port; prints
 //   {"event":"OCSPResponse","hex":<hex>|null,"afterSecure":bool} for each 'OCSPResponse' event,
 //   {"event":"secureConnect","protocol":...} and {"event":"error","code":...}; ends once secure.
+//   With cfg.resume a second connection offers the first one's session; each event has its "round".
 // cfg.mode 'server': tls.createServer with an 'OCSPRequest' listener that prints
 //   {"event":"OCSPRequest","certificate":<hex>,"issuer":<hex>|null} and staples cfg.responseHex
 //   (none when absent); prints {"event":"listening","port":N} and {"event":"secureConnection",...}.
@@ -20,22 +21,33 @@ if (cfg.mode === 'client') {
     requestOCSP: cfg.requestOCSP !== false,
   };
   for (const k of ['minVersion', 'maxVersion']) if (cfg[k] !== undefined) opts[k] = cfg[k];
-  let secure = false;
-  const sock = tls.connect(opts, () => {
-    secure = true;
-    out({ event: 'secureConnect', protocol: sock.getProtocol(), authorized: sock.authorized });
-    sock.end();
-  });
-  sock.on('OCSPResponse', (resp) => out({ event: 'OCSPResponse', hex: hex(resp), afterSecure: secure }));
-  sock.on('error', (e) => out({ event: 'error', code: e.code || null, message: e.message }));
-  sock.on('close', () => out({ event: 'close' }));
+  // cfg.resume: a second connection offers the first one's session ("round" 2).
+  const connect = (round, session) => {
+    let secure = false;
+    let last = null;
+    const sock = tls.connect({ ...opts, session }, () => {
+      secure = true;
+      out({ event: 'secureConnect', round, protocol: sock.getProtocol(), authorized: sock.authorized, reused: sock.isSessionReused() });
+      sock.end();
+    });
+    sock.on('session', (s) => { last = s; });
+    sock.on('data', () => {});
+    sock.on('OCSPResponse', (resp) => out({ event: 'OCSPResponse', round, hex: hex(resp), afterSecure: secure }));
+    sock.on('error', (e) => out({ event: 'error', round, code: e.code || null, message: e.message }));
+    sock.on('close', () => {
+      out({ event: 'close', round });
+      if (cfg.resume && round === 1) connect(2, last);
+    });
+  };
+  connect(1, undefined);
 } else {
   const opts = { key: read(cfg.key), cert: read(cfg.cert), ca: read(cfg.ca) };
   for (const k of ['minVersion', 'maxVersion']) if (cfg[k] !== undefined) opts[k] = cfg[k];
   const server = tls.createServer(opts, (sock) => {
     out({ event: 'secureConnection', protocol: sock.getProtocol() });
     sock.on('error', () => {});
-    sock.end();
+    sock.on('data', () => {});
+    sock.on('end', () => sock.end()); // the client ends first: its TLS 1.3 ticket has arrived by then
   });
   server.on('OCSPRequest', (certificate, issuer, callback) => {
     out({ event: 'OCSPRequest', certificate: hex(certificate), issuer: hex(issuer) });

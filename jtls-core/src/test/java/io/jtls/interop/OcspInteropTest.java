@@ -151,6 +151,63 @@ class OcspInteropTest {
         }
     }
 
+    /**
+     * On resumption the client's events follow OpenSSL's status callback: jtls's client gives the
+     * same sequence as Node's against the same Node server (TLS 1.2: no 'OCSPResponse' when
+     * resumed; TLS 1.3: one with null, as no certificate is sent).
+     */
+    @ParameterizedTest(name = "{0}")
+    @ValueSource(strings = {"TLSv1.2", "TLSv1.3"})
+    void resumedHandshakesGiveTheClientNodesEvents(String version) {
+        try (NodePeer server = nodeServer(version);
+             NodePeer nodeClient = NodePeer.client("ocsp-peer.js", Map.of("mode", "client", "port", server.port(),
+                     "ca", caFile.toString(), "resume", true))) {
+            nodeClient.await("close", 2);
+            List<String> node = new java.util.ArrayList<>();
+            for (Map<String, Object> e : nodeClient.events()) {
+                int round = ((Number) e.get("round")).intValue();
+                switch (String.valueOf(e.get("event"))) {
+                    case "OCSPResponse" -> node.add(round + " OCSPResponse:" + e.get("hex"));
+                    case "secureConnect" -> node.add(round + " secureConnect reused=" + e.get("reused"));
+                    case "error" -> node.add(round + " error:" + e.get("code"));
+                    default -> { }
+                }
+            }
+            List<String> jtls = new CopyOnWriteArrayList<>();
+            byte[] session = jtlsRound(server.port(), 1, null, jtls);
+            jtlsRound(server.port(), 2, session, jtls);
+            String staple = HexFormat.of().formatHex(response);
+            List<String> expected = version.equals("TLSv1.3")
+                    ? List.of("1 OCSPResponse:" + staple, "1 secureConnect reused=false", "2 OCSPResponse:null", "2 secureConnect reused=true")
+                    : List.of("1 OCSPResponse:" + staple, "1 secureConnect reused=false", "2 secureConnect reused=true");
+            assertEquals(expected, node, "Node v20's client");
+            assertEquals(node, jtls, "jtls's client, as Node's");
+        }
+    }
+
+    /** One jtls client connection with requestOCSP (offering {@code session}); records its events; returns its last session. */
+    private static byte[] jtlsRound(int port, int round, byte[] session, List<String> events) {
+        List<byte[]> sessions = new CopyOnWriteArrayList<>();
+        CompletableFuture<Boolean> closed = new CompletableFuture<>();
+        var options = clientTo(port).ca(ca.certificatePem()).requestOCSP(true);
+        if (session != null) {
+            options.session(session);
+        }
+        connect(options.build(), s -> {
+            s.on(TlsSocket.OCSP_RESPONSE, r -> events.add(round + " OCSPResponse:" + (r == null ? null : HexFormat.of().formatHex(r))));
+            s.on(TlsSocket.SECURE_CONNECT, () -> {
+                events.add(round + " secureConnect reused=" + s.isSessionReused());
+                s.end();
+            });
+            s.on(TlsSocket.SESSION, sessions::add);
+            s.on(TlsSocket.ERROR, e -> events.add(round + " error:" + code(e)));
+            s.on(TlsSocket.DATA, b -> { });
+            s.on(TlsSocket.CLOSE, closed::complete);
+        });
+        await(closed);
+        return sessions.isEmpty() ? null : sessions.getLast();
+    }
+
     /** A jtls client with requestOCSP: the bytes of its 'OCSPResponse', after checking 'secureConnect' followed. */
     private static byte[] stapleSeenBy(int port, String version) {
         List<String> order = new CopyOnWriteArrayList<>();
