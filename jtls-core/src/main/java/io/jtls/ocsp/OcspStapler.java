@@ -115,13 +115,13 @@ public final class OcspStapler implements AutoCloseable {
                 if (!now.isBefore(good.refreshAt())) {
                     fetch(entry, now, false); // in the background: this handshake gets the one we have
                 }
-                return CompletableFuture.completedFuture(good.der());
+                return CompletableFuture.completedFuture(good.der().clone());
             }
             CompletableFuture<Staple> fetching = fetch(entry, now, false);
             if (fetching == null) {
                 return CompletableFuture.completedFuture(null); // the responder failed recently
             }
-            return fetching.thenApply(staple -> staple == null ? null : staple.der());
+            return fetching.thenApply(staple -> staple == null ? null : staple.der().clone());
         }
     }
 
@@ -142,17 +142,21 @@ public final class OcspStapler implements AutoCloseable {
         return fetching.thenApply(ignored -> {
             synchronized (entry) {
                 Staple good = entry.validAt(clock.instant());
-                return good == null ? null : good.der();
+                return good == null ? null : good.der().clone();
             }
         });
     }
 
-    /** Stops fetching; closes the HTTP client unless the builder was given one. */
+    /**
+     * Stops stapling: later requests get null. The HTTP client is shut down (fetches in flight
+     * end, their handshakes go on without a staple) unless the builder was given one. Does not
+     * wait: may be called on an event loop.
+     */
     @Override
     public void close() {
         closed = true;
         if (ownsHttp) {
-            http.close();
+            http.shutdownNow(); // close() would wait for the exchanges in flight
         }
     }
 

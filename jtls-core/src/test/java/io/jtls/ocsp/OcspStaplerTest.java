@@ -223,6 +223,23 @@ class OcspStaplerTest {
     }
 
     @Test
+    void closingTheStaplerEndsAFetchInFlightAndTheHandshakeGoesOnWithoutAStaple() throws Exception {
+        try (java.net.ServerSocket silent = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+            HeldCertificate leaf = HeldCertificate.builder().commonName("localhost").addSubjectAltName("localhost")
+                    .ocspResponder("http://127.0.0.1:" + silent.getLocalPort() + "/").signedBy(CA).build();
+            OcspStapler stapler = OcspStapler.builder().clock(new TestClock()).timeout(Duration.ofMinutes(5)).build();
+            cleanup.add(stapler);
+            int port = server(leaf, stapler);
+            CompletableFuture<byte[]> handshake = CompletableFuture.supplyAsync(() -> staple(port));
+            try (java.net.Socket fetch = silent.accept()) { // the stapler's request arrived; it is never answered
+                assertFalse(handshake.isDone(), "the handshake waits for the responder");
+                stapler.close();
+                assertNull(Waiting.await(handshake, TIMEOUT), "closed: the handshake completes without a staple");
+            }
+        }
+    }
+
+    @Test
     void nothingIsFetchedWithoutAResponderUrlOrAnIssuer() {
         HeldCertificate noAia = HeldCertificate.builder().commonName("localhost").addSubjectAltName("localhost").signedBy(CA).build();
         OcspStapler stapler = stapler(new TestClock());
