@@ -6,12 +6,14 @@
  * (module path) or {@code --enable-native-access=ALL-UNNAMED} (class path).
  */
 module io.jtls {
+    requires transitive java.net.http; // the OCSP stapler fetches with (and may be given) the JDK's HTTP client
     exports io.jtls;
     exports io.jtls.context;
     exports io.jtls.error;
     exports io.jtls.handshake;
     exports io.jtls.x509;
     exports io.jtls.net;
+    exports io.jtls.ocsp;
     exports io.jtls.pki;
     exports io.jtls.session;
 }

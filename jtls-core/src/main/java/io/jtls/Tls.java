@@ -233,7 +233,7 @@ public final class Tls {
         ClientPolicy.Verification verification = new ClientPolicy.Verification(identityHost, o.rejectUnauthorized(),
                 identity::check, o.minDHSize());
         ClientPolicy policy = new ClientPolicy(o.alpnProtocols(), sniName(o.servername()), o.session(),
-                o.rejectUnauthorized(), verification);
+                o.rejectUnauthorized(), verification).requestOcsp(o.requestOCSP());
 
         Duplex transport = o.socket();
         Socket created = null;

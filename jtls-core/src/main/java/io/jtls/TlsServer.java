@@ -4,6 +4,7 @@ import io.jtls.error.TlsException;
 
 import io.jtls.context.SecureContextOptions;
 
+import io.jtls.internal.context.NativeSecureContext;
 import io.jtls.internal.context.SecureContexts;
 import io.jtls.internal.engine.AlpnList;
 import io.jtls.internal.tls.RingTicketKeys;
@@ -38,8 +39,8 @@ import java.util.function.Consumer;
  * before it was secure: the error, with Node's code, and the socket, already being destroyed),
  * and {@code net.Server}'s {@link #CONNECTION} (the raw socket, before TLS), {@link #LISTENING},
  * {@link #CLOSE}, {@link #ERROR}; for resumption by session id {@link #NEW_SESSION} and
- * {@link #RESUME_SESSION} (or {@link TlsServerOptions#sessionStore()}). Declared for the next
- * steps (OCSP stapling, key logging): {@link #OCSP_REQUEST}, {@link #KEYLOG}.
+ * {@link #RESUME_SESSION} (or {@link TlsServerOptions#sessionStore()}); for OCSP stapling
+ * {@link #OCSP_REQUEST}. Declared for a next step (key logging): {@link #KEYLOG}.
  *
  * <h2>Session resumption</h2>
  * Tickets are on by default, sealed with keys shared by every loop of the server (one
@@ -86,7 +87,18 @@ public class TlsServer extends Server {
      * Node, the random legacy session id of a TLS 1.3 ClientHello is not looked up.
      */
     public static final EventKey<ResumeSessionListener> RESUME_SESSION = new NamedEventKey<>("resumeSession");
-    /** {@code 'OCSPRequest'}: {@code (certificate, issuer, callback)}. Declared; emitted in a later step. */
+    /**
+     * {@code 'OCSPRequest'}: {@code (certificate, issuer, callback)} when a client asks for an OCSP
+     * staple ({@code status_request}) on a full handshake, after {@code SNICallback}: the DER of
+     * the certificate of the context SNI chose (else the server's; Node's
+     * {@code context.getCertificate()}) and of its issuer, found in its chain or among the trusted
+     * certificates (null when neither has it). The handshake waits for
+     * {@code callback(null, response)} (stapled, in TLS 1.3 too, where Node staples nothing),
+     * {@code callback(null, null)} (nothing stapled) or {@code callback(err, null)} (the socket is
+     * destroyed: a {@link #TLS_CLIENT_ERROR}). From any thread, any time; a second call destroys
+     * the socket with {@code ERR_MULTIPLE_CALLBACK}. Takes effect for connections that arrive while
+     * a listener exists. {@code io.jtls.ocsp.OcspStapler} is a ready-made listener.
+     */
     public static final EventKey<OcspRequestListener> OCSP_REQUEST = new NamedEventKey<>("OCSPRequest");
     /** {@code 'keylog'}: {@code (line, tlsSocket)}. Declared; emitted in a later step. */
     public static final EventKey<BiConsumer<byte[], TlsSocket>> KEYLOG = new NamedEventKey<>("keylog");
@@ -109,10 +121,19 @@ public class TlsServer extends Server {
         void onResumeSession(byte[] sessionId, ResumeSessionCallback callback);
     }
 
-    /** The callback of {@code 'OCSPRequest'}: {@code (null, response)}, {@code (null, null)} for none, {@code (err, null)} to fail. */
+    /**
+     * The callback of {@code 'OCSPRequest'}: {@code (null, response)}, {@code (null, null)} for
+     * none, {@code (err, null)} to fail. Also a {@code BiConsumer}, so that a listener written
+     * against the JDK's types (such as {@code OcspStapler::onOcspRequest}) plugs in directly.
+     */
     @FunctionalInterface
-    public interface OcspCallback {
+    public interface OcspCallback extends BiConsumer<Throwable, byte[]> {
         void call(Throwable error, byte[] response);
+
+        @Override
+        default void accept(Throwable error, byte[] response) {
+            call(error, response);
+        }
     }
 
     /** Node's {@code 'OCSPRequest'} listener: DER certificate and issuer (issuer may be null). */
@@ -254,6 +275,21 @@ public class TlsServer extends Server {
             public boolean resumeSession(byte[] id, BiConsumer<Throwable, byte[]> callback) {
                 ResumeSessionCallback c = callback::accept;
                 return emitWith(RESUME_SESSION, l -> l.onResumeSession(id, c));
+            }
+
+            @Override
+            public boolean ocspRequestListened() {
+                return listenerCount(OCSP_REQUEST) > 0;
+            }
+
+            @Override
+            public boolean ocspRequest(NativeSecureContext sniContext, BiConsumer<Throwable, byte[]> callback) {
+                // Node's requestOCSP: the SNI context, else the one the connection was made from.
+                NativeSecureContext context = sniContext != null ? sniContext : SecureContexts.nativeOf(socket.secureContext());
+                byte[] certificate = context.certificate();
+                byte[] issuer = context.issuer();
+                OcspCallback c = callback::accept;
+                return emitWith(OCSP_REQUEST, l -> l.onOcspRequest(certificate, issuer, c));
             }
 
             @Override

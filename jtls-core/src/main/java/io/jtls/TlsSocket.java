@@ -38,8 +38,8 @@ import java.util.function.Function;
  * server's certificate passed verification or {@code rejectUnauthorized} is false), then the
  * stream's {@code 'data'}, {@code 'end'}, {@code 'finish'}, {@code 'drain'}, {@code 'error'} and
  * {@code 'close'}; on clients {@link #SESSION} (after {@code 'secureConnect'}, once per TLS 1.2
- * handshake or TLS 1.3 ticket). Declared for the next steps: {@link #OCSP_RESPONSE},
- * {@link #KEYLOG}. Every event is emitted on the socket's loop thread ({@link #loop()}: the
+ * handshake or TLS 1.3 ticket) and, with {@code requestOCSP}, {@link #OCSP_RESPONSE} (before
+ * {@code 'secure'}). Declared for a next step: {@link #KEYLOG}. Every event is emitted on the socket's loop thread ({@link #loop()}: the
  * transport's loop).
  *
  * <h2>What Node guarantees and so does this class</h2>
@@ -103,7 +103,12 @@ public class TlsSocket extends Duplex {
      * session that arrives earlier waits, the latest one wins, as Node's pending session).
      */
     public static final Event<byte[]> SESSION = new Event<>("session");
-    /** {@code 'OCSPResponse'} (clients with {@code requestOCSP}). Declared; emitted in a later step. */
+    /**
+     * {@code 'OCSPResponse'} (clients with {@code requestOCSP}): the OCSP response the server
+     * stapled (DER), or null when it stapled none (Node: {@code undefined}), once the server's
+     * certificate flight is read: before {@code 'secure'} and {@code 'secureConnect'}, so that a
+     * listener may destroy the socket for a response it does not accept. TLS 1.2 and 1.3.
+     */
     public static final Event<byte[]> OCSP_RESPONSE = new Event<>("OCSPResponse");
     /** {@code 'keylog'}: a line of NSS key log text. Declared; emitted in a later step. */
     public static final Event<byte[]> KEYLOG = new Event<>("keylog");
@@ -139,7 +144,8 @@ public class TlsSocket extends Duplex {
                                 sniSelector(options.sniCallback()),
                                 options.server() == null ? null : options.server().hooksFor(self),
                                 Tls.CLIENT_RENEG_LIMIT, Tls.CLIENT_RENEG_WINDOW)
-                        : new ClientPolicy(options.alpnProtocols(), null, options.session(), options.rejectUnauthorized(), null),
+                        : new ClientPolicy(options.alpnProtocols(), null, options.session(), options.rejectUnauthorized(), null)
+                                .requestOcsp(options.requestOCSP()),
                 options.secureContext(), options.contextOptions(), options.handshakeTimeout());
         begin();
     }
@@ -230,6 +236,7 @@ public class TlsSocket extends Duplex {
         @Override public void emitSecureConnect() { emit(SECURE_CONNECT); }
         @Override public boolean wantsSessions() { return listenerCount(SESSION) > 0; }
         @Override public void emitSession(byte[] session) { emit(SESSION, session); }
+        @Override public void emitOcspResponse(byte[] response) { emit(OCSP_RESPONSE, response); }
     }
 
     // ------------------------------------------------------------------ Node's properties

@@ -29,7 +29,7 @@ import org.junit.jupiter.api.Test;
  * <pre>
  *   io.jtls                      the facade: Tls, TlsServer, TlsSocket, SecureContext, options
  *   io.jtls.internal.tls         the connection driver and handshake policies
- *   io.jtls.session, io.jtls.pki session stores and key rings; certificates for users (beside)
+ *   io.jtls.session, io.jtls.pki, io.jtls.ocsp   session stores and key rings; certificates for users; the OCSP stapler (beside)
  *   io.jtls.net                  the event loop and Node's stream model
  *   io.jtls.internal.context     building (and freezing) an SSL_CTX
  *   io.jtls.internal.engine, io.jtls.internal.x509   one connection over memory BIOs; certificate objects
@@ -50,7 +50,7 @@ class PackageLayersTest {
         layer(4, "io.jtls.internal.engine", "io.jtls.internal.x509");
         layer(5, "io.jtls.internal.context");
         layer(6, "io.jtls.net");
-        layer(7, "io.jtls.session", "io.jtls.pki");
+        layer(7, "io.jtls.session", "io.jtls.pki", "io.jtls.ocsp");
         layer(8, "io.jtls.internal.tls");
         layer(9, "io.jtls");
     }

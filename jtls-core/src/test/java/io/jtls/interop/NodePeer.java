@@ -29,7 +29,12 @@ final class NodePeer implements AutoCloseable {
 
     /** Starts tls-server.js with {@code config} and waits for it to listen. */
     static NodePeer server(Map<String, Object> config) {
-        ExternalProcess p = ExternalProcess.start(List.of("node", script("tls-server.js"), JsJson.stringify(config)));
+        return server("tls-server.js", config);
+    }
+
+    /** Starts another server script of the test resources (it prints {@code listening} with its port). */
+    static NodePeer server(String scriptName, Map<String, Object> config) {
+        ExternalProcess p = ExternalProcess.start(List.of("node", script(scriptName), JsJson.stringify(config)));
         try {
             NodePeer peer = new NodePeer(p, -1);
             Map<String, Object> listening = peer.await("listening");
@@ -42,7 +47,12 @@ final class NodePeer implements AutoCloseable {
 
     /** Starts tls-client.js with {@code config}; it connects at once. */
     static NodePeer client(Map<String, Object> config) {
-        return new NodePeer(ExternalProcess.start(List.of("node", script("tls-client.js"), JsJson.stringify(config))), -1);
+        return client("tls-client.js", config);
+    }
+
+    /** Starts another client script of the test resources. */
+    static NodePeer client(String scriptName, Map<String, Object> config) {
+        return new NodePeer(ExternalProcess.start(List.of("node", script(scriptName), JsJson.stringify(config))), -1);
     }
 
     /** The port a server listens on. */

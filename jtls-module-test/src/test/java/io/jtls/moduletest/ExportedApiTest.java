@@ -35,7 +35,7 @@ import org.junit.jupiter.api.Test;
 class ExportedApiTest {
     private static final Module JTLS = Tls.class.getModule();
     private static final Set<String> PUBLIC_PACKAGES = Set.of("io.jtls", "io.jtls.context", "io.jtls.error",
-            "io.jtls.handshake", "io.jtls.x509", "io.jtls.net", "io.jtls.pki", "io.jtls.session");
+            "io.jtls.handshake", "io.jtls.x509", "io.jtls.net", "io.jtls.ocsp", "io.jtls.pki", "io.jtls.session");
 
     @Test
     void jtlsIsANamedModuleThatExportsThePublicPackagesOnly() {

@@ -46,6 +46,10 @@ final class EngineUpcalls {
     static final MemorySegment ALPN_SELECT = stub("alpnSelect",
             FunctionDescriptor.of(C_INT, C_POINTER, C_POINTER, C_POINTER, C_POINTER, C_INT, C_POINTER));
 
+    /** {@code int (*cb)(SSL *s, void *arg)}: the OCSP status callback ({@code SSL_CTX_set_tlsext_status_cb}). */
+    static final MemorySegment OCSP_STATUS = stub("ocspStatus",
+            FunctionDescriptor.of(C_INT, C_POINTER, C_POINTER));
+
     /** An upcall stub for one of this class's static methods (looked up here: they are package-private). */
     private static MemorySegment stub(String method, FunctionDescriptor descriptor) {
         try {
@@ -129,6 +133,28 @@ final class EngineUpcalls {
                 engine.recordUpcallFailure(t);
             }
             return SslCalls.SSL_TLSEXT_ERR_ALERT_FATAL;
+        }
+    }
+
+    /**
+     * The OCSP status callback, both sides: a client records the staple it got (always 1, accept:
+     * as Node, the application judges the response after the fact); a server answers whether it
+     * staples ({@code SSL_TLSEXT_ERR_OK}) or not ({@code SSL_TLSEXT_ERR_NOACK}). A failure
+     * returns -1, which both sides treat as fatal.
+     */
+    static int ocspStatus(MemorySegment ssl, MemorySegment arg) {
+        TlsEngine engine = null;
+        try {
+            engine = engineOf(ssl);
+            if (engine == null) {
+                return SslCalls.SSL_is_server(ssl) == 1 ? SslCalls.SSL_TLSEXT_ERR_NOACK : 1;
+            }
+            return engine.onOcspStatus();
+        } catch (Throwable t) {
+            if (engine != null) {
+                engine.recordUpcallFailure(t);
+            }
+            return -1;
         }
     }
 }

@@ -118,6 +118,8 @@ public final class TlsEngine implements AutoCloseable {
     private Throwable upcallFailure;
     /** Session resumption: new sessions to hand out, the server's lookup (see EngineSessions). */
     private final EngineSessions sessions = new EngineSessions();
+    /** OCSP stapling: a client's request and what it received, a server's staple. */
+    private final EngineOcsp ocsp = new EngineOcsp();
 
     private TlsEngine(EngineContext context, boolean server) {
         Objects.requireNonNull(context, "context");
@@ -327,6 +329,43 @@ public final class TlsEngine implements AutoCloseable {
         } finally {
             other.release();
         }
+    }
+
+    /**
+     * Node's {@code requestOCSP} option, on a client before the handshake: the ClientHello asks
+     * for a stapled OCSP response ({@code status_request}); what the server sent, or that it sent
+     * none, comes out of {@link #takeOcspResponse()} during the handshake.
+     */
+    public void requestOcsp() {
+        requireBeforeHandshake("requestOcsp");
+        if (server) {
+            throw new IllegalStateException("requestOcsp() is for client connections");
+        }
+        ocsp.request(ssl);
+    }
+
+    /**
+     * Node's {@code setOCSPResponse}, while paused at the certificate callback: staples
+     * {@code der} to this handshake's Certificate message (TLS 1.2: the CertificateStatus message;
+     * TLS 1.3: the leaf's status_request extension). OpenSSL asks for it just after the
+     * certificate callback, so the response is in place for both versions.
+     */
+    public void setOcspResponse(byte[] der) {
+        requireLive();
+        if (!server || state != EngineState.AWAITING_CERT_CALLBACK) {
+            throw new IllegalStateException("setOcspResponse() needs a server paused at the certificate callback, not " + state);
+        }
+        ocsp.staple(ssl, der);
+    }
+
+    /**
+     * On a client that {@link #requestOcsp() asked}: what the server's certificate flight carried,
+     * once, after the handshake call that read it (Node emits {@code 'OCSPResponse'} then, before
+     * the handshake completes); null when there is nothing new.
+     */
+    public OcspResponse takeOcspResponse() {
+        requireLive();
+        return ocsp.take();
     }
 
     // ------------------------------------------------------------------ handshake
@@ -845,6 +884,11 @@ public final class TlsEngine implements AutoCloseable {
             certCallbackInfo = new CertCallbackInfo(name == null ? "" : name, ocsp);
         }
         return true;
+    }
+
+    /** The OCSP status callback (both sides): see {@link EngineOcsp#onStatus}. */
+    int onOcspStatus() {
+        return ocsp.onStatus(ssl, server);
     }
 
     /** Node's {@code SelectALPNCallback}: first server protocol the client offered, else a fatal alert. */

@@ -39,6 +39,18 @@ public final class CryptoCalls {
         }
     }
 
+    private static final MethodHandle CRYPTO_malloc$MH = NativeLibrary.downcall("CRYPTO_malloc",
+            FunctionDescriptor.of(C_POINTER, C_LONG, C_POINTER, C_INT));
+
+    /** {@code void *CRYPTO_malloc(size_t num, const char *file, int line)} */
+    public static MemorySegment CRYPTO_malloc(long num, MemorySegment file, int line) {
+        try {
+            return (MemorySegment) CRYPTO_malloc$MH.invokeExact(num, file, line);
+        } catch (Throwable t) {
+            throw NativeLibrary.rethrow(t);
+        }
+    }
+
     private static final MethodHandle CRYPTO_free$MH = NativeLibrary.downcall("CRYPTO_free",
             FunctionDescriptor.ofVoid(C_POINTER, C_POINTER, C_INT));
 
@@ -72,5 +84,10 @@ public final class CryptoCalls {
     /** {@code # define OPENSSL_free(addr) CRYPTO_free(addr, OPENSSL_FILE, OPENSSL_LINE)} */
     public static void OPENSSL_free(MemorySegment addr) {
         CRYPTO_free(addr, MemorySegment.NULL, 0);
+    }
+
+    /** {@code # define OPENSSL_malloc(num) CRYPTO_malloc(num, OPENSSL_FILE, OPENSSL_LINE)}: for memory OpenSSL takes over. */
+    public static MemorySegment OPENSSL_malloc(long num) {
+        return CRYPTO_malloc(num, MemorySegment.NULL, 0);
     }
 }

@@ -35,6 +35,8 @@ public enum NativeKind {
     ASN1_TIME("ASN1_TIME_free"),
     OCSP_RESPONSE("OCSP_RESPONSE_free"),
     OCSP_REQUEST("OCSP_REQUEST_free"),
+    OCSP_BASICRESP("OCSP_BASICRESP_free"),
+    OCSP_CERTID("OCSP_CERTID_free"),
     ENGINE("ENGINE_free"),
     /** Memory from {@code OPENSSL_malloc}: freed with {@code CRYPTO_free(ptr, file, line)}. */
     OPENSSL_MEMORY("CRYPTO_free") {

@@ -21,6 +21,7 @@ public final class ClientPolicy extends HandshakePolicy {
     private final boolean rejectUnauthorized;
     private final Verification verification;
     private SessionFlow sessions;
+    private boolean requestOcsp;
 
     /**
      * @param sniName      the SNI name to send, or null
@@ -34,6 +35,12 @@ public final class ClientPolicy extends HandshakePolicy {
         this.session = session;
         this.rejectUnauthorized = rejectUnauthorized;
         this.verification = verification;
+    }
+
+    /** Node's {@code requestOCSP}: the ClientHello asks for the server's OCSP staple. Before the socket is made. */
+    public ClientPolicy requestOcsp(boolean on) {
+        this.requestOcsp = on;
+        return this;
     }
 
     @Override
@@ -54,6 +61,9 @@ public final class ClientPolicy extends HandshakePolicy {
         }
         if (session != null) {
             engine.setSession(session); // Node ignores a session that does not parse
+        }
+        if (requestOcsp) {
+            engine.requestOcsp();
         }
     }
 

@@ -3,6 +3,7 @@ package io.jtls.internal.tls;
 import io.jtls.error.TlsException;
 import io.jtls.internal.context.NativeSecureContext;
 import io.jtls.internal.engine.EngineState;
+import io.jtls.internal.engine.OcspResponse;
 import io.jtls.internal.engine.TlsEngine;
 import io.jtls.net.Duplex;
 import io.jtls.net.EventLoop;
@@ -244,6 +245,9 @@ public final class ConnectionDriver {
                     return;
                 }
                 EngineState state = engine.handshake();
+                if (!isServer && reportOcspResponse()) {
+                    return;
+                }
                 if (state == EngineState.AWAITING_CLIENT_HELLO) {
                     outbound.flushCiphertext();
                     awaitApplication(() -> sessions.onClientHello(engine)); // 'resumeSession'
@@ -285,6 +289,19 @@ public final class ConnectionDriver {
         if (phase == Phase.AWAITING_APPLICATION && !host.destroyed()) {
             transport.pause();
         }
+    }
+
+    /**
+     * Node's {@code onocspresponse}: {@code 'OCSPResponse'} once the client read the server's
+     * certificate flight (before {@code 'secure'}), when it asked for a staple. True when the
+     * listener destroyed the socket: the handshake goes no further.
+     */
+    private boolean reportOcspResponse() {
+        OcspResponse response = engine.takeOcspResponse();
+        if (response != null) {
+            host.emitOcspResponse(response.der());
+        }
+        return gone();
     }
 
     /** Continues a handshake paused for the application (SNI, 'resumeSession'). */

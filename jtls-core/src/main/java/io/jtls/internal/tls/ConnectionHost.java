@@ -48,4 +48,7 @@ public interface ConnectionHost {
 
     /** {@code 'session'} with a client session in DER form. */
     void emitSession(byte[] session);
+
+    /** {@code 'OCSPResponse'} (clients with {@code requestOCSP}): the stapled response, or null when the server sent none. */
+    void emitOcspResponse(byte[] response);
 }

@@ -1,5 +1,6 @@
 package io.jtls.internal.tls;
 
+import io.jtls.internal.context.NativeSecureContext;
 import java.util.function.BiConsumer;
 
 /**
@@ -28,4 +29,19 @@ public interface ServerHooks {
 
     /** {@code 'tlsClientError'} for this connection (already being destroyed). */
     void clientError(Throwable error);
+
+    /** True when the server has an {@code 'OCSPRequest'} listener now. */
+    default boolean ocspRequestListened() {
+        return false;
+    }
+
+    /**
+     * {@code 'OCSPRequest'} with the certificate and issuer of {@code sniContext} (the context
+     * the SNICallback chose) or, when null, of the connection's own context; false when nobody
+     * heard it. {@code callback} may be called from any thread, any time, with
+     * {@code (error, null)}, {@code (null, response)} or {@code (null, null)}.
+     */
+    default boolean ocspRequest(NativeSecureContext sniContext, BiConsumer<Throwable, byte[]> callback) {
+        return false;
+    }
 }

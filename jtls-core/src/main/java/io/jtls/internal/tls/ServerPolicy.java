@@ -10,7 +10,8 @@ import java.util.List;
 
 /**
  * A server's handshake: Node's {@code onServerSocketSecure} ({@code requestCert} and
- * {@code rejectUnauthorized}, then {@code 'secureConnection'}), the {@code SNICallback} pause,
+ * {@code rejectUnauthorized}, then {@code 'secureConnection'}), the {@code SNICallback} and
+ * {@code 'OCSPRequest'} pause,
  * {@code tlsClientError} routing (until the handshake is done a failure belongs to the server,
  * Node's {@code _controlReleased}), and the client renegotiation limit
  * ({@code CLIENT_RENEG_LIMIT} per {@code CLIENT_RENEG_WINDOW} seconds).
@@ -67,8 +68,8 @@ public final class ServerPolicy extends HandshakePolicy {
             engine.setAlpnProtocols(alpn); // encoded once per server, shared by its connections
         }
         sessions.configure(engine, true);
-        if (sni != null) {
-            engine.pauseAt(PausePoint.CERT_CALLBACK);
+        if (sni != null || (server != null && server.ocspRequestListened())) {
+            engine.pauseAt(PausePoint.CERT_CALLBACK); // Node's enableCertCb: SNICallback, then OCSPRequest
         }
     }
 
@@ -107,7 +108,7 @@ public final class ServerPolicy extends HandshakePolicy {
         CertCallbackInfo info = engine.certCallbackInfo();
         String name = info == null ? "" : info.servername();
         if (name.isEmpty() || sni == null) {
-            driver.resumeHandshake();
+            requestOcsp(driver, info, null);
             return;
         }
         try {
@@ -120,10 +121,44 @@ public final class ServerPolicy extends HandshakePolicy {
                         return;
                     }
                 }
+                requestOcsp(driver, live.certCallbackInfo(), context);
+            }));
+        } catch (RuntimeException e) {
+            driver.fail(e);
+        }
+    }
+
+    // ------------------------------------------------------------------ OCSP stapling
+
+    /**
+     * Node's {@code requestOCSP}, after SNI: when the client asked for a staple and the server has
+     * an {@code 'OCSPRequest'} listener, the handshake waits for its callback; the response is
+     * handed to the engine before the handshake goes on, so OpenSSL staples it in TLS 1.3 as well.
+     */
+    private void requestOcsp(ConnectionDriver driver, CertCallbackInfo info, NativeSecureContext sniContext) {
+        if (info == null || !info.ocspRequest() || server == null) {
+            driver.resumeHandshake();
+            return;
+        }
+        boolean heard;
+        try {
+            heard = server.ocspRequest(sniContext, new ApplicationAnswer<byte[]>(driver, (live, response) -> {
+                if (response != null && response.length > 0) { // an empty response staples nothing
+                    try {
+                        live.setOcspResponse(response);
+                    } catch (RuntimeException e) {
+                        driver.fail(e);
+                        return;
+                    }
+                }
                 driver.resumeHandshake();
             }));
         } catch (RuntimeException e) {
             driver.fail(e);
+            return;
+        }
+        if (!heard) {
+            driver.resumeHandshake();
         }
     }
 
