@@ -46,6 +46,9 @@ final class EngineUpcalls {
     static final MemorySegment ALPN_SELECT = stub("alpnSelect",
             FunctionDescriptor.of(C_INT, C_POINTER, C_POINTER, C_POINTER, C_POINTER, C_INT, C_POINTER));
 
+    /** {@code void (*SSL_CTX_keylog_cb_func)(const SSL *ssl, const char *line)}. */
+    static final MemorySegment KEYLOG = stub("keylog", FunctionDescriptor.ofVoid(C_POINTER, C_POINTER));
+
     /** An upcall stub for one of this class's static methods (looked up here: they are package-private). */
     private static MemorySegment stub(String method, FunctionDescriptor descriptor) {
         try {
@@ -129,6 +132,21 @@ final class EngineUpcalls {
                 engine.recordUpcallFailure(t);
             }
             return SslCalls.SSL_TLSEXT_ERR_ALERT_FATAL;
+        }
+    }
+
+    /** Node's {@code KeylogCallback}: the line is kept by an engine that asked for it, emitted later. */
+    static void keylog(MemorySegment ssl, MemorySegment line) {
+        TlsEngine engine = null;
+        try {
+            engine = engineOf(ssl);
+            if (engine != null) {
+                engine.onKeylogLine(line);
+            }
+        } catch (Throwable t) {
+            if (engine != null) {
+                engine.recordUpcallFailure(t);
+            }
         }
     }
 }

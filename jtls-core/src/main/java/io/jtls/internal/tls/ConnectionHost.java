@@ -48,4 +48,13 @@ public interface ConnectionHost {
 
     /** {@code 'session'} with a client session in DER form. */
     void emitSession(byte[] session);
+
+    /** True when a {@code 'keylog'} listener exists on the socket or, for a server's socket, on its server. */
+    default boolean wantsKeylog() {
+        return false;
+    }
+
+    /** {@code 'keylog'}: one NSS key log line, ending in a newline (the socket's, and its server's). */
+    default void emitKeylog(byte[] line) {
+    }
 }
