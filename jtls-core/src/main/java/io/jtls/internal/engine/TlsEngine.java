@@ -216,6 +216,12 @@ public final class TlsEngine implements AutoCloseable {
             }
         }
         SslCalls.SSL_set_verify(ssl, mode, EngineUpcalls.VERIFY_CONTINUE); // the callback still never fails
+        if (server && requestCert && state == EngineState.ESTABLISHED) {
+            // A client answers a HelloRequest by offering to resume its session (OpenSSL's
+            // abbreviated renegotiation), and a resumed handshake carries no certificate: the
+            // request would be silently void (as it is in Node). A new session makes it real.
+            SslCalls.SSL_set_options(ssl, io.jtls.context.Constants.SSL_OP_NO_SESSION_RESUMPTION_ON_RENEGOTIATION);
+        }
     }
 
     /** Node's {@code ssl.setServername(name)}: the SNI host name a client sends. */
