@@ -262,7 +262,13 @@ class TlsRenegotiateTest {
                 c.on('data', (b) => { console.log('client got ' + b); c.end(); });
                 c.on('error', (e) => console.log('client error ' + e.code));
                 c.on('close', () => console.log('closed'));
-                process.stdin.on('data', () => c.write('hi'));
+                process.stdin.on('data', (b) => {
+                  if (b.toString().startsWith('reneg')) {
+                    c.renegotiate({}, (err) => console.log('client reneg ' + (err ? err.code : 'ok')));
+                  } else {
+                    c.write('hi');
+                  }
+                });
                 """);
         try (Closing closing = closing(served.server());
              ExternalProcess node = ExternalProcess.start(List.of("node", clientScript.toString(), dir.toString(), "" + port))) {
@@ -273,6 +279,11 @@ class TlsRenegotiateTest {
             assertTrue(serverSocket.authorized());
             assertEquals("tls client", serverSocket.getPeerCertificate().subject().get("CN"));
             node.awaitLine(line -> line.equals("client secure 2"), WAIT);
+            assertEquals(1, served.laterSecure().get());
+            node.write("reneg\n"); // and the Node client renegotiates: jtls's server socket emits 'secure' again
+            node.awaitLine(line -> line.equals("client reneg ok"), WAIT);
+            eventually("the jtls server's 'secure' for the client's renegotiation", () -> served.laterSecure().get() == 2);
+            assertTrue(serverSocket.authorized(), "the client certificate is checked again");
             node.write("go\n");
             node.awaitLine(line -> line.equals("client got hi"), WAIT);
             node.awaitLine(line -> line.equals("closed"), WAIT);
