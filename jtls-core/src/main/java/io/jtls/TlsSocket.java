@@ -5,22 +5,24 @@ import io.jtls.error.TlsException;
 import io.jtls.handshake.CipherInfo;
 import io.jtls.handshake.EphemeralKeyInfo;
 import io.jtls.internal.context.SecureContexts;
+import io.jtls.internal.engine.AlpnList;
 import io.jtls.internal.engine.TlsEngine;
 import io.jtls.internal.tls.ClientPolicy;
 import io.jtls.internal.tls.ConnectionDriver;
 import io.jtls.internal.tls.ConnectionHost;
 import io.jtls.internal.tls.HandshakePolicy;
 import io.jtls.internal.tls.HandshakeSnapshot;
-import io.jtls.internal.engine.AlpnList;
 import io.jtls.internal.tls.ServerPolicy;
 import io.jtls.internal.tls.SniSelector;
 import io.jtls.net.AddressInfo;
 import io.jtls.net.Duplex;
 import io.jtls.net.Event;
+import io.jtls.net.EventKey;
 import io.jtls.net.Signal;
 import io.jtls.net.Socket;
 import io.jtls.x509.Certificate;
 import java.nio.ByteBuffer;
+import java.security.cert.X509Certificate;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -258,7 +260,7 @@ public class TlsSocket extends Duplex {
 
     /** Node's {@code keylogNewListener}: the first {@link #KEYLOG} listener switches key logging on. */
     @Override
-    protected void listenerAdded(io.jtls.net.EventKey<?> key) {
+    protected void listenerAdded(EventKey<?> key) {
         super.listenerAdded(key);
         if (key == KEYLOG && driver != null) { // null while Duplex's constructor runs
             driver.enableKeylog();
@@ -557,24 +559,24 @@ public class TlsSocket extends Duplex {
 
     /**
      * Node's {@code getPeerX509Certificate()}: the peer's certificate as the JDK's
-     * {@link java.security.cert.X509Certificate}, for the JDK's PKI APIs; null when the peer sent
+     * {@link X509Certificate}, for the JDK's PKI APIs; null when the peer sent
      * none, before the handshake completed or once destroyed (Node: {@code undefined}). Any thread.
      */
-    public java.security.cert.X509Certificate getPeerX509Certificate() {
+    public X509Certificate getPeerX509Certificate() {
         return JdkCertificates.of(getPeerCertificate());
     }
 
     /**
      * Node's {@code getX509Certificate()}: this side's certificate as the JDK's
-     * {@link java.security.cert.X509Certificate}; null when it has none or the socket was
+     * {@link X509Certificate}; null when it has none or the socket was
      * destroyed (Node: {@code undefined}). A live query.
      */
-    public java.security.cert.X509Certificate getX509Certificate() {
+    public X509Certificate getX509Certificate() {
         return JdkCertificates.of(getCertificate());
     }
 
     /** {@link #getX509Certificate()} without waiting. */
-    public CompletableFuture<java.security.cert.X509Certificate> getX509CertificateAsync() {
+    public CompletableFuture<X509Certificate> getX509CertificateAsync() {
         return getCertificateAsync().thenApply(JdkCertificates::of);
     }
 

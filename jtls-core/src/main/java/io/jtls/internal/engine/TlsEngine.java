@@ -1,10 +1,10 @@
 package io.jtls.internal.engine;
 
-import io.jtls.x509.Certificate;
-import io.jtls.handshake.CipherInfo;
-import io.jtls.handshake.EphemeralKeyInfo;
+import io.jtls.context.Constants;
 import io.jtls.error.OpenSslError;
 import io.jtls.error.TlsException;
+import io.jtls.handshake.CipherInfo;
+import io.jtls.handshake.EphemeralKeyInfo;
 import io.jtls.internal.openssl.BioCalls;
 import io.jtls.internal.openssl.Bios;
 import io.jtls.internal.openssl.ErrorQueue;
@@ -12,6 +12,7 @@ import io.jtls.internal.openssl.NativeHandle;
 import io.jtls.internal.openssl.NativeKind;
 import io.jtls.internal.openssl.SslCalls;
 import io.jtls.internal.openssl.Types;
+import io.jtls.x509.Certificate;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
@@ -220,7 +221,7 @@ public final class TlsEngine implements AutoCloseable {
             // A client answers a HelloRequest by offering to resume its session (OpenSSL's
             // abbreviated renegotiation), and a resumed handshake carries no certificate: the
             // request would be silently void (as it is in Node). A new session makes it real.
-            SslCalls.SSL_set_options(ssl, io.jtls.context.Constants.SSL_OP_NO_SESSION_RESUMPTION_ON_RENEGOTIATION);
+            SslCalls.SSL_set_options(ssl, Constants.SSL_OP_NO_SESSION_RESUMPTION_ON_RENEGOTIATION);
         }
     }
 

@@ -11,6 +11,7 @@ import io.jtls.net.Socket;
 import io.jtls.net.Timer;
 import java.nio.ByteBuffer;
 import java.time.Duration;
+import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
@@ -497,7 +498,7 @@ public final class ConnectionDriver {
             return;
         }
         HandshakeSnapshot before = snapshot;
-        if (before != null && !java.util.Arrays.equals(engine.finished(), before.finished())) {
+        if (before != null && !Arrays.equals(engine.finished(), before.finished())) {
             renegotiating = false;
             snapshot = HandshakeSnapshot.capture(engine, before.servername())
                     .authorize(before.authorized(), before.authorizationError());
