@@ -251,9 +251,16 @@ class TlsDiagnosticsTest {
         });
         int port = listen(server);
         try (Closing closing = closing(server)) {
-            Client c = connect(clientTo(port).build());
-            assertNull(c.socket().getPeerX509Certificate(), "nothing before the handshake");
+            java.util.concurrent.atomic.AtomicReference<Object> beforeHandshake = new java.util.concurrent.atomic.AtomicReference<>("unset");
+            CompletableFuture<Void> secure = new CompletableFuture<>();
+            CompletableFuture<Boolean> closed = new CompletableFuture<>();
+            TlsSocket client = Tls.connect(clientTo(port).build(), s -> {
+                beforeHandshake.set(s.getPeerX509Certificate()); // the setup hook runs before the connection starts
+                s.on(io.jtls.net.Duplex.CLOSE, closed::complete);
+            }, () -> secure.complete(null));
+            Client c = new Client(client, null, secure);
             await(c.secure());
+            assertNull(beforeHandshake.get(), "nothing before the handshake");
             X509Certificate peer = c.socket().getPeerX509Certificate();
             assertArrayEquals(SERVER_EC.certificateDer(), peer.getEncoded());
             assertTrue(peer.getSubjectX500Principal().getName().contains("CN=localhost"));
@@ -267,7 +274,7 @@ class TlsDiagnosticsTest {
             assertArrayEquals(SERVER_EC.certificateDer(), serverSocket.getX509CertificateAsync().get().getEncoded());
             assertNull(serverSocket.getPeerX509Certificate(), "no client certificate was asked for");
             c.socket().destroy();
-            await(c.events().closed);
+            await(closed);
             assertNull(c.socket().getPeerX509Certificate(), "null once destroyed");
             assertNull(c.socket().getX509Certificate());
         }
