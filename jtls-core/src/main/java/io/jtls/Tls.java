@@ -255,6 +255,9 @@ public final class Tls {
         if (onSecureConnect != null) {
             socket.once(TlsSocket.SECURE_CONNECT, onSecureConnect);
         }
+        if (o.enableTrace()) {
+            socket.enableTraceBeforeBegin();
+        }
         if (setup != null) {
             try {
                 setup.accept(socket);

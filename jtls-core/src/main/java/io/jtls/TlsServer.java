@@ -40,7 +40,8 @@ import java.util.function.Consumer;
  * and {@code net.Server}'s {@link #CONNECTION} (the raw socket, before TLS), {@link #LISTENING},
  * {@link #CLOSE}, {@link #ERROR}; for resumption by session id {@link #NEW_SESSION} and
  * {@link #RESUME_SESSION} (or {@link TlsServerOptions#sessionStore()}); for OCSP stapling
- * {@link #OCSP_REQUEST}. Declared for a next step (key logging): {@link #KEYLOG}.
+ * {@link #OCSP_REQUEST}. {@link #KEYLOG}: {@code (line, socket)} for the connections that arrive
+ * while it has a listener (Node's rule), each NSS key log line.
  *
  * <h2>Session resumption</h2>
  * Tickets are on by default, sealed with keys shared by every loop of the server (one
@@ -100,7 +101,11 @@ public class TlsServer extends Server {
      * a listener exists. {@code io.jtls.ocsp.OcspStapler} is a ready-made listener.
      */
     public static final EventKey<OcspRequestListener> OCSP_REQUEST = new NamedEventKey<>("OCSPRequest");
-    /** {@code 'keylog'}: {@code (line, tlsSocket)}. Declared; emitted in a later step. */
+    /**
+     * {@code 'keylog'}: {@code (line, tlsSocket)}, each NSS key log line (with its newline) of the
+     * connections accepted while a listener exists, as Node; after the socket's own
+     * {@link TlsSocket#KEYLOG} listeners. On the connection's loop.
+     */
     public static final EventKey<BiConsumer<byte[], TlsSocket>> KEYLOG = new NamedEventKey<>("keylog");
 
     /** Node's {@code 'newSession'} listener. Call {@code done} once the session is stored. */
@@ -221,11 +226,15 @@ public class TlsServer extends Server {
             }
             try {
                 SniCallback callback = sni;
-                new TlsSocket(raw, new TlsSocket.Shape(this, options.alpnProtocols(), sni, null, false),
-                        socket -> new ServerPolicy(alpn, options.requestCert(),
-                                options.rejectUnauthorized(), TlsSocket.sniSelector(callback), hooksFor(socket),
+                TlsSocket socket = new TlsSocket(raw, new TlsSocket.Shape(this, options.alpnProtocols(), sni, null, false),
+                        s -> new ServerPolicy(alpn, options.requestCert(),
+                                options.rejectUnauthorized(), TlsSocket.sniSelector(callback), hooksFor(s),
                                 Tls.CLIENT_RENEG_LIMIT, Tls.CLIENT_RENEG_WINDOW),
-                        context, null, handshakeTimeout).begin();
+                        context, null, handshakeTimeout);
+                if (options.enableTrace()) {
+                    socket.enableTraceBeforeBegin();
+                }
+                socket.begin();
                 return;
             } catch (IllegalStateException closed) {
                 if (context == sharedContext) { // not a swap by setSecureContext: give up on this one

@@ -47,12 +47,14 @@ import java.util.List;
  *                              one key ({@code ticketKeys} or random). With a ring,
  *                              {@link TlsServer#getTicketKeys()}/{@link TlsServer#setTicketKeys}
  *                              read and replace the ring's keys, and {@code ticketKeys} is ignored
+ * @param enableTrace           print every TLS message of every connection to standard error
+ *                              ({@link TlsSocket#enableTrace()})
  */
 public record TlsServerOptions(List<String> alpnProtocols, Duration handshakeTimeout, boolean rejectUnauthorized,
                                boolean requestCert, SniCallback sniCallback, SecureContextOptions contextOptions,
                                boolean allowHalfOpen, boolean pauseOnConnect, boolean noDelay, boolean keepAlive,
                                Duration keepAliveInitialDelay, EventLoopGroup group, SessionStore sessionStore,
-                               TicketKeyRing ticketKeyRing) {
+                               TicketKeyRing ticketKeyRing, boolean enableTrace) {
 
     /** Node's default {@code handshakeTimeout}: 120 seconds. */
     public static final Duration DEFAULT_HANDSHAKE_TIMEOUT = Duration.ofSeconds(120);
@@ -88,6 +90,7 @@ public record TlsServerOptions(List<String> alpnProtocols, Duration handshakeTim
         private EventLoopGroup group;
         private SessionStore sessionStore;
         private TicketKeyRing ticketKeyRing;
+        private boolean enableTrace;
 
         private Builder() {}
 
@@ -111,11 +114,13 @@ public record TlsServerOptions(List<String> alpnProtocols, Duration handshakeTim
         public Builder sessionStore(SessionStore store) { this.sessionStore = store; return this; }
         /** Ticket keys from a rotating {@code ring} instead of one fixed key. */
         public Builder ticketKeyRing(TicketKeyRing ring) { this.ticketKeyRing = ring; return this; }
+        /** Node's {@code enableTrace}: OpenSSL's trace of every TLS message, on standard error. */
+        public Builder enableTrace(boolean enableTrace) { this.enableTrace = enableTrace; return this; }
 
         public TlsServerOptions build() {
             return new TlsServerOptions(alpnProtocols, handshakeTimeout, rejectUnauthorized, requestCert, sniCallback,
                     context.build(), allowHalfOpen, pauseOnConnect, noDelay, keepAlive, keepAliveInitialDelay, group,
-                    sessionStore, ticketKeyRing);
+                    sessionStore, ticketKeyRing, enableTrace);
         }
     }
 }

@@ -5,22 +5,24 @@ import io.jtls.error.TlsException;
 import io.jtls.handshake.CipherInfo;
 import io.jtls.handshake.EphemeralKeyInfo;
 import io.jtls.internal.context.SecureContexts;
+import io.jtls.internal.engine.AlpnList;
 import io.jtls.internal.engine.TlsEngine;
 import io.jtls.internal.tls.ClientPolicy;
 import io.jtls.internal.tls.ConnectionDriver;
 import io.jtls.internal.tls.ConnectionHost;
 import io.jtls.internal.tls.HandshakePolicy;
 import io.jtls.internal.tls.HandshakeSnapshot;
-import io.jtls.internal.engine.AlpnList;
 import io.jtls.internal.tls.ServerPolicy;
 import io.jtls.internal.tls.SniSelector;
 import io.jtls.net.AddressInfo;
 import io.jtls.net.Duplex;
 import io.jtls.net.Event;
+import io.jtls.net.EventKey;
 import io.jtls.net.Signal;
 import io.jtls.net.Socket;
 import io.jtls.x509.Certificate;
 import java.nio.ByteBuffer;
+import java.security.cert.X509Certificate;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -38,8 +40,10 @@ import java.util.function.Function;
  * server's certificate passed verification or {@code rejectUnauthorized} is false), then the
  * stream's {@code 'data'}, {@code 'end'}, {@code 'finish'}, {@code 'drain'}, {@code 'error'} and
  * {@code 'close'}; on clients {@link #SESSION} (after {@code 'secureConnect'}, once per TLS 1.2
- * handshake or TLS 1.3 ticket) and, with {@code requestOCSP}, {@link #OCSP_RESPONSE} (before
- * {@code 'secure'}). Declared for a next step: {@link #KEYLOG}. Every event is emitted on the socket's loop thread ({@link #loop()}: the
+ * handshake or TLS 1.3 ticket), with {@code requestOCSP} {@link #OCSP_RESPONSE} (before
+ * {@code 'secure'}), {@link #KEYLOG} (each NSS key log line, from the moment a listener exists);
+ * {@code 'secure'} again after each renegotiation. Every event is emitted on the socket's loop
+ * thread ({@link #loop()}: the
  * transport's loop).
  *
  * <h2>What Node guarantees and so does this class</h2>
@@ -110,7 +114,13 @@ public class TlsSocket extends Duplex {
      * listener may destroy the socket for a response it does not accept. TLS 1.2 and 1.3.
      */
     public static final Event<byte[]> OCSP_RESPONSE = new Event<>("OCSPResponse");
-    /** {@code 'keylog'}: a line of NSS key log text. Declared; emitted in a later step. */
+    /**
+     * {@code 'keylog'}: one line of NSS key log text ({@code CLIENT_RANDOM ...} for TLS 1.2, five
+     * secrets per TLS 1.3 handshake), ending in a newline, as OpenSSL derives it, for
+     * {@code SSLKEYLOGFILE}-style decryption (Wireshark). Emitted from the moment a listener is
+     * added (Node's rule), on clients and servers' sockets alike; see also
+     * {@link TlsServer#KEYLOG} and the {@code jtls.tls.keylog} property (Node's {@code --tls-keylog}).
+     */
     public static final Event<byte[]> KEYLOG = new Event<>("keylog");
 
 
@@ -147,6 +157,9 @@ public class TlsSocket extends Duplex {
                         : new ClientPolicy(options.alpnProtocols(), null, options.session(), options.rejectUnauthorized(), null)
                                 .requestOcsp(options.requestOCSP()),
                 options.secureContext(), options.contextOptions(), options.handshakeTimeout());
+        if (options.enableTrace()) {
+            enableTraceBeforeBegin();
+        }
         begin();
     }
 
@@ -237,6 +250,29 @@ public class TlsSocket extends Duplex {
         @Override public boolean wantsSessions() { return listenerCount(SESSION) > 0; }
         @Override public void emitSession(byte[] session) { emit(SESSION, session); }
         @Override public void emitOcspResponse(byte[] response) { emit(OCSP_RESPONSE, response); }
+
+        @Override
+        public boolean wantsKeylog() {
+            return listenerCount(KEYLOG) > 0 || (shape.server() != null && shape.server().listenerCount(TlsServer.KEYLOG) > 0);
+        }
+
+        @Override
+        public void emitKeylog(byte[] line) {
+            emit(KEYLOG, line.clone());
+            TlsServer server = shape.server();
+            if (server != null && isServer()) {
+                server.emitWith(TlsServer.KEYLOG, l -> l.accept(line.clone(), TlsSocket.this));
+            }
+        }
+    }
+
+    /** Node's {@code keylogNewListener}: the first {@link #KEYLOG} listener switches key logging on. */
+    @Override
+    protected void listenerAdded(EventKey<?> key) {
+        super.listenerAdded(key);
+        if (key == KEYLOG && driver != null) { // null while Duplex's constructor runs
+            driver.enableKeylog();
+        }
     }
 
     // ------------------------------------------------------------------ Node's properties
@@ -447,27 +483,109 @@ public class TlsSocket extends Duplex {
     }
 
     /**
-     * Node's {@code renegotiate(options, callback)}. TLS 1.3 has no renegotiation: as in Node,
-     * this returns false and {@code callback} gets {@code ERR_SSL_WRONG_SSL_VERSION}. Starting a
-     * TLS 1.2 renegotiation needs engine support that does not exist yet: it returns false and
-     * {@code callback} gets {@code ERR_TLS_RENEGOTIATE}. (Renegotiations the peer starts are
-     * handled: see {@link #disableRenegotiation()} and {@link Tls#CLIENT_RENEG_LIMIT}.)
+     * Node's {@code renegotiate(options, callback)} (TLS 1.2): a new handshake on this connection,
+     * asking, on a server, for the verification given ({@code requestCert} makes the client send
+     * its certificate, checked as on a first handshake; a rejected client is destroyed). When it
+     * completes, {@link #SECURE} is emitted again (both ends, as Node) and {@code callback} gets
+     * null; a failure of the new handshake is the socket's {@code 'error'}, as in Node, and the
+     * callback is not called. When it cannot start, it returns false and {@code callback} gets
+     * the error on the loop: OpenSSL's, as in Node (TLS 1.3: {@code ERR_SSL_WRONG_SSL_VERSION},
+     * message {@code error:0A00010A:SSL routines::wrong ssl version}), or
+     * {@code ERR_TLS_RENEGOTIATE} before the first handshake completed. A live query: see the
+     * class documentation. Renegotiations the peer starts are handled too: see
+     * {@link #disableRenegotiation()} and {@link Tls#CLIENT_RENEG_LIMIT}.
      *
      * @param callback called once on the loop with the error, or null on success; may be null
-     * @return false when the renegotiation could not start (or the socket is destroyed)
+     * @return false when the renegotiation could not start (or the socket is destroyed; Node:
+     *         {@code undefined}, without calling back)
      */
     public boolean renegotiate(boolean requestCert, boolean rejectUnauthorized, Consumer<Throwable> callback) {
         if (destroyed()) {
             return false;
         }
-        String protocol = getProtocol();
-        TlsException error = "TLSv1.3".equals(protocol)
-                ? new TlsException("ERR_SSL_WRONG_SSL_VERSION", "wrong ssl version")
-                : new TlsException("ERR_TLS_RENEGOTIATE", "Attempt to renegotiate TLS session failed");
-        if (callback != null) {
-            loop.execute(() -> callback.accept(error));
+        Object outcome = driver.query(engine -> {
+            try {
+                driver.renegotiate(requestCert, rejectUnauthorized);
+            } catch (TlsException refused) {
+                return refused;
+            }
+            if (callback != null) {
+                once(SECURE, () -> callback.accept(null)); // before any ciphertext of the answer is read
+            }
+            return Boolean.TRUE;
+        });
+        if (outcome instanceof TlsException refused) {
+            if (callback != null) {
+                loop.execute(() -> callback.accept(refused));
+            }
+            return false;
         }
-        return false;
+        return outcome != null;
+    }
+
+    /** {@link #renegotiate(boolean, boolean, Consumer)} keeping this socket's {@code requestCert} and {@code rejectUnauthorized}. */
+    public boolean renegotiate(Consumer<Throwable> callback) {
+        return renegotiate(requestCert(), rejectUnauthorized(), callback);
+    }
+
+    /**
+     * Node's {@code enableTrace()}: from now on OpenSSL prints every TLS message of this connection
+     * ({@code SSL_trace}) to standard error ({@code System.err}). The {@code enableTrace} option
+     * does it before the first message.
+     *
+     * @throws UnsupportedOperationException when the loaded libssl was built without {@code SSL_trace}
+     */
+    public void enableTrace() {
+        requireTrace();
+        driver.enableTrace(false);
+    }
+
+    /** The {@code enableTrace} option: before {@link #begin()}, on the constructing thread. */
+    final void enableTraceBeforeBegin() {
+        requireTrace();
+        driver.enableTrace(true);
+    }
+
+    private static void requireTrace() {
+        if (!TlsEngine.traceAvailable()) {
+            throw new UnsupportedOperationException("this libssl was built without SSL_trace: enableTrace() is unavailable");
+        }
+    }
+
+    /**
+     * Node's {@code getSharedSigalgs()}: the signature algorithms both sides support, most
+     * preferred first, named as Node names them ({@code "ECDSA+SHA256"}, {@code "RSA-PSS+SHA256"},
+     * {@code "Ed25519+UNDEF"}); a client has them only when the server asked for its
+     * certificate. Null once destroyed. A live query.
+     */
+    public List<String> getSharedSigalgs() {
+        return driver.query(TlsEngine::sharedSigalgs);
+    }
+
+    /** {@link #getSharedSigalgs()} without waiting. */
+    public CompletableFuture<List<String>> getSharedSigalgsAsync() { return driver.queryAsync(TlsEngine::sharedSigalgs); }
+
+    /**
+     * Node's {@code getPeerX509Certificate()}: the peer's certificate as the JDK's
+     * {@link X509Certificate}, for the JDK's PKI APIs; null when the peer sent
+     * none, before the handshake completed or once destroyed (Node: {@code undefined}). Any thread.
+     */
+    public X509Certificate getPeerX509Certificate() {
+        return JdkCertificates.of(getPeerCertificate());
+    }
+
+    /**
+     * Node's {@code getX509Certificate()}: this side's certificate as the JDK's
+     * {@link X509Certificate}; null when it has none or the socket was
+     * destroyed (Node: {@code undefined}). A live query.
+     */
+    public X509Certificate getX509Certificate() {
+        return JdkCertificates.of(getCertificate());
+    }
+
+    /** {@link #getX509Certificate()} without waiting. */
+    public CompletableFuture<X509Certificate> getX509CertificateAsync() {
+        return getCertificateAsync().thenApply(JdkCertificates::of);
     }
 
     /** Node's {@code address()}: the local address of the socket underneath, or null. */

@@ -29,11 +29,12 @@ import java.util.List;
  * @param secureContext      the context to use; null builds one from {@code contextOptions}
  * @param handshakeTimeout   fail the connection when the handshake takes longer; null or zero for none
  * @param contextOptions     the {@code createSecureContext} options
+ * @param enableTrace        print every TLS message to standard error ({@link TlsSocket#enableTrace()})
  */
 public record TlsSocketOptions(boolean isServer, TlsServer server, boolean requestCert, boolean rejectUnauthorized,
                                List<String> alpnProtocols, SniCallback sniCallback, byte[] session,
                                boolean requestOCSP, SecureContext secureContext, Duration handshakeTimeout,
-                               SecureContextOptions contextOptions) {
+                               SecureContextOptions contextOptions, boolean enableTrace) {
 
     /** Node's defaults: a client, nothing requested, a context with default options. */
     public static final TlsSocketOptions DEFAULTS = builder().build();
@@ -65,6 +66,7 @@ public record TlsSocketOptions(boolean isServer, TlsServer server, boolean reque
         private boolean requestOCSP;
         private SecureContext secureContext;
         private Duration handshakeTimeout;
+        private boolean enableTrace;
 
         private Builder() {}
 
@@ -82,10 +84,12 @@ public record TlsSocketOptions(boolean isServer, TlsServer server, boolean reque
         public Builder requestOCSP(boolean requestOCSP) { this.requestOCSP = requestOCSP; return this; }
         public Builder secureContext(SecureContext secureContext) { this.secureContext = secureContext; return this; }
         public Builder handshakeTimeout(Duration handshakeTimeout) { this.handshakeTimeout = handshakeTimeout; return this; }
+        /** Node's {@code enableTrace}: OpenSSL's trace of every TLS message, on standard error. */
+        public Builder enableTrace(boolean enableTrace) { this.enableTrace = enableTrace; return this; }
 
         public TlsSocketOptions build() {
             return new TlsSocketOptions(isServer, server, requestCert, rejectUnauthorized, alpnProtocols, sniCallback,
-                    session, requestOCSP, secureContext, handshakeTimeout, context.build());
+                    session, requestOCSP, secureContext, handshakeTimeout, context.build(), enableTrace);
         }
     }
 }

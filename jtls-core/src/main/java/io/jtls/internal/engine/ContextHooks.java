@@ -1,6 +1,7 @@
 package io.jtls.internal.engine;
 
 import io.jtls.internal.openssl.OcspCalls;
+import io.jtls.internal.openssl.DiagnosticCalls;
 import io.jtls.internal.openssl.SessionCalls;
 import io.jtls.internal.openssl.SslCalls;
 import io.jtls.internal.openssl.SslCtxCalls;
@@ -9,8 +10,8 @@ import java.lang.foreign.MemorySegment;
 /**
  * The connection callbacks every {@code SSL_CTX} gets once, while it is built: client hello,
  * certificate (where Node's {@code SNICallback} and {@code OCSPRequest} run), ALPN selection,
- * the session cache's new/get callbacks, and the OCSP status callback (a server's staple, a
- * client's {@code 'OCSPResponse'}). Each finds its engine through the {@code SSL}'s
+ * the session cache's new/get callbacks, the OCSP status callback (a server's staple, a
+ * client's {@code 'OCSPResponse'}) and the key log callback. Each finds its engine through the {@code SSL}'s
  * ex_data and asks it what to do; a connection that did not ask for a hook passes straight
  * through it. Installed here once, no connection ever touches the shared context again: OpenSSL
  * does not lock an {@code SSL_CTX} against concurrent configuration, and a server's loops share
@@ -27,5 +28,6 @@ public final class ContextHooks {
         SessionCalls.SSL_CTX_sess_set_new_cb(ctx, SessionUpcalls.NEW_SESSION);
         SessionCalls.SSL_CTX_sess_set_get_cb(ctx, SessionUpcalls.GET_SESSION);
         OcspCalls.SSL_CTX_set_tlsext_status_cb(ctx, EngineUpcalls.OCSP_STATUS);
+        DiagnosticCalls.SSL_CTX_set_keylog_callback(ctx, EngineUpcalls.KEYLOG); // lines kept only by engines that ask
     }
 }

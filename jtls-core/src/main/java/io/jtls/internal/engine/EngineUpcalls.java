@@ -49,6 +49,8 @@ final class EngineUpcalls {
     /** {@code int (*cb)(SSL *s, void *arg)}: the OCSP status callback ({@code SSL_CTX_set_tlsext_status_cb}). */
     static final MemorySegment OCSP_STATUS = stub("ocspStatus",
             FunctionDescriptor.of(C_INT, C_POINTER, C_POINTER));
+    /** {@code void (*SSL_CTX_keylog_cb_func)(const SSL *ssl, const char *line)}. */
+    static final MemorySegment KEYLOG = stub("keylog", FunctionDescriptor.ofVoid(C_POINTER, C_POINTER));
 
     /** An upcall stub for one of this class's static methods (looked up here: they are package-private). */
     private static MemorySegment stub(String method, FunctionDescriptor descriptor) {
@@ -155,6 +157,21 @@ final class EngineUpcalls {
                 engine.recordUpcallFailure(t);
             }
             return -1;
+        }
+    }
+
+    /** Node's {@code KeylogCallback}: the line is kept by an engine that asked for it, emitted later. */
+    static void keylog(MemorySegment ssl, MemorySegment line) {
+        TlsEngine engine = null;
+        try {
+            engine = engineOf(ssl);
+            if (engine != null) {
+                engine.onKeylogLine(line);
+            }
+        } catch (Throwable t) {
+            if (engine != null) {
+                engine.recordUpcallFailure(t);
+            }
         }
     }
 }

@@ -1,10 +1,10 @@
 package io.jtls.internal.engine;
 
-import io.jtls.x509.Certificate;
-import io.jtls.handshake.CipherInfo;
-import io.jtls.handshake.EphemeralKeyInfo;
+import io.jtls.context.Constants;
 import io.jtls.error.OpenSslError;
 import io.jtls.error.TlsException;
+import io.jtls.handshake.CipherInfo;
+import io.jtls.handshake.EphemeralKeyInfo;
 import io.jtls.internal.openssl.BioCalls;
 import io.jtls.internal.openssl.Bios;
 import io.jtls.internal.openssl.ErrorQueue;
@@ -12,6 +12,7 @@ import io.jtls.internal.openssl.NativeHandle;
 import io.jtls.internal.openssl.NativeKind;
 import io.jtls.internal.openssl.SslCalls;
 import io.jtls.internal.openssl.Types;
+import io.jtls.x509.Certificate;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
@@ -120,6 +121,8 @@ public final class TlsEngine implements AutoCloseable {
     private final EngineSessions sessions = new EngineSessions();
     /** OCSP stapling: a client's request and what it received, a server's staple. */
     private final EngineOcsp ocsp = new EngineOcsp();
+    /** Key log lines and the message trace, when asked for (see ConnectionDiagnostics). */
+    private final ConnectionDiagnostics diagnostics = new ConnectionDiagnostics();
 
     private TlsEngine(EngineContext context, boolean server) {
         Objects.requireNonNull(context, "context");
@@ -200,10 +203,14 @@ public final class TlsEngine implements AutoCloseable {
      * client without a certificate fails the handshake with
      * {@code ERR_SSL_PEER_DID_NOT_RETURN_A_CERTIFICATE}, as in Node). A client always uses
      * {@code SSL_VERIFY_NONE} and checks the server's certificate after the handshake
-     * (OpenSSL still verifies it and keeps the result).
+     * (OpenSSL still verifies it and keeps the result). Also between handshakes: Node's
+     * {@code renegotiate()} sets the mode its next handshake uses.
      */
     public void setVerifyMode(boolean requestCert, boolean rejectUnauthorized) {
-        requireBeforeHandshake("setVerifyMode");
+        requireLive();
+        if (state != EngineState.NEW && state != EngineState.ESTABLISHED) {
+            throw new IllegalStateException("setVerifyMode() must be called before or between handshakes, not " + state);
+        }
         int mode = SslCalls.SSL_VERIFY_NONE;
         if (server && requestCert) {
             mode = SslCalls.SSL_VERIFY_PEER;
@@ -212,6 +219,12 @@ public final class TlsEngine implements AutoCloseable {
             }
         }
         SslCalls.SSL_set_verify(ssl, mode, EngineUpcalls.VERIFY_CONTINUE); // the callback still never fails
+        if (server && requestCert && state == EngineState.ESTABLISHED) {
+            // A client answers a HelloRequest by offering to resume its session (OpenSSL's
+            // abbreviated renegotiation), and a resumed handshake carries no certificate: the
+            // request would be silently void (as it is in Node). A new session makes it real.
+            SslCalls.SSL_set_options(ssl, Constants.SSL_OP_NO_SESSION_RESUMPTION_ON_RENEGOTIATION);
+        }
     }
 
     /** Node's {@code ssl.setServername(name)}: the SNI host name a client sends. */
@@ -411,6 +424,93 @@ public final class TlsEngine implements AutoCloseable {
         return handshake();
     }
 
+    /**
+     * Node's {@code ssl.renegotiate()} on an established TLS 1.2 connection: {@code SSL_renegotiate},
+     * then the first step of the new handshake (a client's ClientHello, a server's HelloRequest),
+     * left in encOut. The handshake goes on in {@link #clearOut}; {@link #handshakeInProgress()}
+     * says when it is over. When OpenSSL refuses to start (TLS 1.3, {@code SSL_OP_NO_RENEGOTIATION})
+     * the exception is OpenSSL's, as Node's, and the connection is unharmed.
+     *
+     * @throws io.jtls.error.OpenSslException why it cannot start ({@code ERR_SSL_WRONG_SSL_VERSION}),
+     *         or a fatal error of the handshake's first step (then the engine has failed)
+     */
+    public void renegotiate() {
+        requireUsable();
+        if (state != EngineState.ESTABLISHED) {
+            throw new IllegalStateException("renegotiate() needs an established connection, not " + state);
+        }
+        ErrorQueue.clear();
+        if (SslCalls.SSL_renegotiate(ssl) != 1) {
+            throw ErrorQueue.exception("SSL_renegotiate", "ERR_TLS_RENEGOTIATE");
+        }
+        int rc = SslCalls.SSL_do_handshake(ssl);
+        if (rc != 1) {
+            onStall(SslCalls.SSL_get_error(ssl, rc), "SSL_do_handshake");
+        }
+    }
+
+    /**
+     * True while a handshake after the first one (a renegotiation) is under way, including a
+     * server's HelloRequest that the client has not answered yet.
+     */
+    public boolean handshakeInProgress() {
+        requireLive();
+        return SslCalls.SSL_in_init(ssl) == 1 || SslCalls.SSL_renegotiate_pending(ssl) == 1;
+    }
+
+    /** Ciphertext received but not yet read by OpenSSL. */
+    public int encInPending() {
+        requireLive();
+        return (int) BioCalls.BIO_ctrl_pending(encInBio);
+    }
+
+    /**
+     * Node's {@code enableKeylogCallback()}: from now on the NSS key log lines OpenSSL derives
+     * for this connection are kept for {@link #takeKeylogLines()}.
+     */
+    public void enableKeylog() {
+        requireLive();
+        diagnostics.enableKeylog();
+    }
+
+    /** The key log lines (each ending in a newline, as Node's) since the last call, or null. */
+    public List<byte[]> takeKeylogLines() {
+        return diagnostics.takeKeylogLines();
+    }
+
+    /**
+     * Node's {@code enableTrace()}: every TLS message from now on is printed by OpenSSL's
+     * {@code SSL_trace}; the text waits for {@link #takeTrace()}.
+     *
+     * @throws UnsupportedOperationException when the loaded libssl has no {@code SSL_trace}
+     */
+    public void enableTrace() {
+        requireLive();
+        diagnostics.enableTrace(ssl);
+    }
+
+    /** True when the loaded libssl has {@code SSL_trace} (Debian's does; {@code no-ssl-trace} builds do not). */
+    public static boolean traceAvailable() {
+        return ConnectionDiagnostics.traceAvailable();
+    }
+
+    /** The trace text printed since the last call, or null. */
+    public String takeTrace() {
+        return state == EngineState.DESTROYED ? null : diagnostics.takeTrace();
+    }
+
+    /** Node's {@code getSharedSigalgs()}: "ECDSA+SHA256", "RSA-PSS+SHA256", ... (empty when none). */
+    public List<String> sharedSigalgs() {
+        requireLive();
+        return ConnectionDiagnostics.sharedSigalgs(ssl);
+    }
+
+    /** The 32-byte client random of the current handshake ({@code SSL_get_client_random}). */
+    public byte[] clientRandom() {
+        requireLive();
+        return ConnectionDiagnostics.clientRandom(ssl);
+    }
+
     // ------------------------------------------------------------------ the four verbs
 
     /**
@@ -601,6 +701,7 @@ public final class TlsEngine implements AutoCloseable {
         // after-free action unregisters the id and releases the context.
         sslHandle.close();
         sessions.close(); // after SSL_free: no callback can record another session
+        diagnostics.close(); // the trace BIO the SSL borrowed
         clientHello = null;
         certCallbackInfo = null;
         serverAlpn = null;
@@ -860,7 +961,7 @@ public final class TlsEngine implements AutoCloseable {
 
     /** The client hello callback: true to pause (first time only), after copying the hello. */
     boolean onClientHello() {
-        if (clientHelloReleased) {
+        if (clientHelloReleased || state == EngineState.ESTABLISHED) { // a renegotiation never pauses
             return false;
         }
         boolean lookup = server && sessions.onClientHello(ssl);
@@ -875,7 +976,7 @@ public final class TlsEngine implements AutoCloseable {
 
     /** The cert callback: true to pause (first time only), after copying what Node's oncertcb gets. */
     boolean onCertCallback() {
-        if (!server || !pauseAtCertCallback || certCallbackReleased) {
+        if (!server || !pauseAtCertCallback || certCallbackReleased || state == EngineState.ESTABLISHED) {
             return false;
         }
         if (certCallbackInfo == null) {
@@ -910,6 +1011,11 @@ public final class TlsEngine implements AutoCloseable {
     /** The get-session callback: the loaded session (reference handed over), or NULL. */
     MemorySegment onGetSession(MemorySegment id, int length, MemorySegment copy) {
         return server ? sessions.onGetSession(id, length, copy) : MemorySegment.NULL;
+    }
+
+    /** The keylog callback: kept only when enabled. */
+    void onKeylogLine(MemorySegment line) {
+        diagnostics.onKeylogLine(line);
     }
 
     void recordUpcallFailure(Throwable t) {

@@ -12,6 +12,8 @@ import io.jtls.net.Socket;
 import io.jtls.net.Timer;
 import java.nio.ByteBuffer;
 import java.time.Duration;
+import java.util.Arrays;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
@@ -56,6 +58,7 @@ public final class ConnectionDriver {
     private final Duration handshakeTimeout;
     private final Outbound outbound;
     private final HandshakeRecordWatch handshakeWatch = new HandshakeRecordWatch();
+    private final DiagnosticsRelay diagnostics;
 
     private TlsEngine engine; // null once freed
     private Phase phase = Phase.NEW;
@@ -64,6 +67,8 @@ public final class ConnectionDriver {
     /** The application paused the plaintext: once established, the transport is paused too. */
     private boolean consumerPaused;
     private boolean renegotiationDisabled;
+    /** A renegotiation is under way (ours, or the peer's seen on the wire): 'secure' again once it completes. */
+    private boolean renegotiating;
     private long handshakeInput;
     private Timer handshakeTimer;
     private volatile HandshakeSnapshot snapshot;
@@ -85,6 +90,7 @@ public final class ConnectionDriver {
         this.handshakeTimeout = handshakeTimeout;
         this.sessions = new SessionFlow(this, host, policy.server());
         this.outbound = new Outbound(this, transport, host, sessions);
+        this.diagnostics = new DiagnosticsRelay(host);
         TlsEngine e = isServer ? TlsEngine.server(context) : TlsEngine.client(context);
         try {
             policy.configure(e, sessions);
@@ -179,6 +185,7 @@ public final class ConnectionDriver {
         transport.on(Duplex.ERROR, this::onTransportError);
         transport.on(Duplex.CLOSE, hadError -> onTransportClose());
         transport.on(Duplex.DRAIN, this::onTransportDrain);
+        diagnostics.start(engine);
         if (handshakeTimeout != null && handshakeTimeout.toNanos() > 0) {
             handshakeTimer = loop.schedule(handshakeTimeout.toNanos(), TimeUnit.NANOSECONDS, this::onHandshakeTimeout);
         }
@@ -216,9 +223,12 @@ public final class ConnectionDriver {
             ciphertext.position(ciphertext.limit());
             return;
         }
-        if (handshakeWatch.scan(ciphertext) > 0 && phase.established() && onRenegotiation()) {
-            ciphertext.position(ciphertext.limit());
-            return;
+        if (handshakeWatch.scan(ciphertext) > 0 && phase.established()) {
+            if (!renegotiating && onRenegotiation()) { // the answer to our own renegotiate() is not counted
+                ciphertext.position(ciphertext.limit());
+                return;
+            }
+            renegotiating = true;
         }
         boolean handshaking = !phase.established();
         if (handshaking) {
@@ -245,7 +255,8 @@ public final class ConnectionDriver {
                     return;
                 }
                 EngineState state = engine.handshake();
-                if (!isServer && reportOcspResponse()) {
+                emitDiagnostics();
+                if (gone() || (!isServer && reportOcspResponse())) {
                     return;
                 }
                 if (state == EngineState.AWAITING_CLIENT_HELLO) {
@@ -274,6 +285,10 @@ public final class ConnectionDriver {
             readPlaintext();
             outbound.flushCiphertext();
             outbound.afterCycle(); // writes the engine refused while the peer renegotiated
+            emitDiagnostics();
+            if (renegotiating) {
+                checkRenegotiation();
+            }
         } catch (TlsException e) {
             onEngineError(e);
         }
@@ -446,6 +461,7 @@ public final class ConnectionDriver {
         }
         writeSide = WriteSide.SHUTDOWN;
         engine.shutdown();
+        emitDiagnostics();
         outbound.flushCiphertext();
         transport.end(host::finished);
     }
@@ -453,6 +469,89 @@ public final class ConnectionDriver {
     /** True once this side's close_notify is queued or the peer finished: transport errors are quiet. */
     private boolean shutdownBegun() {
         return writeSide == WriteSide.SHUTDOWN || readSide != ReadSide.OPEN;
+    }
+
+    // ------------------------------------------------------------------ renegotiation, key log, trace
+
+    /**
+     * Node's {@code renegotiate()} (loop thread): the verification the next handshake asks for
+     * ({@code setVerifyMode} on a server), then the new handshake's first message. When it
+     * completes, {@code 'secure'} is emitted again (see {@link #checkRenegotiation()}).
+     *
+     * @throws TlsException why it cannot start ({@code ERR_SSL_WRONG_SSL_VERSION} on TLS 1.3,
+     *         as Node; {@code ERR_TLS_RENEGOTIATE} before the handshake completed); the
+     *         connection goes on
+     */
+    public void renegotiate(boolean requestCert, boolean rejectUnauthorized) {
+        if (!phase.established() || gone()) {
+            throw new TlsException("ERR_TLS_RENEGOTIATE", "Attempt to renegotiate TLS session failed");
+        }
+        policy.setVerification(engine, requestCert, rejectUnauthorized);
+        try {
+            engine.renegotiate();
+        } catch (TlsException e) {
+            if (engine.state() != EngineState.FAILED) {
+                throw e; // refused before anything was sent
+            }
+            onEngineError(e);
+            return;
+        }
+        renegotiating = true;
+        emitDiagnostics();
+        outbound.flushCiphertext();
+    }
+
+    /**
+     * After engine calls while a renegotiation runs: once OpenSSL is out of the handshake, a new
+     * Finished message means it completed (publish what it established, and Node's second
+     * {@code 'secure'}); the same Finished with nothing left to read means none took place (a
+     * refused HelloRequest).
+     */
+    private void checkRenegotiation() {
+        if (gone() || engine.handshakeInProgress()) {
+            return;
+        }
+        HandshakeSnapshot before = snapshot;
+        if (before != null && !Arrays.equals(engine.finished(), before.finished())) {
+            renegotiating = false;
+            snapshot = HandshakeSnapshot.capture(engine, before.servername())
+                    .authorize(before.authorized(), before.authorizationError());
+            policy.onRenegotiated(this, engine);
+        } else if (engine.encInPending() == 0) {
+            renegotiating = false;
+        }
+    }
+
+    /** Node's {@code enableKeylogCallback()}: a {@code 'keylog'} listener was added. Any thread. */
+    public void enableKeylog() {
+        loop.execute(() -> {
+            if (engine != null && !host.destroyed()) {
+                engine.enableKeylog();
+            }
+        });
+    }
+
+    /**
+     * Node's {@code enableTrace()}. Before {@link #begin()} on the constructing thread (the
+     * {@code enableTrace} option: the ClientHello is traced too); later from any thread.
+     *
+     * @throws UnsupportedOperationException when libssl has no {@code SSL_trace}
+     */
+    public void enableTrace(boolean beforeBegin) {
+        if (beforeBegin) {
+            engine.enableTrace();
+            return;
+        }
+        loop.execute(() -> {
+            if (engine != null && !host.destroyed()) {
+                engine.enableTrace();
+            }
+        });
+    }
+
+    /** Key log lines and trace text from the last engine calls, out to the application. */
+    private void emitDiagnostics() {
+        diagnostics.emit(engine);
     }
 
     // ------------------------------------------------------------------ failures and the end
@@ -464,6 +563,7 @@ public final class ConnectionDriver {
 
     /** Node's {@code onerror}: a fatal TLS error from the engine. */
     void onEngineError(TlsException error) {
+        emitDiagnostics(); // what was logged and traced up to the failure
         try {
             outbound.flushCiphertext(); // the alert, as Node sends it before giving up
         } catch (RuntimeException ignored) {
@@ -584,6 +684,7 @@ public final class ConnectionDriver {
 
     private void closeEngine() {
         if (engine != null) {
+            diagnostics.emitTrace(engine); // the last messages (close_notify, alerts); no key log events on a destroyed socket
             engine.close();
             engine = null;
         }

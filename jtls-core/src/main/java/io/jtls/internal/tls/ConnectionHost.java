@@ -51,4 +51,12 @@ public interface ConnectionHost {
 
     /** {@code 'OCSPResponse'} (clients with {@code requestOCSP}): the stapled response, or null when the server sent none. */
     void emitOcspResponse(byte[] response);
+    /** True when a {@code 'keylog'} listener exists on the socket or, for a server's socket, on its server. */
+    default boolean wantsKeylog() {
+        return false;
+    }
+
+    /** {@code 'keylog'}: one NSS key log line, ending in a newline (the socket's, and its server's). */
+    default void emitKeylog(byte[] line) {
+    }
 }

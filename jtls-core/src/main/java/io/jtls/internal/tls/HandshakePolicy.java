@@ -35,6 +35,22 @@ public abstract sealed class HandshakePolicy permits ClientPolicy, ServerPolicy 
      */
     abstract void onEstablished(ConnectionDriver driver, TlsEngine engine);
 
+    /**
+     * Node's {@code renegotiate(options)}: the verification the next handshake asks for. Only a
+     * server's changes anything on the wire (its {@code setVerifyMode}); a client always gets
+     * the server's certificate.
+     */
+    void setVerification(TlsEngine engine, boolean requestCert, boolean rejectUnauthorized) {
+    }
+
+    /**
+     * A renegotiation completed and its snapshot is published: Node's second {@code 'secure'}
+     * (a client's {@code onConnectSecure} ran once, so nothing else is checked).
+     */
+    void onRenegotiated(ConnectionDriver driver, TlsEngine engine) {
+        driver.host().emitSecure();
+    }
+
     /** The engine paused at the certificate callback (servers: Node's {@code oncertcb}). */
     void onCertCallback(ConnectionDriver driver, TlsEngine engine) {
         driver.resumeHandshake();

@@ -21,8 +21,9 @@ public final class ServerPolicy extends HandshakePolicy {
     private final AlpnList alpn;
     private static final String PEER_DID_NOT_RETURN_A_CERTIFICATE = "peer did not return a certificate";
 
-    private final boolean requestCert;
-    private final boolean rejectUnauthorized;
+    /** Changed by {@code renegotiate()} on the loop; read by the socket's getters from any thread. */
+    private volatile boolean requestCert;
+    private volatile boolean rejectUnauthorized;
     private final SniSelector sni;
     private final ServerHooks server;
     private final int renegotiationLimit;
@@ -98,6 +99,34 @@ public final class ServerPolicy extends HandshakePolicy {
         if (released && server != null && !host.destroyed()) {
             server.secureConnection();
         }
+    }
+
+    @Override
+    void setVerification(TlsEngine engine, boolean requestCert, boolean rejectUnauthorized) {
+        if (requestCert != this.requestCert || rejectUnauthorized != this.rejectUnauthorized) {
+            engine.setVerifyMode(requestCert, rejectUnauthorized);
+            this.requestCert = requestCert;
+            this.rejectUnauthorized = rejectUnauthorized;
+        }
+    }
+
+    /**
+     * Node's {@code onServerSocketSecure} again, which as a {@code 'secure'} listener registered
+     * first runs before the application's (a {@code renegotiate()} callback among them): the
+     * client is checked as the renegotiation asked ({@code requestCert}), a rejected one is
+     * destroyed, and {@code 'secure'} follows; {@code 'secureConnection'} is not repeated.
+     */
+    @Override
+    void onRenegotiated(ConnectionDriver driver, TlsEngine engine) {
+        ConnectionHost host = driver.host();
+        if (requestCert) {
+            TlsException error = engine.verifyError();
+            driver.authorize(error == null, error == null ? null : error.code());
+            if (error != null && rejectUnauthorized) {
+                host.destroy(null);
+            }
+        }
+        host.emitSecure();
     }
 
     // ------------------------------------------------------------------ SNI
