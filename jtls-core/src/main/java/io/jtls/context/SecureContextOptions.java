@@ -1,5 +1,6 @@
 package io.jtls.context;
 
+import io.jtls.error.TlsArgumentException;
 import io.jtls.error.TlsException;
 
 import java.io.IOException;
@@ -892,7 +893,7 @@ public record SecureContextOptions(
         /** Node's {@code validateKeyOrCertOption}: a list entry must be a string or a Buffer. */
         private static <T> T require(T value, String name) {
             if (value == null) {
-                throw new TlsException("ERR_INVALID_ARG_TYPE", "The \"" + name + "\" property must be of type"
+                throw new TlsArgumentException("ERR_INVALID_ARG_TYPE", "The \"" + name + "\" property must be of type"
                         + " string or an instance of Buffer, TypedArray, or DataView. Received null");
             }
             return value;

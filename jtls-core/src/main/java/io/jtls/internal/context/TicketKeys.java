@@ -1,5 +1,6 @@
 package io.jtls.internal.context;
 
+import io.jtls.error.TlsArgumentException;
 import static io.jtls.internal.openssl.Types.C_INT;
 import static io.jtls.internal.openssl.Types.C_POINTER;
 
@@ -94,7 +95,7 @@ final class TicketKeys {
     /** Node's {@code ticketKeys} check: exactly 48 bytes. */
     static byte[] validate(byte[] keys, String name) {
         if (keys.length != LENGTH) {
-            throw new TlsException("ERR_INVALID_ARG_VALUE",
+            throw new TlsArgumentException("ERR_INVALID_ARG_VALUE",
                     "The property '" + name + "' must be exactly 48 bytes. Received " + keys.length);
         }
         return keys.clone();
