@@ -287,8 +287,10 @@ public final class Tls {
         ServerIdentityCheck identity = o.checkServerIdentity();
         ClientPolicy.Verification verification = new ClientPolicy.Verification(identityHost, o.rejectUnauthorized(),
                 identity::check, o.minDHSize());
+        ClientPolicy.Target target = o.socket() != null ? null : new ClientPolicy.Target(o.host(),
+                o.path() == null ? o.port() : -1, o.path() == null ? null : o.path().toString(), o.localAddress());
         ClientPolicy policy = new ClientPolicy(o.alpnProtocols(), sniName(o.servername()), o.session(),
-                o.rejectUnauthorized(), verification);
+                o.rejectUnauthorized(), verification, target);
 
         Duplex transport = o.socket();
         Socket created = null;

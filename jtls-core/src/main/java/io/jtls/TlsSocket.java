@@ -288,10 +288,14 @@ public class TlsSocket extends Duplex {
         return s == null ? null : s.alpnProtocol();
     }
 
-    /** Node's {@code tlsSocket.servername}: the SNI name sent (client) or received (server), or null. Any thread. */
+    /**
+     * Node's {@code tlsSocket.servername}: the SNI name sent (client) or received (server), or
+     * null (Node: {@code false} after a handshake without SNI). A server socket has it as soon as
+     * the ClientHello was read, so a {@code 'tlsClientError'} listener sees it, as in Node. Any thread.
+     */
     public String servername() {
         HandshakeSnapshot s = driver.snapshot();
-        return s == null ? null : s.servername();
+        return s != null ? s.servername() : driver.requestedServername();
     }
 
     /** True once the handshake completed (Node's {@code _secureEstablished}). Any thread. */
