@@ -148,7 +148,8 @@ public final class Tls {
      * hears {@link TlsSocket#SECURE_CONNECT}. Failures, including certificate verification
      * ({@code rejectUnauthorized}, default true), arrive as {@code 'error'} then {@code 'close'}.
      *
-     * @throws TlsException for bad options, such as a secure context that cannot be built
+     * @throws TlsException when a secure context cannot be built from the options
+     * @throws io.jtls.error.TlsArgumentException for an option Node rejects with a TypeError or RangeError
      */
     public static TlsSocket connect(TlsConnectOptions options, Runnable onSecureConnect) {
         return connectSocket(options, null, onSecureConnect);
@@ -195,7 +196,8 @@ public final class Tls {
      * over an in-memory pair whose other end is {@code encrypted}. Warns {@code DEP0064} once.
      *
      * @deprecated use {@code new TlsSocket(socket, options)} over the connection itself
-     * @throws TlsException for bad options (a secure context that cannot be built)
+     * @throws TlsException when a secure context cannot be built from the options
+     * @throws io.jtls.error.TlsArgumentException for an option Node rejects with a TypeError or RangeError
      */
     @Deprecated
     public static SecurePair createSecurePair(TlsSocketOptions options) {

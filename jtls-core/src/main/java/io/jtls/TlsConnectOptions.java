@@ -2,7 +2,6 @@ package io.jtls;
 
 import io.jtls.error.TlsRangeException;
 import io.jtls.context.SecureContextOptions;
-import io.jtls.error.TlsException;
 
 import io.jtls.net.Duplex;
 import io.jtls.net.EventLoop;

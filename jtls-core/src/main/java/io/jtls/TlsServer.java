@@ -351,7 +351,7 @@ public class TlsServer extends Server {
     /**
      * Node's {@code server.setTicketKeys(keys)}: the keys for tickets issued and accepted from now on.
      *
-     * @throws TlsException {@code ERR_INVALID_ARG_VALUE} unless exactly 48 bytes
+     * @throws io.jtls.error.TlsArgumentException {@code ERR_INVALID_ARG_VALUE} unless exactly 48 bytes
      */
     public void setTicketKeys(byte[] keys) {
         if (options.ticketKeyRing() != null) {

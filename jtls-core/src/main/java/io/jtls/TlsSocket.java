@@ -131,7 +131,8 @@ public class TlsSocket extends Duplex {
      * {@link Duplex}, connected or not). The socket is the TLS socket's from now on: its bytes
      * are read by the TLS layer, and destroying one destroys the other.
      *
-     * @throws TlsException for bad options (including a secure context that cannot be built)
+     * @throws TlsException when a secure context cannot be built from the options
+     * @throws io.jtls.error.TlsArgumentException for an option Node rejects with a TypeError or RangeError
      */
     public TlsSocket(Duplex socket, TlsSocketOptions options) {
         this(socket, new Shape(options.server(), options.alpnProtocols(), options.sniCallback(), options.session(),

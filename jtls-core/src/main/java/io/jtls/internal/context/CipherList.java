@@ -1,7 +1,6 @@
 package io.jtls.internal.context;
 
 import io.jtls.error.TlsArgumentException;
-import io.jtls.error.TlsException;
 import io.jtls.internal.openssl.StackCalls;
 import io.jtls.internal.util.NodeInspect;
 import io.jtls.internal.openssl.ErrCalls;

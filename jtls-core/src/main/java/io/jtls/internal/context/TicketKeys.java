@@ -4,7 +4,6 @@ import io.jtls.error.TlsArgumentException;
 import static io.jtls.internal.openssl.Types.C_INT;
 import static io.jtls.internal.openssl.Types.C_POINTER;
 
-import io.jtls.error.TlsException;
 import io.jtls.internal.openssl.ErrorQueue;
 import io.jtls.internal.openssl.SslCalls;
 import io.jtls.internal.openssl.SslCtxCalls;

@@ -2,7 +2,6 @@ package io.jtls.internal.engine;
 
 import io.jtls.error.TlsRangeException;
 import io.jtls.error.TlsArgumentException;
-import io.jtls.error.TlsException;
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -19,7 +18,7 @@ public final class Alpn {
     /**
      * The wire format of {@code protocols}.
      *
-     * @throws TlsException {@code ERR_OUT_OF_RANGE} for a protocol name longer than 255 bytes
+     * @throws io.jtls.error.TlsRangeException {@code ERR_OUT_OF_RANGE} for a protocol name longer than 255 bytes
      *                      (Node's message), {@code ERR_INVALID_ARG_VALUE} for an empty one
      */
     public static byte[] wireFormat(List<String> protocols) {
