@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.jtls.error.TlsArgumentException;
+import io.jtls.internal.openssl.OpenSsl;
 import io.jtls.internal.openssl.OpenSslConfig;
 import io.jtls.pki.HeldCertificate;
 import io.jtls.support.ExternalProcess;
@@ -155,6 +156,22 @@ class CaAndConfigParityTest {
             table.append(String.format("%n%-24s node=%s jtls=%s", row.name(), n, j));
             assertEquals(row.expected(), n, "node, " + row.name() + table);
             assertEquals(n, j, row.name() + table);
+        }
+    }
+
+    @Test
+    void aBrokenConfigurationStopsBoth() throws IOException {
+        Path bad = dir.resolve("bad.cnf");
+        Files.writeString(bad, "nodejs_conf = x\n[x\nfoo\n");
+        ExternalProcess.Result node = ExternalProcess.run(dir, TIMEOUT, List.of("node", "--openssl-config=" + bad, "-e", "1"));
+        ExternalProcess.Result jtls = ExternalProcess.run(dir, TIMEOUT, List.of(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(), "--enable-native-access=ALL-UNNAMED",
+                "-Djtls.openssl.config=" + bad, "-cp", System.getProperty("java.class.path"),
+                OpenSsl.class.getName()));
+        for (ExternalProcess.Result r : List.of(node, jtls)) {
+            assertTrue(r.exitCode() != 0, r.output());
+            assertTrue(r.output().contains("OpenSSL configuration error"), r.output());
+            assertTrue(r.output().contains("missing close square bracket"), r.output());
         }
     }
 
