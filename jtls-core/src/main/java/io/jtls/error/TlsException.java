@@ -11,15 +11,29 @@ import java.util.Objects;
  */
 public class TlsException extends RuntimeException implements NodeError {
     private final String code;
+    private final String name;
 
     public TlsException(String code, String message) {
-        super(message);
-        this.code = Objects.requireNonNull(code, "code");
+        this(code, message, null, "Error");
     }
 
     public TlsException(String code, String message, Throwable cause) {
+        this(code, message, cause, "Error");
+    }
+
+    /**
+     * An error Node raises with another {@code err.name} that is not about an argument (Node's
+     * {@code ERR_TLS_CERT_ALTNAME_FORMAT} is a {@code SyntaxError}).
+     */
+    protected TlsException(String code, String message, Throwable cause, String name) {
         super(message, cause);
         this.code = Objects.requireNonNull(code, "code");
+        this.name = Objects.requireNonNull(name, "name");
+    }
+
+    /** {@link #TlsException(String, String, Throwable, String)}: a {@code SyntaxError}. */
+    public static TlsException syntaxError(String code, String message) {
+        return new TlsException(code, message, null, "SyntaxError");
     }
 
     /** Node's {@code err.code}. */
@@ -29,12 +43,13 @@ public class TlsException extends RuntimeException implements NodeError {
     }
 
     /**
-     * Node's {@code err.name}: {@code "Error"} (bad arguments are {@link TlsArgumentException}s,
+     * Node's {@code err.name}: {@code "Error"}, or {@code "SyntaxError"} for
+     * {@code ERR_TLS_CERT_ALTNAME_FORMAT} (bad arguments are {@link TlsArgumentException}s,
      * Node's {@code TypeError}/{@code RangeError}).
      */
     @Override
     public String name() {
-        return "Error";
+        return name;
     }
 
     @Override
