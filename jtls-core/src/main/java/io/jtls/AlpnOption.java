@@ -1,6 +1,6 @@
 package io.jtls;
 
-import io.jtls.error.TlsException;
+import io.jtls.error.TlsArgumentException;
 
 import io.jtls.internal.engine.Alpn;
 import java.util.Arrays;
@@ -32,7 +32,7 @@ final class AlpnOption {
         }
         List<String> names = Alpn.parse(wire, 0, wire.length);
         if (!Arrays.equals(Alpn.wireFormat(names), wire)) {
-            throw new TlsException("ERR_INVALID_ARG_VALUE",
+            throw new TlsArgumentException("ERR_INVALID_ARG_VALUE",
                     "The argument 'ALPNProtocols' is not a valid wire-format protocol list");
         }
         return names;

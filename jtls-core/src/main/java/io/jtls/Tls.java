@@ -72,6 +72,61 @@ public final class Tls {
     }
 
     /**
+     * Node's {@code tls.rootCertificates}: the bundled root certificates as PEM strings (each
+     * without a final newline, as Node's), in an unmodifiable list. Node's are its compiled-in
+     * copy of Mozilla's list; jtls has none, so its "bundled" roots are the bundle the
+     * distribution installs for OpenSSL (OpenSSL's default certificate file, honouring
+     * {@code SSL_CERT_FILE}; on Debian {@code /etc/ssl/certs/ca-certificates.crt}, built from
+     * Mozilla's list). Empty when the system has no such file.
+     */
+    public static java.util.List<String> rootCertificates() {
+        return io.jtls.internal.context.CaCertificates.bundledPems();
+    }
+
+    /** Node's {@code tls.getCACertificates()}: {@code getCACertificates("default")}. */
+    public static java.util.List<String> getCACertificates() {
+        return getCACertificates("default");
+    }
+
+    /**
+     * Node's {@code tls.getCACertificates(type)}, PEM strings in an unmodifiable list:
+     * <ul>
+     *   <li>{@code "default"}: what contexts without {@code ca} trust: the bundled roots plus the
+     *       extra ones, or the list given to {@link #setDefaultCACertificates};</li>
+     *   <li>{@code "bundled"}: {@link #rootCertificates()};</li>
+     *   <li>{@code "system"}: Node's {@code --use-system-ca} on Linux: OpenSSL's default file and
+     *       every file in its default directory ({@code SSL_CERT_FILE}, {@code SSL_CERT_DIR}),
+     *       read once, without duplicates;</li>
+     *   <li>{@code "extra"}: the certificates of Node's {@code NODE_EXTRA_CA_CERTS}: the file named
+     *       by the system property {@code jtls.extraCaCerts}, else the environment variable
+     *       {@code JTLS_EXTRA_CA_CERTS}, else {@code NODE_EXTRA_CA_CERTS} itself; read once, added
+     *       to the default roots; a file that cannot be read is logged (Node's warning) and
+     *       ignored.</li>
+     * </ul>
+     *
+     * @throws io.jtls.error.TlsArgumentException {@code ERR_INVALID_ARG_VALUE} for another type
+     */
+    public static java.util.List<String> getCACertificates(String type) {
+        return io.jtls.internal.context.CaCertificates.list(type);
+    }
+
+    /**
+     * Node's {@code tls.setDefaultCACertificates(certs)}: the PEM certificates (several per
+     * string allowed, duplicates dropped) become the {@code "default"} list, trusted by every
+     * context made afterwards without {@code ca}; contexts already made keep their trust. For
+     * a buffer, pass {@code new String(bytes, US_ASCII)}. Meant for start-up: each call keeps
+     * the previous store alive for the contexts that use it.
+     *
+     * @throws io.jtls.error.TlsArgumentException {@code ERR_INVALID_ARG_TYPE} for a null list or entry
+     * @throws io.jtls.error.TlsException {@code ERR_CRYPTO_OPERATION_FAILED} "No valid certificates
+     *         found in the provided array", or OpenSSL's error for a damaged block; the defaults
+     *         are then unchanged
+     */
+    public static void setDefaultCACertificates(java.util.List<String> certs) {
+        io.jtls.internal.context.CaCertificates.setDefaults(certs);
+    }
+
+    /**
      * Node's {@code tls.createServer([options][, secureConnectionListener])}: a {@link TlsServer}
      * (not yet listening); {@code secureConnectionListener} (may be null) hears
      * {@link TlsServer#SECURE_CONNECTION}.
@@ -93,7 +148,8 @@ public final class Tls {
      * hears {@link TlsSocket#SECURE_CONNECT}. Failures, including certificate verification
      * ({@code rejectUnauthorized}, default true), arrive as {@code 'error'} then {@code 'close'}.
      *
-     * @throws TlsException for bad options, such as a secure context that cannot be built
+     * @throws TlsException when a secure context cannot be built from the options
+     * @throws io.jtls.error.TlsArgumentException for an option Node rejects with a TypeError or RangeError
      */
     public static TlsSocket connect(TlsConnectOptions options, Runnable onSecureConnect) {
         return connectSocket(options, null, onSecureConnect);
@@ -140,7 +196,8 @@ public final class Tls {
      * over an in-memory pair whose other end is {@code encrypted}. Warns {@code DEP0064} once.
      *
      * @deprecated use {@code new TlsSocket(socket, options)} over the connection itself
-     * @throws TlsException for bad options (a secure context that cannot be built)
+     * @throws TlsException when a secure context cannot be built from the options
+     * @throws io.jtls.error.TlsArgumentException for an option Node rejects with a TypeError or RangeError
      */
     @Deprecated
     public static SecurePair createSecurePair(TlsSocketOptions options) {
@@ -232,8 +289,10 @@ public final class Tls {
         ServerIdentityCheck identity = o.checkServerIdentity();
         ClientPolicy.Verification verification = new ClientPolicy.Verification(identityHost, o.rejectUnauthorized(),
                 identity::check, o.minDHSize());
+        ClientPolicy.Target target = o.socket() != null ? null : new ClientPolicy.Target(o.host(),
+                o.path() == null ? o.port() : -1, o.path() == null ? null : o.path().toString(), o.localAddress());
         ClientPolicy policy = new ClientPolicy(o.alpnProtocols(), sniName(o.servername()), o.session(),
-                o.rejectUnauthorized(), verification).requestOcsp(o.requestOCSP());
+                o.rejectUnauthorized(), verification, target).requestOcsp(o.requestOCSP());
 
         Duplex transport = o.socket();
         Socket created = null;

@@ -1,7 +1,7 @@
 package io.jtls;
 
+import io.jtls.error.TlsRangeException;
 import io.jtls.context.SecureContextOptions;
-import io.jtls.error.TlsException;
 
 import io.jtls.net.Duplex;
 import io.jtls.net.EventLoop;
@@ -59,7 +59,7 @@ public record TlsConnectOptions(String host, int port, Path path, Duplex socket,
         checkServerIdentity = checkServerIdentity == null ? Tls.DEFAULT_IDENTITY_CHECK : checkServerIdentity;
         contextOptions = contextOptions == null ? SecureContextOptions.DEFAULTS : contextOptions;
         if (minDHSize <= 0) {
-            throw new TlsException("ERR_OUT_OF_RANGE",
+            throw new TlsRangeException("ERR_OUT_OF_RANGE",
                     "The value of \"options.minDHSize\" is out of range. It must be > 0. Received " + minDHSize);
         }
     }

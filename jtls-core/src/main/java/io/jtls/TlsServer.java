@@ -1,5 +1,6 @@
 package io.jtls;
 
+import io.jtls.error.TlsArgumentException;
 import io.jtls.error.TlsException;
 
 import io.jtls.context.SecureContextOptions;
@@ -395,12 +396,12 @@ public class TlsServer extends Server {
     /**
      * Node's {@code server.setTicketKeys(keys)}: the keys for tickets issued and accepted from now on.
      *
-     * @throws TlsException {@code ERR_INVALID_ARG_VALUE} unless exactly 48 bytes
+     * @throws io.jtls.error.TlsArgumentException {@code ERR_INVALID_ARG_VALUE} unless exactly 48 bytes
      */
     public void setTicketKeys(byte[] keys) {
         if (options.ticketKeyRing() != null) {
             if (keys == null || keys.length != 48) {
-                throw new TlsException("ERR_INVALID_ARG_VALUE", "The property 'keys' must be exactly 48 bytes. Received "
+                throw new TlsArgumentException("ERR_INVALID_ARG_VALUE", "The property 'keys' must be exactly 48 bytes. Received "
                         + (keys == null ? "null" : keys.length));
             }
             options.ticketKeyRing().setTicketKeys(keys); // replaces every key of the ring, as Node

@@ -1,7 +1,9 @@
 package io.jtls;
 
 import io.jtls.context.SecureContextOptions;
+import io.jtls.error.TlsArgumentException;
 import io.jtls.error.TlsException;
+import io.jtls.error.TlsRangeException;
 import io.jtls.handshake.CipherInfo;
 import io.jtls.handshake.EphemeralKeyInfo;
 import io.jtls.internal.context.SecureContexts;
@@ -144,7 +146,8 @@ public class TlsSocket extends Duplex {
      * {@link Duplex}, connected or not). The socket is the TLS socket's from now on: its bytes
      * are read by the TLS layer, and destroying one destroys the other.
      *
-     * @throws TlsException for bad options (including a secure context that cannot be built)
+     * @throws TlsException when a secure context cannot be built from the options
+     * @throws io.jtls.error.TlsArgumentException for an option Node rejects with a TypeError or RangeError
      */
     public TlsSocket(Duplex socket, TlsSocketOptions options) {
         this(socket, new Shape(options.server(), options.alpnProtocols(), options.sniCallback(), options.session(),
@@ -331,10 +334,14 @@ public class TlsSocket extends Duplex {
         return s == null ? null : s.alpnProtocol();
     }
 
-    /** Node's {@code tlsSocket.servername}: the SNI name sent (client) or received (server), or null. Any thread. */
+    /**
+     * Node's {@code tlsSocket.servername}: the SNI name sent (client) or received (server), or
+     * null (Node: {@code false} after a handshake without SNI). A server socket has it as soon as
+     * the ClientHello was read, so a {@code 'tlsClientError'} listener sees it, as in Node. Any thread.
+     */
     public String servername() {
         HandshakeSnapshot s = driver.snapshot();
-        return s == null ? null : s.servername();
+        return s != null ? s.servername() : driver.requestedServername();
     }
 
     /** True once the handshake completed (Node's {@code _secureEstablished}). Any thread. */
@@ -432,12 +439,26 @@ public class TlsSocket extends Duplex {
      * @throws TlsException {@code ERR_TLS_INVALID_STATE} before the handshake completed
      */
     public byte[] exportKeyingMaterial(int length, String label, byte[] context) {
+        checkKeyingMaterialArguments(length, label);
         return requireEstablished(driver.query(e -> e.exportKeyingMaterial(length, label, context)));
     }
 
     /** {@link #exportKeyingMaterial} without waiting; the future fails as the method throws. */
     public CompletableFuture<byte[]> exportKeyingMaterialAsync(int length, String label, byte[] context) {
+        checkKeyingMaterialArguments(length, label);
         return driver.queryAsync(e -> e.exportKeyingMaterial(length, label, context)).thenApply(TlsSocket::requireEstablished);
+    }
+
+    /** Node's checks, before the state's: {@code validateUint32(length, 'length', true)}, {@code validateString(label)}. */
+    private static void checkKeyingMaterialArguments(int length, String label) {
+        if (length < 1) {
+            throw new TlsRangeException("ERR_OUT_OF_RANGE", "The value of \"length\" is out of range."
+                    + " It must be >= 1 && <= 4294967295. Received " + length);
+        }
+        if (label == null) {
+            throw new TlsArgumentException("ERR_INVALID_ARG_TYPE",
+                    "The \"label\" argument must be of type string. Received null");
+        }
     }
 
     private static byte[] requireEstablished(byte[] material) {
@@ -463,8 +484,12 @@ public class TlsSocket extends Duplex {
      * live query.
      *
      * @throws TlsException {@code ERR_TLS_SNI_FROM_SERVER} on a server socket
+     * @throws TlsArgumentException {@code ERR_INVALID_ARG_TYPE} for a null name
      */
     public void setServername(String name) {
+        if (name == null) { // Node's validateString, before the side is checked
+            throw new TlsArgumentException("ERR_INVALID_ARG_TYPE", "The \"name\" argument must be of type string. Received null");
+        }
         if (isServer()) {
             throw new TlsException("ERR_TLS_SNI_FROM_SERVER", "Cannot issue SNI from a TLS server-side socket");
         }

@@ -1,6 +1,8 @@
 package io.jtls;
 
 import io.jtls.context.SecureContextOptions;
+import io.jtls.error.NodeError;
+import io.jtls.error.TlsArgumentException;
 import io.jtls.error.TlsException;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -118,11 +120,18 @@ class SecureContextNodeParityTest {
         add("oneKnownTls13SuiteIsEnough", "{ciphers: 'TLS_AES_128_GCM_SHA256:TLS_NOPE'}",
                 f -> SecureContextOptions.builder().ciphers("TLS_AES_128_GCM_SHA256:TLS_NOPE"));
         add("noCipherNames", "{ciphers: ':'}", f -> SecureContextOptions.builder().ciphers(":"));
+        add("threeEmptyCipherNames", "{ciphers: '::'}", f -> SecureContextOptions.builder().ciphers("::"));
+        add("keyIdentifierWithKeyQuoted", "{privateKeyIdentifier: \"it's\", privateKeyEngine: 'e', key: r('rsa.key')}",
+                f -> SecureContextOptions.builder().privateKeyIdentifier("it's").privateKeyEngine("e").key(f.s("rsa.key")));
         add("unknownCurve", "{ecdhCurve: 'nope'}", f -> SecureContextOptions.builder().ecdhCurve("nope"));
         add("emptyCurve", "{ecdhCurve: ''}", f -> SecureContextOptions.builder().ecdhCurve(""));
         add("curveList", "{ecdhCurve: 'P-384:X25519:prime256v1'}",
                 f -> SecureContextOptions.builder().ecdhCurve("P-384:X25519:prime256v1"));
         add("dhparam2048", "{dhparam: r('dh2048.pem')}", f -> SecureContextOptions.builder().dhparam(f.b("dh2048.pem")));
+        // Node's bundled OpenSSL is at security level 1; Debian's libssl3 has level 2 compiled in.
+        add("dhparam1024", "{dhparam: r('dh1024.pem')}", f -> SecureContextOptions.builder().dhparam(f.b("dh1024.pem")));
+        add("rsa1024Key", "{cert: r('rsa1024.pem'), key: r('rsa1024.key')}",
+                f -> SecureContextOptions.builder().cert(f.s("rsa1024.pem")).key(f.s("rsa1024.key")));
         add("dhparam512", "{dhparam: r('dh512.pem')}", f -> SecureContextOptions.builder().dhparam(f.b("dh512.pem")));
         add("dhparamGarbage", "{dhparam: 'garbage'}", f -> SecureContextOptions.builder().dhparam("garbage"));
         add("minAboveMax", "{minVersion: 'TLSv1.3', maxVersion: 'TLSv1.2'}",
@@ -175,7 +184,7 @@ class SecureContextNodeParityTest {
      * Cases whose Node message is JavaScript's rendering of the value ({@code [ '', '' ]}) or
      * OpenSSL's error printed with file and line: only the code (or the reason) is compared.
      */
-    private static final List<String> CODE_ONLY = List.of("noCipherNames");
+    private static final List<String> CODE_ONLY = List.of();
 
     private static byte[] filled(int n, int value) {
         byte[] b = new byte[n];
@@ -208,6 +217,10 @@ class SecureContextNodeParityTest {
         openssl("x509", "-in", "root.pem", "-addtrust", "serverAuth", "-out", "root-trusted.pem");
         openssl("genpkey", "-genparam", "-algorithm", "DH", "-pkeyopt", "group:ffdhe2048", "-out", "dh2048.pem");
         openssl("genpkey", "-genparam", "-algorithm", "DH", "-pkeyopt", "dh_paramgen_prime_len:512", "-out", "dh512.pem");
+        openssl("genpkey", "-genparam", "-algorithm", "DH", "-pkeyopt", "dh_paramgen_prime_len:1024", "-out", "dh1024.pem");
+        HeldCertificate rsa1024 = HeldCertificate.builder().commonName("small.example").rsa(1024).build();
+        write("rsa1024.pem", rsa1024.certificatePem());
+        write("rsa1024.key", rsa1024.privateKeyPem());
     }
 
     @AfterAll
@@ -248,9 +261,9 @@ class SecureContextNodeParityTest {
                 for (const [name, options] of Object.entries(cases)) {
                   try {
                     tls.createSecureContext(options());
-                    console.log([name, 'OK', '""'].join('\\t'));
+                    console.log([name, 'OK', '""', ''].join('\\t'));
                   } catch (e) {
-                    console.log([name, e.code || 'undefined', JSON.stringify(e.message)].join('\\t'));
+                    console.log([name, e.code || 'undefined', JSON.stringify(e.message), e.name].join('\\t'));
                   }
                 }
                 """);
@@ -261,9 +274,9 @@ class SecureContextNodeParityTest {
         assertEquals(0, result.exitCode(), result.output());
         Map<String, String[]> out = new LinkedHashMap<>();
         for (String line : result.output().split("\n")) {
-            String[] parts = line.split("\t", 3);
-            if (parts.length == 3 && CASES.containsKey(parts[0])) {
-                out.put(parts[0], new String[] {parts[1], parts[2]});
+            String[] parts = line.split("\t", 4);
+            if (parts.length == 4 && CASES.containsKey(parts[0])) {
+                out.put(parts[0], new String[] {parts[1], parts[2], parts[3]});
             }
         }
         assertEquals(CASES.keySet(), out.keySet(), result.output());
@@ -284,9 +297,10 @@ class SecureContextNodeParityTest {
     private static String[] askJtls(Case c) {
         Files2 files = new Files2(dir);
         try (SecureContext ignored = Tls.createSecureContext(c.java().apply(files).build())) {
-            return new String[] {"OK", "\"\""};
-        } catch (TlsException e) {
-            return new String[] {e.code(), "\"" + withoutFunction(e.getMessage()).replace("\"", "\\\"") + "\""};
+            return new String[] {"OK", "\"\"", ""};
+        } catch (TlsException | TlsArgumentException e) {
+            NodeError n = (NodeError) e;
+            return new String[] {n.code(), "\"" + withoutFunction(e.getMessage()).replace("\"", "\\\"") + "\"", n.name()};
         }
     }
 
@@ -300,11 +314,12 @@ class SecureContextNodeParityTest {
             String[] actual = askJtls(e.getValue());
             boolean nodeHasCode = !expected[0].equals("undefined");
             boolean same = nodeHasCode
-                    ? expected[0].equals(actual[0]) && (CODE_ONLY.contains(name) || expected[1].equals(actual[1]))
+                    ? expected[0].equals(actual[0]) && expected[2].equals(actual[2])
+                            && (CODE_ONLY.contains(name) || expected[1].equals(actual[1]))
                     : expected[1].equals(actual[1]); // Node gave no code: compare the message
             if (!same) {
-                mismatches.append(String.format("%n%-32s node: %s %s%n%-32s jtls: %s %s",
-                        name, expected[0], expected[1], "", actual[0], actual[1]));
+                mismatches.append(String.format("%n%-32s node: %s %s %s%n%-32s jtls: %s %s %s",
+                        name, expected[2], expected[0], expected[1], "", actual[2], actual[0], actual[1]));
             }
         }
         assertTrue(mismatches.isEmpty(), "differences from node:" + mismatches);

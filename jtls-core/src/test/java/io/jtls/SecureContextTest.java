@@ -1,5 +1,7 @@
 package io.jtls;
 
+import io.jtls.error.TlsRangeException;
+import io.jtls.error.TlsArgumentException;
 import io.jtls.context.Constants;
 import io.jtls.error.OpenSslException;
 import io.jtls.context.SecureContextOptions;
@@ -176,7 +178,7 @@ class SecureContextTest {
         assertEquals("key values mismatch", e.reason());
         assertEquals("x509 certificate routines", e.library());
 
-        TlsException v = assertThrows(TlsException.class, () -> Tls.createSecureContext(
+        TlsArgumentException v = assertThrows(TlsArgumentException.class, () -> Tls.createSecureContext(
                 SecureContextOptions.builder().minVersion("TLSv1.4").build()));
         assertEquals("ERR_TLS_INVALID_PROTOCOL_VERSION", v.code());
         assertEquals("\"TLSv1.4\" is not a valid minimum TLS protocol version", v.getMessage());
@@ -227,7 +229,7 @@ class SecureContextTest {
         assertEquals(2, several.ca().size());
         assertEquals(new SecureContextOptions.KeyPem("k2", "pw"), several.key().get(1));
 
-        TlsException e = assertThrows(TlsException.class,
+        TlsArgumentException e = assertThrows(TlsArgumentException.class,
                 () -> SecureContextOptions.builder().ca(Arrays.asList("x", null)));
         assertEquals("ERR_INVALID_ARG_TYPE", e.code());
         assertEquals("The \"options.ca\" property must be of type string or an instance of Buffer, TypedArray,"
@@ -253,7 +255,7 @@ class SecureContextTest {
         try (SecureContext c = Tls.createSecureContext(SecureContextOptions.builder().sessionTimeout(Integer.MAX_VALUE).build())) {
             assertFalse(c.isClosed());
         }
-        TlsException e = assertThrows(TlsException.class, () -> Tls.createSecureContext(
+        TlsRangeException e = assertThrows(TlsRangeException.class, () -> Tls.createSecureContext(
                 SecureContextOptions.builder().sessionTimeout(-5).build()));
         assertEquals("ERR_OUT_OF_RANGE", e.code());
         assertEquals("The value of \"options.sessionTimeout\" is out of range. It must be >= 0 && <= 2147483647."

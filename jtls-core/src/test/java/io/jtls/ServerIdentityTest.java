@@ -180,6 +180,7 @@ class ServerIdentityTest {
         TlsException e = assertThrows(TlsException.class, () -> Tls.checkServerIdentity("a.com", cert));
         assertEquals("ERR_TLS_CERT_ALTNAME_FORMAT", e.code());
         assertEquals("Invalid subject alternative name string", e.getMessage());
+        assertEquals("SyntaxError", e.name()); // as Node's
     }
 
     @Test

@@ -1,5 +1,7 @@
 package io.jtls;
 
+import io.jtls.error.TlsArgumentException;
+import io.jtls.error.TlsRangeException;
 import io.jtls.error.TlsException;
 
 import io.jtls.handshake.EphemeralKeyInfo;
@@ -243,11 +245,14 @@ class TlsHandshakeTest {
     @Test
     void alpnNamesAreCheckedAsNodeChecksThem() {
         String tooLong = "x".repeat(256);
-        TlsException e = assertThrows(TlsException.class, () -> TlsConnectOptions.builder().alpnProtocols(tooLong));
+        TlsRangeException e = assertThrows(TlsRangeException.class, () -> TlsConnectOptions.builder().alpnProtocols(tooLong));
         assertEquals("ERR_OUT_OF_RANGE", e.code());
+        assertEquals("RangeError", e.name());
         byte[] malformed = {5, 'a'};
-        assertEquals("ERR_INVALID_ARG_VALUE",
-                assertThrows(TlsException.class, () -> TlsServerOptions.builder().alpnProtocols(malformed)).code());
+        TlsArgumentException bad = assertThrows(TlsArgumentException.class,
+                () -> TlsServerOptions.builder().alpnProtocols(malformed));
+        assertEquals("ERR_INVALID_ARG_VALUE", bad.code());
+        assertEquals("TypeError", bad.name());
     }
 
     @Test

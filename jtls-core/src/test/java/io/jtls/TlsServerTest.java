@@ -1,5 +1,6 @@
 package io.jtls;
 
+import io.jtls.error.TlsArgumentException;
 import io.jtls.context.SecureContextOptions;
 import io.jtls.error.TlsException;
 
@@ -276,7 +277,7 @@ class TlsServerTest {
             java.util.Arrays.fill(other, (byte) 7);
             server.setTicketKeys(other);
             assertArrayEquals(other, server.getTicketKeys());
-            TlsException bad = assertThrows(TlsException.class, () -> server.setTicketKeys(new byte[47]));
+            TlsArgumentException bad = assertThrows(TlsArgumentException.class, () -> server.setTicketKeys(new byte[47]));
             assertEquals("ERR_INVALID_ARG_VALUE", bad.code());
             TlsServer random = Tls.createServer(serverWith(SERVER_EC).build());
             assertEquals(48, random.getTicketKeys().length);
@@ -333,7 +334,7 @@ class TlsServerTest {
 
     @Test
     void badServerOptionsFailAtCreation() {
-        TlsException e = assertThrows(TlsException.class,
+        TlsArgumentException e = assertThrows(TlsArgumentException.class,
                 () -> Tls.createServer(TlsServerOptions.builder().minVersion("TLSv9").build()));
         assertEquals("ERR_TLS_INVALID_PROTOCOL_VERSION", e.code());
     }

@@ -1,6 +1,6 @@
 package io.jtls.context;
 
-import io.jtls.error.TlsException;
+import io.jtls.error.TlsArgumentException;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -19,9 +19,10 @@ import java.util.Objects;
  * <p>Absent values are {@code null} (Node's {@code undefined}); each accessor says what an
  * absent value means. Node checks option values when the context is made, not when the options
  * object is built, and so does jtls: {@link Tls#createSecureContext(SecureContextOptions)}
- * raises Node's error ({@code ERR_INVALID_ARG_VALUE}, {@code ERR_OUT_OF_RANGE},
- * {@code ERR_TLS_INVALID_PROTOCOL_VERSION}, an {@link OpenSslException} for bad PEM, ...) in
- * the order Node raises them. The builder only rejects what Java's types cannot: {@code null}
+ * raises Node's error in the order Node raises them: a {@link io.jtls.error.TlsArgumentException}
+ * where Node throws a TypeError or RangeError ({@code ERR_INVALID_ARG_VALUE},
+ * {@code ERR_OUT_OF_RANGE}, {@code ERR_TLS_INVALID_PROTOCOL_VERSION}, ...), an
+ * {@link OpenSslException} for bad PEM, and so on. The builder only rejects what Java's types cannot: {@code null}
  * entries in lists ({@code ERR_INVALID_ARG_TYPE}).
  *
  * <p>Where Node accepts {@code string|Buffer|Array} a PEM value may be given as a
@@ -892,7 +893,7 @@ public record SecureContextOptions(
         /** Node's {@code validateKeyOrCertOption}: a list entry must be a string or a Buffer. */
         private static <T> T require(T value, String name) {
             if (value == null) {
-                throw new TlsException("ERR_INVALID_ARG_TYPE", "The \"" + name + "\" property must be of type"
+                throw new TlsArgumentException("ERR_INVALID_ARG_TYPE", "The \"" + name + "\" property must be of type"
                         + " string or an instance of Buffer, TypedArray, or DataView. Received null");
             }
             return value;

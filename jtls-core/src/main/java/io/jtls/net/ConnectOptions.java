@@ -26,7 +26,7 @@ public record ConnectOptions(int port, String host, Path path, Lookup lookup, St
 
     public ConnectOptions {
         if (path == null && (port < 0 || port > 65535)) {
-            throw new NetException("ERR_SOCKET_BAD_PORT", "Port should be >= 0 and < 65536. Received " + port + ".");
+            throw new io.jtls.error.TlsRangeException("ERR_SOCKET_BAD_PORT", "Port should be >= 0 and < 65536. Received " + port + ".");
         }
     }
 

@@ -86,7 +86,7 @@ public class Server extends EventEmitter {
      */
     public Server listen(int port, String host, int backlog, Runnable onListening) {
         if (port < 0 || port > 65535) {
-            throw new NetException("ERR_SOCKET_BAD_PORT", "options.port should be >= 0 and < 65536. Received " + port + ".");
+            throw new io.jtls.error.TlsRangeException("ERR_SOCKET_BAD_PORT", "options.port should be >= 0 and < 65536. Received " + port + ".");
         }
         if (onListening != null) once(LISTENING, onListening);
         InetSocketAddress address;

@@ -442,7 +442,7 @@ public class Socket extends Duplex {
      * The socket stays open: end or destroy it in the listener, as in Node.
      */
     public Socket setTimeout(long millis, Runnable onTimeout) {
-        if (millis < 0) throw new NetException("ERR_OUT_OF_RANGE", "The value of \"msecs\" is out of range. Received " + millis);
+        if (millis < 0) throw new io.jtls.error.TlsRangeException("ERR_OUT_OF_RANGE", "The value of \"msecs\" is out of range. Received " + millis);
         if (onTimeout != null) {
             if (millis == 0) off(TIMEOUT, onTimeout);
             else once(TIMEOUT, onTimeout);

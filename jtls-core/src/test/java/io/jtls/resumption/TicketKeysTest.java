@@ -1,5 +1,6 @@
 package io.jtls.resumption;
 
+import io.jtls.error.TlsArgumentException;
 import static io.jtls.resumption.Resumption.*;
 import static org.junit.jupiter.api.Assertions.*;
 
@@ -105,7 +106,7 @@ class TicketKeysTest {
                     "a ticket sealed with the replaced key: full handshake (Node)");
             l.server().setTicketKeys(old);
             assertTrue(connectFor(clientTo(l.port()).session(session).build(), 0).reused, "the old key back");
-            TlsException bad = assertThrows(TlsException.class, () -> l.server().setTicketKeys(new byte[47]));
+            TlsArgumentException bad = assertThrows(TlsArgumentException.class, () -> l.server().setTicketKeys(new byte[47]));
             assertEquals("ERR_INVALID_ARG_VALUE", bad.code());
         }
     }

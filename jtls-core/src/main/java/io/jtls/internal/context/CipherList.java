@@ -1,11 +1,13 @@
 package io.jtls.internal.context;
 
-import io.jtls.error.TlsException;
+import io.jtls.error.TlsArgumentException;
 import io.jtls.internal.openssl.StackCalls;
+import io.jtls.internal.util.NodeInspect;
 import io.jtls.internal.openssl.ErrCalls;
 import io.jtls.internal.openssl.ErrorQueue;
 import io.jtls.internal.openssl.NativeHandle;
 import io.jtls.internal.openssl.NativeKind;
+import io.jtls.internal.openssl.OpenSslConfig;
 import io.jtls.internal.openssl.SslCalls;
 import io.jtls.internal.openssl.SslCtxCalls;
 import io.jtls.internal.openssl.Types;
@@ -54,8 +56,9 @@ record CipherList(String cipherList, String cipherSuites) {
             (name.startsWith("TLS_") ? suites : list).add(name);
         }
         if (list.isEmpty() && suites.isEmpty()) {
-            throw new TlsException("ERR_INVALID_ARG_VALUE",
-                    "The property 'options.ciphers' is invalid. Received '" + spec + "'");
+            throw new TlsArgumentException("ERR_INVALID_ARG_VALUE",
+                    "The property 'options.ciphers' is invalid. Received "
+                    + NodeInspect.argValue(List.of(spec.split(":", -1)))); // Node prints the split array
         }
         return new CipherList(String.join(":", list), String.join(":", suites));
     }
@@ -123,6 +126,9 @@ record CipherList(String cipherList, String cipherSuites) {
                     throw ErrorQueue.exception("SSL_CTX_new", "ERR_OSSL_MALLOC_FAILURE");
                 }
                 ownCtx = NativeHandle.own(NativeKind.SSL_CTX, fresh);
+                if (OpenSslConfig.pinsSecurityLevel()) {
+                    SslCtxCalls.SSL_CTX_set_security_level(fresh, OpenSslConfig.NODE_SECURITY_LEVEL); // as every context
+                }
                 c = fresh;
             }
             ErrorQueue.clear();

@@ -177,7 +177,7 @@ public final class NativeSecureContext implements AutoCloseable, EngineContext {
      * Node's {@code setTicketKeys(keys)}: one key from now on, for the next ticket sealed or
      * opened.
      *
-     * @throws io.jtls.error.TlsException {@code ERR_INVALID_ARG_VALUE} unless exactly 48 bytes
+     * @throws io.jtls.error.TlsArgumentException {@code ERR_INVALID_ARG_VALUE} unless exactly 48 bytes
      */
     public void setTicketKeys(byte[] keys) {
         ticketKeys = TicketKeySource.single(TicketKeys.validate(keys, "keys"));

@@ -1,6 +1,6 @@
 package io.jtls.internal.context;
 
-import io.jtls.error.TlsException;
+import io.jtls.error.TlsArgumentException;
 import io.jtls.internal.openssl.SslCtxCalls;
 import java.lang.foreign.MemorySegment;
 
@@ -47,7 +47,7 @@ record ProtocolVersions(MemorySegment method, int min, int max) {
             case "TLSv1.1" -> SslCtxCalls.TLS1_1_VERSION;
             case "TLSv1.2" -> SslCtxCalls.TLS1_2_VERSION;
             case "TLSv1.3" -> SslCtxCalls.TLS1_3_VERSION;
-            default -> throw new TlsException("ERR_TLS_INVALID_PROTOCOL_VERSION",
+            default -> throw new TlsArgumentException("ERR_TLS_INVALID_PROTOCOL_VERSION",
                     "\"" + v + "\" is not a valid " + which + " TLS protocol version");
         };
     }
@@ -79,9 +79,9 @@ record ProtocolVersions(MemorySegment method, int min, int max) {
         int tls13 = SslCtxCalls.TLS1_3_VERSION;
         return switch (name) {
             case "SSLv2_method", "SSLv2_server_method", "SSLv2_client_method" ->
-                    throw new TlsException("ERR_TLS_INVALID_PROTOCOL_METHOD", "SSLv2 methods disabled");
+                    throw new TlsArgumentException("ERR_TLS_INVALID_PROTOCOL_METHOD", "SSLv2 methods disabled");
             case "SSLv3_method", "SSLv3_server_method", "SSLv3_client_method" ->
-                    throw new TlsException("ERR_TLS_INVALID_PROTOCOL_METHOD", "SSLv3 methods disabled");
+                    throw new TlsArgumentException("ERR_TLS_INVALID_PROTOCOL_METHOD", "SSLv3 methods disabled");
             case "SSLv23_method" -> new ProtocolVersions(any, min, tls12);
             case "SSLv23_server_method" -> new ProtocolVersions(server, min, tls12);
             case "SSLv23_client_method" -> new ProtocolVersions(client, min, tls12);
@@ -97,12 +97,12 @@ record ProtocolVersions(MemorySegment method, int min, int max) {
             case "TLSv1_2_method" -> new ProtocolVersions(any, tls12, tls12);
             case "TLSv1_2_server_method" -> new ProtocolVersions(server, tls12, tls12);
             case "TLSv1_2_client_method" -> new ProtocolVersions(client, tls12, tls12);
-            default -> throw new TlsException("ERR_TLS_INVALID_PROTOCOL_METHOD", "Unknown method: " + name);
+            default -> throw new TlsArgumentException("ERR_TLS_INVALID_PROTOCOL_METHOD", "Unknown method: " + name);
         };
     }
 
-    private static TlsException conflict(String version, String secureProtocol) {
-        return new TlsException("ERR_TLS_PROTOCOL_VERSION_CONFLICT",
+    private static TlsArgumentException conflict(String version, String secureProtocol) {
+        return new TlsArgumentException("ERR_TLS_PROTOCOL_VERSION_CONFLICT",
                 "TLS protocol version \"" + version + "\" conflicts with secureProtocol \"" + secureProtocol + "\"");
     }
 }

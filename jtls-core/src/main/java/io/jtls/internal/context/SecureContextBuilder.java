@@ -1,5 +1,7 @@
 package io.jtls.internal.context;
 
+import io.jtls.error.TlsRangeException;
+import io.jtls.error.TlsArgumentException;
 import io.jtls.context.Constants;
 import io.jtls.context.SecureContextOptions;
 import io.jtls.error.TlsException;
@@ -9,9 +11,11 @@ import io.jtls.internal.openssl.ErrorQueue;
 import io.jtls.internal.openssl.EvpPkeyCalls;
 import io.jtls.internal.openssl.NativeHandle;
 import io.jtls.internal.openssl.NativeKind;
+import io.jtls.internal.openssl.OpenSslConfig;
 import io.jtls.internal.openssl.PemCalls;
 import io.jtls.internal.openssl.SslCtxCalls;
 import io.jtls.internal.openssl.Types;
+import io.jtls.internal.util.NodeInspect;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.nio.charset.StandardCharsets;
@@ -94,6 +98,11 @@ final class SecureContextBuilder {
                 () -> TicketKeys.forget(ticketKeysId.get())));
         try {
             MemorySegment ctx = context.configurable();
+            if (OpenSslConfig.pinsSecurityLevel()) {
+                // Node's bundled OpenSSL's level, not the distribution's compiled-in one; set
+                // before the cipher list, so that a ciphers option with @SECLEVEL=n still wins.
+                SslCtxCalls.SSL_CTX_set_security_level(ctx, OpenSslConfig.NODE_SECURITY_LEVEL);
+            }
             SslCtxCalls.SSL_CTX_set_options(ctx, Constants.SSL_OP_NO_SSLv2 | Constants.SSL_OP_NO_SSLv3
                     | Constants.SSL_OP_ALLOW_CLIENT_RENEGOTIATION);
             SslCtxCalls.SSL_CTX_clear_mode(ctx, SslCtxCalls.SSL_MODE_NO_AUTO_CHAIN);
@@ -153,7 +162,7 @@ final class SecureContextBuilder {
                 throw invalidProperty("options.privateKeyEngine", "undefined");
             }
             if (keys != null && !keys.isEmpty()) {
-                throw invalidProperty("options.privateKeyIdentifier", "'" + o.privateKeyIdentifier() + "'");
+                throw invalidProperty("options.privateKeyIdentifier", NodeInspect.argValue(o.privateKeyIdentifier()));
             }
             context.privateKeyEngine(Engines.usePrivateKey(ctx, o.privateKeyIdentifier(), o.privateKeyEngine()));
         }
@@ -196,7 +205,7 @@ final class SecureContextBuilder {
         if (o.sessionTimeout() != null) {
             int timeout = o.sessionTimeout();
             if (timeout < 0) {
-                throw new TlsException("ERR_OUT_OF_RANGE", "The value of \"options.sessionTimeout\" is out of range."
+                throw new TlsRangeException("ERR_OUT_OF_RANGE", "The value of \"options.sessionTimeout\" is out of range."
                         + " It must be >= 0 && <= 2147483647. Received " + timeout);
             }
             SslCtxCalls.SSL_CTX_set_timeout(ctx, timeout);
@@ -248,7 +257,7 @@ final class SecureContextBuilder {
                 }
                 int bits = EvpPkeyCalls.EVP_PKEY_get_bits(params.get());
                 if (bits < 1024) {
-                    throw new TlsException("ERR_INVALID_ARG_VALUE", "DH parameter is less than 1024 bits");
+                    throw new TlsArgumentException("ERR_INVALID_ARG_VALUE", "DH parameter is less than 1024 bits");
                 }
                 if (bits < 2048) {
                     LOG.log(System.Logger.Level.WARNING, "SecurityWarning: DH parameter is less than 2048 bits");
@@ -283,8 +292,8 @@ final class SecureContextBuilder {
     }
 
     /** Node's {@code ERR_INVALID_ARG_VALUE} for an object property. */
-    private static TlsException invalidProperty(String name, String received) {
-        return new TlsException("ERR_INVALID_ARG_VALUE",
+    private static TlsArgumentException invalidProperty(String name, String received) {
+        return new TlsArgumentException("ERR_INVALID_ARG_VALUE",
                 "The property '" + name + "' is invalid. Received " + received);
     }
 }

@@ -1,9 +1,9 @@
 package io.jtls.internal.context;
 
+import io.jtls.error.TlsArgumentException;
 import static io.jtls.internal.openssl.Types.C_INT;
 import static io.jtls.internal.openssl.Types.C_POINTER;
 
-import io.jtls.error.TlsException;
 import io.jtls.internal.openssl.ErrorQueue;
 import io.jtls.internal.openssl.SslCalls;
 import io.jtls.internal.openssl.SslCtxCalls;
@@ -94,7 +94,7 @@ final class TicketKeys {
     /** Node's {@code ticketKeys} check: exactly 48 bytes. */
     static byte[] validate(byte[] keys, String name) {
         if (keys.length != LENGTH) {
-            throw new TlsException("ERR_INVALID_ARG_VALUE",
+            throw new TlsArgumentException("ERR_INVALID_ARG_VALUE",
                     "The property '" + name + "' must be exactly 48 bytes. Received " + keys.length);
         }
         return keys.clone();

@@ -9,10 +9,7 @@ import io.jtls.internal.openssl.PemCalls;
 import io.jtls.internal.openssl.SslCtxCalls;
 import io.jtls.internal.openssl.Types;
 import io.jtls.internal.openssl.X509StoreCalls;
-import java.io.IOException;
 import java.lang.foreign.MemorySegment;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -20,20 +17,19 @@ import java.util.List;
  * A context's trust store ({@code X509_STORE}): the CA certificates and CRLs that verify peers.
  *
  * <p>Like Node's {@code root_cert_store}, a context without {@code ca} shares one process-wide
- * store of the default roots (each context holds a reference). Node's roots are its bundled
- * copy of Mozilla's list; jtls's are the system's bundle, OpenSSL's default certificate file
- * ({@code $SSL_CERT_FILE}, else {@code X509_get_default_cert_file()}, on Debian
- * {@code /usr/lib/ssl/cert.pem} = {@code /etc/ssl/certs/ca-certificates.crt}), which on Linux
- * distributions is usually the same Mozilla list. Like Node, the roots are parsed once and held
- * in memory: a store that looks certificates up in the hashed directory instead would read the
- * disk on every handshake that builds a chain. Only when there is no bundle file does the store
- * fall back to OpenSSL's default paths ({@code X509_STORE_set_default_paths}). The shared store
- * and the parsed roots live as long as the process, so they are not {@link NativeHandle}s and
- * do not count in {@link NativeKind#liveTotal()}.
+ * store of the default CA list (each context holds a reference). That list is, as in Node,
+ * the bundled roots plus the extra ones ({@code NODE_EXTRA_CA_CERTS}'s equivalent), until
+ * {@code setDefaultCACertificates} replaces it; see {@link CaCertificates} for what "bundled"
+ * means in jtls (the distribution's bundle file; with no such file, OpenSSL's default paths).
+ * Like Node, the roots are parsed once and held in memory: a store that looks certificates up
+ * in the hashed directory instead would read the disk on every handshake that builds a chain.
+ * The shared stores and the parsed certificates live as long as the process, so they are not
+ * {@link NativeHandle}s and do not count in {@link NativeKind#liveTotal()}.
  *
  * <p>Adding to the store of a context that shares the roots (a CRL, or the CA certificates of
  * a PFX, when no {@code ca} was given) first gives that context a store of its own with the
  * default roots, as Node's {@code NewRootCertStore} does, so other contexts are unaffected.
+ * (jtls's copy includes the extra certificates; Node v20's omits them.)
  */
 final class TrustStore {
     private TrustStore() {}
@@ -41,9 +37,20 @@ final class TrustStore {
     /** {@code # define PEM_R_NO_START_LINE 108} */
     static final int PEM_R_NO_START_LINE = 108;
 
+    /** The store new contexts share; replaced by {@link #replaceDefaults}. Guarded by the class lock. */
     private static volatile MemorySegment rootStore;
+    /**
+     * Every store ever shared, by address. A replaced store stays alive (contexts built from it
+     * keep using it, and its address is never reused), so a context holding it still counts as
+     * sharing, and {@link #ownStore} copies before adding to it.
+     */
+    private static final java.util.Set<Long> SHARED = java.util.concurrent.ConcurrentHashMap.newKeySet();
+    /** The default CA list; null until first used (then bundled + extra), or as set. */
+    private static CaCertificates.CaList defaults;
+    /** True when the defaults are the bundled list (with no bundle file: OpenSSL's default paths). */
+    private static boolean defaultsAreBundled = true;
 
-    /** The shared store of default roots, made once. */
+    /** The shared store of default roots, made once per default list. */
     static MemorySegment rootStore() {
         MemorySegment store = rootStore;
         if (store == null) {
@@ -51,6 +58,7 @@ final class TrustStore {
                 store = rootStore;
                 if (store == null) {
                     store = newRootStore();
+                    SHARED.add(store.address());
                     rootStore = store;
                 }
             }
@@ -58,59 +66,55 @@ final class TrustStore {
         return store;
     }
 
+    /** Node's default list: bundled plus extra, until replaced. */
+    static synchronized CaCertificates.CaList defaults() {
+        if (defaults == null) {
+            CaCertificates.CaList bundled = CaCertificates.bundled();
+            List<CaCertificates.Ca> all = new ArrayList<>(bundled == null ? List.of() : bundled.certificates());
+            all.addAll(CaCertificates.extra().certificates());
+            defaults = new CaCertificates.CaList(List.copyOf(all));
+        }
+        return defaults;
+    }
+
+    /** The default list as PEM text: the bundled entries as Node prints its roots, the rest with a final newline. */
+    static synchronized List<String> defaultPems() {
+        CaCertificates.CaList list = defaults();
+        if (!defaultsAreBundled) {
+            return list.pems(true);
+        }
+        List<String> out = new ArrayList<>(CaCertificates.bundledPems());
+        out.addAll(CaCertificates.extraPems());
+        return List.copyOf(out);
+    }
+
+    /**
+     * Node's {@code setDefaultCACertificates}: contexts made from now on without {@code ca}
+     * share a store of exactly these certificates; contexts already made keep theirs.
+     */
+    static synchronized void replaceDefaults(CaCertificates.CaList list) {
+        defaults();
+        defaults = list;
+        defaultsAreBundled = false;
+        rootStore = null; // the old one stays alive, see SHARED
+    }
+
     /** A new store holding the default roots; the caller owns the reference. */
-    private static MemorySegment newRootStore() {
+    private static synchronized MemorySegment newRootStore() {
         ErrorQueue.clear();
         MemorySegment store = X509StoreCalls.X509_STORE_new();
         if (Types.isNull(store)) {
             throw ErrorQueue.exception("X509_STORE_new", "ERR_OSSL_MALLOC_FAILURE");
         }
-        List<MemorySegment> roots = RootCertificates.ROOTS;
-        if (roots == null) {
+        if (defaultsAreBundled && CaCertificates.bundled() == null) {
             // No bundle file: OpenSSL's default paths (missing ones leave the store empty).
             X509StoreCalls.X509_STORE_set_default_paths(store);
-        } else {
-            for (MemorySegment root : roots) {
-                X509StoreCalls.X509_STORE_add_cert(store, root); // up-refs the shared certificate
-            }
+        }
+        for (MemorySegment root : defaults().x509s()) {
+            X509StoreCalls.X509_STORE_add_cert(store, root); // up-refs the shared certificate
         }
         ErrorQueue.clear();
         return store;
-    }
-
-    /** The system's root certificates, parsed once (Node's {@code root_certs_vector}). */
-    private static final class RootCertificates {
-        /** Process-lifetime X509s; null when there is no bundle file to read. */
-        static final List<MemorySegment> ROOTS = load();
-
-        private static List<MemorySegment> load() {
-            String env = Types.cString(X509StoreCalls.X509_get_default_cert_file_env());
-            String file = env == null ? null : System.getenv(env);
-            if (file == null || file.isEmpty()) {
-                file = Types.cString(X509StoreCalls.X509_get_default_cert_file());
-            }
-            byte[] pem;
-            try {
-                pem = Files.readAllBytes(Path.of(file));
-            } catch (IOException | RuntimeException e) {
-                return null;
-            }
-            List<MemorySegment> roots = new ArrayList<>();
-            try (NativeHandle bio = Bios.of(pem)) {
-                while (true) {
-                    ErrorQueue.clear();
-                    MemorySegment x509 = PemCalls.PEM_read_bio_X509_AUX(bio.get(), MemorySegment.NULL,
-                            PemPasswords.CALLBACK, MemorySegment.NULL);
-                    if (Types.isNull(x509)) {
-                        break;
-                    }
-                    roots.add(x509); // kept for the life of the process
-                }
-            } finally {
-                ErrorQueue.clear();
-            }
-            return List.copyOf(roots);
-        }
     }
 
     /** Node's {@code addRootCerts}: the context shares the default roots. */
@@ -122,8 +126,7 @@ final class TrustStore {
 
     /** True when the context uses the shared default roots. */
     static boolean sharesRootStore(MemorySegment ctx) {
-        MemorySegment root = rootStore;
-        return root != null && SslCtxCalls.SSL_CTX_get_cert_store(ctx).address() == root.address();
+        return SHARED.contains(SslCtxCalls.SSL_CTX_get_cert_store(ctx).address());
     }
 
     /** The context's store, first made its own if it shared the default roots. */

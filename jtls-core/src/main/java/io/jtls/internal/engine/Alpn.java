@@ -1,6 +1,7 @@
 package io.jtls.internal.engine;
 
-import io.jtls.error.TlsException;
+import io.jtls.error.TlsRangeException;
+import io.jtls.error.TlsArgumentException;
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -17,7 +18,7 @@ public final class Alpn {
     /**
      * The wire format of {@code protocols}.
      *
-     * @throws TlsException {@code ERR_OUT_OF_RANGE} for a protocol name longer than 255 bytes
+     * @throws io.jtls.error.TlsRangeException {@code ERR_OUT_OF_RANGE} for a protocol name longer than 255 bytes
      *                      (Node's message), {@code ERR_INVALID_ARG_VALUE} for an empty one
      */
     public static byte[] wireFormat(List<String> protocols) {
@@ -25,11 +26,11 @@ public final class Alpn {
         for (int i = 0; i < protocols.size(); i++) {
             byte[] name = protocols.get(i).getBytes(StandardCharsets.UTF_8);
             if (name.length > 255) {
-                throw new TlsException("ERR_OUT_OF_RANGE", "The byte length of the protocol at index " + i
+                throw new TlsRangeException("ERR_OUT_OF_RANGE", "The byte length of the protocol at index " + i
                         + " exceeds the maximum length. It must be <= 255. Received " + name.length);
             }
             if (name.length == 0) {
-                throw new TlsException("ERR_INVALID_ARG_VALUE", "The ALPN protocol at index " + i + " is empty");
+                throw new TlsArgumentException("ERR_INVALID_ARG_VALUE", "The ALPN protocol at index " + i + " is empty");
             }
             out.write(name.length);
             out.writeBytes(name);

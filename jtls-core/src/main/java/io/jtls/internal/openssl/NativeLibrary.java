@@ -24,6 +24,8 @@ import java.util.Optional;
  *       {@code JTLS_OPENSSL_DIR}: a folder holding both;</li>
  *   <li>otherwise the dynamic linker finds them by soname, as for any program.</li>
  * </ul>
+ * Once loaded, OpenSSL is initialised with its configuration as Node does it
+ * ({@link OpenSslConfig}: the {@code nodejs_conf} section).
  * OpenSSL older than 3.0 is refused: jtls uses the 3.0 API (providers, {@code ERR_get_error_all},
  * {@code EVP_PKEY_get_*}) throughout.
  */
@@ -33,6 +35,12 @@ public final class NativeLibrary {
 
     static final Linker LINKER = Linker.nativeLinker();
     private static final SymbolLookup LOOKUP = load();
+
+    static {
+        // Before any other OpenSSL call: the first OPENSSL_init_crypto that loads a
+        // configuration is the only one that does (OpenSSL runs it once per process).
+        OpenSslConfig.initialise(LOOKUP);
+    }
 
     private NativeLibrary() {}
 

@@ -367,6 +367,18 @@ public final class SslCtxCalls {
         }
     }
 
+    private static final MethodHandle SSL_CTX_set_security_level$MH = NativeLibrary.downcall("SSL_CTX_set_security_level",
+            FunctionDescriptor.ofVoid(C_POINTER, C_INT));
+
+    /** {@code void SSL_CTX_set_security_level(SSL_CTX *ctx, int level)} */
+    public static void SSL_CTX_set_security_level(MemorySegment ctx, int level) {
+        try {
+            SSL_CTX_set_security_level$MH.invokeExact(ctx, level);
+        } catch (Throwable t) {
+            throw NativeLibrary.rethrow(t);
+        }
+    }
+
     private static final MethodHandle SSL_CTX_set_ex_data$MH = NativeLibrary.downcall("SSL_CTX_set_ex_data",
             FunctionDescriptor.of(C_INT, C_POINTER, C_INT, C_POINTER));
 

@@ -1,5 +1,6 @@
 package io.jtls.internal.tls;
 
+import io.jtls.error.ConnectionResetException;
 import io.jtls.error.TlsException;
 import io.jtls.handshake.EphemeralKeyInfo;
 import io.jtls.internal.engine.TlsEngine;
@@ -30,11 +31,33 @@ public final class ClientPolicy extends HandshakePolicy {
      */
     public ClientPolicy(List<String> alpnProtocols, String sniName, byte[] session, boolean rejectUnauthorized,
                         Verification verification) {
+        this(alpnProtocols, sniName, session, rejectUnauthorized, verification, null);
+    }
+
+    /** @param target where {@code tls.connect} connected, for its errors; null for a socket it did not connect */
+    public ClientPolicy(List<String> alpnProtocols, String sniName, byte[] session, boolean rejectUnauthorized,
+                        Verification verification, Target target) {
         super(alpnProtocols);
         this.sniName = sniName;
         this.session = session;
         this.rejectUnauthorized = rejectUnauthorized;
         this.verification = verification;
+        this.target = target;
+    }
+
+    /** The connect options Node copies onto a {@code ConnResetException}: host, port (-1 if none), path, localAddress. */
+    public record Target(String host, int port, String path, String localAddress) {}
+
+    private final Target target;
+
+    /** Node's {@code onConnectEnd}: the options' host, port, path and localAddress on the error. */
+    @Override
+    TlsException disconnectedBeforeSecure() {
+        if (target == null) {
+            return super.disconnectedBeforeSecure();
+        }
+        return new ConnectionResetException(DISCONNECTED_BEFORE_SECURE, target.host(), target.port(), target.path(),
+                target.localAddress());
     }
 
     /** Node's {@code requestOCSP}: the ClientHello asks for the server's OCSP staple. Before the socket is made. */

@@ -72,6 +72,8 @@ public final class ConnectionDriver {
     private long handshakeInput;
     private Timer handshakeTimer;
     private volatile HandshakeSnapshot snapshot;
+    /** A server's SNI name, as soon as the ClientHello was read (Node sets it then); null before or without SNI. */
+    private volatile String requestedServername;
 
     /**
      * A connection over {@code transport} on {@code context} (retained by the engine). Nothing
@@ -119,6 +121,22 @@ public final class ConnectionDriver {
     /** What the handshake established, or null before it completed. Any thread. */
     public HandshakeSnapshot snapshot() {
         return snapshot;
+    }
+
+    /**
+     * A server's: the name the client asked for, known from the moment the ClientHello was read,
+     * so that a {@code 'tlsClientError'} listener sees it, as in Node; null before that or
+     * when the client sent none. Any thread.
+     */
+    public String requestedServername() {
+        return requestedServername;
+    }
+
+    /** After each server handshake step: the SNI name once OpenSSL parsed the ClientHello. */
+    private void noteServername() {
+        if (isServer && requestedServername == null && engine != null && !gone()) {
+            requestedServername = engine.servername();
+        }
     }
 
     ConnectionHost host() {
@@ -254,7 +272,12 @@ public final class ConnectionDriver {
                 if (phase == Phase.AWAITING_APPLICATION) {
                     return;
                 }
-                EngineState state = engine.handshake();
+                EngineState state;
+                try {
+                    state = engine.handshake();
+                } finally {
+                    noteServername(); // also when the handshake fails: 'tlsClientError' listeners read it
+                }
                 emitDiagnostics();
                 if (gone() || (!isServer && reportOcspResponse())) {
                     return;
@@ -651,8 +674,11 @@ public final class ConnectionDriver {
             if (isServer) {
                 host.destroy(null); // tlsClientError ECONNRESET "socket hang up"
             } else {
-                host.destroy(new TlsException("ECONNRESET",
-                        "Client network socket disconnected before secure TLS connection was established"));
+                // Node: 'end', then (its onConnectEnd listener) 'error' and 'close'.
+                TlsException error = policy.disconnectedBeforeSecure();
+                phase = Phase.CLOSING;
+                host.pushEnd();
+                loop.execute(() -> host.destroy(error)); // after the 'end' that pushEnd scheduled
             }
             return;
         }

@@ -64,6 +64,15 @@ public abstract sealed class HandshakePolicy permits ClientPolicy, ServerPolicy 
         host.destroy(error);
     }
 
+    /** Node's message for a transport that ended before the handshake completed. */
+    static final String DISCONNECTED_BEFORE_SECURE =
+            "Client network socket disconnected before secure TLS connection was established";
+
+    /** The error of a client whose transport ended before the handshake completed (Node's {@code onConnectEnd}). */
+    TlsException disconnectedBeforeSecure() {
+        return new TlsException("ECONNRESET", DISCONNECTED_BEFORE_SECURE);
+    }
+
     /** The socket closed (its {@code 'close'} event). */
     void onClose(boolean hadError) {
     }

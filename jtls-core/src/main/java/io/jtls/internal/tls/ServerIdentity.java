@@ -173,7 +173,7 @@ public final class ServerIdentity {
                 current.append(altNames, offset, nextQuote);
                 int literal = JsonStrings.literalLength(altNames, nextQuote);
                 if (literal < 0) {
-                    throw new TlsException("ERR_TLS_CERT_ALTNAME_FORMAT", "Invalid subject alternative name string");
+                    throw TlsException.syntaxError("ERR_TLS_CERT_ALTNAME_FORMAT", "Invalid subject alternative name string");
                 }
                 current.append(JsonStrings.parse(altNames.substring(nextQuote, nextQuote + literal)));
                 offset = nextQuote + literal;

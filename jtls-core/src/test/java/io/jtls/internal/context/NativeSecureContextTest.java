@@ -1,5 +1,6 @@
 package io.jtls.internal.context;
 
+import io.jtls.error.TlsArgumentException;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -444,7 +445,7 @@ class NativeSecureContextTest {
     @Test
     void setTicketKeysChecksTheLength() {
         try (NativeSecureContext ctx = NativeSecureContext.create(null)) {
-            TlsException e = assertThrows(TlsException.class, () -> ctx.setTicketKeys(new byte[32]));
+            TlsArgumentException e = assertThrows(TlsArgumentException.class, () -> ctx.setTicketKeys(new byte[32]));
             assertEquals("ERR_INVALID_ARG_VALUE", e.code());
         }
     }

@@ -1,0 +1,18 @@
+package io.jtls.error;
+
+/**
+ * A number out of range, where Node throws a {@code RangeError} ({@code ERR_OUT_OF_RANGE},
+ * {@code ERR_SOCKET_BAD_PORT}, ...): a {@link TlsArgumentException} whose {@link #name()} is
+ * {@code "RangeError"}.
+ */
+public class TlsRangeException extends TlsArgumentException {
+    public TlsRangeException(String code, String message) {
+        super(code, message);
+    }
+
+    /** {@code "RangeError"}. */
+    @Override
+    public String name() {
+        return "RangeError";
+    }
+}
