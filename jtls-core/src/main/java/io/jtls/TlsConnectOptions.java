@@ -44,13 +44,14 @@ import java.util.List;
  * @param keepAlive           enable TCP keep-alive
  * @param loop                the event loop of a new connection; null for the default group's next
  * @param contextOptions      the {@code createSecureContext} options
+ * @param pskCallback         Node's {@code pskCallback(hint)}: the PSK identity and key to offer, or null
  */
 public record TlsConnectOptions(String host, int port, Path path, Duplex socket, boolean rejectUnauthorized,
                                 List<String> alpnProtocols, String servername, ServerIdentityCheck checkServerIdentity,
                                 byte[] session, int minDHSize, SecureContext secureContext, Lookup lookup,
                                 Duration timeout, boolean requestOCSP, boolean allowHalfOpen, String localAddress,
                                 int localPort, boolean noDelay, boolean keepAlive, EventLoop loop,
-                                SecureContextOptions contextOptions) {
+                                SecureContextOptions contextOptions, PskClientCallback pskCallback) {
 
     public TlsConnectOptions {
         alpnProtocols = AlpnOption.of(alpnProtocols);
@@ -79,7 +80,7 @@ public record TlsConnectOptions(String host, int port, Path path, Duplex socket,
                 .checkServerIdentity(checkServerIdentity).session(session).minDHSize(minDHSize)
                 .secureContext(secureContext).lookup(lookup).timeout(timeout).requestOCSP(requestOCSP)
                 .allowHalfOpen(allowHalfOpen).localAddress(localAddress).localPort(localPort).noDelay(noDelay)
-                .keepAlive(keepAlive).loop(loop).secureContextOptions(contextOptions);
+                .keepAlive(keepAlive).loop(loop).secureContextOptions(contextOptions).pskCallback(pskCallback);
         b.alpnProtocols = alpnProtocols;
         return b;
     }
@@ -106,6 +107,7 @@ public record TlsConnectOptions(String host, int port, Path path, Duplex socket,
         private boolean noDelay;
         private boolean keepAlive;
         private EventLoop loop;
+        private PskClientCallback pskCallback;
 
         private Builder() {}
 
@@ -133,11 +135,13 @@ public record TlsConnectOptions(String host, int port, Path path, Duplex socket,
         public Builder noDelay(boolean noDelay) { this.noDelay = noDelay; return this; }
         public Builder keepAlive(boolean keepAlive) { this.keepAlive = keepAlive; return this; }
         public Builder loop(EventLoop loop) { this.loop = loop; return this; }
+        /** Node's {@code pskCallback(hint)}. */
+        public Builder pskCallback(PskClientCallback callback) { this.pskCallback = callback; return this; }
 
         public TlsConnectOptions build() {
             return new TlsConnectOptions(host, port, path, socket, rejectUnauthorized, alpnProtocols, servername,
                     checkServerIdentity, session, minDHSize, secureContext, lookup, timeout, requestOCSP,
-                    allowHalfOpen, localAddress, localPort, noDelay, keepAlive, loop, context.build());
+                    allowHalfOpen, localAddress, localPort, noDelay, keepAlive, loop, context.build(), pskCallback);
         }
     }
 }

@@ -6,6 +6,7 @@ import io.jtls.context.SecureContextOptions;
 
 import io.jtls.internal.context.SecureContexts;
 import io.jtls.internal.engine.AlpnList;
+import io.jtls.internal.tls.PskFlow;
 import io.jtls.internal.tls.RingTicketKeys;
 import io.jtls.internal.tls.ServerHooks;
 import io.jtls.internal.tls.ServerPolicy;
@@ -164,6 +165,9 @@ public class TlsServer extends Server {
         super(options.netOptions(), null);
         this.options = options;
         this.alpn = AlpnList.of(options.alpnProtocols());
+        if (options.pskCallback() != null) {
+            PskFlow.checkIdentityHint(options.pskIdentityHint()); // Node: a 'tlsClientError' per connection
+        }
         Duration timeout = options.handshakeTimeout();
         // Node: `handshakeTimeout || 120000`, and a negative value means none.
         this.handshakeTimeout = timeout.isZero() ? TlsServerOptions.DEFAULT_HANDSHAKE_TIMEOUT
@@ -201,9 +205,9 @@ public class TlsServer extends Server {
             try {
                 SniCallback callback = sni;
                 new TlsSocket(raw, new TlsSocket.Shape(this, options.alpnProtocols(), sni, null, false),
-                        socket -> new ServerPolicy(alpn, options.requestCert(),
+                        socket -> withCallbacks(new ServerPolicy(alpn, options.requestCert(),
                                 options.rejectUnauthorized(), TlsSocket.sniSelector(callback), hooksFor(socket),
-                                Tls.CLIENT_RENEG_LIMIT, Tls.CLIENT_RENEG_WINDOW),
+                                Tls.CLIENT_RENEG_LIMIT, Tls.CLIENT_RENEG_WINDOW), socket),
                         context, null, handshakeTimeout).begin();
                 return;
             } catch (IllegalStateException closed) {
@@ -217,6 +221,19 @@ public class TlsServer extends Server {
                 return;
             }
         }
+    }
+
+    /** Node's {@code ALPNCallback}, {@code pskCallback} and {@code pskIdentityHint} for one connection. */
+    private ServerPolicy withCallbacks(ServerPolicy policy, TlsSocket socket) {
+        AlpnCallback alpnCallback = options.alpnCallback();
+        if (alpnCallback != null) {
+            policy.withAlpnCallback(alpnCallback::select);
+        }
+        PskServerCallback psk = options.pskCallback();
+        if (psk != null) {
+            policy.withPsk(PskFlow.server(identity -> psk.key(socket, identity), options.pskIdentityHint()));
+        }
+        return policy;
     }
 
     /** Node's default {@code SNICallback}: the last {@link #addContext} whose pattern matches. */
