@@ -4,9 +4,7 @@ import io.jtls.context.Constants;
 import io.jtls.context.SecureContextOptions;
 import io.jtls.error.CertificateIdentityException;
 import io.jtls.internal.context.Defaults;
-import io.jtls.internal.engine.Psk;
 import io.jtls.internal.tls.ClientPolicy;
-import io.jtls.internal.tls.PskFlow;
 import io.jtls.internal.tls.ServerIdentity;
 import io.jtls.internal.tls.Warnings;
 import io.jtls.internal.util.IpAddresses;
@@ -236,13 +234,7 @@ public final class Tls {
                 identity::check, o.minDHSize());
         ClientPolicy policy = new ClientPolicy(o.alpnProtocols(), sniName(o.servername()), o.session(),
                 o.rejectUnauthorized(), verification);
-        PskClientCallback psk = o.pskCallback();
-        if (psk != null) {
-            policy.withPsk(PskFlow.client(hint -> {
-                PskIdentity offered = psk.identify(hint);
-                return offered == null ? null : new Psk.Credentials(offered.psk(), offered.identity());
-            }));
-        }
+        CallbackAdapters.client(policy, o.pskCallback());
 
         Duplex transport = o.socket();
         Socket created = null;

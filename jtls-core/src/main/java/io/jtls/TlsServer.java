@@ -225,15 +225,7 @@ public class TlsServer extends Server {
 
     /** Node's {@code ALPNCallback}, {@code pskCallback} and {@code pskIdentityHint} for one connection. */
     private ServerPolicy withCallbacks(ServerPolicy policy, TlsSocket socket) {
-        AlpnCallback alpnCallback = options.alpnCallback();
-        if (alpnCallback != null) {
-            policy.withAlpnCallback(alpnCallback::select);
-        }
-        PskServerCallback psk = options.pskCallback();
-        if (psk != null) {
-            policy.withPsk(PskFlow.server(identity -> psk.key(socket, identity), options.pskIdentityHint()));
-        }
-        return policy;
+        return CallbackAdapters.server(policy, socket, options.alpnCallback(), options.pskCallback(), options.pskIdentityHint());
     }
 
     /** Node's default {@code SNICallback}: the last {@link #addContext} whose pattern matches. */

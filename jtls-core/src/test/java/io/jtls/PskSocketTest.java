@@ -4,9 +4,13 @@ import static io.jtls.TlsTesting.*;
 import static org.junit.jupiter.api.Assertions.*;
 
 import io.jtls.error.TlsException;
+import io.jtls.net.DuplexPair;
 import io.jtls.net.EventEmitter;
+import io.jtls.net.EventLoopGroup;
 import io.jtls.support.NativeLeakCheck;
 import java.util.Arrays;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CompletableFuture;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -117,6 +121,39 @@ class PskSocketTest {
         assertEquals("true false null", await(seen), "a server socket, not established yet, its engine readable");
         assertEquals("ECONNRESET", code(f.server()), "the server socket was destroyed: 'socket hang up'");
         assertNotNull(f.client());
+    }
+
+    @Test
+    void tlsSocketsMadeDirectlyTakeTheCallbacksToo() {
+        // Node's new TLSSocket(socket, {isServer, pskCallback, pskIdentityHint, ALPNCallback}), over an in-memory pair.
+        DuplexPair wire = new DuplexPair(EventLoopGroup.defaultGroup().next());
+        CompletableFuture<String> serverSecure = new CompletableFuture<>();
+        CompletableFuture<String> clientSecure = new CompletableFuture<>();
+        List<String> hints = new CopyOnWriteArrayList<>();
+        wire.first().loop().execute(() -> {
+            TlsSocket server = new TlsSocket(wire.first(), TlsSocketOptions.builder().isServer(true)
+                    .ciphers("PSK-AES128-GCM-SHA256").maxVersion("TLSv1.2").pskIdentityHint("who?")
+                    .pskCallback((socket, identity) -> "me".equals(identity) ? KEY : null)
+                    .alpnCallback((servername, protocols) -> protocols.getFirst()).build());
+            server.on(TlsSocket.SECURE, () -> serverSecure.complete(server.getCipher().name() + " " + server.alpnProtocol()));
+            TlsSocket client = new TlsSocket(wire.second(), TlsSocketOptions.builder().alpnProtocols("x", "y")
+                    .ciphers("PSK-AES128-GCM-SHA256").pskCallback(h -> {
+                        hints.add(String.valueOf(h));
+                        return new PskIdentity(KEY, "me");
+                    }).build());
+            client.on(TlsSocket.SECURE, () -> {
+                clientSecure.complete(client.getCipher().name() + " " + client.alpnProtocol());
+                client.destroy();
+                server.destroy();
+            });
+        });
+        assertEquals("PSK-AES128-GCM-SHA256 x", await(serverSecure));
+        assertEquals("PSK-AES128-GCM-SHA256 x", await(clientSecure));
+        // A client that may speak TLS 1.3 is asked while its ClientHello is built (no hint), and
+        // again with the hint once the server chose TLS 1.2 (OpenSSL's order, Node's too).
+        assertEquals(List.of("null", "who?"), hints);
+        assertThrows(IllegalArgumentException.class,
+                () -> TlsSocketOptions.builder().pskCallback((socket, identity) -> KEY).build(), "a client with a server's callback");
     }
 
     @Test
