@@ -293,6 +293,7 @@ public final class Tls {
                 o.path() == null ? o.port() : -1, o.path() == null ? null : o.path().toString(), o.localAddress());
         ClientPolicy policy = new ClientPolicy(o.alpnProtocols(), sniName(o.servername()), o.session(),
                 o.rejectUnauthorized(), verification, target).requestOcsp(o.requestOCSP());
+        CallbackAdapters.client(policy, o.pskCallback());
 
         Duplex transport = o.socket();
         Socket created = null;

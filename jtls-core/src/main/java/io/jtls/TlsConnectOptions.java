@@ -45,13 +45,14 @@ import java.util.List;
  * @param loop                the event loop of a new connection; null for the default group's next
  * @param contextOptions      the {@code createSecureContext} options
  * @param enableTrace         print every TLS message to standard error ({@link TlsSocket#enableTrace()})
+ * @param pskCallback         Node's {@code pskCallback(hint)}: the PSK identity and key to offer, or null
  */
 public record TlsConnectOptions(String host, int port, Path path, Duplex socket, boolean rejectUnauthorized,
                                 List<String> alpnProtocols, String servername, ServerIdentityCheck checkServerIdentity,
                                 byte[] session, int minDHSize, SecureContext secureContext, Lookup lookup,
                                 Duration timeout, boolean requestOCSP, boolean allowHalfOpen, String localAddress,
                                 int localPort, boolean noDelay, boolean keepAlive, EventLoop loop,
-                                SecureContextOptions contextOptions, boolean enableTrace) {
+                                SecureContextOptions contextOptions, boolean enableTrace, PskClientCallback pskCallback) {
 
     public TlsConnectOptions {
         alpnProtocols = AlpnOption.of(alpnProtocols);
@@ -80,7 +81,7 @@ public record TlsConnectOptions(String host, int port, Path path, Duplex socket,
                 .checkServerIdentity(checkServerIdentity).session(session).minDHSize(minDHSize)
                 .secureContext(secureContext).lookup(lookup).timeout(timeout).requestOCSP(requestOCSP)
                 .allowHalfOpen(allowHalfOpen).localAddress(localAddress).localPort(localPort).noDelay(noDelay)
-                .keepAlive(keepAlive).loop(loop).secureContextOptions(contextOptions);
+                .keepAlive(keepAlive).loop(loop).secureContextOptions(contextOptions).pskCallback(pskCallback);
         b.alpnProtocols = alpnProtocols;
         return b;
     }
@@ -108,6 +109,7 @@ public record TlsConnectOptions(String host, int port, Path path, Duplex socket,
         private boolean keepAlive;
         private EventLoop loop;
         private boolean enableTrace;
+        private PskClientCallback pskCallback;
 
         private Builder() {}
 
@@ -137,11 +139,14 @@ public record TlsConnectOptions(String host, int port, Path path, Duplex socket,
         public Builder loop(EventLoop loop) { this.loop = loop; return this; }
         /** Node's {@code enableTrace}: OpenSSL's trace of every TLS message, on standard error. */
         public Builder enableTrace(boolean enableTrace) { this.enableTrace = enableTrace; return this; }
+        /** Node's {@code pskCallback(hint)}. */
+        public Builder pskCallback(PskClientCallback callback) { this.pskCallback = callback; return this; }
 
         public TlsConnectOptions build() {
             return new TlsConnectOptions(host, port, path, socket, rejectUnauthorized, alpnProtocols, servername,
                     checkServerIdentity, session, minDHSize, secureContext, lookup, timeout, requestOCSP,
-                    allowHalfOpen, localAddress, localPort, noDelay, keepAlive, loop, context.build(), enableTrace);
+                    allowHalfOpen, localAddress, localPort, noDelay, keepAlive, loop, context.build(), enableTrace,
+                    pskCallback);
         }
     }
 }

@@ -8,6 +8,7 @@ import io.jtls.context.SecureContextOptions;
 import io.jtls.internal.context.NativeSecureContext;
 import io.jtls.internal.context.SecureContexts;
 import io.jtls.internal.engine.AlpnList;
+import io.jtls.internal.tls.PskFlow;
 import io.jtls.internal.tls.RingTicketKeys;
 import io.jtls.internal.tls.ServerHooks;
 import io.jtls.internal.tls.ServerPolicy;
@@ -191,6 +192,9 @@ public class TlsServer extends Server {
         super(options.netOptions(), null);
         this.options = options;
         this.alpn = AlpnList.of(options.alpnProtocols());
+        if (options.pskCallback() != null) {
+            PskFlow.checkIdentityHint(options.pskIdentityHint()); // Node: a 'tlsClientError' per connection
+        }
         Duration timeout = options.handshakeTimeout();
         // Node: `handshakeTimeout || 120000`, and a negative value means none.
         this.handshakeTimeout = timeout.isZero() ? TlsServerOptions.DEFAULT_HANDSHAKE_TIMEOUT
@@ -228,9 +232,9 @@ public class TlsServer extends Server {
             try {
                 SniCallback callback = sni;
                 TlsSocket socket = new TlsSocket(raw, new TlsSocket.Shape(this, options.alpnProtocols(), sni, null, false),
-                        s -> new ServerPolicy(alpn, options.requestCert(),
+                        s -> withCallbacks(new ServerPolicy(alpn, options.requestCert(),
                                 options.rejectUnauthorized(), TlsSocket.sniSelector(callback), hooksFor(s),
-                                Tls.CLIENT_RENEG_LIMIT, Tls.CLIENT_RENEG_WINDOW),
+                                Tls.CLIENT_RENEG_LIMIT, Tls.CLIENT_RENEG_WINDOW), s),
                         context, null, handshakeTimeout);
                 if (options.enableTrace()) {
                     socket.enableTraceBeforeBegin();
@@ -248,6 +252,11 @@ public class TlsServer extends Server {
                 return;
             }
         }
+    }
+
+    /** Node's {@code ALPNCallback}, {@code pskCallback} and {@code pskIdentityHint} for one connection. */
+    private ServerPolicy withCallbacks(ServerPolicy policy, TlsSocket socket) {
+        return CallbackAdapters.server(policy, socket, options.alpnCallback(), options.pskCallback(), options.pskIdentityHint());
     }
 
     /** Node's default {@code SNICallback}: the last {@link #addContext} whose pattern matches. */

@@ -1,6 +1,7 @@
 package io.jtls;
 
 import io.jtls.context.SecureContextOptions;
+import io.jtls.error.TlsException;
 
 import io.jtls.net.EventLoopGroup;
 import io.jtls.net.ServerOptions;
@@ -49,12 +50,19 @@ import java.util.List;
  *                              read and replace the ring's keys, and {@code ticketKeys} is ignored
  * @param enableTrace           print every TLS message of every connection to standard error
  *                              ({@link TlsSocket#enableTrace()})
+ * @param pskCallback           Node's {@code pskCallback}: the pre-shared key per client identity
+ *                              (TLS 1.2 PSK suites named in {@code ciphers}, TLS 1.3 external PSK), or null
+ * @param pskIdentityHint       Node's {@code pskIdentityHint}: sent to TLS 1.2 PSK clients, or null
+ * @param alpnCallback          Node's {@code ALPNCallback}: picks the protocol from the client's
+ *                              offer; not with {@code alpnProtocols}
+ *                              ({@code ERR_TLS_ALPN_CALLBACK_WITH_PROTOCOLS}), or null
  */
 public record TlsServerOptions(List<String> alpnProtocols, Duration handshakeTimeout, boolean rejectUnauthorized,
                                boolean requestCert, SniCallback sniCallback, SecureContextOptions contextOptions,
                                boolean allowHalfOpen, boolean pauseOnConnect, boolean noDelay, boolean keepAlive,
                                Duration keepAliveInitialDelay, EventLoopGroup group, SessionStore sessionStore,
-                               TicketKeyRing ticketKeyRing, boolean enableTrace) {
+                               TicketKeyRing ticketKeyRing, boolean enableTrace, PskServerCallback pskCallback,
+                               String pskIdentityHint, AlpnCallback alpnCallback) {
 
     /** Node's default {@code handshakeTimeout}: 120 seconds. */
     public static final Duration DEFAULT_HANDSHAKE_TIMEOUT = Duration.ofSeconds(120);
@@ -63,6 +71,10 @@ public record TlsServerOptions(List<String> alpnProtocols, Duration handshakeTim
         alpnProtocols = AlpnOption.of(alpnProtocols);
         handshakeTimeout = handshakeTimeout == null ? DEFAULT_HANDSHAKE_TIMEOUT : handshakeTimeout;
         contextOptions = contextOptions == null ? SecureContextOptions.DEFAULTS : contextOptions;
+        if (alpnCallback != null && alpnProtocols != null) {
+            throw new TlsException("ERR_TLS_ALPN_CALLBACK_WITH_PROTOCOLS",
+                    "The ALPNCallback and ALPNProtocols TLS options are mutually exclusive");
+        }
     }
 
     /** The {@code net.Server} options. */
@@ -91,6 +103,9 @@ public record TlsServerOptions(List<String> alpnProtocols, Duration handshakeTim
         private SessionStore sessionStore;
         private TicketKeyRing ticketKeyRing;
         private boolean enableTrace;
+        private PskServerCallback pskCallback;
+        private String pskIdentityHint;
+        private AlpnCallback alpnCallback;
 
         private Builder() {}
 
@@ -116,11 +131,17 @@ public record TlsServerOptions(List<String> alpnProtocols, Duration handshakeTim
         public Builder ticketKeyRing(TicketKeyRing ring) { this.ticketKeyRing = ring; return this; }
         /** Node's {@code enableTrace}: OpenSSL's trace of every TLS message, on standard error. */
         public Builder enableTrace(boolean enableTrace) { this.enableTrace = enableTrace; return this; }
+        /** Node's {@code pskCallback(socket, identity)}. */
+        public Builder pskCallback(PskServerCallback callback) { this.pskCallback = callback; return this; }
+        /** Node's {@code pskIdentityHint}. */
+        public Builder pskIdentityHint(String hint) { this.pskIdentityHint = hint; return this; }
+        /** Node's {@code ALPNCallback}. */
+        public Builder alpnCallback(AlpnCallback callback) { this.alpnCallback = callback; return this; }
 
         public TlsServerOptions build() {
             return new TlsServerOptions(alpnProtocols, handshakeTimeout, rejectUnauthorized, requestCert, sniCallback,
                     context.build(), allowHalfOpen, pauseOnConnect, noDelay, keepAlive, keepAliveInitialDelay, group,
-                    sessionStore, ticketKeyRing, enableTrace);
+                    sessionStore, ticketKeyRing, enableTrace, pskCallback, pskIdentityHint, alpnCallback);
         }
     }
 }

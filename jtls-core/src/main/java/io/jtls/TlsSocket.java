@@ -153,12 +153,13 @@ public class TlsSocket extends Duplex {
         this(socket, new Shape(options.server(), options.alpnProtocols(), options.sniCallback(), options.session(),
                         options.requestOCSP()),
                 self -> options.isServer()
-                        ? new ServerPolicy(AlpnList.of(options.alpnProtocols()), options.requestCert(), options.rejectUnauthorized(),
-                                sniSelector(options.sniCallback()),
+                        ? CallbackAdapters.server(new ServerPolicy(AlpnList.of(options.alpnProtocols()), options.requestCert(),
+                                options.rejectUnauthorized(), sniSelector(options.sniCallback()),
                                 options.server() == null ? null : options.server().hooksFor(self),
-                                Tls.CLIENT_RENEG_LIMIT, Tls.CLIENT_RENEG_WINDOW)
-                        : new ClientPolicy(options.alpnProtocols(), null, options.session(), options.rejectUnauthorized(), null)
-                                .requestOcsp(options.requestOCSP()),
+                                Tls.CLIENT_RENEG_LIMIT, Tls.CLIENT_RENEG_WINDOW),
+                                self, options.alpnCallback(), options.serverPskCallback(), options.pskIdentityHint())
+                        : CallbackAdapters.client(new ClientPolicy(options.alpnProtocols(), null, options.session(),
+                                options.rejectUnauthorized(), null).requestOcsp(options.requestOCSP()), options.clientPskCallback()),
                 options.secureContext(), options.contextOptions(), options.handshakeTimeout());
         if (options.enableTrace()) {
             enableTraceBeforeBegin();

@@ -30,11 +30,17 @@ import java.util.List;
  * @param handshakeTimeout   fail the connection when the handshake takes longer; null or zero for none
  * @param contextOptions     the {@code createSecureContext} options
  * @param enableTrace        print every TLS message to standard error ({@link TlsSocket#enableTrace()})
+ * @param serverPskCallback  a server's {@code pskCallback(socket, identity)}, or null
+ * @param clientPskCallback  a client's {@code pskCallback(hint)}, or null
+ * @param pskIdentityHint    a server's {@code pskIdentityHint} (with its {@code pskCallback}), or null
+ * @param alpnCallback       a server's {@code ALPNCallback}, or null (as in Node, it takes the
+ *                           place of {@code alpnProtocols} for selection when both are given)
  */
 public record TlsSocketOptions(boolean isServer, TlsServer server, boolean requestCert, boolean rejectUnauthorized,
                                List<String> alpnProtocols, SniCallback sniCallback, byte[] session,
                                boolean requestOCSP, SecureContext secureContext, Duration handshakeTimeout,
-                               SecureContextOptions contextOptions, boolean enableTrace) {
+                               SecureContextOptions contextOptions, boolean enableTrace, PskServerCallback serverPskCallback,
+                               PskClientCallback clientPskCallback, String pskIdentityHint, AlpnCallback alpnCallback) {
 
     /** Node's defaults: a client, nothing requested, a context with default options. */
     public static final TlsSocketOptions DEFAULTS = builder().build();
@@ -43,6 +49,10 @@ public record TlsSocketOptions(boolean isServer, TlsServer server, boolean reque
         alpnProtocols = AlpnOption.of(alpnProtocols);
         session = session == null ? null : session.clone();
         contextOptions = contextOptions == null ? SecureContextOptions.DEFAULTS : contextOptions;
+        if (isServer ? clientPskCallback != null : serverPskCallback != null || alpnCallback != null) {
+            throw new IllegalArgumentException(isServer ? "a server socket takes a PskServerCallback"
+                    : "a client socket takes a PskClientCallback, and no ALPNCallback");
+        }
     }
 
     @Override
@@ -67,6 +77,10 @@ public record TlsSocketOptions(boolean isServer, TlsServer server, boolean reque
         private SecureContext secureContext;
         private Duration handshakeTimeout;
         private boolean enableTrace;
+        private PskServerCallback serverPskCallback;
+        private PskClientCallback clientPskCallback;
+        private String pskIdentityHint;
+        private AlpnCallback alpnCallback;
 
         private Builder() {}
 
@@ -86,10 +100,19 @@ public record TlsSocketOptions(boolean isServer, TlsServer server, boolean reque
         public Builder handshakeTimeout(Duration handshakeTimeout) { this.handshakeTimeout = handshakeTimeout; return this; }
         /** Node's {@code enableTrace}: OpenSSL's trace of every TLS message, on standard error. */
         public Builder enableTrace(boolean enableTrace) { this.enableTrace = enableTrace; return this; }
+        /** Node's {@code pskCallback(socket, identity)}, for a server socket. */
+        public Builder pskCallback(PskServerCallback callback) { this.serverPskCallback = callback; return this; }
+        /** Node's {@code pskCallback(hint)}, for a client socket. */
+        public Builder pskCallback(PskClientCallback callback) { this.clientPskCallback = callback; return this; }
+        /** Node's {@code pskIdentityHint}, for a server socket. */
+        public Builder pskIdentityHint(String hint) { this.pskIdentityHint = hint; return this; }
+        /** Node's {@code ALPNCallback}, for a server socket. */
+        public Builder alpnCallback(AlpnCallback callback) { this.alpnCallback = callback; return this; }
 
         public TlsSocketOptions build() {
             return new TlsSocketOptions(isServer, server, requestCert, rejectUnauthorized, alpnProtocols, sniCallback,
-                    session, requestOCSP, secureContext, handshakeTimeout, context.build(), enableTrace);
+                    session, requestOCSP, secureContext, handshakeTimeout, context.build(), enableTrace, serverPskCallback,
+                    clientPskCallback, pskIdentityHint, alpnCallback);
         }
     }
 }

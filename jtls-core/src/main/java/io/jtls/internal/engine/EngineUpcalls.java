@@ -18,7 +18,8 @@ import java.lang.invoke.MethodHandles;
  * <p>Rules (DESIGN.md, lesson 7): a callback finds its engine through the {@code SSL}'s
  * ex_data id ({@link EngineRegistry}); it never runs application code, only records what
  * happened on the engine and returns, so the engine can report a pause or an error to its
- * caller after OpenSSL returns; and it catches every {@code Throwable}, records it, and
+ * caller after OpenSSL returns (the one exception, PSK keys, is {@link PskUpcalls}'); and it
+ * catches every {@code Throwable}, records it, and
  * returns the C failure value, since an exception unwinding into OpenSSL would crash the JVM.
  */
 final class EngineUpcalls {

@@ -10,6 +10,7 @@ import io.jtls.internal.openssl.Bios;
 import io.jtls.internal.openssl.ErrorQueue;
 import io.jtls.internal.openssl.NativeHandle;
 import io.jtls.internal.openssl.NativeKind;
+import io.jtls.internal.openssl.PskCalls;
 import io.jtls.internal.openssl.SslCalls;
 import io.jtls.internal.openssl.Types;
 import io.jtls.x509.Certificate;
@@ -58,8 +59,9 @@ import java.util.Objects;
  * A server engine can stop its handshake for the application ({@link #pauseAt(PausePoint)}):
  * the call that reaches the point returns with a paused {@link #state()}, the application
  * reads {@link #clientHello()} or {@link #certCallbackInfo()}, decides, possibly
- * asynchronously, and calls {@link #resumeHandshake()}. No application code ever runs inside
- * an OpenSSL callback.
+ * asynchronously, and calls {@link #resumeHandshake()}. No application code runs inside an
+ * OpenSSL callback, with one guarded exception: PSK keys, which OpenSSL cannot wait for
+ * ({@link Psk}; the engine refuses to be driven while one is being looked up).
  *
  * <h2>Threading</h2>
  * Not thread-safe: an engine is confined to one thread at a time by its user (the
@@ -101,6 +103,11 @@ public final class TlsEngine implements AutoCloseable {
     private boolean pauseAtCertCallback;
     /** Server ALPN preference list, for {@link EngineUpcalls#alpnSelect}; null = no ALPN. */
     private AlpnList serverAlpn;
+    /** Node's {@code pskCallback} as the engine asks it (see {@link Psk}); null without PSK. */
+    private Psk.ServerKeys pskServer;
+    private Psk.ClientKeys pskClient;
+    /** Node's {@code ALPNCallback} answer, chosen at the ClientHello pause ({@link #chooseAlpn}); null: not chosen. */
+    private AlpnChoice alpnChoice;
     /** The largest plaintext per record ({@code setMaxSendFragment}): heap writes are cut at multiples of it. */
     private int maxFragment = MAX_FRAGMENT;
 
@@ -115,6 +122,8 @@ public final class TlsEngine implements AutoCloseable {
     private boolean certCallbackReleased;
     private ClientHelloInfo clientHello;
     private CertCallbackInfo certCallbackInfo;
+    /** True while a PSK key function runs inside OpenSSL's callback: the engine must not be driven (see {@link Psk}). */
+    private boolean inApplicationCallback;
     /** A Throwable an upcall caught; turned into the engine's failure when OpenSSL returns. */
     private Throwable upcallFailure;
     /** Session resumption: new sessions to hand out, the server's lookup (see EngineSessions). */
@@ -287,6 +296,70 @@ public final class TlsEngine implements AutoCloseable {
         }
         return ok;
     }
+
+    /**
+     * Node's {@code enablePskCallback()} and {@code setPskIdentityHint(hint)} on a server, before
+     * the handshake: {@code keys} answers each identity a client sends (TLS 1.2 PSK suites and
+     * TLS 1.3 external PSKs), from inside OpenSSL's callback (see {@link Psk}); {@code identityHint}
+     * (or null) goes to TLS 1.2 clients.
+     *
+     * @throws io.jtls.error.TlsException {@code ERR_TLS_PSK_SET_IDENTIY_HINT_FAILED} (Node's
+     *         spelling) when OpenSSL refuses the hint (longer than {@link PskCalls#PSK_MAX_IDENTITY_LEN} bytes)
+     */
+    public void setPskServer(Psk.ServerKeys keys, String identityHint) {
+        requireBeforeHandshake("setPskServer");
+        if (!server) {
+            throw new IllegalStateException("setPskServer() is for server connections");
+        }
+        pskServer = Objects.requireNonNull(keys, "keys");
+        // On this SSL only: OpenSSL accepts PSK suites only where a server callback is set.
+        PskCalls.SSL_set_psk_server_callback(ssl, PskUpcalls.SERVER);
+        if (identityHint != null) {
+            try (Arena arena = Arena.ofConfined()) {
+                ErrorQueue.clear();
+                if (PskCalls.SSL_use_psk_identity_hint(ssl, arena.allocateFrom(identityHint)) != 1) {
+                    ErrorQueue.clear();
+                    throw new TlsException("ERR_TLS_PSK_SET_IDENTIY_HINT_FAILED", "Failed to set PSK identity hint");
+                }
+            }
+        }
+    }
+
+    /**
+     * Node's {@code enablePskCallback()} on a client, before the handshake: {@code keys} gives the
+     * identity and key for the server's hint (null in TLS 1.3), from inside OpenSSL's callback
+     * (see {@link Psk}). OpenSSL offers PSK suites only on clients with a callback.
+     */
+    public void setPskClient(Psk.ClientKeys keys) {
+        requireBeforeHandshake("setPskClient");
+        if (server) {
+            throw new IllegalStateException("setPskClient() is for client connections");
+        }
+        pskClient = Objects.requireNonNull(keys, "keys");
+        PskCalls.SSL_set_psk_client_callback(ssl, PskUpcalls.CLIENT);
+    }
+
+    /**
+     * Node's {@code ALPNCallback} result, while paused at the ClientHello: the protocol the ALPN
+     * selection will answer (one the client offered, see {@link ClientHelloInfo#alpnProtocols()}),
+     * or null to refuse every protocol with a fatal {@code no_application_protocol} alert. Takes
+     * the place of the server's ALPN list for this connection.
+     *
+     * @throws IllegalArgumentException when the client did not offer {@code protocol}
+     */
+    public void chooseAlpn(String protocol) {
+        requireLive();
+        if (!server || state != EngineState.AWAITING_CLIENT_HELLO) {
+            throw new IllegalStateException("chooseAlpn() needs a server paused at the ClientHello, not " + state);
+        }
+        if (protocol != null && (clientHello == null || !clientHello.alpnProtocols().contains(protocol))) {
+            throw new IllegalArgumentException("the client did not offer " + protocol);
+        }
+        alpnChoice = new AlpnChoice(protocol);
+    }
+
+    /** A protocol chosen by {@link #chooseAlpn}; a null protocol refuses them all. */
+    private record AlpnChoice(String protocol) {}
 
     /**
      * Makes a server handshake stop at {@code point} until {@link #resumeHandshake()}. The
@@ -521,6 +594,7 @@ public final class TlsEngine implements AutoCloseable {
      */
     public int encIn(ByteBuffer src) {
         requireLive();
+        requireOutsideCallback();
         int total = src.remaining();
         if (state == EngineState.FAILED) {
             src.position(src.limit());
@@ -559,6 +633,7 @@ public final class TlsEngine implements AutoCloseable {
      */
     public int encOut(ByteBuffer dst) {
         requireLive();
+        requireOutsideCallback();
         int total = 0;
         Scratch scratch = null;
         while (dst.hasRemaining() && BioCalls.BIO_ctrl_pending(encOutBio) > 0) {
@@ -677,6 +752,7 @@ public final class TlsEngine implements AutoCloseable {
      */
     public boolean shutdown() {
         requireLive();
+        requireOutsideCallback();
         if (state != EngineState.ESTABLISHED) {
             return false;
         }
@@ -696,6 +772,7 @@ public final class TlsEngine implements AutoCloseable {
         if (state == EngineState.DESTROYED) {
             return;
         }
+        requireOutsideCallback(); // freeing the SSL under its own callback would pull it from under OpenSSL
         state = EngineState.DESTROYED;
         // SSL_free, which also frees both BIOs (owned since SSL_set_bio); then the handle's
         // after-free action unregisters the id and releases the context.
@@ -705,6 +782,8 @@ public final class TlsEngine implements AutoCloseable {
         clientHello = null;
         certCallbackInfo = null;
         serverAlpn = null;
+        pskServer = null;
+        pskClient = null;
     }
 
     // ------------------------------------------------------------------ state
@@ -994,6 +1073,9 @@ public final class TlsEngine implements AutoCloseable {
 
     /** Node's {@code SelectALPNCallback}: first server protocol the client offered, else a fatal alert. */
     int onAlpnSelect(MemorySegment out, MemorySegment outlen, MemorySegment in, int inlen) {
+        if (server && alpnChoice != null) {
+            return selectChosenAlpn(alpnChoice.protocol(), out, outlen, in, inlen);
+        }
         AlpnList protocols = serverAlpn;
         if (!server || protocols == null) {
             return SslCalls.SSL_TLSEXT_ERR_NOACK;
@@ -1001,6 +1083,63 @@ public final class TlsEngine implements AutoCloseable {
         MemorySegment list = protocols.wire();
         int status = SslCalls.SSL_select_next_proto(out, outlen, list, (int) list.byteSize(), in, inlen);
         return status == SslCalls.OPENSSL_NPN_NEGOTIATED ? SslCalls.SSL_TLSEXT_ERR_OK : SslCalls.SSL_TLSEXT_ERR_ALERT_FATAL;
+    }
+
+    /**
+     * Node's {@code SelectALPNCallback} with an {@code ALPNCallback}: points OpenSSL at the chosen
+     * protocol inside the client's own list (OpenSSL copies it); a refusal, or a protocol that is
+     * not in this list (a second ClientHello that changed it), is the fatal alert.
+     */
+    private static int selectChosenAlpn(String protocol, MemorySegment out, MemorySegment outlen,
+                                        MemorySegment in, int inlen) {
+        if (protocol == null) {
+            return SslCalls.SSL_TLSEXT_ERR_ALERT_FATAL;
+        }
+        byte[] wanted = protocol.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        MemorySegment list = in.reinterpret(inlen);
+        int i = 0;
+        while (i < inlen) {
+            int n = list.get(ValueLayout.JAVA_BYTE, i) & 0xFF;
+            if (n == 0 || i + 1 + n > inlen) {
+                break;
+            }
+            MemorySegment name = list.asSlice(i + 1, n);
+            if (n == wanted.length && MemorySegment.mismatch(name, 0, n, MemorySegment.ofArray(wanted), 0, n) == -1) {
+                out.reinterpret(ValueLayout.ADDRESS.byteSize()).set(ValueLayout.ADDRESS, 0, name);
+                outlen.reinterpret(1).set(ValueLayout.JAVA_BYTE, 0, (byte) n);
+                return SslCalls.SSL_TLSEXT_ERR_OK;
+            }
+            i += 1 + n;
+        }
+        return SslCalls.SSL_TLSEXT_ERR_ALERT_FATAL;
+    }
+
+    /** The PSK server callback: the application's key for {@code identity}, copied into {@code psk} (see {@link Psk}). */
+    int onPskServer(MemorySegment identity, MemorySegment psk, int maxPskLength) {
+        Psk.ServerKeys keys = pskServer;
+        if (!server || keys == null) {
+            return 0;
+        }
+        inApplicationCallback = true;
+        try {
+            return Psk.answerServer(keys, identity, psk, maxPskLength);
+        } finally {
+            inApplicationCallback = false;
+        }
+    }
+
+    /** The PSK client callback: the application's identity and key for the server's {@code hint} (see {@link Psk}). */
+    int onPskClient(MemorySegment hint, MemorySegment identity, int maxIdentityLength, MemorySegment psk, int maxPskLength) {
+        Psk.ClientKeys keys = pskClient;
+        if (server || keys == null) {
+            return 0;
+        }
+        inApplicationCallback = true;
+        try {
+            return Psk.answerClient(keys, hint, identity, maxIdentityLength, psk, maxPskLength);
+        } finally {
+            inApplicationCallback = false;
+        }
     }
 
     /** The new session callback: true when the engine keeps the session's reference. */
@@ -1080,7 +1219,7 @@ public final class TlsEngine implements AutoCloseable {
             e = new TlsException("ERR_INTERNAL_ASSERTION", "an OpenSSL callback failed during " + call, upcallFailure);
             upcallFailure = null;
         } else {
-            e = ErrorQueue.exception(errors, call, fallbackCode);
+            e = ErrorQueue.connectionException(errors, call, fallbackCode); // Node's TLSWrap: always ERR_SSL_
         }
         state = EngineState.FAILED;
         failure = e;
@@ -1096,8 +1235,19 @@ public final class TlsEngine implements AutoCloseable {
     /** Live and not failed: a failed engine throws its failure again (sticky error). */
     private void requireUsable() {
         requireLive();
+        requireOutsideCallback();
         if (state == EngineState.FAILED) {
             throw failure;
+        }
+    }
+
+    /**
+     * The application's PSK function runs inside OpenSSL's callback, under the call that drives
+     * this engine: driving it again from there would re-enter OpenSSL on the same {@code SSL}.
+     */
+    private void requireOutsideCallback() {
+        if (inApplicationCallback) {
+            throw new IllegalStateException("a TLS engine cannot be driven from inside its own OpenSSL callback (pskCallback)");
         }
     }
 

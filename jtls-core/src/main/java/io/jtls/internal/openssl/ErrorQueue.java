@@ -92,6 +92,20 @@ public final class ErrorQueue {
     }
 
     /**
+     * As {@link #exception(List, String, String)}, for a failure of a TLS connection (handshake,
+     * read, write): Node's {@code TLSWrap::GetSSLError} names it {@code ERR_SSL_<REASON>} whatever
+     * library the error came from (a provider's {@code cipher operation failed} when a record does
+     * not decrypt is {@code ERR_SSL_CIPHER_OPERATION_FAILED}).
+     */
+    public static OpenSslException connectionException(List<OpenSslError> errors, String failedCall, String fallbackCode) {
+        if (errors.isEmpty() || errors.getFirst().reason() == null) {
+            return exception(errors, failedCall, fallbackCode);
+        }
+        OpenSslError first = errors.getFirst();
+        return new OpenSslException("ERR_SSL_" + first.reason().toUpperCase(Locale.ROOT).replace(' ', '_'), first.text(), errors);
+    }
+
+    /**
      * Node's code for one OpenSSL error: the reason string upper-cased with spaces as
      * underscores, prefixed by {@code ERR_SSL_} for SSL errors, {@code ERR_OSSL_<LIB>_} for the
      * libraries Node knows, and {@code ERR_OSSL_} otherwise.

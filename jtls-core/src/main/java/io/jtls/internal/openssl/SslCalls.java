@@ -829,8 +829,8 @@ public final class SslCalls {
     public static final int TLSEXT_TYPE_session_ticket = 35;
     /** {@code # define TLS1_3_VERSION 0x0304} */
     public static final int TLS1_3_VERSION = 0x0304;
-    /** {@code # define NID_auth_psk 1170} */
-    public static final int NID_auth_psk = 1170;
+    /** {@code # define NID_auth_psk 1048} (obj_mac.h) */
+    public static final int NID_auth_psk = 1048;
 
     /** {@code # define CRYPTO_EX_INDEX_SSL 0} */
     public static final int CRYPTO_EX_INDEX_SSL = 0;

@@ -96,6 +96,7 @@ public final class ConnectionDriver {
         TlsEngine e = isServer ? TlsEngine.server(context) : TlsEngine.client(context);
         try {
             policy.configure(e, sessions);
+            policy.configureCommon(e);
         } catch (RuntimeException | Error failure) {
             e.close();
             throw failure;
@@ -278,13 +279,16 @@ public final class ConnectionDriver {
                 } finally {
                     noteServername(); // also when the handshake fails: 'tlsClientError' listeners read it
                 }
+                if (failedInCallback()) {
+                    return;
+                }
                 emitDiagnostics();
                 if (gone() || (!isServer && reportOcspResponse())) {
                     return;
                 }
                 if (state == EngineState.AWAITING_CLIENT_HELLO) {
                     outbound.flushCiphertext();
-                    awaitApplication(() -> sessions.onClientHello(engine)); // 'resumeSession'
+                    awaitApplication(this::onClientHello); // ALPNCallback, then 'resumeSession'
                     return;
                 }
                 sessions.afterEngineCall(engine, isServer); // 'session' / 'newSession' made by the handshake
@@ -315,6 +319,25 @@ public final class ConnectionDriver {
         } catch (TlsException e) {
             onEngineError(e);
         }
+    }
+
+    /** The ClientHello pause: the policy's callbacks (ALPNCallback), then 'resumeSession'. */
+    private void onClientHello() {
+        if (policy.onClientHello(this, engine) && !gone()) {
+            sessions.onClientHello(engine);
+        }
+    }
+
+    /**
+     * A callback run inside OpenSSL (pskCallback) failed in the last engine call: the connection
+     * is destroyed with its error now that OpenSSL returned (Node: from inside). True if so.
+     */
+    private boolean failedInCallback() {
+        Throwable error = policy.takeCallbackError();
+        if (error != null && !host.destroyed()) {
+            fail(error);
+        }
+        return error != null;
     }
 
     /**
@@ -587,6 +610,9 @@ public final class ConnectionDriver {
     /** Node's {@code onerror}: a fatal TLS error from the engine. */
     void onEngineError(TlsException error) {
         emitDiagnostics(); // what was logged and traced up to the failure
+        if (failedInCallback()) {
+            return; // the application's error, which made OpenSSL fail, is the one reported (Node's order)
+        }
         try {
             outbound.flushCiphertext(); // the alert, as Node sends it before giving up
         } catch (RuntimeException ignored) {

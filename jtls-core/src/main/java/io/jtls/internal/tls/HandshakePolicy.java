@@ -13,6 +13,7 @@ import java.util.List;
  */
 public abstract sealed class HandshakePolicy permits ClientPolicy, ServerPolicy {
     final List<String> alpnProtocols;
+    private PskFlow psk; // null without pskCallback
 
     HandshakePolicy(List<String> alpnProtocols) {
         this.alpnProtocols = alpnProtocols;
@@ -49,6 +50,32 @@ public abstract sealed class HandshakePolicy permits ClientPolicy, ServerPolicy 
      */
     void onRenegotiated(ConnectionDriver driver, TlsEngine engine) {
         driver.host().emitSecure();
+    }
+
+    /**
+     * The engine paused at the ClientHello (servers), before {@code 'resumeSession'} is asked:
+     * false when the policy failed the connection (then nothing more is asked).
+     */
+    boolean onClientHello(ConnectionDriver driver, TlsEngine engine) {
+        return true;
+    }
+
+    /** Node's {@code pskCallback} for this connection, before the driver is made (see {@link PskFlow}). */
+    public HandshakePolicy withPsk(PskFlow psk) {
+        this.psk = psk;
+        return this;
+    }
+
+    /** Sets up what both sides may have: PSK. */
+    void configureCommon(TlsEngine engine) {
+        if (psk != null) {
+            psk.configure(engine);
+        }
+    }
+
+    /** The error a callback that ran inside OpenSSL left (see {@link PskFlow}), once; or null. */
+    Throwable takeCallbackError() {
+        return psk == null ? null : psk.takeError();
     }
 
     /** The engine paused at the certificate callback (servers: Node's {@code oncertcb}). */

@@ -32,11 +32,14 @@ import java.util.Objects;
 public final class ServerIdentity {
     private ServerIdentity() {}
 
-    /** Null when {@code cert} is issued to {@code hostname}, else the error Node would return. */
+    /**
+     * Null when {@code cert} is issued to {@code hostname}, else the error Node would return. A
+     * null {@code cert} (a server that sent none: PSK) is checked as Node checks its empty object:
+     * it names nothing.
+     */
     public static CertificateIdentityException check(String hostname, Certificate cert) {
         Objects.requireNonNull(hostname, "hostname");
-        Objects.requireNonNull(cert, "cert");
-        String altNames = cert.subjectaltname();
+        String altNames = cert == null ? null : cert.subjectaltname();
         List<String> dnsNames = new ArrayList<>();
         List<String> ips = new ArrayList<>();
         if (altNames != null && !altNames.isEmpty()) {
@@ -53,7 +56,7 @@ public final class ServerIdentity {
         boolean valid = false;
         String reason = "Unknown reason";
         String host = unfqdn(hostname);
-        List<String> commonNames = cert.subject() == null ? List.of() : cert.subject().getAll("CN");
+        List<String> commonNames = cert == null || cert.subject() == null ? List.of() : cert.subject().getAll("CN");
         // Node's `subject?.CN` is truthy for a non-empty string or an array (two or more CNs).
         boolean hasCommonName = commonNames.size() > 1 || (commonNames.size() == 1 && !commonNames.getFirst().isEmpty());
 

@@ -3,6 +3,7 @@ package io.jtls.internal.tls;
 import io.jtls.error.TlsException;
 import io.jtls.internal.context.NativeSecureContext;
 import io.jtls.internal.engine.CertCallbackInfo;
+import io.jtls.internal.engine.ClientHelloInfo;
 import io.jtls.internal.engine.PausePoint;
 import io.jtls.internal.engine.AlpnList;
 import io.jtls.internal.engine.TlsEngine;
@@ -32,6 +33,8 @@ public final class ServerPolicy extends HandshakePolicy {
     /** Node's {@code _controlReleased}: errors go to the socket, not to the server. */
     private boolean controlReleased;
     private boolean clientErrorReported;
+    /** Node's {@code ALPNCallback}, or null (then the ALPN list, if any, selects). */
+    private AlpnSelector alpnCallback;
 
     /**
      * @param sni    the {@code SNICallback}, or null
@@ -48,6 +51,16 @@ public final class ServerPolicy extends HandshakePolicy {
         this.renegotiationLimit = renegotiationLimit;
         this.renegotiationWindowSeconds = renegotiationWindowSeconds;
         this.controlReleased = server == null;
+    }
+
+    /**
+     * Node's {@code ALPNCallback} for this connection, before the driver is made: asked at the
+     * ClientHello, the handshake paused, when the client offers ALPN (the server's ALPN list,
+     * which Node forbids beside it, is not used).
+     */
+    public ServerPolicy withAlpnCallback(AlpnSelector callback) {
+        this.alpnCallback = callback;
+        return this;
     }
 
     @Override
@@ -71,6 +84,39 @@ public final class ServerPolicy extends HandshakePolicy {
         sessions.configure(engine, true);
         if (sni != null || (server != null && server.ocspRequestListened())) {
             engine.pauseAt(PausePoint.CERT_CALLBACK); // Node's enableCertCb: SNICallback, then OCSPRequest
+        }
+        if (alpnCallback != null) {
+            engine.pauseAt(PausePoint.CLIENT_HELLO); // the offer is read there; OpenSSL's ALPN callback cannot wait
+        }
+    }
+
+    /**
+     * Node's {@code callALPNCallback}, at the ClientHello pause (on the loop, not inside OpenSSL):
+     * the choice is recorded for OpenSSL's ALPN selection; null refuses every protocol (a fatal
+     * {@code no_application_protocol} alert, as Node). A protocol the client did not offer is
+     * Node's {@code ERR_TLS_ALPN_CALLBACK_INVALID_RESULT}, and a callback that throws destroys the
+     * connection with its error; both without an alert, as Node (its client sees ECONNRESET).
+     * False when the connection was failed.
+     */
+    @Override
+    boolean onClientHello(ConnectionDriver driver, TlsEngine engine) {
+        ClientHelloInfo hello = engine.clientHello();
+        if (alpnCallback == null || hello == null || hello.alpnProtocols().isEmpty()) {
+            return true; // OpenSSL calls no ALPN selection for a client that offers nothing, nor does Node
+        }
+        List<String> offered = hello.alpnProtocols();
+        try {
+            String chosen = alpnCallback.select(hello.servername().isEmpty() ? null : hello.servername(), offered);
+            if (chosen != null && !offered.contains(chosen)) {
+                throw new TlsException("ERR_TLS_ALPN_CALLBACK_INVALID_RESULT", "ALPN callback returned a value ("
+                        + chosen + ") that did not match any of the client's offered protocols ("
+                        + String.join(", ", offered) + ")");
+            }
+            engine.chooseAlpn(chosen);
+            return true;
+        } catch (RuntimeException e) {
+            driver.fail(e);
+            return false;
         }
     }
 

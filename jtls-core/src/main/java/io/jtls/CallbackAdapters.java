@@ -1,0 +1,33 @@
+package io.jtls;
+
+import io.jtls.internal.engine.Psk;
+import io.jtls.internal.tls.HandshakePolicy;
+import io.jtls.internal.tls.PskFlow;
+import io.jtls.internal.tls.ServerPolicy;
+
+/** The public PSK and ALPN callbacks as a connection's policy sees them (Node's TLSSocket {@code _init}). */
+final class CallbackAdapters {
+    private CallbackAdapters() {}
+
+    /** Node's {@code ALPNCallback}, {@code pskCallback} and {@code pskIdentityHint} on a server socket; nulls add nothing. */
+    static ServerPolicy server(ServerPolicy policy, TlsSocket socket, AlpnCallback alpn, PskServerCallback psk, String hint) {
+        if (alpn != null) {
+            policy.withAlpnCallback(alpn::select);
+        }
+        if (psk != null) {
+            policy.withPsk(PskFlow.server(identity -> psk.key(socket, identity), hint));
+        }
+        return policy;
+    }
+
+    /** Node's {@code pskCallback} on a client socket; null adds nothing. */
+    static <P extends HandshakePolicy> P client(P policy, PskClientCallback psk) {
+        if (psk != null) {
+            policy.withPsk(PskFlow.client(hint -> {
+                PskIdentity offered = psk.identify(hint);
+                return offered == null ? null : new Psk.Credentials(offered.psk(), offered.identity());
+            }));
+        }
+        return policy;
+    }
+}
