@@ -1,5 +1,7 @@
 package io.jtls;
 
+import io.jtls.internal.tls.SniSelector;
+import io.jtls.internal.context.SecureContexts;
 import io.jtls.internal.engine.Psk;
 import io.jtls.internal.tls.HandshakePolicy;
 import io.jtls.internal.tls.PskFlow;
@@ -30,4 +32,14 @@ final class CallbackAdapters {
         }
         return policy;
     }
+
+    /** A public {@link SniCallback} as the driver sees it. */
+    static SniSelector sniSelector(SniCallback callback) {
+        if (callback == null) {
+            return null;
+        }
+        return (name, done) -> callback.select(name,
+                (error, context) -> done.accept(error, context == null ? null : SecureContexts.nativeOf(context)));
+    }
+
 }

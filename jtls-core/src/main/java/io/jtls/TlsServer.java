@@ -1,7 +1,6 @@
 package io.jtls;
 
 import io.jtls.error.TlsArgumentException;
-import io.jtls.error.TlsException;
 
 import io.jtls.context.SecureContextOptions;
 
@@ -233,7 +232,7 @@ public class TlsServer extends Server {
                 SniCallback callback = sni;
                 TlsSocket socket = new TlsSocket(raw, new TlsSocket.Shape(this, options.alpnProtocols(), sni, null, false),
                         s -> withCallbacks(new ServerPolicy(alpn, options.requestCert(),
-                                options.rejectUnauthorized(), TlsSocket.sniSelector(callback), hooksFor(s),
+                                options.rejectUnauthorized(), CallbackAdapters.sniSelector(callback), hooksFor(s),
                                 Tls.CLIENT_RENEG_LIMIT, Tls.CLIENT_RENEG_WINDOW), s),
                         context, null, handshakeTimeout);
                 if (options.enableTrace()) {

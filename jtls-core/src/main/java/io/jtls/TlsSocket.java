@@ -1,9 +1,7 @@
 package io.jtls;
 
 import io.jtls.context.SecureContextOptions;
-import io.jtls.error.TlsArgumentException;
 import io.jtls.error.TlsException;
-import io.jtls.error.TlsRangeException;
 import io.jtls.handshake.CipherInfo;
 import io.jtls.handshake.EphemeralKeyInfo;
 import io.jtls.internal.context.SecureContexts;
@@ -15,11 +13,10 @@ import io.jtls.internal.tls.ConnectionHost;
 import io.jtls.internal.tls.HandshakePolicy;
 import io.jtls.internal.tls.HandshakeSnapshot;
 import io.jtls.internal.tls.ServerPolicy;
-import io.jtls.internal.tls.SniSelector;
-import io.jtls.net.AddressInfo;
 import io.jtls.net.Duplex;
 import io.jtls.net.Event;
 import io.jtls.net.EventKey;
+import io.jtls.net.LayeredSocket;
 import io.jtls.net.Signal;
 import io.jtls.net.Socket;
 import io.jtls.x509.Certificate;
@@ -60,40 +57,15 @@ import java.util.function.Function;
  *       transport pushes back, encryption stops until it drains.</li>
  * </ul>
  *
- * <h2>Threading and native memory</h2>
- * The connection lives on the loop thread (an {@code io.jtls.internal.tls.ConnectionDriver}
- * owns the TLS engine there); public methods may be called from any thread and actions are
- * handed to the loop. Reading the connection's state never makes two loops wait on each other:
- * <ul>
- *   <li><b>What the handshake established</b> ({@link #getProtocol}, {@link #getCipher},
- *       {@link #alpnProtocol}, {@link #servername}, {@link #getPeerCertificate}, {@link #getFinished},
- *       {@link #getPeerFinished}, {@link #isSessionReused}, {@link #getEphemeralKeyInfo},
- *       {@link #authorized}, {@link #authorizationError}) is published once, when the handshake
- *       completes, as an immutable snapshot: any thread reads it at once, without the loop.
- *       Before that these return their "not yet" value; once the socket is destroyed, null.</li>
- *   <li><b>Live queries</b> ({@link #getSession}, {@link #getTLSTicket}, {@link #getCertificate},
- *       {@link #exportKeyingMaterial}, {@link #setMaxSendFragment}, {@link #setServername}) run
- *       on the socket's loop: called there, directly; called from a thread that runs no TLS
- *       connections, the caller waits for the answer; called from <em>another</em> event loop
- *       that runs TLS connections, they never wait (that is how two loops deadlock) and throw
- *       {@link IllegalStateException}: use the {@code *Async} variant, whose future completes
- *       on this socket's loop.</li>
- * </ul>
- * The engine is freed exactly once, on the loop, after the socket is destroyed.
- *
- * <p>A socket made with the public constructor starts at once on its loop: to be sure no event
- * is missed, construct it on {@link #loop()} (or use
- * {@link Tls#connect(TlsConnectOptions, java.util.function.Consumer, Runnable)}, whose setup
- * hook runs before the connection starts). A write's callback runs once its bytes are
- * encrypted and handed to the transport.
- *
- * <h2>Absent values</h2>
- * Node's {@code undefined}, {@code false} and {@code null} are all {@code null} here:
- * {@link #alpnProtocol()} (Node: {@code false} when none was selected),
- * {@link #servername()}, {@link #getPeerCertificate()} (Node: {@code {}} when the peer sent
- * none, {@code null} once destroyed), {@link #getFinished()} and so on; each method says which.
+ * <h2>Threading, snapshot and live queries, absent values</h2>
+ * The rules of the whole API (see the {@linkplain io.jtls package documentation}): every event on
+ * the socket's loop; what the handshake established ({@link #getProtocol}, {@link #getCipher},
+ * {@link #getPeerCertificate}, ...) is an immutable snapshot any thread reads at once; live
+ * queries ({@link #getSession}, {@link #exportKeyingMaterial}, ...) wait only on threads that
+ * run no TLS connections, and have {@code *Async} variants; Node's {@code undefined},
+ * {@code false} and {@code null} are {@code null}, each method says which.
  */
-public class TlsSocket extends Duplex {
+public class TlsSocket extends LayeredSocket {
     /** {@code 'secureConnect'} (clients of {@link Tls#connect}): secure and verified. */
     public static final Signal SECURE_CONNECT = new Signal("secureConnect");
     /** {@code 'secure'}: the handshake completed (before Node's verification step). */
@@ -125,16 +97,13 @@ public class TlsSocket extends Duplex {
      */
     public static final Event<byte[]> KEYLOG = new Event<>("keylog");
 
-
     /** The parts of the options that the socket's own getters report. */
     record Shape(TlsServer server, List<String> alpnProtocols, SniCallback sniCallback, byte[] session,
                  boolean requestOCSP) {}
 
-    private final Duplex transport;
     private final Shape shape;
     private final SecureContext secureContext;
     private final ConnectionDriver driver;
-    private boolean timeoutForwarding; // loop thread
 
     /** Node's {@code new tls.TLSSocket(socket)}: a client with Node's defaults. */
     public TlsSocket(Duplex socket) {
@@ -154,7 +123,7 @@ public class TlsSocket extends Duplex {
                         options.requestOCSP()),
                 self -> options.isServer()
                         ? CallbackAdapters.server(new ServerPolicy(AlpnList.of(options.alpnProtocols()), options.requestCert(),
-                                options.rejectUnauthorized(), sniSelector(options.sniCallback()),
+                                options.rejectUnauthorized(), CallbackAdapters.sniSelector(options.sniCallback()),
                                 options.server() == null ? null : options.server().hooksFor(self),
                                 Tls.CLIENT_RENEG_LIMIT, Tls.CLIENT_RENEG_WINDOW),
                                 self, options.alpnCallback(), options.serverPskCallback(), options.pskIdentityHint())
@@ -174,8 +143,7 @@ public class TlsSocket extends Duplex {
      */
     TlsSocket(Duplex socket, Shape shape, Function<TlsSocket, HandshakePolicy> policy, SecureContext context,
               SecureContextOptions contextOptions, Duration handshakeTimeout) {
-        super(socket.loop(), socket.allowHalfOpen());
-        this.transport = socket;
+        super(socket);
         this.shape = shape;
         boolean ownContext = context == null;
         this.secureContext = ownContext ? Tls.createSecureContext(contextOptions) : context;
@@ -195,15 +163,6 @@ public class TlsSocket extends Duplex {
             on(CLOSE, driver::onClose); // Node's onSocketClose: a hang-up before the handshake ended
         }
         driver.begin();
-    }
-
-    /** A public {@link SniCallback} as the driver sees it. */
-    static SniSelector sniSelector(SniCallback callback) {
-        if (callback == null) {
-            return null;
-        }
-        return (name, done) -> callback.select(name,
-                (error, context) -> done.accept(error, context == null ? null : SecureContexts.nativeOf(context)));
     }
 
     // ------------------------------------------------------------------ Duplex, on the loop
@@ -275,7 +234,10 @@ public class TlsSocket extends Duplex {
     protected void listenerAdded(EventKey<?> key) {
         super.listenerAdded(key);
         if (key == KEYLOG && driver != null) { // null while Duplex's constructor runs
-            driver.enableKeylog();
+            driver.queries().queryAsync(engine -> { // on the loop, with the live engine (none once destroyed)
+                engine.enableKeylog();
+                return null;
+            });
         }
     }
 
@@ -311,8 +273,6 @@ public class TlsSocket extends Duplex {
     /** The secure context the connection was made from. */
     public SecureContext secureContext() { return secureContext; }
 
-    /** The stream underneath (Node's {@code _parent}). */
-    public Duplex transport() { return transport; }
 
     /**
      * Node's {@code tlsSocket.authorized}: true when the peer's certificate verified (for a
@@ -404,11 +364,11 @@ public class TlsSocket extends Duplex {
      * {@link #SESSION}, as Node recommends. A live query: see the class documentation.
      */
     public byte[] getSession() {
-        return driver.query(TlsEngine::session);
+        return driver.queries().query(TlsEngine::session);
     }
 
     /** {@link #getSession()} without waiting: the future completes on this socket's loop. */
-    public CompletableFuture<byte[]> getSessionAsync() { return driver.queryAsync(TlsEngine::session); }
+    public CompletableFuture<byte[]> getSessionAsync() { return driver.queries().queryAsync(TlsEngine::session); }
 
     /**
      * Node's {@code getTLSTicket()}: on a client, the session ticket of its current session
@@ -416,11 +376,11 @@ public class TlsSocket extends Duplex {
      * id) or the socket was destroyed; always null on a server. For debugging. A live query.
      */
     public byte[] getTLSTicket() {
-        return driver.query(TlsEngine::tlsTicket);
+        return driver.queries().query(TlsEngine::tlsTicket);
     }
 
     /** {@link #getTLSTicket()} without waiting. */
-    public CompletableFuture<byte[]> getTLSTicketAsync() { return driver.queryAsync(TlsEngine::tlsTicket); }
+    public CompletableFuture<byte[]> getTLSTicketAsync() { return driver.queries().queryAsync(TlsEngine::tlsTicket); }
 
     /**
      * Node's {@code getCertificate()}: this side's certificate, or null when it has none (Node:
@@ -428,11 +388,11 @@ public class TlsSocket extends Duplex {
      * certificate may change with SNI until the handshake ends).
      */
     public Certificate getCertificate() {
-        return driver.query(TlsEngine::certificate);
+        return driver.queries().query(TlsEngine::certificate);
     }
 
     /** {@link #getCertificate()} without waiting. */
-    public CompletableFuture<Certificate> getCertificateAsync() { return driver.queryAsync(TlsEngine::certificate); }
+    public CompletableFuture<Certificate> getCertificateAsync() { return driver.queries().queryAsync(TlsEngine::certificate); }
 
     /**
      * Node's {@code exportKeyingMaterial(length, label, context)} (RFC 5705). A live query.
@@ -440,33 +400,14 @@ public class TlsSocket extends Duplex {
      * @throws TlsException {@code ERR_TLS_INVALID_STATE} before the handshake completed
      */
     public byte[] exportKeyingMaterial(int length, String label, byte[] context) {
-        checkKeyingMaterialArguments(length, label);
-        return requireEstablished(driver.query(e -> e.exportKeyingMaterial(length, label, context)));
+        SocketArguments.checkKeyingMaterial(length, label);
+        return SocketArguments.requireEstablished(driver.queries().query(e -> e.exportKeyingMaterial(length, label, context)));
     }
 
     /** {@link #exportKeyingMaterial} without waiting; the future fails as the method throws. */
     public CompletableFuture<byte[]> exportKeyingMaterialAsync(int length, String label, byte[] context) {
-        checkKeyingMaterialArguments(length, label);
-        return driver.queryAsync(e -> e.exportKeyingMaterial(length, label, context)).thenApply(TlsSocket::requireEstablished);
-    }
-
-    /** Node's checks, before the state's: {@code validateUint32(length, 'length', true)}, {@code validateString(label)}. */
-    private static void checkKeyingMaterialArguments(int length, String label) {
-        if (length < 1) {
-            throw new TlsRangeException("ERR_OUT_OF_RANGE", "The value of \"length\" is out of range."
-                    + " It must be >= 1 && <= 4294967295. Received " + length);
-        }
-        if (label == null) {
-            throw new TlsArgumentException("ERR_INVALID_ARG_TYPE",
-                    "The \"label\" argument must be of type string. Received null");
-        }
-    }
-
-    private static byte[] requireEstablished(byte[] material) {
-        if (material == null) {
-            throw new TlsException("ERR_TLS_INVALID_STATE", "TLS socket connection must be securely established");
-        }
-        return material;
+        SocketArguments.checkKeyingMaterial(length, label);
+        return driver.queries().queryAsync(e -> e.exportKeyingMaterial(length, label, context)).thenApply(SocketArguments::requireEstablished);
     }
 
     /**
@@ -477,7 +418,7 @@ public class TlsSocket extends Duplex {
         if (size < 512 || size > 16384) {
             return false;
         }
-        return Boolean.TRUE.equals(driver.query(e -> e.setMaxSendFragment(size)));
+        return Boolean.TRUE.equals(driver.queries().query(e -> e.setMaxSendFragment(size)));
     }
 
     /**
@@ -488,13 +429,11 @@ public class TlsSocket extends Duplex {
      * @throws TlsArgumentException {@code ERR_INVALID_ARG_TYPE} for a null name
      */
     public void setServername(String name) {
-        if (name == null) { // Node's validateString, before the side is checked
-            throw new TlsArgumentException("ERR_INVALID_ARG_TYPE", "The \"name\" argument must be of type string. Received null");
-        }
+        SocketArguments.requireString(name, "name"); // Node's validateString, before the side is checked
         if (isServer()) {
             throw new TlsException("ERR_TLS_SNI_FROM_SERVER", "Cannot issue SNI from a TLS server-side socket");
         }
-        driver.query(e -> {
+        driver.queries().query(e -> {
             e.setServername(name);
             return null;
         });
@@ -529,7 +468,7 @@ public class TlsSocket extends Duplex {
         if (destroyed()) {
             return false;
         }
-        Object outcome = driver.query(engine -> {
+        Object outcome = driver.queries().query(engine -> {
             try {
                 driver.renegotiate(requestCert, rejectUnauthorized);
             } catch (TlsException refused) {
@@ -562,20 +501,17 @@ public class TlsSocket extends Duplex {
      * @throws UnsupportedOperationException when the loaded libssl was built without {@code SSL_trace}
      */
     public void enableTrace() {
-        requireTrace();
-        driver.enableTrace(false);
+        SocketArguments.requireTrace();
+        driver.queries().queryAsync(engine -> {
+            engine.enableTrace();
+            return null;
+        });
     }
 
     /** The {@code enableTrace} option: before {@link #begin()}, on the constructing thread. */
     final void enableTraceBeforeBegin() {
-        requireTrace();
-        driver.enableTrace(true);
-    }
-
-    private static void requireTrace() {
-        if (!TlsEngine.traceAvailable()) {
-            throw new UnsupportedOperationException("this libssl was built without SSL_trace: enableTrace() is unavailable");
-        }
+        SocketArguments.requireTrace();
+        driver.enableTraceBeforeBegin();
     }
 
     /**
@@ -585,11 +521,11 @@ public class TlsSocket extends Duplex {
      * certificate. Null once destroyed. A live query.
      */
     public List<String> getSharedSigalgs() {
-        return driver.query(TlsEngine::sharedSigalgs);
+        return driver.queries().query(TlsEngine::sharedSigalgs);
     }
 
     /** {@link #getSharedSigalgs()} without waiting. */
-    public CompletableFuture<List<String>> getSharedSigalgsAsync() { return driver.queryAsync(TlsEngine::sharedSigalgs); }
+    public CompletableFuture<List<String>> getSharedSigalgsAsync() { return driver.queries().queryAsync(TlsEngine::sharedSigalgs); }
 
     /**
      * Node's {@code getPeerX509Certificate()}: the peer's certificate as the JDK's
@@ -614,100 +550,30 @@ public class TlsSocket extends Duplex {
         return getCertificateAsync().thenApply(JdkCertificates::of);
     }
 
-    /** Node's {@code address()}: the local address of the socket underneath, or null. */
-    public AddressInfo address() {
-        Socket socket = netSocket();
-        return socket == null ? null : socket.address();
-    }
+    // Covariant returns, so that calls chain on a TlsSocket as in Node.
 
-    /** Node's {@code localAddress}, from the socket underneath; null when there is none. */
-    public String localAddress() {
-        Socket socket = netSocket();
-        return socket == null ? null : socket.localAddress();
-    }
-
-    /** Node's {@code localPort}; -1 when unknown. */
-    public int localPort() {
-        Socket socket = netSocket();
-        return socket == null ? -1 : socket.localPort();
-    }
-
-    /** Node's {@code remoteAddress}; null when unknown. */
-    public String remoteAddress() {
-        Socket socket = netSocket();
-        return socket == null ? null : socket.remoteAddress();
-    }
-
-    /** Node's {@code remoteFamily}: "IPv4" or "IPv6"; null when unknown. */
-    public String remoteFamily() {
-        Socket socket = netSocket();
-        return socket == null ? null : socket.remoteFamily();
-    }
-
-    /** Node's {@code remotePort}; -1 when unknown. */
-    public int remotePort() {
-        Socket socket = netSocket();
-        return socket == null ? -1 : socket.remotePort();
-    }
-
-    /**
-     * Node's {@code setTimeout(msecs[, callback])}: {@link #TIMEOUT} after {@code millis} idle on
-     * the connection underneath (0 disables); the socket stays open. Works when the transport
-     * is a {@link Socket} or another {@code TlsSocket}.
-     */
+    @Override
     public TlsSocket setTimeout(long millis, Runnable onTimeout) {
-        if (onTimeout != null) {
-            if (millis == 0) {
-                off(TIMEOUT, onTimeout);
-            } else {
-                once(TIMEOUT, onTimeout);
-            }
-        }
-        loop.execute(() -> {
-            if (!timeoutForwarding) {
-                timeoutForwarding = true;
-                transport.on(TIMEOUT, () -> emit(TIMEOUT));
-            }
-        });
-        if (transport instanceof Socket s) {
-            s.setTimeout(millis, null);
-        } else if (transport instanceof TlsSocket t) {
-            t.setTimeout(millis, null);
-        }
+        super.setTimeout(millis, onTimeout);
         return this;
     }
 
-    /** Node's {@code setNoDelay([noDelay])}, passed to the socket underneath. */
+    @Override
     public TlsSocket setNoDelay(boolean noDelay) {
-        Socket socket = netSocket();
-        if (socket != null) {
-            socket.setNoDelay(noDelay);
-        }
+        super.setNoDelay(noDelay);
         return this;
     }
 
-    /** Node's {@code setKeepAlive([enable][, initialDelay])}, passed to the socket underneath. */
+    @Override
     public TlsSocket setKeepAlive(boolean enable, long initialDelayMillis) {
-        Socket socket = netSocket();
-        if (socket != null) {
-            socket.setKeepAlive(enable, initialDelayMillis);
-        }
+        super.setKeepAlive(enable, initialDelayMillis);
         return this;
-    }
-
-    /** The TCP or Unix socket at the bottom of the stack of transports, or null. */
-    private Socket netSocket() {
-        Duplex d = transport;
-        while (d instanceof TlsSocket t) {
-            d = t.transport;
-        }
-        return d instanceof Socket s ? s : null;
     }
 
     /** For log lines: the side and the peer's address and port. */
     @Override
     protected String describe() {
-        Socket socket = netSocket();
+        Socket socket = bottomSocket();
         String peer = socket == null ? String.valueOf(transport)
                 : socket.remoteAddress() == null ? "unconnected" : "peer " + socket.remoteAddress() + ":" + socket.remotePort();
         return "TlsSocket[" + (isServer() ? "server" : "client") + ", " + peer + "]";

@@ -3,6 +3,7 @@ package io.jtls.internal.tls;
 import io.jtls.error.ConnectionResetException;
 import io.jtls.error.TlsException;
 import io.jtls.handshake.EphemeralKeyInfo;
+import io.jtls.internal.engine.OcspResponse;
 import io.jtls.internal.engine.TlsEngine;
 import java.util.List;
 
@@ -64,6 +65,19 @@ public final class ClientPolicy extends HandshakePolicy {
     public ClientPolicy requestOcsp(boolean on) {
         this.requestOcsp = on;
         return this;
+    }
+
+    /**
+     * Node's {@code onocspresponse}: {@code 'OCSPResponse'} once the client read the server's
+     * certificate flight (before {@code 'secure'}), when it asked for a staple.
+     */
+    @Override
+    boolean afterHandshakeStep(ConnectionDriver driver, TlsEngine engine) {
+        OcspResponse response = engine.takeOcspResponse();
+        if (response != null) {
+            driver.host().emitOcspResponse(response.der());
+        }
+        return driver.host().destroyed();
     }
 
     @Override

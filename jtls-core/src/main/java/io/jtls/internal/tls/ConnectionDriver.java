@@ -3,7 +3,6 @@ package io.jtls.internal.tls;
 import io.jtls.error.TlsException;
 import io.jtls.internal.context.NativeSecureContext;
 import io.jtls.internal.engine.EngineState;
-import io.jtls.internal.engine.OcspResponse;
 import io.jtls.internal.engine.TlsEngine;
 import io.jtls.net.Duplex;
 import io.jtls.net.EventLoop;
@@ -12,12 +11,8 @@ import io.jtls.net.Socket;
 import io.jtls.net.Timer;
 import java.nio.ByteBuffer;
 import java.time.Duration;
-import java.util.Arrays;
-import java.util.List;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
-import java.util.function.Function;
 
 /**
  * One TLS connection over a transport, confined to the transport's loop (Go's {@code tls.Conn},
@@ -57,18 +52,14 @@ public final class ConnectionDriver {
     private final SessionFlow sessions;
     private final Duration handshakeTimeout;
     private final Outbound outbound;
-    private final HandshakeRecordWatch handshakeWatch = new HandshakeRecordWatch();
+    private final Renegotiations renegotiations = new Renegotiations(this);
+    private final LiveQueries queries;
+    private final Inbound inbound;
     private final DiagnosticsRelay diagnostics;
 
     private TlsEngine engine; // null once freed
     private Phase phase = Phase.NEW;
-    private ReadSide readSide = ReadSide.OPEN;
     private WriteSide writeSide = WriteSide.OPEN;
-    /** The application paused the plaintext: once established, the transport is paused too. */
-    private boolean consumerPaused;
-    private boolean renegotiationDisabled;
-    /** A renegotiation is under way (ours, or the peer's seen on the wire): 'secure' again once it completes. */
-    private boolean renegotiating;
     private long handshakeInput;
     private Timer handshakeTimer;
     private volatile HandshakeSnapshot snapshot;
@@ -91,6 +82,7 @@ public final class ConnectionDriver {
         this.isServer = policy.isServer();
         this.handshakeTimeout = handshakeTimeout;
         this.sessions = new SessionFlow(this, host, policy.server());
+        this.inbound = new Inbound(transport, host);
         this.outbound = new Outbound(this, transport, host, sessions);
         this.diagnostics = new DiagnosticsRelay(host);
         TlsEngine e = isServer ? TlsEngine.server(context) : TlsEngine.client(context);
@@ -102,6 +94,7 @@ public final class ConnectionDriver {
             throw failure;
         }
         this.engine = e;
+        this.queries = new LiveQueries(loop, () -> engine == null || host.destroyed() ? null : engine);
     }
 
     /** Takes over the transport: on the loop, after everything the caller set up before this call. */
@@ -151,40 +144,12 @@ public final class ConnectionDriver {
 
     /** Refuses renegotiations from now on (Node's {@code disableRenegotiation()}). */
     public void disableRenegotiation() {
-        loop.execute(() -> renegotiationDisabled = true);
+        loop.execute(renegotiations::disable);
     }
 
-    /**
-     * Runs {@code query} on the live engine by the rule of {@link LoopThreads}: directly on this
-     * connection's loop; waiting from a thread that runs no connections; and from another
-     * connection loop's thread not at all: {@link IllegalStateException} (use
-     * {@link #queryAsync}). Null once the socket is destroyed.
-     */
-    public <T> T query(Function<TlsEngine, T> query) {
-        if (loop.inEventLoop()) {
-            return live(query);
-        }
-        if (LoopThreads.runsConnections()) {
-            throw new IllegalStateException("a live query of a TLS socket from another event loop would block that loop:"
-                    + " use the *Async method, or ask on the socket's loop()");
-        }
-        return LoopThreads.await(queryAsync(query));
-    }
-
-    /** Runs {@code query} on the loop; the future completes there (null once destroyed). Any thread. */
-    public <T> CompletableFuture<T> queryAsync(Function<TlsEngine, T> query) {
-        if (loop.inEventLoop()) {
-            try {
-                return CompletableFuture.completedFuture(live(query));
-            } catch (RuntimeException e) {
-                return CompletableFuture.failedFuture(e);
-            }
-        }
-        return LoopThreads.on(loop, () -> live(query));
-    }
-
-    private <T> T live(Function<TlsEngine, T> query) {
-        return engine == null || host.destroyed() ? null : query.apply(engine);
+    /** Questions for the live engine, from any thread ({@link LiveQueries}' rule: never blocks another TLS loop). */
+    public LiveQueries queries() {
+        return queries;
     }
 
     // ------------------------------------------------------------------ life cycle
@@ -242,12 +207,9 @@ public final class ConnectionDriver {
             ciphertext.position(ciphertext.limit());
             return;
         }
-        if (handshakeWatch.scan(ciphertext) > 0 && phase.established()) {
-            if (!renegotiating && onRenegotiation()) { // the answer to our own renegotiate() is not counted
-                ciphertext.position(ciphertext.limit());
-                return;
-            }
-            renegotiating = true;
+        if (renegotiations.refuses(ciphertext, phase.established())) {
+            ciphertext.position(ciphertext.limit());
+            return;
         }
         boolean handshaking = !phase.established();
         if (handshaking) {
@@ -283,7 +245,7 @@ public final class ConnectionDriver {
                     return;
                 }
                 emitDiagnostics();
-                if (gone() || (!isServer && reportOcspResponse())) {
+                if (gone() || policy.afterHandshakeStep(this, engine)) {
                     return;
                 }
                 if (state == EngineState.AWAITING_CLIENT_HELLO) {
@@ -313,8 +275,8 @@ public final class ConnectionDriver {
             outbound.flushCiphertext();
             outbound.afterCycle(); // writes the engine refused while the peer renegotiated
             emitDiagnostics();
-            if (renegotiating) {
-                checkRenegotiation();
+            if (renegotiations.running() && !gone()) {
+                renegotiations.check(engine);
             }
         } catch (TlsException e) {
             onEngineError(e);
@@ -352,19 +314,6 @@ public final class ConnectionDriver {
         }
     }
 
-    /**
-     * Node's {@code onocspresponse}: {@code 'OCSPResponse'} once the client read the server's
-     * certificate flight (before {@code 'secure'}), when it asked for a staple. True when the
-     * listener destroyed the socket: the handshake goes no further.
-     */
-    private boolean reportOcspResponse() {
-        OcspResponse response = engine.takeOcspResponse();
-        if (response != null) {
-            host.emitOcspResponse(response.der());
-        }
-        return gone();
-    }
-
     /** Continues a handshake paused for the application (SNI, 'resumeSession'). */
     void resumeHandshake() {
         if (gone()) {
@@ -390,7 +339,7 @@ public final class ConnectionDriver {
             handshakeTimer.cancel();
             handshakeTimer = null;
         }
-        if (consumerPaused) {
+        if (inbound.consumerPaused()) {
             transport.pause();
         }
         snapshot = HandshakeSnapshot.capture(engine, null);
@@ -418,46 +367,15 @@ public final class ConnectionDriver {
 
     // ------------------------------------------------------------------ reading
 
-    /** Decrypts what is buffered and pushes it, until the engine is empty or the consumer is full. */
     private void readPlaintext() {
-        LoopBuffers buffers = LoopBuffers.get();
-        while (!consumerPaused && engine != null && !host.destroyed()) {
-            ByteBuffer plaintext = buffers.acquirePlaintext();
-            boolean more;
-            try {
-                int n = engine.clearOut(plaintext);
-                if (n <= 0) {
-                    if (n < 0 && readSide == ReadSide.OPEN) {
-                        readSide = ReadSide.EOF; // close_notify: Node's EOF
-                    }
-                    break;
-                }
-                more = host.push(plaintext.flip());
-            } finally {
-                buffers.release();
-            }
-            // push() also answers false while 'data' is flowing but older chunks still wait
-            // in the stream's queue: only a consumer that really stopped blocks the engine.
-            if (!more && !host.readingWanted()) {
-                consumerPaused = true;
-                transport.pause();
-            }
-        }
-        if (engine != null && !host.destroyed()) {
-            sessions.afterEngineCall(engine, isServer); // TLS 1.3 tickets are read with the data
-        }
-        if (!consumerPaused && readSide == ReadSide.EOF && !host.destroyed()) {
-            readSide = ReadSide.ENDED;
-            host.pushEnd();
-        }
+        inbound.read(engine, sessions, isServer);
     }
 
     /** The application wants plaintext again. */
     public void readStart() {
-        if (!consumerPaused) {
+        if (!inbound.start()) {
             return;
         }
-        consumerPaused = false;
         if (phase != Phase.AWAITING_APPLICATION) {
             transport.resume();
         }
@@ -468,7 +386,7 @@ public final class ConnectionDriver {
 
     /** The application paused the plaintext. */
     public void readStop() {
-        consumerPaused = true;
+        inbound.stop();
         if (phase.established()) {
             transport.pause();
         }
@@ -514,15 +432,14 @@ public final class ConnectionDriver {
 
     /** True once this side's close_notify is queued or the peer finished: transport errors are quiet. */
     private boolean shutdownBegun() {
-        return writeSide == WriteSide.SHUTDOWN || readSide != ReadSide.OPEN;
+        return writeSide == WriteSide.SHUTDOWN || inbound.side() != ReadSide.OPEN;
     }
 
     // ------------------------------------------------------------------ renegotiation, key log, trace
 
     /**
-     * Node's {@code renegotiate()} (loop thread): the verification the next handshake asks for
-     * ({@code setVerifyMode} on a server), then the new handshake's first message. When it
-     * completes, {@code 'secure'} is emitted again (see {@link #checkRenegotiation()}).
+     * Node's {@code renegotiate()} (loop thread); when it completes, {@code 'secure'} is emitted
+     * again ({@link Renegotiations}).
      *
      * @throws TlsException why it cannot start ({@code ERR_SSL_WRONG_SSL_VERSION} on TLS 1.3,
      *         as Node; {@code ERR_TLS_RENEGOTIATE} before the handshake completed); the
@@ -532,67 +449,26 @@ public final class ConnectionDriver {
         if (!phase.established() || gone()) {
             throw new TlsException("ERR_TLS_RENEGOTIATE", "Attempt to renegotiate TLS session failed");
         }
-        policy.setVerification(engine, requestCert, rejectUnauthorized);
-        try {
-            engine.renegotiate();
-        } catch (TlsException e) {
-            if (engine.state() != EngineState.FAILED) {
-                throw e; // refused before anything was sent
-            }
-            onEngineError(e);
-            return;
+        if (renegotiations.start(engine, requestCert, rejectUnauthorized)) {
+            emitDiagnostics();
+            outbound.flushCiphertext();
         }
-        renegotiating = true;
-        emitDiagnostics();
-        outbound.flushCiphertext();
+    }
+
+    /** Publishes what a (re)negotiation established. */
+    void publish(HandshakeSnapshot established) {
+        snapshot = established;
     }
 
     /**
-     * After engine calls while a renegotiation runs: once OpenSSL is out of the handshake, a new
-     * Finished message means it completed (publish what it established, and Node's second
-     * {@code 'secure'}); the same Finished with nothing left to read means none took place (a
-     * refused HelloRequest).
-     */
-    private void checkRenegotiation() {
-        if (gone() || engine.handshakeInProgress()) {
-            return;
-        }
-        HandshakeSnapshot before = snapshot;
-        if (before != null && !Arrays.equals(engine.finished(), before.finished())) {
-            renegotiating = false;
-            snapshot = HandshakeSnapshot.capture(engine, before.servername())
-                    .authorize(before.authorized(), before.authorizationError());
-            policy.onRenegotiated(this, engine);
-        } else if (engine.encInPending() == 0) {
-            renegotiating = false;
-        }
-    }
-
-    /** Node's {@code enableKeylogCallback()}: a {@code 'keylog'} listener was added. Any thread. */
-    public void enableKeylog() {
-        loop.execute(() -> {
-            if (engine != null && !host.destroyed()) {
-                engine.enableKeylog();
-            }
-        });
-    }
-
-    /**
-     * Node's {@code enableTrace()}. Before {@link #begin()} on the constructing thread (the
-     * {@code enableTrace} option: the ClientHello is traced too); later from any thread.
+     * The {@code enableTrace} option: before {@link #begin()}, on the constructing thread, so
+     * that the ClientHello is traced too ({@code enableTrace()} later goes through
+     * {@link LiveQueries#queryAsync}).
      *
      * @throws UnsupportedOperationException when libssl has no {@code SSL_trace}
      */
-    public void enableTrace(boolean beforeBegin) {
-        if (beforeBegin) {
-            engine.enableTrace();
-            return;
-        }
-        loop.execute(() -> {
-            if (engine != null && !host.destroyed()) {
-                engine.enableTrace();
-            }
-        });
+    public void enableTraceBeforeBegin() {
+        engine.enableTrace();
     }
 
     /** Key log lines and trace text from the last engine calls, out to the application. */
@@ -630,24 +506,6 @@ public final class ConnectionDriver {
         }
     }
 
-    /**
-     * The peer started a renegotiation (Node's {@code onhandshakestart}): a server counts it
-     * against its limit, and either side refuses it after {@link #disableRenegotiation()}. Where
-     * Node only emits {@code 'error'}, the socket is destroyed with it: the point is to stop the
-     * attacker. True when the socket was destroyed.
-     */
-    private boolean onRenegotiation() {
-        if (policy.renegotiationExceeded(loop().nanoTime())) {
-            host.destroy(new TlsException("ERR_TLS_SESSION_ATTACK", "TLS session renegotiation attack detected"));
-            return true;
-        }
-        if (renegotiationDisabled) {
-            host.destroy(new TlsException("ERR_TLS_RENEGOTIATION_DISABLED", "TLS session renegotiation disabled for this socket"));
-            return true;
-        }
-        return false;
-    }
-
     private void onHandshakeTimeout() {
         handshakeTimer = null;
         if (phase.established() || host.destroyed()) {
@@ -675,9 +533,7 @@ public final class ConnectionDriver {
 
     /** The transport failed after shutdown began: what was read is delivered, then 'end' and 'close'. */
     private void closeQuietly() {
-        if (readSide == ReadSide.OPEN) {
-            readSide = ReadSide.EOF;
-        }
+        inbound.peerFinished();
         readPlaintext();
         phase = Phase.CLOSING;
         loop.execute(() -> host.destroy(null)); // after the 'end' that pushEnd scheduled
@@ -690,9 +546,7 @@ public final class ConnectionDriver {
     }
 
     private void onTransportEnd() {
-        if (readSide == ReadSide.OPEN) {
-            readSide = ReadSide.EOF;
-        }
+        inbound.peerFinished();
         if (host.destroyed() || phase == Phase.CLOSING) {
             return;
         }

@@ -53,6 +53,15 @@ public abstract sealed class HandshakePolicy permits ClientPolicy, ServerPolicy 
     }
 
     /**
+     * After each step of the handshake, before its pauses are handled: what the side reports
+     * mid-handshake (a client's {@code 'OCSPResponse'}). True when a listener destroyed the socket
+     * and the handshake goes no further.
+     */
+    boolean afterHandshakeStep(ConnectionDriver driver, TlsEngine engine) {
+        return false;
+    }
+
+    /**
      * The engine paused at the ClientHello (servers), before {@code 'resumeSession'} is asked:
      * false when the policy failed the connection (then nothing more is asked).
      */
