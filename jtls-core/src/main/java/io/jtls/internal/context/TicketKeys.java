@@ -55,9 +55,6 @@ final class TicketKeys {
     private static final MemorySegment CALLBACK = Upcalls.stub(MethodHandles.lookup(), "ticketKeyCallback",
             FunctionDescriptor.of(C_INT, C_POINTER, C_POINTER, C_POINTER, C_POINTER, C_POINTER, C_INT));
 
-    /** Per-thread native memory for one callback: the keys and the MAC's parameters. */
-    private static final ThreadLocal<CallbackScratch> SCRATCH = ThreadLocal.withInitial(CallbackScratch::new);
-
     /** 48 fresh random bytes. */
     static byte[] random() {
         byte[] keys = new byte[LENGTH];
@@ -129,72 +126,56 @@ final class TicketKeys {
             if (keys == null || keys.length != LENGTH) {
                 return 0; // not one of our keys: decline the ticket, full handshake
             }
-            CallbackScratch scratch = SCRATCH.get();
-            MemorySegment.copy(keys, 32, scratch.aesKey, ValueLayout.JAVA_BYTE, 0, 16);
-            MemorySegment.copy(keys, 16, scratch.hmacKey, ValueLayout.JAVA_BYTE, 0, 16);
-            try {
+            // A confined arena per call, freed before OpenSSL continues: no key material stays in
+            // native memory after the callback.
+            try (Arena arena = Arena.ofConfined()) {
+                MemorySegment aesKey = arena.allocateFrom(ValueLayout.JAVA_BYTE, Arrays.copyOfRange(keys, 32, 48));
+                MemorySegment macParams = macParams(arena, arena.allocateFrom(ValueLayout.JAVA_BYTE,
+                        Arrays.copyOfRange(keys, 16, 32)));
                 if (enc != 0) {
                     MemorySegment.copy(keys, 0, name, ValueLayout.JAVA_BYTE, 0, 16);
                     if (TicketKeyCalls.RAND_bytes(ivSeg, 16) != 1
-                            || TicketKeyCalls.EVP_EncryptInit_ex(cipherCtx, AES_128_CBC, MemorySegment.NULL,
-                                    scratch.aesKey, ivSeg) != 1
-                            || TicketKeyCalls.EVP_MAC_CTX_set_params(macCtx, scratch.macParams) != 1) {
+                            || TicketKeyCalls.EVP_EncryptInit_ex(cipherCtx, AES_128_CBC, MemorySegment.NULL, aesKey, ivSeg) != 1
+                            || TicketKeyCalls.EVP_MAC_CTX_set_params(macCtx, macParams) != 1) {
                         return -1;
                     }
                     return 1;
                 }
-                if (TicketKeyCalls.EVP_DecryptInit_ex(cipherCtx, AES_128_CBC, MemorySegment.NULL,
-                        scratch.aesKey, ivSeg) != 1
-                        || TicketKeyCalls.EVP_MAC_CTX_set_params(macCtx, scratch.macParams) != 1) {
+                if (TicketKeyCalls.EVP_DecryptInit_ex(cipherCtx, AES_128_CBC, MemorySegment.NULL, aesKey, ivSeg) != 1
+                        || TicketKeyCalls.EVP_MAC_CTX_set_params(macCtx, macParams) != 1) {
                     return -1;
                 }
                 // 2: valid, but sealed with an older key: OpenSSL issues a fresh ticket.
                 return Arrays.equals(keys, current) ? 1 : 2;
-            } finally {
-                scratch.aesKey.fill((byte) 0); // no key material left lying in native memory
-                scratch.hmacKey.fill((byte) 0);
             }
         } catch (Throwable t) {
             return -1; // never unwind into OpenSSL
         }
     }
 
-    /**
-     * The callback's native memory, one per thread (a loop thread runs many handshakes, one
-     * callback at a time): the AES key, the HMAC key, and the {@code OSSL_PARAM} array
-     * {@code {"key": hmacKey, "digest": "SHA256", END}} that points at it.
-     */
-    private static final class CallbackScratch {
-        /** {@code struct ossl_param_st { const char *key; unsigned int data_type; void *data; size_t data_size; size_t return_size; }} */
-        private static final long PARAM_SIZE = 40;
-        /** {@code #define OSSL_PARAM_UTF8_STRING 4} */
-        private static final int OSSL_PARAM_UTF8_STRING = 4;
-        /** {@code #define OSSL_PARAM_OCTET_STRING 5} */
-        private static final int OSSL_PARAM_OCTET_STRING = 5;
-        /** {@code #define OSSL_PARAM_UNMODIFIED ((size_t)-1)} */
-        private static final long OSSL_PARAM_UNMODIFIED = -1L;
+    /** {@code struct ossl_param_st { const char *key; unsigned int data_type; void *data; size_t data_size; size_t return_size; }} */
+    private static final long PARAM_SIZE = 40;
+    /** {@code #define OSSL_PARAM_UTF8_STRING 4} */
+    private static final int OSSL_PARAM_UTF8_STRING = 4;
+    /** {@code #define OSSL_PARAM_OCTET_STRING 5} */
+    private static final int OSSL_PARAM_OCTET_STRING = 5;
+    /** {@code #define OSSL_PARAM_UNMODIFIED ((size_t)-1)} */
+    private static final long OSSL_PARAM_UNMODIFIED = -1L;
 
-        final MemorySegment aesKey;
-        final MemorySegment hmacKey;
-        final MemorySegment macParams;
+    /** The {@code OSSL_PARAM} array {@code {"key": hmacKey (16 bytes), "digest": "SHA256", END}} for the MAC. */
+    private static MemorySegment macParams(Arena arena, MemorySegment hmacKey) {
+        MemorySegment params = arena.allocate(3 * PARAM_SIZE, 8); // zeroed: the third is the END marker
+        param(params.asSlice(0, PARAM_SIZE), arena.allocateFrom("key"), OSSL_PARAM_OCTET_STRING, hmacKey, 16);
+        param(params.asSlice(PARAM_SIZE, PARAM_SIZE), arena.allocateFrom("digest"), OSSL_PARAM_UTF8_STRING,
+                arena.allocateFrom("SHA256"), 6);
+        return params;
+    }
 
-        CallbackScratch() {
-            Arena arena = Arena.ofAuto(); // freed with the thread's last use of it
-            aesKey = arena.allocate(16);
-            hmacKey = arena.allocate(16);
-            MemorySegment digest = arena.allocateFrom("SHA256");
-            macParams = arena.allocate(3 * PARAM_SIZE, 8); // zeroed: the third is the END marker
-            param(macParams.asSlice(0, PARAM_SIZE), arena.allocateFrom("key"), OSSL_PARAM_OCTET_STRING, hmacKey, 16);
-            param(macParams.asSlice(PARAM_SIZE, PARAM_SIZE), arena.allocateFrom("digest"), OSSL_PARAM_UTF8_STRING,
-                    digest, 6);
-        }
-
-        private static void param(MemorySegment p, MemorySegment key, int type, MemorySegment data, long size) {
-            p.set(ValueLayout.ADDRESS, 0, key);
-            p.set(ValueLayout.JAVA_INT, 8, type);
-            p.set(ValueLayout.ADDRESS, 16, data);
-            p.set(ValueLayout.JAVA_LONG, 24, size);
-            p.set(ValueLayout.JAVA_LONG, 32, OSSL_PARAM_UNMODIFIED);
-        }
+    private static void param(MemorySegment p, MemorySegment key, int type, MemorySegment data, long size) {
+        p.set(ValueLayout.ADDRESS, 0, key);
+        p.set(ValueLayout.JAVA_INT, 8, type);
+        p.set(ValueLayout.ADDRESS, 16, data);
+        p.set(ValueLayout.JAVA_LONG, 24, size);
+        p.set(ValueLayout.JAVA_LONG, 32, OSSL_PARAM_UNMODIFIED);
     }
 }
