@@ -1,7 +1,6 @@
 package io.jtls;
 
 import io.jtls.error.TlsArgumentException;
-
 import io.jtls.internal.engine.Alpn;
 import java.util.Arrays;
 import java.util.List;

@@ -1,11 +1,11 @@
 package io.jtls;
 
-import io.jtls.internal.tls.SniSelector;
 import io.jtls.internal.context.SecureContexts;
 import io.jtls.internal.engine.Psk;
 import io.jtls.internal.tls.HandshakePolicy;
 import io.jtls.internal.tls.PskFlow;
 import io.jtls.internal.tls.ServerPolicy;
+import io.jtls.internal.tls.SniSelector;
 
 /** The public PSK and ALPN callbacks as a connection's policy sees them (Node's TLSSocket {@code _init}). */
 final class CallbackAdapters {

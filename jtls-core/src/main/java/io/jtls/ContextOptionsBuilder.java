@@ -1,7 +1,6 @@
 package io.jtls;
 
 import io.jtls.context.SecureContextOptions;
-
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Objects;

@@ -1,7 +1,6 @@
 package io.jtls;
 
 import io.jtls.context.SecureContextOptions;
-
 import io.jtls.internal.context.NativeSecureContext;
 import io.jtls.internal.context.SecureContexts;
 import java.util.Objects;

@@ -1,8 +1,7 @@
 package io.jtls;
 
-import io.jtls.error.TlsRangeException;
 import io.jtls.context.SecureContextOptions;
-
+import io.jtls.error.TlsRangeException;
 import io.jtls.net.Duplex;
 import io.jtls.net.EventLoop;
 import io.jtls.net.Lookup;

@@ -1,17 +1,15 @@
 package io.jtls;
 
-import io.jtls.error.TlsArgumentException;
-
 import io.jtls.context.SecureContextOptions;
-
+import io.jtls.error.TlsArgumentException;
 import io.jtls.internal.context.NativeSecureContext;
 import io.jtls.internal.context.SecureContexts;
 import io.jtls.internal.engine.AlpnList;
 import io.jtls.internal.tls.PskFlow;
 import io.jtls.internal.tls.RingTicketKeys;
 import io.jtls.internal.tls.ServerHooks;
-import io.jtls.internal.tls.ServerPolicy;
 import io.jtls.internal.tls.ServerNamePattern;
+import io.jtls.internal.tls.ServerPolicy;
 import io.jtls.internal.tls.Warnings;
 import io.jtls.net.Event;
 import io.jtls.net.EventKey;

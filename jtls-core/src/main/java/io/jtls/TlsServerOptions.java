@@ -2,7 +2,6 @@ package io.jtls;
 
 import io.jtls.context.SecureContextOptions;
 import io.jtls.error.TlsException;
-
 import io.jtls.net.EventLoopGroup;
 import io.jtls.net.ServerOptions;
 import io.jtls.session.SessionStore;

@@ -1,7 +1,6 @@
 package io.jtls;
 
 import io.jtls.context.SecureContextOptions;
-
 import java.time.Duration;
 import java.util.List;
 

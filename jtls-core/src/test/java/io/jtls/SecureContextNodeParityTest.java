@@ -1,13 +1,12 @@
 package io.jtls;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 import io.jtls.context.SecureContextOptions;
 import io.jtls.error.NodeError;
 import io.jtls.error.TlsArgumentException;
 import io.jtls.error.TlsException;
-
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
-
 import io.jtls.internal.openssl.NativeKind;
 import io.jtls.pki.CertificateRevocationList;
 import io.jtls.pki.HeldCertificate;

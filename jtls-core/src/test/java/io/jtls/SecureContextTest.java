@@ -1,12 +1,5 @@
 package io.jtls;
 
-import io.jtls.error.TlsRangeException;
-import io.jtls.error.TlsArgumentException;
-import io.jtls.context.Constants;
-import io.jtls.error.OpenSslException;
-import io.jtls.context.SecureContextOptions;
-import io.jtls.error.TlsException;
-
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -16,6 +9,12 @@ import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.jtls.context.Constants;
+import io.jtls.context.SecureContextOptions;
+import io.jtls.error.OpenSslException;
+import io.jtls.error.TlsArgumentException;
+import io.jtls.error.TlsException;
+import io.jtls.error.TlsRangeException;
 import io.jtls.internal.context.NativeSecureContext;
 import io.jtls.internal.context.SecureContexts;
 import io.jtls.internal.openssl.NativeKind;

@@ -1,7 +1,5 @@
 package io.jtls;
 
-import io.jtls.context.SecureContextOptions;
-
 import static io.jtls.TlsTesting.CLIENT;
 import static io.jtls.TlsTesting.ROOT;
 import static io.jtls.TlsTesting.SERVER_EC;
@@ -12,6 +10,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.jtls.context.SecureContextOptions;
 import io.jtls.net.Duplex;
 import io.jtls.net.EventEmitter;
 import io.jtls.net.Net;

@@ -1,23 +1,20 @@
 package io.jtls;
 
-import io.jtls.error.CertificateIdentityException;
-import io.jtls.error.TlsException;
-
-import io.jtls.pki.Certificates;
-
-import io.jtls.x509.Certificate;
-import io.jtls.x509.DistinguishedName;
-
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.jtls.error.CertificateIdentityException;
+import io.jtls.error.TlsException;
 import io.jtls.internal.openssl.NativeKind;
+import io.jtls.pki.Certificates;
 import io.jtls.pki.HeldCertificate;
 import io.jtls.support.ExternalProcess;
 import io.jtls.support.JsJson;
+import io.jtls.x509.Certificate;
+import io.jtls.x509.DistinguishedName;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;

@@ -1,17 +1,16 @@
 package io.jtls;
 
-import io.jtls.error.TlsException;
-
 import static io.jtls.TlsTesting.*;
 import static org.junit.jupiter.api.Assertions.*;
 
+import io.jtls.error.TlsException;
 import io.jtls.net.Duplex;
 import io.jtls.net.Socket;
 import io.jtls.support.NativeLeakCheck;
 import io.jtls.support.Waiting;
-import java.time.Duration;
 import java.nio.ByteBuffer;
 import java.security.MessageDigest;
+import java.time.Duration;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Random;

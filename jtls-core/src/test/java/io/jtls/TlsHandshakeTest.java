@@ -1,17 +1,15 @@
 package io.jtls;
 
-import io.jtls.error.TlsArgumentException;
-import io.jtls.error.TlsRangeException;
-import io.jtls.error.TlsException;
-
-import io.jtls.handshake.EphemeralKeyInfo;
-import io.jtls.x509.Certificate;
-
 import static io.jtls.TlsTesting.*;
 import static org.junit.jupiter.api.Assertions.*;
 
+import io.jtls.error.TlsArgumentException;
+import io.jtls.error.TlsException;
+import io.jtls.error.TlsRangeException;
+import io.jtls.handshake.EphemeralKeyInfo;
 import io.jtls.pki.HeldCertificate;
 import io.jtls.support.NativeLeakCheck;
+import io.jtls.x509.Certificate;
 import java.util.Arrays;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicReference;

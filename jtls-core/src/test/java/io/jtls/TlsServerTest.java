@@ -1,12 +1,11 @@
 package io.jtls;
 
-import io.jtls.error.TlsArgumentException;
-import io.jtls.context.SecureContextOptions;
-import io.jtls.error.TlsException;
-
 import static io.jtls.TlsTesting.*;
 import static org.junit.jupiter.api.Assertions.*;
 
+import io.jtls.context.SecureContextOptions;
+import io.jtls.error.TlsArgumentException;
+import io.jtls.error.TlsException;
 import io.jtls.net.NetException;
 import io.jtls.support.NativeLeakCheck;
 import java.io.InputStream;

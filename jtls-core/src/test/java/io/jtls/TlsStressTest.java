@@ -1,12 +1,10 @@
 package io.jtls;
 
-import io.jtls.error.TlsException;
-
-import io.jtls.context.SecureContextOptions;
-
 import static io.jtls.TlsTesting.*;
 import static org.junit.jupiter.api.Assertions.*;
 
+import io.jtls.context.SecureContextOptions;
+import io.jtls.error.TlsException;
 import io.jtls.internal.openssl.NativeKind;
 import io.jtls.net.Duplex;
 import io.jtls.net.EventEmitter;

@@ -1,7 +1,6 @@
 package io.jtls;
 
 import io.jtls.error.TlsException;
-
 import io.jtls.net.Duplex;
 import io.jtls.net.EventEmitter;
 import io.jtls.pki.HeldCertificate;

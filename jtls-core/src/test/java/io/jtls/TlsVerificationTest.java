@@ -1,12 +1,11 @@
 package io.jtls;
 
-import io.jtls.error.CertificateIdentityException;
-import io.jtls.handshake.EphemeralKeyInfo;
-import io.jtls.error.TlsException;
-
 import static io.jtls.TlsTesting.*;
 import static org.junit.jupiter.api.Assertions.*;
 
+import io.jtls.error.CertificateIdentityException;
+import io.jtls.error.TlsException;
+import io.jtls.handshake.EphemeralKeyInfo;
 import io.jtls.net.Duplex;
 import io.jtls.pki.HeldCertificate;
 import io.jtls.support.NativeLeakCheck;

@@ -1,15 +1,15 @@
 package io.jtls.examples;
 
-import io.jtls.x509.Certificate;
 import io.jtls.SecureContext;
-import io.jtls.context.SecureContextOptions;
 import io.jtls.Tls;
+import io.jtls.context.SecureContextOptions;
 import io.jtls.error.TlsException;
-import io.jtls.internal.engine.EngineState;
 import io.jtls.internal.context.SecureContexts;
+import io.jtls.internal.engine.EngineState;
 import io.jtls.internal.engine.TlsEngine;
 import io.jtls.internal.openssl.OpenSsl;
 import io.jtls.pki.HeldCertificate;
+import io.jtls.x509.Certificate;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.List;

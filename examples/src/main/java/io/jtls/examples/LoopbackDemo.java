@@ -1,16 +1,16 @@
 package io.jtls.examples;
 
-import io.jtls.x509.Certificate;
-import io.jtls.context.SecureContextOptions;
 import io.jtls.Tls;
 import io.jtls.TlsConnectOptions;
-import io.jtls.error.TlsException;
 import io.jtls.TlsServer;
 import io.jtls.TlsServerOptions;
 import io.jtls.TlsSocket;
+import io.jtls.context.SecureContextOptions;
+import io.jtls.error.TlsException;
 import io.jtls.internal.openssl.OpenSsl;
 import io.jtls.net.Duplex;
 import io.jtls.pki.HeldCertificate;
+import io.jtls.x509.Certificate;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.util.List;

@@ -1,6 +1,5 @@
 package io.jtls.examples;
 
-import io.jtls.x509.Certificate;
 import io.jtls.TlsSocket;
 import io.jtls.TlsSocketOptions;
 import io.jtls.net.Duplex;
@@ -8,6 +7,7 @@ import io.jtls.net.Net;
 import io.jtls.net.Server;
 import io.jtls.net.Socket;
 import io.jtls.pki.HeldCertificate;
+import io.jtls.x509.Certificate;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.util.concurrent.CompletableFuture;

@@ -1,10 +1,10 @@
 package io.jtls.bench;
 
-import io.jtls.context.Constants;
 import io.jtls.Tls;
 import io.jtls.TlsServer;
 import io.jtls.TlsServerOptions;
 import io.jtls.TlsSocket;
+import io.jtls.context.Constants;
 import io.jtls.net.Duplex;
 import io.jtls.net.EventEmitter;
 import io.jtls.net.EventLoopGroup;

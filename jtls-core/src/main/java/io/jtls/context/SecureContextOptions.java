@@ -1,7 +1,6 @@
 package io.jtls.context;
 
 import io.jtls.error.TlsArgumentException;
-
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;

@@ -1,10 +1,10 @@
 package io.jtls.net;
 
+import java.net.Inet6Address;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
 import java.net.UnixDomainSocketAddress;
-import java.net.Inet6Address;
-import java.net.InetAddress;
 
 /**
  * What Node's {@code server.address()} and {@code socket.address()} return:

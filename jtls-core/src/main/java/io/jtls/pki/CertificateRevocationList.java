@@ -1,6 +1,5 @@
 package io.jtls.pki;
 
-import io.jtls.internal.openssl.X509FieldCalls;
 import io.jtls.internal.openssl.Bios;
 import io.jtls.internal.openssl.CrlCalls;
 import io.jtls.internal.openssl.ErrorQueue;
@@ -8,6 +7,7 @@ import io.jtls.internal.openssl.NativeHandle;
 import io.jtls.internal.openssl.NativeKind;
 import io.jtls.internal.openssl.PemCalls;
 import io.jtls.internal.openssl.Types;
+import io.jtls.internal.openssl.X509FieldCalls;
 import java.lang.foreign.MemorySegment;
 import java.math.BigInteger;
 import java.nio.charset.StandardCharsets;

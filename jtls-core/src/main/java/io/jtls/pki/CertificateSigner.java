@@ -1,11 +1,11 @@
 package io.jtls.pki;
 
-import io.jtls.internal.openssl.X509FieldCalls;
 import io.jtls.internal.openssl.ErrorQueue;
 import io.jtls.internal.openssl.NativeHandle;
 import io.jtls.internal.openssl.NativeKind;
 import io.jtls.internal.openssl.Types;
 import io.jtls.internal.openssl.X509BuildCalls;
+import io.jtls.internal.openssl.X509FieldCalls;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;

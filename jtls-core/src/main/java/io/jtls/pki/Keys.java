@@ -1,15 +1,15 @@
 package io.jtls.pki;
 
-import io.jtls.internal.openssl.EvpPkeyCalls;
-import io.jtls.internal.openssl.EvpCalls;
+import io.jtls.error.OpenSslException;
 import io.jtls.internal.openssl.Bios;
 import io.jtls.internal.openssl.ErrorQueue;
+import io.jtls.internal.openssl.EvpCalls;
+import io.jtls.internal.openssl.EvpPkeyCalls;
 import io.jtls.internal.openssl.KeyGenCalls;
 import io.jtls.internal.openssl.NativeHandle;
 import io.jtls.internal.openssl.NativeKind;
 import io.jtls.internal.openssl.PemCalls;
 import io.jtls.internal.openssl.Types;
-import io.jtls.error.OpenSslException;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;

@@ -2,10 +2,10 @@ package io.jtls.interop;
 
 import io.jtls.Tls;
 import io.jtls.TlsConnectOptions;
-import io.jtls.error.TlsException;
 import io.jtls.TlsServer;
 import io.jtls.TlsServerOptions;
 import io.jtls.TlsSocket;
+import io.jtls.error.TlsException;
 import io.jtls.net.Duplex;
 import io.jtls.net.EventEmitter;
 import io.jtls.net.EventLoop;

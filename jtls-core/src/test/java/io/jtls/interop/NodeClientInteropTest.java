@@ -5,11 +5,11 @@ import static io.jtls.interop.JtlsPeer.*;
 import static org.junit.jupiter.api.Assertions.*;
 
 import io.jtls.SecureContext;
-import io.jtls.context.SecureContextOptions;
 import io.jtls.Tls;
 import io.jtls.TlsServer;
 import io.jtls.TlsServerOptions;
 import io.jtls.TlsSocket;
+import io.jtls.context.SecureContextOptions;
 import io.jtls.net.Socket;
 import io.jtls.pki.HeldCertificate;
 import io.jtls.support.NativeLeakCheck;

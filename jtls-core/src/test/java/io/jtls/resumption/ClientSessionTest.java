@@ -3,9 +3,9 @@ package io.jtls.resumption;
 import static io.jtls.resumption.Resumption.*;
 import static org.junit.jupiter.api.Assertions.*;
 
-import io.jtls.context.Constants;
 import io.jtls.TlsServer;
 import io.jtls.TlsSocket;
+import io.jtls.context.Constants;
 import io.jtls.support.NativeLeakCheck;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;

@@ -2,10 +2,10 @@ package io.jtls.resumption;
 
 import static org.junit.jupiter.api.Assertions.*;
 
-import io.jtls.context.Constants;
 import io.jtls.SecureContext;
-import io.jtls.context.SecureContextOptions;
 import io.jtls.Tls;
+import io.jtls.context.Constants;
+import io.jtls.context.SecureContextOptions;
 import io.jtls.internal.engine.EnginePair;
 import io.jtls.internal.engine.EngineState;
 import io.jtls.internal.engine.NewSession;

@@ -3,8 +3,8 @@ package io.jtls.resumption;
 import static io.jtls.resumption.Resumption.*;
 import static org.junit.jupiter.api.Assertions.*;
 
-import io.jtls.context.Constants;
 import io.jtls.TlsServerOptions;
+import io.jtls.context.Constants;
 import io.jtls.session.InMemorySessionStore;
 import io.jtls.support.ExternalProcess;
 import io.jtls.support.NativeLeakCheck;

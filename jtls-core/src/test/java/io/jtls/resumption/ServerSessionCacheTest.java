@@ -3,11 +3,11 @@ package io.jtls.resumption;
 import static io.jtls.resumption.Resumption.*;
 import static org.junit.jupiter.api.Assertions.*;
 
-import io.jtls.context.Constants;
 import io.jtls.Tls;
 import io.jtls.TlsServer;
 import io.jtls.TlsServerOptions;
 import io.jtls.TlsSocket;
+import io.jtls.context.Constants;
 import io.jtls.internal.openssl.NativeKind;
 import io.jtls.net.EventLoop;
 import io.jtls.net.EventLoopGroup;

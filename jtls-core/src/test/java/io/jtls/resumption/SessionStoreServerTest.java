@@ -3,10 +3,10 @@ package io.jtls.resumption;
 import static io.jtls.resumption.Resumption.*;
 import static org.junit.jupiter.api.Assertions.*;
 
-import io.jtls.context.Constants;
 import io.jtls.Tls;
 import io.jtls.TlsServer;
 import io.jtls.TlsServerOptions;
+import io.jtls.context.Constants;
 import io.jtls.session.InMemorySessionStore;
 import io.jtls.session.SessionStore;
 import io.jtls.session.SessionStoreListeners;

@@ -1,14 +1,14 @@
 package io.jtls.resumption;
 
-import io.jtls.error.TlsArgumentException;
 import static io.jtls.resumption.Resumption.*;
 import static org.junit.jupiter.api.Assertions.*;
 
-import io.jtls.context.Constants;
 import io.jtls.Tls;
-import io.jtls.error.TlsException;
 import io.jtls.TlsServer;
 import io.jtls.TlsServerOptions;
+import io.jtls.context.Constants;
+import io.jtls.error.TlsArgumentException;
+import io.jtls.error.TlsException;
 import io.jtls.internal.context.SecureContexts;
 import io.jtls.internal.openssl.SslCtxCalls;
 import io.jtls.net.EventLoop;

@@ -1,8 +1,8 @@
 package io.jtls.redis;
 
 import io.jtls.session.TicketKey;
-import io.jtls.session.TicketKeyRing;
 import io.jtls.session.TicketKeyRing.Snapshot;
+import io.jtls.session.TicketKeyRing;
 import io.jtls.session.TicketKeyRingSource;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;

@@ -11,11 +11,11 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import org.apache.commons.pool2.impl.GenericObjectPoolConfig;
+import redis.clients.jedis.Connection;
 import redis.clients.jedis.DefaultJedisClientConfig;
 import redis.clients.jedis.HostAndPort;
-import redis.clients.jedis.Connection;
 import redis.clients.jedis.RedisClient;
-import org.apache.commons.pool2.impl.GenericObjectPoolConfig;
 
 /**
  * A real {@code redis-server} for one test class: started on a free loopback port without

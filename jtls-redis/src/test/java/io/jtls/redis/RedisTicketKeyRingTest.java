@@ -11,8 +11,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.jtls.redis.RedisTicketKeyRing.SyncResult;
 import io.jtls.session.TicketKey;
-import io.jtls.session.TicketKeyRing;
 import io.jtls.session.TicketKeyRing.Snapshot;
+import io.jtls.session.TicketKeyRing;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;

@@ -1,10 +1,10 @@
 package io.jtls.redis;
 
-import io.jtls.context.Constants;
 import io.jtls.Tls;
 import io.jtls.TlsServer;
 import io.jtls.TlsServerOptions;
 import io.jtls.TlsSocket;
+import io.jtls.context.Constants;
 import io.jtls.net.EventEmitter;
 import io.jtls.session.TicketKeyRing;
 import java.io.BufferedReader;

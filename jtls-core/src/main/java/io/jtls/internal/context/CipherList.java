@@ -1,8 +1,6 @@
 package io.jtls.internal.context;
 
 import io.jtls.error.TlsArgumentException;
-import io.jtls.internal.openssl.StackCalls;
-import io.jtls.internal.util.NodeInspect;
 import io.jtls.internal.openssl.ErrCalls;
 import io.jtls.internal.openssl.ErrorQueue;
 import io.jtls.internal.openssl.NativeHandle;
@@ -10,7 +8,9 @@ import io.jtls.internal.openssl.NativeKind;
 import io.jtls.internal.openssl.OpenSslConfig;
 import io.jtls.internal.openssl.SslCalls;
 import io.jtls.internal.openssl.SslCtxCalls;
+import io.jtls.internal.openssl.StackCalls;
 import io.jtls.internal.openssl.Types;
+import io.jtls.internal.util.NodeInspect;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.util.ArrayList;

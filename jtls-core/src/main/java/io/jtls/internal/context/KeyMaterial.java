@@ -2,7 +2,6 @@ package io.jtls.internal.context;
 
 import io.jtls.error.OpenSslError;
 import io.jtls.error.OpenSslException;
-import io.jtls.internal.openssl.StackCalls;
 import io.jtls.internal.openssl.Bios;
 import io.jtls.internal.openssl.ErrCalls;
 import io.jtls.internal.openssl.ErrorQueue;
@@ -11,6 +10,7 @@ import io.jtls.internal.openssl.NativeKind;
 import io.jtls.internal.openssl.PemCalls;
 import io.jtls.internal.openssl.Pkcs12Calls;
 import io.jtls.internal.openssl.SslCtxCalls;
+import io.jtls.internal.openssl.StackCalls;
 import io.jtls.internal.openssl.Types;
 import io.jtls.internal.openssl.X509Calls;
 import io.jtls.internal.openssl.X509FieldCalls;

@@ -1,10 +1,10 @@
 package io.jtls.internal.context;
 
-import io.jtls.error.TlsRangeException;
-import io.jtls.error.TlsArgumentException;
 import io.jtls.context.Constants;
 import io.jtls.context.SecureContextOptions;
+import io.jtls.error.TlsArgumentException;
 import io.jtls.error.TlsException;
+import io.jtls.error.TlsRangeException;
 import io.jtls.internal.engine.ContextHooks;
 import io.jtls.internal.openssl.Bios;
 import io.jtls.internal.openssl.ErrorQueue;

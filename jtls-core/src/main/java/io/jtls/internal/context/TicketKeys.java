@@ -1,9 +1,9 @@
 package io.jtls.internal.context;
 
-import io.jtls.error.TlsArgumentException;
 import static io.jtls.internal.openssl.Types.C_INT;
 import static io.jtls.internal.openssl.Types.C_POINTER;
 
+import io.jtls.error.TlsArgumentException;
 import io.jtls.internal.openssl.ErrorQueue;
 import io.jtls.internal.openssl.SslCalls;
 import io.jtls.internal.openssl.SslCtxCalls;

@@ -1,7 +1,7 @@
 package io.jtls.internal.engine;
 
-import io.jtls.error.TlsRangeException;
 import io.jtls.error.TlsArgumentException;
+import io.jtls.error.TlsRangeException;
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;

@@ -1,7 +1,7 @@
 package io.jtls.internal.engine;
 
-import io.jtls.internal.openssl.OcspCalls;
 import io.jtls.internal.openssl.DiagnosticCalls;
+import io.jtls.internal.openssl.OcspCalls;
 import io.jtls.internal.openssl.SessionCalls;
 import io.jtls.internal.openssl.SslCalls;
 import io.jtls.internal.openssl.SslCtxCalls;

@@ -1,17 +1,17 @@
 package io.jtls.internal.engine;
 
-import io.jtls.x509.Certificate;
-import io.jtls.internal.openssl.StackCalls;
 import io.jtls.internal.openssl.ErrorQueue;
 import io.jtls.internal.openssl.NativeHandle;
 import io.jtls.internal.openssl.NativeKind;
 import io.jtls.internal.openssl.SslCalls;
 import io.jtls.internal.openssl.SslCtxCalls;
+import io.jtls.internal.openssl.StackCalls;
 import io.jtls.internal.openssl.Types;
 import io.jtls.internal.openssl.X509StoreCalls;
 import io.jtls.internal.x509.CertificateChain;
 import io.jtls.internal.x509.CertificateReader;
 import io.jtls.internal.x509.IssuerLookup;
+import io.jtls.x509.Certificate;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;

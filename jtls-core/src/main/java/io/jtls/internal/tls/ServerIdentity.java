@@ -1,12 +1,10 @@
 package io.jtls.internal.tls;
 
-import io.jtls.error.TlsException;
-
 import io.jtls.error.CertificateIdentityException;
-import io.jtls.x509.Certificate;
-
+import io.jtls.error.TlsException;
 import io.jtls.internal.util.IpAddresses;
 import io.jtls.internal.util.JsonStrings;
+import io.jtls.x509.Certificate;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;

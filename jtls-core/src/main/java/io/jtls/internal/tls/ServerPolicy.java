@@ -2,10 +2,10 @@ package io.jtls.internal.tls;
 
 import io.jtls.error.TlsException;
 import io.jtls.internal.context.NativeSecureContext;
+import io.jtls.internal.engine.AlpnList;
 import io.jtls.internal.engine.CertCallbackInfo;
 import io.jtls.internal.engine.ClientHelloInfo;
 import io.jtls.internal.engine.PausePoint;
-import io.jtls.internal.engine.AlpnList;
 import io.jtls.internal.engine.TlsEngine;
 import java.util.List;
 

@@ -1,10 +1,10 @@
 package io.jtls.internal.x509;
 
-import io.jtls.x509.Certificate;
 import io.jtls.internal.openssl.ErrCalls;
 import io.jtls.internal.openssl.NativeHandle;
 import io.jtls.internal.openssl.Types;
 import io.jtls.internal.openssl.X509FieldCalls;
+import io.jtls.x509.Certificate;
 import java.lang.foreign.MemorySegment;
 import java.util.ArrayList;
 import java.util.List;

@@ -1,18 +1,18 @@
 package io.jtls.internal.x509;
 
-import io.jtls.x509.Certificate;
-import io.jtls.internal.openssl.StackCalls;
-import io.jtls.internal.openssl.EvpCalls;
 import io.jtls.internal.openssl.Bios;
 import io.jtls.internal.openssl.ErrCalls;
 import io.jtls.internal.openssl.ErrorQueue;
+import io.jtls.internal.openssl.EvpCalls;
 import io.jtls.internal.openssl.NativeHandle;
 import io.jtls.internal.openssl.NativeKind;
 import io.jtls.internal.openssl.PemCalls;
+import io.jtls.internal.openssl.StackCalls;
 import io.jtls.internal.openssl.Types;
 import io.jtls.internal.openssl.X509Calls;
 import io.jtls.internal.openssl.X509FieldCalls;
 import io.jtls.internal.util.JsonStrings;
+import io.jtls.x509.Certificate;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;

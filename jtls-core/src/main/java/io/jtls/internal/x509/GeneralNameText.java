@@ -1,9 +1,9 @@
 package io.jtls.internal.x509;
 
-import io.jtls.internal.openssl.StackCalls;
 import io.jtls.internal.openssl.Bios;
 import io.jtls.internal.openssl.NativeHandle;
 import io.jtls.internal.openssl.NativeKind;
+import io.jtls.internal.openssl.StackCalls;
 import io.jtls.internal.openssl.Types;
 import io.jtls.internal.openssl.X509FieldCalls;
 import java.io.ByteArrayOutputStream;

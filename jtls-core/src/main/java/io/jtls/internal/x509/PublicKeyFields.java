@@ -1,11 +1,11 @@
 package io.jtls.internal.x509;
 
-import io.jtls.x509.Certificate;
 import io.jtls.internal.openssl.EvpPkeyCalls;
 import io.jtls.internal.openssl.NativeHandle;
 import io.jtls.internal.openssl.NativeKind;
 import io.jtls.internal.openssl.Types;
 import io.jtls.internal.openssl.X509FieldCalls;
+import io.jtls.x509.Certificate;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;

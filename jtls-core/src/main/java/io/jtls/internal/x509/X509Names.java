@@ -1,10 +1,10 @@
 package io.jtls.internal.x509;
 
-import io.jtls.x509.DistinguishedName;
 import io.jtls.internal.openssl.NativeHandle;
 import io.jtls.internal.openssl.NativeKind;
 import io.jtls.internal.openssl.Types;
 import io.jtls.internal.openssl.X509FieldCalls;
+import io.jtls.x509.DistinguishedName;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;

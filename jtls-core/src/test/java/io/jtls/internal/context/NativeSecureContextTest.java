@@ -1,6 +1,5 @@
 package io.jtls.internal.context;
 
-import io.jtls.error.TlsArgumentException;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -12,11 +11,12 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.jtls.context.Constants;
 import io.jtls.context.SecureContextOptions;
+import io.jtls.error.TlsArgumentException;
 import io.jtls.error.TlsException;
-import io.jtls.internal.openssl.StackCalls;
 import io.jtls.internal.openssl.NativeHandle;
 import io.jtls.internal.openssl.NativeKind;
 import io.jtls.internal.openssl.SslCtxCalls;
+import io.jtls.internal.openssl.StackCalls;
 import io.jtls.internal.openssl.Types;
 import io.jtls.internal.openssl.X509StoreCalls;
 import io.jtls.pki.CertificateRevocationList;

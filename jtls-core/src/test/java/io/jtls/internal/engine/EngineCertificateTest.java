@@ -9,10 +9,10 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertSame;
 
-import io.jtls.x509.Certificate;
-import io.jtls.error.CertificateIdentityException;
 import io.jtls.Tls;
+import io.jtls.error.CertificateIdentityException;
 import io.jtls.support.NativeLeakCheck;
+import io.jtls.x509.Certificate;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 

@@ -1,6 +1,5 @@
 package io.jtls.internal.engine;
 
-import io.jtls.internal.context.SecureContexts;
 import static io.jtls.internal.engine.TestPki.ROOT;
 import static io.jtls.internal.engine.TestPki.SERVER_EC;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
@@ -9,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.jtls.internal.context.SecureContexts;
 import io.jtls.support.NativeLeakCheck;
 import java.nio.ByteBuffer;
 import java.security.MessageDigest;

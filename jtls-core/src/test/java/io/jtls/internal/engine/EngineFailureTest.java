@@ -1,6 +1,5 @@
 package io.jtls.internal.engine;
 
-import io.jtls.internal.context.SecureContexts;
 import static io.jtls.internal.engine.TestPki.ROOT;
 import static io.jtls.internal.engine.TestPki.SERVER_EC;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -11,6 +10,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.jtls.error.OpenSslException;
 import io.jtls.error.TlsException;
+import io.jtls.internal.context.SecureContexts;
 import io.jtls.internal.openssl.ErrorQueue;
 import io.jtls.support.NativeLeakCheck;
 import java.nio.ByteBuffer;

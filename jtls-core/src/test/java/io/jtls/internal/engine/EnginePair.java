@@ -1,12 +1,12 @@
 package io.jtls.internal.engine;
 
-import io.jtls.internal.context.SecureContexts;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.fail;
 
 import io.jtls.SecureContext;
 import io.jtls.error.TlsException;
+import io.jtls.internal.context.SecureContexts;
 import io.jtls.internal.openssl.ErrorQueue;
 import java.nio.ByteBuffer;
 

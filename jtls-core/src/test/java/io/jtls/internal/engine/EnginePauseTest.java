@@ -1,7 +1,5 @@
 package io.jtls.internal.engine;
 
-import io.jtls.internal.context.SecureContexts;
-import io.jtls.pki.Certificates;
 import static io.jtls.internal.engine.TestPki.ROOT;
 import static io.jtls.internal.engine.TestPki.SERVER_EC;
 import static io.jtls.internal.engine.TestPki.SERVER_RSA;
@@ -9,6 +7,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
+import io.jtls.internal.context.SecureContexts;
+import io.jtls.pki.Certificates;
 import io.jtls.support.NativeLeakCheck;
 import java.nio.ByteBuffer;
 import java.util.List;

@@ -1,8 +1,8 @@
 package io.jtls.internal.engine;
 
 import io.jtls.SecureContext;
-import io.jtls.context.SecureContextOptions;
 import io.jtls.Tls;
+import io.jtls.context.SecureContextOptions;
 import io.jtls.pki.HeldCertificate;
 import java.util.ArrayList;
 import java.util.List;

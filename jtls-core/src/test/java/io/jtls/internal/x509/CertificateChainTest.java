@@ -1,18 +1,17 @@
 package io.jtls.internal.x509;
 
-import io.jtls.pki.Certificates;
-
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotSame;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertSame;
 
-import io.jtls.x509.Certificate;
 import io.jtls.internal.openssl.NativeHandle;
 import io.jtls.internal.openssl.NativeKind;
 import io.jtls.internal.openssl.X509Calls;
+import io.jtls.pki.Certificates;
 import io.jtls.pki.HeldCertificate;
 import io.jtls.support.ExternalProcess;
+import io.jtls.x509.Certificate;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

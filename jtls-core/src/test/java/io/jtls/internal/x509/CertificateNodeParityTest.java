@@ -1,16 +1,15 @@
 package io.jtls.internal.x509;
 
-import io.jtls.pki.Certificates;
-
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.jtls.x509.Certificate;
 import io.jtls.internal.openssl.NativeKind;
+import io.jtls.pki.Certificates;
 import io.jtls.pki.HeldCertificate;
 import io.jtls.support.ExternalProcess;
 import io.jtls.support.JsJson;
+import io.jtls.x509.Certificate;
 import java.io.IOException;
 import java.math.BigInteger;
 import java.nio.charset.StandardCharsets;

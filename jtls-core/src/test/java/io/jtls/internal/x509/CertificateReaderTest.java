@@ -1,7 +1,5 @@
 package io.jtls.internal.x509;
 
-import io.jtls.pki.Certificates;
-
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotSame;
@@ -10,13 +8,14 @@ import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.jtls.x509.Certificate;
-import io.jtls.x509.DistinguishedName;
 import io.jtls.error.OpenSslException;
 import io.jtls.internal.openssl.ErrorQueue;
 import io.jtls.internal.openssl.NativeKind;
+import io.jtls.pki.Certificates;
 import io.jtls.pki.HeldCertificate;
 import io.jtls.support.ExternalProcess;
+import io.jtls.x509.Certificate;
+import io.jtls.x509.DistinguishedName;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
