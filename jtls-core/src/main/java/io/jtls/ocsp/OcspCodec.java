@@ -6,9 +6,9 @@ import io.jtls.internal.openssl.NativeKind;
 import io.jtls.internal.openssl.OcspCalls;
 import io.jtls.internal.openssl.StackCalls;
 import io.jtls.internal.openssl.Types;
-import io.jtls.internal.openssl.X509Calls;
 import io.jtls.internal.openssl.X509FieldCalls;
 import io.jtls.internal.openssl.X509StoreCalls;
+import io.jtls.internal.x509.CertificateReader;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
@@ -149,13 +149,7 @@ final class OcspCodec {
     }
 
     private static NativeHandle x509(byte[] der) {
-        try (Arena arena = Arena.ofConfined()) {
-            MemorySegment data = arena.allocateFrom(ValueLayout.JAVA_BYTE, der);
-            MemorySegment cursor = arena.allocate(ValueLayout.ADDRESS);
-            cursor.set(ValueLayout.ADDRESS, 0, data);
-            ErrorQueue.clear();
-            return own(NativeKind.X509, X509Calls.d2i_X509(MemorySegment.NULL, cursor, der.length), "d2i_X509");
-        }
+        return CertificateReader.parseDer(der);
     }
 
     private static byte[] encode(MemorySegment request) {

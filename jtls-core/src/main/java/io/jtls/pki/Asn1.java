@@ -5,7 +5,7 @@ import io.jtls.internal.openssl.NativeHandle;
 import io.jtls.internal.openssl.NativeKind;
 import io.jtls.internal.openssl.Types;
 import io.jtls.internal.openssl.X509BuildCalls;
-import io.jtls.internal.openssl.X509Calls;
+import io.jtls.internal.x509.CertificateReader;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
@@ -55,35 +55,13 @@ final class Asn1 {
     }
 
     /** Parses certificate DER into an owned {@code X509}. */
+    /** Parses certificate DER into an owned {@code X509}. */
     static NativeHandle certificate(byte[] der) {
-        try (Arena arena = Arena.ofConfined()) {
-            MemorySegment data = arena.allocateFrom(ValueLayout.JAVA_BYTE, der);
-            MemorySegment cursor = arena.allocate(ValueLayout.ADDRESS);
-            cursor.set(ValueLayout.ADDRESS, 0, data);
-            ErrorQueue.clear();
-            MemorySegment x509 = X509Calls.d2i_X509(MemorySegment.NULL, cursor, der.length);
-            if (Types.isNull(x509)) {
-                throw ErrorQueue.exception("d2i_X509", "ERR_OSSL_ASN1_DECODE_ERROR");
-            }
-            return NativeHandle.own(NativeKind.X509, x509);
-        }
+        return CertificateReader.parseDer(der);
     }
 
     /** The DER encoding of a certificate. */
     static byte[] der(NativeHandle x509) {
-        ErrorQueue.clear();
-        int length = X509Calls.i2d_X509(x509.get(), MemorySegment.NULL);
-        if (length <= 0) {
-            throw ErrorQueue.exception("i2d_X509", "ERR_OSSL_ASN1_ENCODE_ERROR");
-        }
-        try (Arena arena = Arena.ofConfined()) {
-            MemorySegment buffer = arena.allocate(length);
-            MemorySegment cursor = arena.allocate(ValueLayout.ADDRESS);
-            cursor.set(ValueLayout.ADDRESS, 0, buffer);
-            if (X509Calls.i2d_X509(x509.get(), cursor) != length) {
-                throw ErrorQueue.exception("i2d_X509", "ERR_OSSL_ASN1_ENCODE_ERROR");
-            }
-            return buffer.toArray(ValueLayout.JAVA_BYTE);
-        }
+        return CertificateReader.encodeDer(x509.get());
     }
 }

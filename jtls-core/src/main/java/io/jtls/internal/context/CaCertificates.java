@@ -10,13 +10,11 @@ import io.jtls.internal.openssl.NativeHandle;
 import io.jtls.internal.openssl.NativeKind;
 import io.jtls.internal.openssl.PemCalls;
 import io.jtls.internal.openssl.Types;
-import io.jtls.internal.openssl.X509Calls;
 import io.jtls.internal.openssl.X509StoreCalls;
 import io.jtls.internal.util.NodeInspect;
+import io.jtls.internal.x509.CertificateReader;
 import java.io.IOException;
-import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
-import java.lang.foreign.ValueLayout;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -301,17 +299,7 @@ public final class CaCertificates {
     }
 
     private static byte[] der(MemorySegment x509) {
-        int length = X509Calls.i2d_X509(x509, MemorySegment.NULL);
-        if (length <= 0) {
-            throw ErrorQueue.exception("i2d_X509", "ERR_OSSL_ASN1_ENCODE_ERROR");
-        }
-        try (Arena arena = Arena.ofConfined()) {
-            MemorySegment buffer = arena.allocate(length);
-            MemorySegment cursor = arena.allocate(ValueLayout.ADDRESS);
-            cursor.set(ValueLayout.ADDRESS, 0, buffer);
-            X509Calls.i2d_X509(x509, cursor);
-            return buffer.toArray(ValueLayout.JAVA_BYTE);
-        }
+        return CertificateReader.encodeDer(x509);
     }
 
     /** PEM_write_bio_X509's text (64-column base64), with or without the final newline. */

@@ -235,7 +235,21 @@ public final class CertificateReader {
         }
     }
 
-    /** Node's {@code GetRawDERCertificate}: {@code i2d_X509}. */
+    /**
+     * An owned {@code X509}'s DER encoding ({@code i2d_X509}).
+     *
+     * @throws io.jtls.error.OpenSslException when OpenSSL cannot encode it
+     */
+    public static byte[] encodeDer(MemorySegment x509) {
+        ErrorQueue.clear();
+        byte[] der = der(x509);
+        if (der == null) {
+            throw ErrorQueue.exception("i2d_X509", "ERR_OSSL_ASN1_ENCODE_ERROR");
+        }
+        return der;
+    }
+
+    /** Node's {@code GetRawDERCertificate}: {@code i2d_X509}; null when it fails. */
     static byte[] der(MemorySegment x509) {
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment pp = arena.allocateFrom(ValueLayout.ADDRESS, MemorySegment.NULL);
