@@ -330,4 +330,10 @@ public abstract class ContextOptionsBuilder<B extends ContextOptionsBuilder<B>> 
         context.privateKeyIdentifier(keyId);
         return self();
     }
+
+    /** {@link SecureContextOptions#allowPartialTrustChain()}. */
+    public B allowPartialTrustChain(boolean allow) {
+        context.allowPartialTrustChain(allow);
+        return self();
+    }
 }

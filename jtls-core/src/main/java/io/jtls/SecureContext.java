@@ -3,7 +3,9 @@ package io.jtls;
 import io.jtls.context.SecureContextOptions;
 import io.jtls.internal.context.NativeSecureContext;
 import io.jtls.internal.context.SecureContexts;
+import io.jtls.internal.engine.OptionalHook;
 import java.util.Objects;
+import java.util.Set;
 
 /**
  * Node's {@code SecureContext}, the result of {@link Tls#createSecureContext}: certificates,
@@ -38,6 +40,12 @@ public final class SecureContext implements AutoCloseable {
     static SecureContext create(SecureContextOptions options) {
         SecureContextOptions o = options == null ? SecureContextOptions.DEFAULTS : options;
         return new SecureContext(NativeSecureContext.create(o), o);
+    }
+
+    /** A server's context, with only the optional hooks it uses (see {@link OptionalHook}). */
+    static SecureContext create(SecureContextOptions options, Set<OptionalHook> hooks) {
+        SecureContextOptions o = options == null ? SecureContextOptions.DEFAULTS : options;
+        return new SecureContext(NativeSecureContext.create(o, hooks), o);
     }
 
     /** The options this context was made from. */

@@ -5,6 +5,8 @@ import io.jtls.error.TlsArgumentException;
 import io.jtls.internal.context.NativeSecureContext;
 import io.jtls.internal.context.SecureContexts;
 import io.jtls.internal.engine.AlpnList;
+import io.jtls.internal.engine.OptionalHook;
+import io.jtls.internal.tls.KeylogFile;
 import io.jtls.internal.tls.PskFlow;
 import io.jtls.internal.tls.RingTicketKeys;
 import io.jtls.internal.tls.ServerHooks;
@@ -22,8 +24,10 @@ import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
+import java.util.EnumSet;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.BiConsumer;
 import java.util.function.Consumer;
@@ -197,7 +201,7 @@ public class TlsServer extends Server {
         this.handshakeTimeout = timeout.isZero() ? TlsServerOptions.DEFAULT_HANDSHAKE_TIMEOUT
                 : timeout.isNegative() ? null : timeout;
         this.contextOptions = serverDefaults(options.contextOptions(), null);
-        this.sharedContext = withTicketKeyRing(Tls.createSecureContext(contextOptions));
+        this.sharedContext = buildShared(contextOptions);
         if (options.sessionStore() != null) {
             installSessionStore(options.sessionStore(), contextOptions.sessionTimeout());
         }
@@ -369,7 +373,7 @@ public class TlsServer extends Server {
     public TlsServer setSecureContext(SecureContextOptions options) {
         synchronized (contextLock) {
             SecureContextOptions merged = serverDefaults(options, contextOptions);
-            SecureContext fresh = withTicketKeyRing(Tls.createSecureContext(merged));
+            SecureContext fresh = buildShared(merged);
             SecureContext old = sharedContext;
             contextOptions = merged;
             sharedContext = fresh;
@@ -423,6 +427,51 @@ public class TlsServer extends Server {
     }
 
     /** A context of this server with the ring's keys, when the server has a ticket key ring. */
+    /** The server's own context from {@code o}, with the optional hooks its connections may use now. */
+    private SecureContext buildShared(SecureContextOptions o) {
+        return withTicketKeyRing(SecureContext.create(o, hooksInUse()));
+    }
+
+    /**
+     * The optional context hooks ({@link OptionalHook}) this server's connections may use now:
+     * the session cache for a store or a {@link #NEW_SESSION}/{@link #RESUME_SESSION} listener, the
+     * key log for a {@link #KEYLOG} listener or the key log file. Without them a handshake makes
+     * fewer upcalls.
+     */
+    private Set<OptionalHook> hooksInUse() {
+        EnumSet<OptionalHook> hooks = EnumSet.noneOf(OptionalHook.class);
+        if (options.sessionStore() != null || listenerCount(NEW_SESSION) > 0 || listenerCount(RESUME_SESSION) > 0) {
+            hooks.add(OptionalHook.SESSION_CACHE);
+        }
+        if (listenerCount(KEYLOG) > 0 || KeylogFile.isConfigured()) {
+            hooks.add(OptionalHook.KEY_LOG);
+        }
+        return hooks;
+    }
+
+    /**
+     * A listener that needs a hook the server's context lacks: as Node's listeners apply to the
+     * connections that arrive after they were added, those get a new context with the hook (the
+     * ticket keys carried over, so that tickets already issued still resume); open connections
+     * keep theirs. A context is never reconfigured.
+     */
+    @Override
+    protected void listenerAdded(EventKey<?> key) {
+        super.listenerAdded(key);
+        if (key != NEW_SESSION && key != RESUME_SESSION && key != KEYLOG) {
+            return;
+        }
+        synchronized (contextLock) {
+            SecureContext current = sharedContext;
+            if (current == null || SecureContexts.nativeOf(current).hooks().containsAll(hooksInUse())) {
+                return; // none yet (built with the hooks later), or it has them
+            }
+            contextOptions = contextOptions.toBuilder().ticketKeys(SecureContexts.nativeOf(current).ticketKeys()).build();
+            sharedContext = buildShared(contextOptions);
+            current.close(); // connections using it hold their own references
+        }
+    }
+
     private SecureContext withTicketKeyRing(SecureContext context) {
         if (options.ticketKeyRing() != null) {
             SecureContexts.nativeOf(context).setTicketKeySource(new RingTicketKeys(options.ticketKeyRing()));
@@ -527,7 +576,7 @@ public class TlsServer extends Server {
             if (sharedContext != null) {
                 return;
             }
-            sharedContext = withTicketKeyRing(Tls.createSecureContext(contextOptions));
+            sharedContext = buildShared(contextOptions);
             for (NamedContext named : contexts) {
                 if (named.options != null && named.context == null) {
                     named.context = Tls.createSecureContext(named.options);

@@ -51,6 +51,7 @@ import java.util.Objects;
  * @param clientCertEngine     {@link #clientCertEngine()}
  * @param privateKeyEngine     {@link #privateKeyEngine()}
  * @param privateKeyIdentifier {@link #privateKeyIdentifier()}
+ * @param allowPartialTrustChain {@link #allowPartialTrustChain()}
  */
 public record SecureContextOptions(
         List<byte[]> ca,
@@ -73,7 +74,8 @@ public record SecureContextOptions(
         String sigalgs,
         String clientCertEngine,
         String privateKeyEngine,
-        String privateKeyIdentifier) {
+        String privateKeyIdentifier,
+        boolean allowPartialTrustChain) {
 
     /** Options with every value absent: what {@link Tls#createSecureContext()} uses. */
     public static final SecureContextOptions DEFAULTS = builder().build();
@@ -386,6 +388,16 @@ public record SecureContextOptions(
         return privateKeyIdentifier;
     }
 
+    /**
+     * Node's {@code allowPartialTrustChain} (Node 22.9): certificates in {@link #ca()} that are
+     * not self-signed (an intermediate) are trust anchors too ({@code X509_V_FLAG_PARTIAL_CHAIN}),
+     * so a chain verifies once it reaches one of them. Default false: only roots anchor a chain.
+     */
+    @Override
+    public boolean allowPartialTrustChain() {
+        return allowPartialTrustChain;
+    }
+
     @Override
     public boolean equals(Object o) {
         if (!(o instanceof SecureContextOptions s)) {
@@ -492,6 +504,7 @@ public record SecureContextOptions(
         b.clientCertEngine = clientCertEngine;
         b.privateKeyEngine = privateKeyEngine;
         b.privateKeyIdentifier = privateKeyIdentifier;
+        b.allowPartialTrustChain = allowPartialTrustChain;
         return b;
     }
 
@@ -522,6 +535,7 @@ public record SecureContextOptions(
         private String clientCertEngine;
         private String privateKeyEngine;
         private String privateKeyIdentifier;
+        private boolean allowPartialTrustChain;
 
         private Builder() {}
 
@@ -847,10 +861,17 @@ public record SecureContextOptions(
             return this;
         }
 
+        /** {@link SecureContextOptions#allowPartialTrustChain()} */
+        public Builder allowPartialTrustChain(boolean allow) {
+            this.allowPartialTrustChain = allow;
+            return this;
+        }
+
         public SecureContextOptions build() {
             return new SecureContextOptions(ca, cert, key, passphrase, pfx, ciphers, crl, dhparam, ecdhCurve,
                     honorCipherOrder, minVersion, maxVersion, secureOptions, secureProtocol, sessionIdContext,
-                    sessionTimeout, ticketKeys, sigalgs, clientCertEngine, privateKeyEngine, privateKeyIdentifier);
+                    sessionTimeout, ticketKeys, sigalgs, clientCertEngine, privateKeyEngine, privateKeyIdentifier,
+                    allowPartialTrustChain);
         }
 
         private static byte[] utf8(String s) {

@@ -2,11 +2,14 @@ package io.jtls.internal.context;
 
 import io.jtls.context.SecureContextOptions;
 import io.jtls.internal.engine.EngineContext;
+import io.jtls.internal.engine.OptionalHook;
 import io.jtls.internal.engine.SniMaterial;
 import io.jtls.internal.openssl.NativeHandle;
 import io.jtls.internal.openssl.SslCtxCalls;
 import java.lang.foreign.MemorySegment;
+import java.util.EnumSet;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -42,6 +45,8 @@ public final class NativeSecureContext implements AutoCloseable, EngineContext {
     private volatile boolean frozen;
     /** What SNI copies from this context, captured by {@link #freeze()}. */
     private SniMaterial sniMaterial;
+    /** The optional hooks installed while it was built. */
+    private Set<OptionalHook> hooks = Set.of();
     private final AtomicInteger references = new AtomicInteger(1);
     private final AtomicBoolean ownerClosed = new AtomicBoolean();
     private volatile TicketKeySource ticketKeys = TicketKeySource.single(TicketKeys.random());
@@ -57,7 +62,25 @@ public final class NativeSecureContext implements AutoCloseable, EngineContext {
      * is left allocated then).
      */
     public static NativeSecureContext create(SecureContextOptions options) {
-        return SecureContextBuilder.build(options == null ? SecureContextOptions.DEFAULTS : options);
+        return create(options, EnumSet.allOf(OptionalHook.class));
+    }
+
+    /**
+     * A context with only the {@code hooks} among the optional ones (a server's, which knows what
+     * it listens for); {@link #create(SecureContextOptions)} installs them all.
+     */
+    public static NativeSecureContext create(SecureContextOptions options, Set<OptionalHook> hooks) {
+        return SecureContextBuilder.build(options == null ? SecureContextOptions.DEFAULTS : options,
+                Set.copyOf(hooks));
+    }
+
+    /** The optional hooks this context has. */
+    public Set<OptionalHook> hooks() {
+        return hooks;
+    }
+
+    void hooks(Set<OptionalHook> installed) {
+        this.hooks = Set.copyOf(installed);
     }
 
     /**

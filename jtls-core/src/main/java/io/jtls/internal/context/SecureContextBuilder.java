@@ -6,6 +6,7 @@ import io.jtls.error.TlsArgumentException;
 import io.jtls.error.TlsException;
 import io.jtls.error.TlsRangeException;
 import io.jtls.internal.engine.ContextHooks;
+import io.jtls.internal.engine.OptionalHook;
 import io.jtls.internal.openssl.Bios;
 import io.jtls.internal.openssl.ErrorQueue;
 import io.jtls.internal.openssl.EvpPkeyCalls;
@@ -20,6 +21,7 @@ import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
@@ -54,14 +56,14 @@ final class SecureContextBuilder {
     /** {@code # define EVP_PKEY_DHX NID_dhpublicnumber} (920): X9.42 parameters. */
     private static final int EVP_PKEY_DHX = 920;
 
-    static NativeSecureContext build(SecureContextOptions options) {
+    static NativeSecureContext build(SecureContextOptions options, Set<OptionalHook> hooks) {
         long secureOptions = options.secureOptions();
         if (Boolean.TRUE.equals(options.honorCipherOrder())) {
             secureOptions |= Constants.SSL_OP_CIPHER_SERVER_PREFERENCE;
         }
         ProtocolVersions versions = ProtocolVersions.resolve(options.secureProtocol(),
                 options.minVersion(), options.maxVersion());
-        NativeSecureContext context = init(versions);
+        NativeSecureContext context = init(versions, hooks);
         try {
             MemorySegment ctx = context.configurable();
             if (secureOptions != 0) {
@@ -86,7 +88,7 @@ final class SecureContextBuilder {
      * ({@link ContextHooks}), installed once here and never again. jtls adds
      * {@code SSL_MODE_RELEASE_BUFFERS}: idle connections give their record buffers back.
      */
-    private static NativeSecureContext init(ProtocolVersions versions) {
+    private static NativeSecureContext init(ProtocolVersions versions, Set<OptionalHook> hooks) {
         ErrorQueue.clear();
         MemorySegment raw = SslCtxCalls.SSL_CTX_new(versions.method());
         if (Types.isNull(raw)) {
@@ -113,7 +115,8 @@ final class SecureContextBuilder {
             SslCtxCalls.SSL_CTX_set_min_proto_version(ctx, versions.min());
             SslCtxCalls.SSL_CTX_set_max_proto_version(ctx, versions.max());
             ticketKeysId.set(TicketKeys.install(context, ctx));
-            ContextHooks.install(ctx);
+            ContextHooks.install(ctx, hooks);
+            context.hooks(hooks);
             ErrorQueue.clear();
             return context;
         } catch (RuntimeException | Error e) {
@@ -179,6 +182,10 @@ final class SecureContextBuilder {
             for (byte[] crl : o.crl()) {
                 TrustStore.addCrl(ctx, crl);
             }
+        }
+
+        if (o.allowPartialTrustChain()) {
+            TrustStore.allowPartialTrustChain(ctx);
         }
 
         if (o.sessionIdContext() != null) {

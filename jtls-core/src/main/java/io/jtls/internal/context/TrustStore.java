@@ -193,4 +193,12 @@ final class TrustStore {
             ErrorQueue.clear();
         }
     }
+
+    /**
+     * Node's {@code setAllowPartialTrustChain}: a trusted certificate that is not self-signed
+     * ends a chain too ({@code X509_V_FLAG_PARTIAL_CHAIN}), on this context's own store.
+     */
+    static void allowPartialTrustChain(MemorySegment ctx) {
+        X509StoreCalls.X509_STORE_set_flags(ownStore(ctx), X509StoreCalls.X509_V_FLAG_PARTIAL_CHAIN);
+    }
 }

@@ -228,6 +228,8 @@ public final class X509StoreCalls {
     public static final long X509_V_FLAG_CRL_CHECK = 0x4L;
     /** {@code # define X509_V_FLAG_CRL_CHECK_ALL 0x8}: and the CRLs of the whole chain. */
     public static final long X509_V_FLAG_CRL_CHECK_ALL = 0x8L;
+    /** {@code # define X509_V_FLAG_PARTIAL_CHAIN 0x80000}: a trusted certificate that is not self-signed ends a chain. */
+    public static final long X509_V_FLAG_PARTIAL_CHAIN = 0x80000L;
     /** {@code X509_LU_X509} of {@code typedef enum { X509_LU_NONE = 0, X509_LU_X509, X509_LU_CRL } X509_LOOKUP_TYPE;} */
     public static final int X509_LU_X509 = 1;
     /** {@code X509_LU_CRL} of {@code X509_LOOKUP_TYPE} */

@@ -43,6 +43,15 @@ public final class KeylogFile {
     }
 
     /** The file named by the property or the environment, or null when key logging to a file is off. */
+    /** True when {@code -Djtls.tls.keylog} or {@code JTLS_TLS_KEYLOG} names a file. */
+    public static boolean isConfigured() {
+        String name = System.getProperty(PROPERTY);
+        if (name == null || name.isEmpty()) {
+            name = System.getenv(ENVIRONMENT);
+        }
+        return name != null && !name.isEmpty();
+    }
+
     static KeylogFile configured() {
         String name = System.getProperty(PROPERTY);
         if (name == null || name.isEmpty()) {
