@@ -3,6 +3,7 @@ package io.jtls;
 import io.jtls.context.SecureContextOptions;
 import io.jtls.internal.context.NativeSecureContext;
 import io.jtls.internal.context.SecureContexts;
+import io.jtls.internal.openssl.NativeLibrary;
 import java.util.Objects;
 
 /**
@@ -36,6 +37,7 @@ public final class SecureContext implements AutoCloseable {
 
     /** {@link Tls#createSecureContext(SecureContextOptions)}. */
     static SecureContext create(SecureContextOptions options) {
+        NativeLibrary.ensureLoaded();
         SecureContextOptions o = options == null ? SecureContextOptions.DEFAULTS : options;
         return new SecureContext(NativeSecureContext.create(o), o);
     }
