@@ -456,6 +456,7 @@ public class TlsServer extends Server {
     @Override
     public TlsServer listen(int port, String host, int backlog, Runnable onListening) {
         rebuildContextsIfClosed();
+        warnIfNoIdentity();
         super.listen(port, host, backlog, onListening);
         return this;
     }
@@ -464,6 +465,7 @@ public class TlsServer extends Server {
     @Override
     public TlsServer listen(Path path, Runnable onListening) {
         rebuildContextsIfClosed();
+        warnIfNoIdentity();
         super.listen(path, onListening);
         return this;
     }
@@ -520,6 +522,26 @@ public class TlsServer extends Server {
             }
         }
     }
+
+    /**
+     * A server with no certificate, no {@code SNICallback}, no {@link #addContext} and no
+     * {@code pskCallback} can complete no handshake (each fails with {@code no shared cipher}).
+     * Node listens all the same, and so does jtls, after one WARNING line; checked at
+     * {@code listen}, not at construction, since {@link #addContext} may come in between.
+     */
+    private void warnIfNoIdentity() {
+        SecureContext context = sharedContext;
+        if (warnedNoIdentity || context == null || SecureContexts.nativeOf(context).certificate() != null
+                || options.sniCallback() != null || !contexts.isEmpty() || options.pskCallback() != null) {
+            return;
+        }
+        warnedNoIdentity = true;
+        System.getLogger("io.jtls").log(System.Logger.Level.WARNING, "server that can never complete a handshake:"
+                + " no options.key/options.cert/options.pfx, no SNICallback, no addContext and no pskCallback"
+                + " (Node accepts this too)");
+    }
+
+    private volatile boolean warnedNoIdentity;
 
     private void rebuildContextsIfClosed() {
         synchronized (contextLock) {

@@ -28,6 +28,14 @@ import java.util.Objects;
  * {@link OpenSslException} for bad PEM, and so on. The builder only rejects what Java's types cannot: {@code null}
  * entries in lists ({@code ERR_INVALID_ARG_TYPE}).
  *
+ * <p>Options that Node accepts although no handshake can succeed with them are accepted too
+ * (parity), and logged in one WARNING line ({@code io.jtls} logger) naming them when the
+ * context is built: {@code cert} without {@code key}, {@code minVersion} above
+ * {@code maxVersion}, a {@code ca} holding no certificate (a server with no identity at all is
+ * logged when it listens). Rejected options are named in the error's message, after Node's
+ * text: {@code ...bad decrypt; options.key (server-key.pem): encrypted private key and no
+ * passphrase}.
+ *
  * <p>Where Node accepts {@code string|Buffer|Array} a PEM value may be given as a
  * {@link String}, as bytes, as a {@link Path} (read when the builder method is called: a file
  * that cannot be read is a {@link TlsException} with Node's code, {@code ENOENT} for a missing

@@ -67,7 +67,8 @@ final class SecureContextBuilder {
             if (secureOptions != 0) {
                 SslCtxCalls.SSL_CTX_set_options(ctx, secureOptions);
             }
-            configure(context, ctx, options);
+            int caCertificates = configure(context, ctx, options);
+            HopelessOptions.warn(options, versions, caCertificates);
             CertificateChains.prebuild(ctx);
             context.freeze();
             return context;
@@ -122,11 +123,13 @@ final class SecureContextBuilder {
         }
     }
 
-    private static void configure(NativeSecureContext context, MemorySegment ctx, SecureContextOptions o) {
+    /** Applies the options in Node's order; returns how many certificates {@code ca} held. */
+    private static int configure(NativeSecureContext context, MemorySegment ctx, SecureContextOptions o) {
+        int caCertificates = 0;
         if (o.ca() != null) {
             for (byte[] ca : o.ca()) {
                 try {
-                    TrustStore.addCaCertificates(ctx, ca);
+                    caCertificates += TrustStore.addCaCertificates(ctx, ca);
                 } catch (TlsException e) {
                     throw OptionErrors.annotate(e, OptionErrors.where(o, "options.ca"), null);
                 }
@@ -237,6 +240,7 @@ final class SecureContextBuilder {
             SslCtxCalls.SSL_CTX_set_timeout(ctx, timeout);
         }
         ErrorQueue.clear();
+        return caCertificates;
     }
 
     /**
