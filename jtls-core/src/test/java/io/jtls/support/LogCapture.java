@@ -16,13 +16,19 @@ public final class LogCapture implements AutoCloseable {
     private final Object handler;
     private final Object previousLevel;
 
+    /** Captures everything ({@code ALL}: stack traces logged only at DEBUG included). */
     public LogCapture(String name) {
+        this(name, "ALL");
+    }
+
+    /** Captures records at {@code julLevel} ({@code "INFO"}, {@code "FINE"} for DEBUG, ...) and above. */
+    public LogCapture(String name, String julLevel) {
         try {
             Class<?> loggerClass = Class.forName("java.util.logging.Logger");
             Class<?> levelClass = Class.forName("java.util.logging.Level");
             Class<?> handlerClass = Class.forName("java.util.logging.Handler");
             Class<?> formatterClass = Class.forName("java.util.logging.Formatter");
-            Object all = levelClass.getField("ALL").get(null);
+            Object all = levelClass.getField(julLevel).get(null);
             logger = loggerClass.getMethod("getLogger", String.class).invoke(null, name);
             previousLevel = loggerClass.getMethod("getLevel").invoke(logger);
             Object formatter = Class.forName("java.util.logging.SimpleFormatter").getConstructor().newInstance();
