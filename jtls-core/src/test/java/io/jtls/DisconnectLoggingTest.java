@@ -10,7 +10,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.jtls.net.Net;
 import io.jtls.net.Socket;
 import io.jtls.pki.HeldCertificate;
 import io.jtls.support.LogCapture;
@@ -79,11 +78,12 @@ class DisconnectLoggingTest {
             int port = listen(server);
             CompletableFuture<Integer> localPort = new CompletableFuture<>();
             CompletableFuture<Boolean> gone = new CompletableFuture<>();
-            Socket raw = Net.connect(port, "127.0.0.1", null);
+            Socket raw = new Socket(); // listeners first, then connect: none can miss its event
             raw.on(Socket.CONNECT, () -> localPort.complete(raw.localPort()));
             raw.on(Socket.ERROR, e -> {});
             raw.on(Socket.DATA, d -> {});
             raw.on(Socket.CLOSE, gone::complete);
+            raw.connect(port, "127.0.0.1", null);
             raw.write("GET / HTTP/1.1\r\nHost: localhost\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
             await(gone); // the server answered with an alert and closed
             TlsTesting.eventually("the server logged the failure", () -> !log.lines("tlsClientError").isEmpty());
