@@ -4,6 +4,7 @@ import io.jtls.context.SecureContextOptions;
 import io.jtls.internal.context.NativeSecureContext;
 import io.jtls.internal.context.SecureContexts;
 import io.jtls.internal.engine.OptionalHook;
+import io.jtls.internal.openssl.NativeLibrary;
 import java.util.Objects;
 import java.util.Set;
 
@@ -38,6 +39,7 @@ public final class SecureContext implements AutoCloseable {
 
     /** {@link Tls#createSecureContext(SecureContextOptions)}. */
     static SecureContext create(SecureContextOptions options) {
+        NativeLibrary.ensureLoaded();
         SecureContextOptions o = options == null ? SecureContextOptions.DEFAULTS : options;
         return new SecureContext(NativeSecureContext.create(o), o);
     }

@@ -4,6 +4,8 @@ import io.jtls.context.Constants;
 import io.jtls.context.SecureContextOptions;
 import io.jtls.error.CertificateIdentityException;
 import io.jtls.internal.context.Defaults;
+import io.jtls.internal.openssl.NativeLibrary;
+import io.jtls.internal.openssl.OpenSsl;
 import io.jtls.internal.tls.ClientPolicy;
 import io.jtls.internal.tls.ServerIdentity;
 import io.jtls.internal.tls.Warnings;
@@ -53,6 +55,28 @@ public final class Tls {
      */
     public static final String DEFAULT_CIPHERS = Defaults.CIPHERS;
 
+    /**
+     * Whether the system's OpenSSL 3 could be loaded (and its configuration applied). Never
+     * throws: when it is false every call that needs OpenSSL throws
+     * {@link io.jtls.error.OpenSslUnavailableException}, with the reason, for the life of the JVM
+     * (loading is tried once per process, on first use). Node has no counterpart: a Node
+     * without OpenSSL has no {@code tls} module at all.
+     */
+    public static boolean isAvailable() {
+        return NativeLibrary.isLoaded();
+    }
+
+    /**
+     * The version of the OpenSSL jtls runs on, as Node's {@code process.versions.openssl}
+     * ({@code "3.0.13"}).
+     *
+     * @throws io.jtls.error.OpenSslUnavailableException when OpenSSL 3 could not be loaded
+     */
+    public static String openSslVersion() {
+        NativeLibrary.ensureLoaded();
+        return OpenSsl.version();
+    }
+
     /** Node's {@code tls.createSecureContext([options])}. See {@link SecureContextOptions} for each option. */
     public static SecureContext createSecureContext(SecureContextOptions options) {
         return SecureContext.create(options);
@@ -68,6 +92,7 @@ public final class Tls {
      * sorted ({@code "aes128-gcm-sha256"}, ..., {@code "tls_aes_256_gcm_sha384"}).
      */
     public static java.util.List<String> getCiphers() {
+        NativeLibrary.ensureLoaded();
         return io.jtls.internal.context.SecureContexts.supportedCiphers();
     }
 
@@ -80,6 +105,7 @@ public final class Tls {
      * Mozilla's list). Empty when the system has no such file.
      */
     public static java.util.List<String> rootCertificates() {
+        NativeLibrary.ensureLoaded();
         return io.jtls.internal.context.CaCertificates.bundledPems();
     }
 
@@ -107,6 +133,7 @@ public final class Tls {
      * @throws io.jtls.error.TlsArgumentException {@code ERR_INVALID_ARG_VALUE} for another type
      */
     public static java.util.List<String> getCACertificates(String type) {
+        NativeLibrary.ensureLoaded();
         return io.jtls.internal.context.CaCertificates.list(type);
     }
 
@@ -123,6 +150,7 @@ public final class Tls {
      *         are then unchanged
      */
     public static void setDefaultCACertificates(java.util.List<String> certs) {
+        NativeLibrary.ensureLoaded();
         io.jtls.internal.context.CaCertificates.setDefaults(certs);
     }
 

@@ -2,6 +2,7 @@ package io.jtls;
 
 import io.jtls.context.SecureContextOptions;
 import io.jtls.error.TlsArgumentException;
+import io.jtls.error.TlsException;
 import io.jtls.internal.context.NativeSecureContext;
 import io.jtls.internal.context.SecureContexts;
 import io.jtls.internal.engine.AlpnList;
@@ -320,9 +321,37 @@ public class TlsServer extends Server {
             @Override
             public void clientError(Throwable error) {
                 // Node's onSocketTLSError; the socket is already being destroyed.
-                emitWith(TLS_CLIENT_ERROR, listener -> listener.accept(error, socket));
+                if (!emitWith(TLS_CLIENT_ERROR, listener -> listener.accept(error, socket))) {
+                    logUnheardClientError(error, socket);
+                }
             }
         };
+    }
+
+    /**
+     * A {@code 'tlsClientError'} nobody listens to: Node drops it silently; jtls logs one line
+     * with the code and the peer, by code as an unhandled {@code 'error'} is
+     * ({@code DEBUG} for a client that went away, {@code INFO} for a TLS failure, judged by the
+     * cause when there is one: a rejected client certificate), the stack trace only at
+     * {@code DEBUG}.
+     */
+    private void logUnheardClientError(Throwable error, TlsSocket socket) {
+        System.Logger log = System.getLogger("io.jtls");
+        String code = error instanceof TlsException t ? t.code() : null;
+        String causeCode = error.getCause() instanceof TlsException t ? t.code() : null;
+        System.Logger.Level level = causeCode != null ? levelOf(causeCode)
+                : code != null ? levelOf(code) : System.Logger.Level.WARNING;
+        if (!log.isLoggable(level)) {
+            return;
+        }
+        String line = "tlsClientError on " + socket.describe() + ": " + (code == null ? error.getClass().getName() + " " : code + " ")
+                + error.getMessage() + (error.getCause() == null ? ""
+                        : " (cause: " + (causeCode == null ? "" : causeCode + " ") + error.getCause().getMessage() + ")");
+        if (log.isLoggable(System.Logger.Level.DEBUG)) {
+            log.log(level, line, error);
+        } else {
+            log.log(level, line);
+        }
     }
 
     /**
@@ -505,6 +534,7 @@ public class TlsServer extends Server {
     @Override
     public TlsServer listen(int port, String host, int backlog, Runnable onListening) {
         rebuildContextsIfClosed();
+        warnIfNoIdentity();
         super.listen(port, host, backlog, onListening);
         return this;
     }
@@ -513,6 +543,7 @@ public class TlsServer extends Server {
     @Override
     public TlsServer listen(Path path, Runnable onListening) {
         rebuildContextsIfClosed();
+        warnIfNoIdentity();
         super.listen(path, onListening);
         return this;
     }
@@ -569,6 +600,26 @@ public class TlsServer extends Server {
             }
         }
     }
+
+    /**
+     * A server with no certificate, no {@code SNICallback}, no {@link #addContext} and no
+     * {@code pskCallback} can complete no handshake (each fails with {@code no shared cipher}).
+     * Node listens all the same, and so does jtls, after one WARNING line; checked at
+     * {@code listen}, not at construction, since {@link #addContext} may come in between.
+     */
+    private void warnIfNoIdentity() {
+        SecureContext context = sharedContext;
+        if (warnedNoIdentity || context == null || SecureContexts.nativeOf(context).certificate() != null
+                || options.sniCallback() != null || !contexts.isEmpty() || options.pskCallback() != null) {
+            return;
+        }
+        warnedNoIdentity = true;
+        System.getLogger("io.jtls").log(System.Logger.Level.WARNING, "server that can never complete a handshake:"
+                + " no options.key/options.cert/options.pfx, no SNICallback, no addContext and no pskCallback"
+                + " (Node accepts this too)");
+    }
+
+    private volatile boolean warnedNoIdentity;
 
     private void rebuildContextsIfClosed() {
         synchronized (contextLock) {

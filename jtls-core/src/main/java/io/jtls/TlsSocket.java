@@ -213,6 +213,10 @@ public class TlsSocket extends LayeredSocket {
         @Override public boolean wantsSessions() { return listenerCount(SESSION) > 0; }
         @Override public void emitSession(byte[] session) { emit(SESSION, session); }
         @Override public void emitOcspResponse(byte[] response) { emit(OCSP_RESPONSE, response); }
+        @Override public String peer() {
+            String address = remoteAddress();
+            return address == null ? null : (address.indexOf(':') >= 0 ? "[" + address + "]" : address) + ":" + remotePort();
+        }
 
         @Override
         public boolean wantsKeylog() {

@@ -197,8 +197,11 @@ class SecureContextTest {
         try (SecureContext c = Tls.createSecureContext(SecureContextOptions.builder().pfx(pfx).passphrase("pw").build())) {
             assertArrayEquals(server.certificateDer(), SecureContexts.nativeOf(c).certificate());
         }
-        assertThrows(java.io.UncheckedIOException.class,
+        TlsException missing = assertThrows(TlsException.class,
                 () -> SecureContextOptions.builder().ca(dir.resolve("missing.pem")));
+        assertEquals("ENOENT", missing.code(), "Node's fs error code");
+        assertEquals("ENOENT: no such file or directory, open '" + dir.resolve("missing.pem") + "'; options.ca",
+                missing.getMessage());
     }
 
     @Test

@@ -1,14 +1,18 @@
 package io.jtls.context;
 
 import io.jtls.error.TlsArgumentException;
+import io.jtls.error.TlsException;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.AccessDeniedException;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 
 /**
@@ -24,8 +28,18 @@ import java.util.Objects;
  * {@link OpenSslException} for bad PEM, and so on. The builder only rejects what Java's types cannot: {@code null}
  * entries in lists ({@code ERR_INVALID_ARG_TYPE}).
  *
+ * <p>Options that Node accepts although no handshake can succeed with them are accepted too
+ * (parity), and logged in one WARNING line ({@code io.jtls} logger) naming them when the
+ * context is built: {@code cert} without {@code key}, {@code minVersion} above
+ * {@code maxVersion}, a {@code ca} holding no certificate (a server with no identity at all is
+ * logged when it listens). Rejected options are named in the error's message, after Node's
+ * text: {@code ...bad decrypt; options.key (server-key.pem): encrypted private key and no
+ * passphrase}.
+ *
  * <p>Where Node accepts {@code string|Buffer|Array} a PEM value may be given as a
- * {@link String}, as bytes, as a {@link Path} (read when the builder method is called), or as a
+ * {@link String}, as bytes, as a {@link Path} (read when the builder method is called: a file
+ * that cannot be read is a {@link TlsException} with Node's code, {@code ENOENT} for a missing
+ * one, and error messages about the option name the file: {@link #files()}), or as a
  * list of those. Byte arrays are copied in and out: the record is immutable and may be shared
  * between threads. Other option records ({@code TlsServerOptions}, {@code TlsConnectOptions})
  * contain one of these for their context part; {@link #toBuilder()} derives variants.
@@ -52,6 +66,7 @@ import java.util.Objects;
  * @param privateKeyEngine     {@link #privateKeyEngine()}
  * @param privateKeyIdentifier {@link #privateKeyIdentifier()}
  * @param allowPartialTrustChain {@link #allowPartialTrustChain()}
+ * @param files                {@link #files()}
  */
 public record SecureContextOptions(
         List<byte[]> ca,
@@ -75,7 +90,8 @@ public record SecureContextOptions(
         String clientCertEngine,
         String privateKeyEngine,
         String privateKeyIdentifier,
-        boolean allowPartialTrustChain) {
+        boolean allowPartialTrustChain,
+        Map<String, String> files) {
 
     /** Options with every value absent: what {@link Tls#createSecureContext()} uses. */
     public static final SecureContextOptions DEFAULTS = builder().build();
@@ -162,6 +178,21 @@ public record SecureContextOptions(
         crl = copyBytesList(crl);
         dhparam = dhparam == null ? null : dhparam.clone();
         ticketKeys = ticketKeys == null ? null : ticketKeys.clone();
+        files = files == null ? Map.of() : Map.copyOf(files);
+    }
+
+    /**
+     * Where the PEM and PFX options came from, for error messages only: Node's option name
+     * ({@code "options.key"}, {@code "options.cert"}, {@code "options.ca"}, {@code "options.pfx"},
+     * {@code "options.dhparam"}) to the file it was read from by a {@link Path} builder method,
+     * as given. An option later replaced or appended to by another method has no entry. Node has
+     * no counterpart (its options hold only the contents); jtls names the file when the option
+     * is rejected ({@code options.key (server-key.pem): encrypted private key and no passphrase}).
+     * Not part of {@link #equals}: options with the same contents are equal wherever they came from.
+     */
+    @Override
+    public Map<String, String> files() {
+        return files;
     }
 
     private static List<byte[]> copyBytesList(List<byte[]> list) {
@@ -414,7 +445,8 @@ public record SecureContextOptions(
                 && Objects.equals(sessionTimeout, s.sessionTimeout) && Arrays.equals(ticketKeys, s.ticketKeys)
                 && Objects.equals(sigalgs, s.sigalgs) && Objects.equals(clientCertEngine, s.clientCertEngine)
                 && Objects.equals(privateKeyEngine, s.privateKeyEngine)
-                && Objects.equals(privateKeyIdentifier, s.privateKeyIdentifier);
+                && Objects.equals(privateKeyIdentifier, s.privateKeyIdentifier)
+                && allowPartialTrustChain == s.allowPartialTrustChain;
     }
 
     private static boolean bytesListEquals(List<byte[]> a, List<byte[]> b) {
@@ -463,6 +495,7 @@ public record SecureContextOptions(
         append(sb, "clientCertEngine", clientCertEngine);
         append(sb, "privateKeyEngine", privateKeyEngine);
         append(sb, "privateKeyIdentifier", privateKeyIdentifier);
+        append(sb, "files", files.isEmpty() ? null : files);
         return sb.append(']').toString();
     }
 
@@ -505,6 +538,7 @@ public record SecureContextOptions(
         b.privateKeyEngine = privateKeyEngine;
         b.privateKeyIdentifier = privateKeyIdentifier;
         b.allowPartialTrustChain = allowPartialTrustChain;
+        files.forEach((name, file) -> b.fromFile(name, file, b.current(name)));
         return b;
     }
 
@@ -536,8 +570,42 @@ public record SecureContextOptions(
         private String privateKeyEngine;
         private String privateKeyIdentifier;
         private boolean allowPartialTrustChain;
+        /** Options read from a file: the file and the value it gave (replaced or grown: no longer that file's). */
+        private final Map<String, FileSource> files = new LinkedHashMap<>();
+
+        private record FileSource(String file, Object value, int size) {}
 
         private Builder() {}
+
+        private void fromFile(String name, String file, Object value) {
+            files.put(name, new FileSource(file, value, size(value)));
+        }
+
+        private Object current(String name) {
+            return switch (name) {
+                case "options.ca" -> ca;
+                case "options.cert" -> cert;
+                case "options.key" -> key;
+                case "options.pfx" -> pfx;
+                case "options.dhparam" -> dhparam;
+                default -> null;
+            };
+        }
+
+        private static int size(Object value) {
+            return value instanceof List<?> list ? list.size() : 1;
+        }
+
+        private Map<String, String> files() {
+            Map<String, String> out = new LinkedHashMap<>();
+            files.forEach((name, source) -> {
+                Object now = current(name);
+                if (now != null && now == source.value() && size(now) == source.size()) {
+                    out.put(name, source.file());
+                }
+            });
+            return out;
+        }
 
         // ---- ca ----
 
@@ -556,6 +624,7 @@ public record SecureContextOptions(
         /** {@link SecureContextOptions#ca()} from a PEM file, read now. */
         public Builder ca(Path pemFile) {
             ca = pemFile == null ? null : single(read(pemFile, "options.ca"));
+            fromFile("options.ca", String.valueOf(pemFile), ca);
             return this;
         }
 
@@ -600,6 +669,7 @@ public record SecureContextOptions(
         /** {@link SecureContextOptions#cert()} from a PEM file, read now. */
         public Builder cert(Path pemFile) {
             cert = pemFile == null ? null : single(read(pemFile, "options.cert"));
+            fromFile("options.cert", String.valueOf(pemFile), cert);
             return this;
         }
 
@@ -644,6 +714,7 @@ public record SecureContextOptions(
         /** {@link SecureContextOptions#key()}: one PEM key file, read now. */
         public Builder key(Path pemFile) {
             key = pemFile == null ? null : new ArrayList<>(List.of(new KeyPem(read(pemFile, "options.key"), null)));
+            fromFile("options.key", String.valueOf(pemFile), key);
             return this;
         }
 
@@ -702,6 +773,7 @@ public record SecureContextOptions(
         /** {@link SecureContextOptions#pfx()}: one PKCS#12 file, read now. */
         public Builder pfx(Path file) {
             pfx = file == null ? null : new ArrayList<>(List.of(new Pfx(read(file, "options.pfx"), null)));
+            fromFile("options.pfx", String.valueOf(file), pfx);
             return this;
         }
 
@@ -780,6 +852,7 @@ public record SecureContextOptions(
         /** {@link SecureContextOptions#dhparam()} from a PEM file, read now. */
         public Builder dhparam(Path pemFile) {
             dhparam = pemFile == null ? null : read(pemFile, "options.dhparam");
+            fromFile("options.dhparam", String.valueOf(pemFile), dhparam);
             return this;
         }
 
@@ -871,7 +944,7 @@ public record SecureContextOptions(
             return new SecureContextOptions(ca, cert, key, passphrase, pfx, ciphers, crl, dhparam, ecdhCurve,
                     honorCipherOrder, minVersion, maxVersion, secureOptions, secureProtocol, sessionIdContext,
                     sessionTimeout, ticketKeys, sigalgs, clientCertEngine, privateKeyEngine, privateKeyIdentifier,
-                    allowPartialTrustChain);
+                    allowPartialTrustChain, files());
         }
 
         private static byte[] utf8(String s) {
@@ -919,11 +992,26 @@ public record SecureContextOptions(
             return value;
         }
 
+        /**
+         * Reads an option's file now, failing as Node's {@code fs.readFileSync} does: a
+         * {@link TlsException} with the errno's code ({@code ENOENT}, {@code EACCES},
+         * {@code EISDIR}, else {@code EIO}) and Node's message, then the option's name.
+         */
         private static byte[] read(Path file, String name) {
             try {
                 return Files.readAllBytes(file);
             } catch (IOException e) {
-                throw new UncheckedIOException("cannot read " + name + " from " + file, e);
+                String node;
+                if (e instanceof NoSuchFileException) {
+                    node = "ENOENT: no such file or directory, open '" + file + "'";
+                } else if (e instanceof AccessDeniedException) {
+                    node = "EACCES: permission denied, open '" + file + "'";
+                } else if (Files.isDirectory(file)) {
+                    node = "EISDIR: illegal operation on a directory, read";
+                } else {
+                    node = "EIO: i/o error, read '" + file + "'";
+                }
+                throw new TlsException(node.substring(0, node.indexOf(':')), node + "; " + name, e);
             }
         }
     }

@@ -137,8 +137,13 @@ public class EventEmitter {
         }
     }
 
-    /** How much an operator should care about an error with {@code code} that nobody handled. */
-    static Level levelOf(String code) {
+    /**
+     * How much an operator should care about an error with {@code code} that nobody handled:
+     * {@code DEBUG} for a peer that went away, {@code INFO} for a peer that failed TLS,
+     * {@code WARNING} otherwise (see the class documentation). For subclasses that log other
+     * unheard events the same way ({@code 'tlsClientError'}).
+     */
+    protected static Level levelOf(String code) {
         return switch (code) {
             case "ECONNRESET", "EPIPE", "ECONNABORTED", "ETIMEDOUT", "ENOTCONN", "ESHUTDOWN", "EHOSTUNREACH",
                  "ENETUNREACH", "ERR_STREAM_DESTROYED", "ERR_SOCKET_CLOSED" -> Level.DEBUG;

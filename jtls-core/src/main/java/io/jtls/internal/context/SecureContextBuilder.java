@@ -69,7 +69,8 @@ final class SecureContextBuilder {
             if (secureOptions != 0) {
                 SslCtxCalls.SSL_CTX_set_options(ctx, secureOptions);
             }
-            configure(context, ctx, options);
+            int caCertificates = configure(context, ctx, options);
+            HopelessOptions.warn(options, versions, caCertificates);
             CertificateChains.prebuild(ctx);
             context.freeze();
             return context;
@@ -125,10 +126,16 @@ final class SecureContextBuilder {
         }
     }
 
-    private static void configure(NativeSecureContext context, MemorySegment ctx, SecureContextOptions o) {
+    /** Applies the options in Node's order; returns how many certificates {@code ca} held. */
+    private static int configure(NativeSecureContext context, MemorySegment ctx, SecureContextOptions o) {
+        int caCertificates = 0;
         if (o.ca() != null) {
             for (byte[] ca : o.ca()) {
-                TrustStore.addCaCertificates(ctx, ca);
+                try {
+                    caCertificates += TrustStore.addCaCertificates(ctx, ca);
+                } catch (TlsException e) {
+                    throw OptionErrors.annotate(e, OptionErrors.where(o, "options.ca"), null);
+                }
             }
         } else {
             TrustStore.useRootStore(ctx);
@@ -136,7 +143,11 @@ final class SecureContextBuilder {
 
         if (o.cert() != null) {
             for (byte[] cert : o.cert()) {
-                context.identity(KeyMaterial.useCertificateChain(ctx, cert));
+                try {
+                    context.identity(KeyMaterial.useCertificateChain(ctx, cert));
+                } catch (TlsException e) {
+                    throw OptionErrors.annotate(e, OptionErrors.where(o, "options.cert"), OptionErrors.certHint(cert));
+                }
             }
         }
 
@@ -144,7 +155,12 @@ final class SecureContextBuilder {
         if (keys != null) {
             for (SecureContextOptions.KeyPem key : keys) {
                 String passphrase = key.passphrase() != null ? key.passphrase() : o.passphrase();
-                KeyMaterial.usePrivateKey(ctx, key.pem(), passphrase);
+                try {
+                    KeyMaterial.usePrivateKey(ctx, key.pem(), passphrase);
+                } catch (TlsException e) {
+                    throw OptionErrors.annotate(e, OptionErrors.where(o, "options.key"),
+                            OptionErrors.keyHint(e, key.pem(), passphrase));
+                }
             }
         }
 
@@ -155,7 +171,9 @@ final class SecureContextBuilder {
             try (Arena arena = Arena.ofConfined()) {
                 ErrorQueue.clear();
                 if (SslCtxCalls.SSL_CTX_set1_sigalgs_list(ctx, arena.allocateFrom(o.sigalgs())) != 1) {
-                    throw ErrorQueue.exception("SSL_CTX_set1_sigalgs_list", "ERR_CRYPTO_OPERATION_FAILED");
+                    throw OptionErrors.annotate(
+                            ErrorQueue.exception("SSL_CTX_set1_sigalgs_list", "ERR_CRYPTO_OPERATION_FAILED"),
+                            "options.sigalgs", "'" + o.sigalgs() + "' is not a list of signature algorithms OpenSSL knows");
                 }
             }
         }
@@ -170,7 +188,13 @@ final class SecureContextBuilder {
             context.privateKeyEngine(Engines.usePrivateKey(ctx, o.privateKeyIdentifier(), o.privateKeyEngine()));
         }
 
-        CipherList.split(o.ciphers()).applyTo(ctx);
+        try {
+            CipherList.split(o.ciphers()).applyTo(ctx);
+        } catch (TlsException e) {
+            throw OptionErrors.annotate(e, "options.ciphers", o.ciphers() == null || o.ciphers().isEmpty()
+                    ? "the default list (" + Defaults.CIPHERS + ") matches no cipher"
+                    : "no cipher of '" + o.ciphers() + "' is known to OpenSSL");
+        }
 
         setEcdhCurve(ctx, o.ecdhCurve() == null ? Defaults.ECDH_CURVE : o.ecdhCurve());
 
@@ -197,7 +221,12 @@ final class SecureContextBuilder {
                 // Node: `val.passphrase || passphrase`: an empty passphrase falls back too.
                 String passphrase = pfx.passphrase() != null && !pfx.passphrase().isEmpty()
                         ? pfx.passphrase() : o.passphrase();
-                context.identity(KeyMaterial.loadPkcs12(ctx, pfx.buf(), passphrase));
+                try {
+                    context.identity(KeyMaterial.loadPkcs12(ctx, pfx.buf(), passphrase));
+                } catch (TlsException e) {
+                    throw OptionErrors.annotate(e, OptionErrors.where(o, "options.pfx"),
+                            OptionErrors.pfxHint(e, passphrase));
+                }
             }
         }
 
@@ -218,6 +247,7 @@ final class SecureContextBuilder {
             SslCtxCalls.SSL_CTX_set_timeout(ctx, timeout);
         }
         ErrorQueue.clear();
+        return caCertificates;
     }
 
     /**
@@ -233,9 +263,23 @@ final class SecureContextBuilder {
             ErrorQueue.clear();
             if (SslCtxCalls.SSL_CTX_set1_groups_list(ctx, arena.allocateFrom(curve)) != 1) {
                 ErrorQueue.clear();
-                throw new TlsException("ERR_CRYPTO_OPERATION_FAILED", "Failed to set ECDH curve");
+                throw new TlsException("ERR_CRYPTO_OPERATION_FAILED", "Failed to set ECDH curve; options.ecdhCurve: "
+                        + unknownCurves(ctx, arena, curve));
             }
         }
+    }
+
+    /** Which names of a rejected curve list OpenSSL does not know, each tried alone (the context is discarded). */
+    private static String unknownCurves(MemorySegment ctx, Arena arena, String curves) {
+        List<String> unknown = new java.util.ArrayList<>();
+        for (String name : curves.split(":", -1)) {
+            if (name.isEmpty() || SslCtxCalls.SSL_CTX_set1_groups_list(ctx, arena.allocateFrom(name)) != 1) {
+                unknown.add("'" + name + "'");
+            }
+        }
+        ErrorQueue.clear();
+        return unknown.isEmpty() ? "'" + curves + "' is not a usable list of curves"
+                : "unknown curve " + String.join(", ", unknown) + (curves.indexOf(':') < 0 ? "" : " (in '" + curves + "')");
     }
 
     /**

@@ -142,8 +142,11 @@ final class TrustStore {
      * {@code X509 CERTIFICATE} and {@code TRUSTED CERTIFICATE} blocks) is trusted and its
      * subject is added to the CA names a server sends with a certificate request. Reading stops
      * at the first block that is not a certificate, silently, as in Node.
+     *
+     * @return how many certificates were added (0: the entry held none)
      */
-    static void addCaCertificates(MemorySegment ctx, byte[] pem) {
+    static int addCaCertificates(MemorySegment ctx, byte[] pem) {
+        int added = 0;
         try (NativeHandle bio = Bios.of(pem)) {
             while (true) {
                 ErrorQueue.clear();
@@ -154,11 +157,13 @@ final class TrustStore {
                 }
                 try (NativeHandle cert = NativeHandle.own(NativeKind.X509, x509)) {
                     addCaCertificate(ctx, cert.get());
+                    added++;
                 }
             }
         } finally {
             ErrorQueue.clear();
         }
+        return added;
     }
 
     /** Trusts one certificate and names it as an acceptable client CA (both calls copy or up-ref). */

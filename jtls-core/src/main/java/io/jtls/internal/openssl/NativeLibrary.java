@@ -1,5 +1,6 @@
 package io.jtls.internal.openssl;
 
+import io.jtls.error.OpenSslUnavailableException;
 import java.lang.foreign.Arena;
 import java.lang.foreign.FunctionDescriptor;
 import java.lang.foreign.Linker;
@@ -28,18 +29,36 @@ import java.util.Optional;
  * ({@link OpenSslConfig}: the {@code nodejs_conf} section).
  * OpenSSL older than 3.0 is refused: jtls uses the 3.0 API (providers, {@code ERR_get_error_all},
  * {@code EVP_PKEY_get_*}) throughout.
+ *
+ * <p>When loading fails the failure is kept, not thrown from class initialisation: every
+ * binding class still initialises, and each downcall then throws a new
+ * {@link OpenSslUnavailableException} with the same message. A class whose initialisation
+ * failed would give {@code NoClassDefFoundError} on every later use instead of the reason.
  */
 public final class NativeLibrary {
     /** The oldest OpenSSL accepted: 3.0.0, as {@code OPENSSL_VERSION_NUMBER} encodes it. */
     public static final long MIN_VERSION_NUMBER = 0x30000000L;
 
     static final Linker LINKER = Linker.nativeLinker();
-    private static final SymbolLookup LOOKUP = load();
+    /** Why OpenSSL is unusable in this process, or null when it loaded. */
+    private static final OpenSslUnavailableException FAILURE;
+    /** The two libraries; finds nothing when {@link #FAILURE} is set. */
+    private static final SymbolLookup LOOKUP;
 
     static {
-        // Before any other OpenSSL call: the first OPENSSL_init_crypto that loads a
-        // configuration is the only one that does (OpenSSL runs it once per process).
-        OpenSslConfig.initialise(LOOKUP);
+        OpenSslUnavailableException failure = null;
+        SymbolLookup lookup = name -> Optional.empty();
+        try {
+            SymbolLookup loaded = load();
+            // Before any other OpenSSL call: the first OPENSSL_init_crypto that loads a
+            // configuration is the only one that does (OpenSSL runs it once per process).
+            OpenSslConfig.initialise(loaded);
+            lookup = loaded;
+        } catch (OpenSslUnavailableException e) {
+            failure = e;
+        }
+        FAILURE = failure;
+        LOOKUP = lookup;
     }
 
     private NativeLibrary() {}
@@ -101,9 +120,24 @@ public final class NativeLibrary {
         return null;
     }
 
-    /** Forces loading; throws {@link OpenSslUnavailableException} when OpenSSL 3 is missing. */
+    /**
+     * Throws {@link OpenSslUnavailableException} when OpenSSL 3 could not be loaded: a new
+     * exception on each call, with the message of the first failure (and it as the cause).
+     */
     public static void ensureLoaded() {
-        // Class initialisation has done the work.
+        if (FAILURE != null) {
+            throw unavailable();
+        }
+    }
+
+    /** Whether OpenSSL 3 loaded (and its configuration was applied) in this process. */
+    public static boolean isLoaded() {
+        return FAILURE == null;
+    }
+
+    /** A fresh exception telling why OpenSSL is unavailable; only when {@link #isLoaded()} is false. */
+    static OpenSslUnavailableException unavailable() {
+        return new OpenSslUnavailableException(FAILURE.getMessage(), FAILURE);
     }
 
     /** The address of a symbol, if the loaded libraries export it (for optional features). */
@@ -113,9 +147,31 @@ public final class NativeLibrary {
 
     /** A downcall handle for a function that must exist. */
     public static MethodHandle downcall(String symbol, FunctionDescriptor descriptor, Linker.Option... options) {
+        if (FAILURE != null) {
+            return throwing(descriptor, UNAVAILABLE);
+        }
         MemorySegment address = LOOKUP.find(symbol).orElseThrow(() ->
                 new OpenSslUnavailableException("OpenSSL symbol not found: " + symbol));
         return LINKER.downcallHandle(address, descriptor, options);
+    }
+
+    private static final MethodHandle UNAVAILABLE;
+
+    static {
+        try {
+            UNAVAILABLE = MethodHandles.lookup().findStatic(NativeLibrary.class, "unavailable",
+                    MethodType.methodType(OpenSslUnavailableException.class));
+        } catch (ReflectiveOperationException e) {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
+
+    /** A handle of the descriptor's type that throws what {@code factory} makes, anew on each call. */
+    private static MethodHandle throwing(FunctionDescriptor descriptor, MethodHandle factory) {
+        MethodType type = descriptor.toMethodType();
+        MethodHandle thrower = MethodHandles.throwException(type.returnType(), OpenSslUnavailableException.class);
+        thrower = MethodHandles.collectArguments(thrower, 0, factory);
+        return MethodHandles.dropArguments(thrower, 0, type.parameterList());
     }
 
     /**
@@ -123,6 +179,9 @@ public final class NativeLibrary {
      * calling a missing one throws {@link UnsupportedOperationException}.
      */
     public static MethodHandle optionalDowncall(String symbol, FunctionDescriptor descriptor) {
+        if (FAILURE != null) {
+            return throwing(descriptor, UNAVAILABLE);
+        }
         Optional<MemorySegment> address = LOOKUP.find(symbol);
         if (address.isPresent()) {
             return LINKER.downcallHandle(address.get(), descriptor);

@@ -1,5 +1,7 @@
 package io.jtls.internal.openssl;
 
+import io.jtls.error.OpenSslUnavailableException;
+
 /**
  * What OpenSSL jtls runs on. {@code java -cp jtls-core.jar io.jtls.internal.openssl.OpenSsl}
  * prints it, or why it could not be loaded (exit status 1).
@@ -27,9 +29,6 @@ public final class OpenSsl {
             System.out.println(versionText() + String.format(" (0x%08x)", versionNumber()));
         } catch (OpenSslUnavailableException e) {
             System.out.println(e.getMessage());
-            System.exit(1);
-        } catch (ExceptionInInitializerError e) {
-            System.out.println(e.getCause() == null ? e.toString() : e.getCause().getMessage());
             System.exit(1);
         }
     }

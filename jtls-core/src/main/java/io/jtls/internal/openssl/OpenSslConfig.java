@@ -4,6 +4,7 @@ import static io.jtls.internal.openssl.Types.C_INT;
 import static io.jtls.internal.openssl.Types.C_LONG;
 import static io.jtls.internal.openssl.Types.C_POINTER;
 
+import io.jtls.error.OpenSslUnavailableException;
 import java.lang.foreign.Arena;
 import java.lang.foreign.FunctionDescriptor;
 import java.lang.foreign.MemorySegment;

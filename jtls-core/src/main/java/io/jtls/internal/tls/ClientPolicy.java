@@ -5,6 +5,7 @@ import io.jtls.error.TlsException;
 import io.jtls.handshake.EphemeralKeyInfo;
 import io.jtls.internal.engine.OcspResponse;
 import io.jtls.internal.engine.TlsEngine;
+import java.time.Instant;
 import java.util.List;
 
 /**
@@ -137,7 +138,9 @@ public final class ClientPolicy extends HandshakePolicy {
         if (verifyError != null) {
             driver.authorize(false, verifyError instanceof TlsException t ? t.code() : verifyError.getMessage());
             if (verification.rejectUnauthorized()) {
-                host.destroy(verifyError);
+                host.destroy(verifyError instanceof TlsException t
+                        ? VerifyFailure.describe(t, driver.snapshot().peerCertificate(true), host.peer(), Instant.now())
+                        : verifyError);
                 return;
             }
         } else {

@@ -51,6 +51,11 @@ public interface ConnectionHost {
 
     /** {@code 'OCSPResponse'} (clients with {@code requestOCSP}): the stapled response, or null when the server sent none. */
     void emitOcspResponse(byte[] response);
+    /** The peer's {@code address:port} ({@code [v6]:port}) for messages; null when unknown. */
+    default String peer() {
+        return null;
+    }
+
     /** True when a {@code 'keylog'} listener exists on the socket or, for a server's socket, on its server. */
     default boolean wantsKeylog() {
         return false;

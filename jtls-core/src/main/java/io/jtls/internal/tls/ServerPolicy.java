@@ -7,6 +7,7 @@ import io.jtls.internal.engine.CertCallbackInfo;
 import io.jtls.internal.engine.ClientHelloInfo;
 import io.jtls.internal.engine.PausePoint;
 import io.jtls.internal.engine.TlsEngine;
+import java.time.Instant;
 import java.util.List;
 
 /**
@@ -33,6 +34,8 @@ public final class ServerPolicy extends HandshakePolicy {
     /** Node's {@code _controlReleased}: errors go to the socket, not to the server. */
     private boolean controlReleased;
     private boolean clientErrorReported;
+    /** Why this server rejected the client's certificate, or null: the cause of the 'tlsClientError'. */
+    private TlsException rejection;
     /** Node's {@code ALPNCallback}, or null (then the ALPN list, if any, selects). */
     private AlpnSelector alpnCallback;
 
@@ -132,7 +135,11 @@ public final class ServerPolicy extends HandshakePolicy {
             if (error != null) {
                 driver.authorize(false, error.code());
                 if (rejectUnauthorized) {
-                    host.destroy(null); // reported as tlsClientError ECONNRESET "socket hang up", as Node
+                    // Reported as tlsClientError ECONNRESET "socket hang up", as Node, with the
+                    // reason (which Node leaves on authorizationError only) as its cause.
+                    rejection = VerifyFailure.describe(error, driver.snapshot().peerCertificate(true), host.peer(),
+                            Instant.now());
+                    host.destroy(null);
                     return;
                 }
             } else {
@@ -261,7 +268,7 @@ public final class ServerPolicy extends HandshakePolicy {
     @Override
     void onClose(boolean hadError) {
         if (!hadError) {
-            reportClientError(new TlsException("ECONNRESET", "socket hang up"));
+            reportClientError(new TlsException("ECONNRESET", "socket hang up", rejection));
         }
     }
 

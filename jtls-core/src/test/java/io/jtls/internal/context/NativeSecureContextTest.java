@@ -230,7 +230,8 @@ class NativeSecureContextTest {
         TlsException e = assertThrows(TlsException.class, () -> NativeSecureContext.create(
                 options().pfx(rsa.pkcs12("secret"), "wrong").build()));
         assertEquals("ERR_OSSL_PKCS12_MAC_VERIFY_FAILURE", e.code());
-        assertEquals("mac verify failure", e.getMessage());
+        assertEquals("mac verify failure; options.pfx: wrong passphrase for the PKCS#12 file (or it is damaged)",
+                e.getMessage(), "Node's message, then the option jtls names");
     }
 
     // ---- ciphers, versions, options ----
