@@ -236,6 +236,7 @@ public class TlsServer extends Server {
                 if (options.enableTrace()) {
                     socket.enableTraceBeforeBegin();
                 }
+                adoptStream(raw, socket); // close(Duration) ends the TLS layer: close_notify, then FIN
                 socket.begin();
                 return;
             } catch (IllegalStateException closed) {
@@ -473,11 +474,6 @@ public class TlsServer extends Server {
         return listen(path, null);
     }
 
-    @Override
-    public TlsServer close() {
-        super.close();
-        return this;
-    }
 
     @Override
     public TlsServer close(Consumer<Throwable> callback) {
@@ -578,5 +574,37 @@ public class TlsServer extends Server {
     @Override
     protected String describe() {
         return "TlsServer[" + address() + "]";
+    }
+
+    // Node's emitter methods, returning this TlsServer so that calls chain on the receiver's own type.
+
+    @Override
+    public <L> TlsServer on(io.jtls.net.EventKey<L> key, L listener) {
+        super.on(key, listener);
+        return this;
+    }
+
+    @Override
+    public <L> TlsServer once(io.jtls.net.EventKey<L> key, L listener) {
+        super.once(key, listener);
+        return this;
+    }
+
+    @Override
+    public <L> TlsServer off(io.jtls.net.EventKey<L> key, L listener) {
+        super.off(key, listener);
+        return this;
+    }
+
+    @Override
+    public TlsServer ref() {
+        super.ref();
+        return this;
+    }
+
+    @Override
+    public TlsServer unref() {
+        super.unref();
+        return this;
     }
 }

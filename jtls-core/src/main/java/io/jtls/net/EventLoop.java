@@ -123,6 +123,17 @@ public final class EventLoop implements Executor {
         return schedule(delay.toNanos(), TimeUnit.NANOSECONDS, task);
     }
 
+    /**
+     * Node's {@code setTimeout}: {@link #schedule(Duration, Runnable)} with a timer that keeps the
+     * JVM running until it has run or is cancelled (see {@link Timer#unref()}).
+     */
+    public Timer setTimeout(Duration delay, Runnable task) {
+        Timer timer = new Timer(this, clock.nanoTime() + Math.max(0, delay.toNanos()), task).ref();
+        if (inEventLoop()) enqueue(timer);
+        else execute(() -> enqueue(timer));
+        return timer;
+    }
+
     /** Runs {@code task} on the loop thread after {@code delay} {@code unit}s. */
     public Timer schedule(long delay, TimeUnit unit, Runnable task) {
         long deadline = clock.nanoTime() + Math.max(0, unit.toNanos(delay));
@@ -220,6 +231,7 @@ public final class EventLoop implements Executor {
             timers.poll();
             next.queued = false;
             if (!next.isCancelled()) safely(next.task);
+            next.done();
         }
         return -1;
     }
