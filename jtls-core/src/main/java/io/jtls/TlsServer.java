@@ -461,6 +461,12 @@ public class TlsServer extends Server {
         return this;
     }
 
+    @Override
+    public java.util.concurrent.CompletableFuture<io.jtls.net.AddressInfo> listenAsync(int port, String host) {
+        rebuildContextsIfClosed();
+        return super.listenAsync(port, host);
+    }
+
     /** Node's {@code server.listen(path[, callback])} on a Unix-domain socket. */
     @Override
     public TlsServer listen(Path path, Runnable onListening) {
