@@ -33,7 +33,7 @@ import java.util.function.Consumer;
  * <p>{@link #close()} stops accepting at once; {@code 'close'} follows when the last
  * connection has closed. A Unix-domain socket file is removed on close, as libuv does.
  * {@link #close(Duration)} also ends the open connections and destroys those still open at the
- * deadline; a server is {@link AutoCloseable} that way.
+ * deadline. {@link #close()} is also {@link AutoCloseable}'s.
  *
  * <p>Liveness, as in Node: from {@code listen()} until {@code 'close'} the server keeps the JVM
  * running (a non-daemon thread exists) unless {@link #unref()} was called.
@@ -250,12 +250,14 @@ public class Server extends EventEmitter implements AutoCloseable {
             return;
         }
         open.put(socket, socket);
-        if (closingDeadline != null) socket.end(); // accepted just before a close(Duration)
         emit(CONNECTION, socket);
+        if (closingDeadline != null) { // accepted just before a close(Duration): ended like the rest
+            Duplex stream = open.get(socket);
+            if (stream != null) stream.end();
+        }
     }
 
     // ---------------------------------------------------------------- closing
-
 
     /**
      * Node's {@code server.close([callback])}: {@code callback} runs at {@code 'close'} with null,

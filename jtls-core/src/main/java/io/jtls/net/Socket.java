@@ -435,7 +435,7 @@ public class Socket extends Duplex {
         }
         closeChannel();
         if (server != null) server.connectionClosed(this);
-        liveness.deactivate();
+        // liveness: released in afterClose(), once 'close' has been heard
     }
 
     /**
