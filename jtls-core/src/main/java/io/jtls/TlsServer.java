@@ -579,7 +579,7 @@ public class TlsServer extends Server {
 
     @Override
     protected String describe() {
-        return "TlsServer[" + address() + "]";
+        return "TlsServer[" + where() + "]";
     }
 
     // Node's emitter methods, returning this TlsServer so that calls chain on the receiver's own type.

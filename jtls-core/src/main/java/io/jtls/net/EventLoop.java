@@ -129,8 +129,16 @@ public final class EventLoop implements Executor {
      */
     public Timer setTimeout(Duration delay, Runnable task) {
         Timer timer = new Timer(this, clock.nanoTime() + Math.max(0, delay.toNanos()), task).ref();
-        if (inEventLoop()) enqueue(timer);
-        else execute(() -> enqueue(timer));
+        if (inEventLoop()) {
+            enqueue(timer);
+            return timer;
+        }
+        try {
+            execute(() -> enqueue(timer));
+        } catch (RejectedExecutionException e) {
+            timer.done(); // a shut-down loop never runs it: it must not hold the JVM
+            throw e;
+        }
         return timer;
     }
 
@@ -212,6 +220,7 @@ public final class EventLoop implements Executor {
         } catch (ClosedSelectorException | IOException e) {
             EventEmitter.LOG.log(Level.ERROR, "event loop " + thread.getName() + " failed", e);
         } finally {
+            timers.forEach(Timer::done); // never to run: a referenced one must not hold the JVM
             try {
                 selector.close();
             } catch (IOException ignored) {

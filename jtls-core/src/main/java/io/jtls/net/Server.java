@@ -400,8 +400,16 @@ public class Server extends EventEmitter implements AutoCloseable {
 
     @Override
     protected String describe() {
+        return "Server[" + where() + "]";
+    }
+
+    /**
+     * For log lines: the bound address, else the one a {@code listen} asked for (so that an
+     * unheard bind failure names it), else null.
+     */
+    protected final String where() {
         SocketAddress where = boundAddress != null ? boundAddress : requestedAddress;
-        return "Server[" + where + "]";
+        return where == null ? null : where.toString();
     }
 
     private void emitLater(Runnable emission) {
