@@ -201,6 +201,31 @@ public final class Tls {
     }
 
     /**
+     * {@link #connect(TlsConnectOptions, java.util.function.Consumer, Runnable)} as a future:
+     * completes with the socket at {@code 'secureConnect'}, or exceptionally with the error it
+     * is destroyed with (also its {@code 'error'} event: the future's listener is removed once
+     * connected, so later errors are the application's). {@code setup} (may be null) runs first,
+     * as there.
+     */
+    public static java.util.concurrent.CompletableFuture<TlsSocket> connectAsync(TlsConnectOptions options,
+            java.util.function.Consumer<? super TlsSocket> setup) {
+        java.util.concurrent.CompletableFuture<TlsSocket> result = new java.util.concurrent.CompletableFuture<>();
+        TlsSocket[] created = new TlsSocket[1];
+        java.util.function.Consumer<Throwable> failed = result::completeExceptionally;
+        connectSocket(options, socket -> {
+            created[0] = socket;
+            socket.on(TlsSocket.ERROR, failed);
+            socket.once(TlsSocket.CLOSE, hadError -> result.completeExceptionally(
+                    new io.jtls.net.NetException("ERR_SOCKET_CLOSED", "Socket is closed")));
+            if (setup != null) setup.accept(socket);
+        }, () -> {
+            created[0].off(TlsSocket.ERROR, failed);
+            result.complete(created[0]);
+        });
+        return result;
+    }
+
+    /**
      * Node's {@code tls.connect(port[, host][, options][, callback])}: {@code port} and {@code host}
      * (null: localhost) apply unless {@code options} (may be null) sets them.
      */

@@ -241,6 +241,7 @@ public class TlsServer extends Server {
                 if (options.enableTrace()) {
                     socket.enableTraceBeforeBegin();
                 }
+                adoptStream(raw, socket); // close(Duration) ends the TLS layer: close_notify, then FIN
                 socket.begin();
                 return;
             } catch (IllegalStateException closed) {
@@ -539,6 +540,12 @@ public class TlsServer extends Server {
         return this;
     }
 
+    @Override
+    public java.util.concurrent.CompletableFuture<io.jtls.net.AddressInfo> listenAsync(int port, String host) {
+        rebuildContextsIfClosed();
+        return super.listenAsync(port, host);
+    }
+
     /** Node's {@code server.listen(path[, callback])} on a Unix-domain socket. */
     @Override
     public TlsServer listen(Path path, Runnable onListening) {
@@ -553,11 +560,6 @@ public class TlsServer extends Server {
         return listen(path, null);
     }
 
-    @Override
-    public TlsServer close() {
-        super.close();
-        return this;
-    }
 
     @Override
     public TlsServer close(Consumer<Throwable> callback) {
@@ -677,6 +679,38 @@ public class TlsServer extends Server {
 
     @Override
     protected String describe() {
-        return "TlsServer[" + address() + "]";
+        return "TlsServer[" + where() + "]";
+    }
+
+    // Node's emitter methods, returning this TlsServer so that calls chain on the receiver's own type.
+
+    @Override
+    public <L> TlsServer on(io.jtls.net.EventKey<L> key, L listener) {
+        super.on(key, listener);
+        return this;
+    }
+
+    @Override
+    public <L> TlsServer once(io.jtls.net.EventKey<L> key, L listener) {
+        super.once(key, listener);
+        return this;
+    }
+
+    @Override
+    public <L> TlsServer off(io.jtls.net.EventKey<L> key, L listener) {
+        super.off(key, listener);
+        return this;
+    }
+
+    @Override
+    public TlsServer ref() {
+        super.ref();
+        return this;
+    }
+
+    @Override
+    public TlsServer unref() {
+        super.unref();
+        return this;
     }
 }

@@ -582,4 +582,36 @@ public class TlsSocket extends LayeredSocket {
                 : socket.remoteAddress() == null ? "unconnected" : "peer " + socket.remoteAddress() + ":" + socket.remotePort();
         return "TlsSocket[" + (isServer() ? "server" : "client") + ", " + peer + "]";
     }
+
+    // Node's emitter methods, returning this TlsSocket so that calls chain on the receiver's own type.
+
+    @Override
+    public <L> TlsSocket on(io.jtls.net.EventKey<L> key, L listener) {
+        super.on(key, listener);
+        return this;
+    }
+
+    @Override
+    public <L> TlsSocket once(io.jtls.net.EventKey<L> key, L listener) {
+        super.once(key, listener);
+        return this;
+    }
+
+    @Override
+    public <L> TlsSocket off(io.jtls.net.EventKey<L> key, L listener) {
+        super.off(key, listener);
+        return this;
+    }
+
+    @Override
+    public TlsSocket ref() {
+        super.ref();
+        return this;
+    }
+
+    @Override
+    public TlsSocket unref() {
+        super.unref();
+        return this;
+    }
 }

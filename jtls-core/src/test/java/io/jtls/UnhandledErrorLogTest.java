@@ -61,7 +61,7 @@ class UnhandledErrorLogTest {
     }
 
     /** A JUL logger at ALL with a handler writing to {@code out}, through reflection. */
-    private static final class Jul implements AutoCloseable {
+    static final class Jul implements AutoCloseable { // also LifecycleTest's
         private final Object logger;
         private final Object handler;
         private final Object previousLevel;

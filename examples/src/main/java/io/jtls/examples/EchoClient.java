@@ -42,7 +42,11 @@ public final class EchoClient {
     public static void main(String[] args) throws Exception {
         int port = args.length > 0 ? Integer.parseInt(args[0]) : 8000;
         Path dir = ExampleFiles.ensure(Path.of(args.length > 1 ? args[1] : "."));
-        run(port, dir, System.in, System.out).join();
+        // main returns; the open socket keeps the JVM up until it closes, as in Node.
+        run(port, dir, System.in, System.out).exceptionally(error -> {
+            System.err.println("client failed: " + error);
+            return null;
+        });
     }
 
     /**

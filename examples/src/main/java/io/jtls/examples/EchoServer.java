@@ -33,11 +33,10 @@ import java.nio.file.Path;
 public final class EchoServer {
     private EchoServer() {}
 
-    public static void main(String[] args) throws IOException, InterruptedException {
+    public static void main(String[] args) throws IOException {
         int port = args.length > 0 ? Integer.parseInt(args[0]) : 8000;
         Path dir = ExampleFiles.ensure(Path.of(args.length > 1 ? args[1] : "."));
-        start(port, dir, System.out);
-        Thread.currentThread().join(); // serve until killed (the event loops are daemon threads)
+        start(port, dir, System.out); // main returns; the listening server keeps the JVM up, as in Node
     }
 
     /** Starts the server on {@code port} (0: any free port, see {@code server.address()}) with the files in {@code dir}. */

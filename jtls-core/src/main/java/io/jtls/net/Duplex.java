@@ -43,7 +43,7 @@ import java.util.function.Consumer;
  * All of these run on {@link #loop()}'s thread; the public methods below may be called from any
  * thread and are handed to the loop.
  */
-public abstract class Duplex extends EventEmitter {
+public abstract class Duplex extends EventEmitter implements AutoCloseable {
     /**
      * {@code 'data'} with bytes: a heap buffer the listener may keep (no copy needed). Each
      * listener gets its own view of the same bytes, so one that reads its buffer does not
@@ -489,7 +489,21 @@ public abstract class Duplex extends EventEmitter {
             if (error != null) emit(ERROR, error);
             closed = true;
             emit(CLOSE, error != null);
+            afterClose();
         });
+    }
+
+    /** Called on the loop after {@code 'close'} was emitted: a socket lets the JVM go here. */
+    protected void afterClose() {
+    }
+
+    /**
+     * {@link AutoCloseable}: {@link #destroy()} (Node's streams have no {@code close()}; use
+     * {@link #end()} first for a graceful close). Safe from any thread and idempotent.
+     */
+    @Override
+    public void close() {
+        destroy();
     }
 
     private void emitDrain() {
@@ -575,5 +589,25 @@ public abstract class Duplex extends EventEmitter {
         ByteBuffer copy = ByteBuffer.allocate(buffer.remaining());
         copy.put(buffer).flip();
         return copy;
+    }
+
+    // Node's emitter methods, returning this Duplex so that calls chain on the receiver's own type.
+
+    @Override
+    public <L> Duplex on(EventKey<L> key, L listener) {
+        super.on(key, listener);
+        return this;
+    }
+
+    @Override
+    public <L> Duplex once(EventKey<L> key, L listener) {
+        super.once(key, listener);
+        return this;
+    }
+
+    @Override
+    public <L> Duplex off(EventKey<L> key, L listener) {
+        super.off(key, listener);
+        return this;
     }
 }

@@ -123,6 +123,25 @@ public final class EventLoop implements Executor {
         return schedule(delay.toNanos(), TimeUnit.NANOSECONDS, task);
     }
 
+    /**
+     * Node's {@code setTimeout}: {@link #schedule(Duration, Runnable)} with a timer that keeps the
+     * JVM running until it has run or is cancelled (see {@link Timer#unref()}).
+     */
+    public Timer setTimeout(Duration delay, Runnable task) {
+        Timer timer = new Timer(this, clock.nanoTime() + Math.max(0, delay.toNanos()), task).ref();
+        if (inEventLoop()) {
+            enqueue(timer);
+            return timer;
+        }
+        try {
+            execute(() -> enqueue(timer));
+        } catch (RejectedExecutionException e) {
+            timer.done(); // a shut-down loop never runs it: it must not hold the JVM
+            throw e;
+        }
+        return timer;
+    }
+
     /** Runs {@code task} on the loop thread after {@code delay} {@code unit}s. */
     public Timer schedule(long delay, TimeUnit unit, Runnable task) {
         long deadline = clock.nanoTime() + Math.max(0, unit.toNanos(delay));
@@ -201,6 +220,7 @@ public final class EventLoop implements Executor {
         } catch (ClosedSelectorException | IOException e) {
             EventEmitter.LOG.log(Level.ERROR, "event loop " + thread.getName() + " failed", e);
         } finally {
+            timers.forEach(Timer::done); // never to run: a referenced one must not hold the JVM
             try {
                 selector.close();
             } catch (IOException ignored) {
@@ -220,6 +240,7 @@ public final class EventLoop implements Executor {
             timers.poll();
             next.queued = false;
             if (!next.isCancelled()) safely(next.task);
+            next.done();
         }
         return -1;
     }

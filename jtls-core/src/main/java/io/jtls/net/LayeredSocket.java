@@ -114,4 +114,38 @@ public abstract class LayeredSocket extends Duplex {
         }
         return d instanceof Socket s ? s : null;
     }
+
+    // Node's emitter methods, returning this LayeredSocket so that calls chain on the receiver's own type.
+
+    @Override
+    public <L> LayeredSocket on(EventKey<L> key, L listener) {
+        super.on(key, listener);
+        return this;
+    }
+
+    @Override
+    public <L> LayeredSocket once(EventKey<L> key, L listener) {
+        super.once(key, listener);
+        return this;
+    }
+
+    @Override
+    public <L> LayeredSocket off(EventKey<L> key, L listener) {
+        super.off(key, listener);
+        return this;
+    }
+
+    /** Node's {@code ref()}: passed to the socket at the bottom, whose liveness this stream shares. */
+    public LayeredSocket ref() {
+        Socket socket = bottomSocket();
+        if (socket != null) socket.ref();
+        return this;
+    }
+
+    /** Node's {@code unref()}: passed to the socket at the bottom. */
+    public LayeredSocket unref() {
+        Socket socket = bottomSocket();
+        if (socket != null) socket.unref();
+        return this;
+    }
 }

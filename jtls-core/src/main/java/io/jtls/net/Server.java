@@ -11,6 +11,11 @@ import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.SocketChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.BiConsumer;
@@ -27,8 +32,17 @@ import java.util.function.Consumer;
  *
  * <p>{@link #close()} stops accepting at once; {@code 'close'} follows when the last
  * connection has closed. A Unix-domain socket file is removed on close, as libuv does.
+ * {@link #close(Duration)} also ends the open connections and destroys those still open at the
+ * deadline. {@link #close()} is also {@link AutoCloseable}'s.
+ *
+ * <p>Liveness, as in Node: from {@code listen()} until {@code 'close'} the server keeps the JVM
+ * running (a non-daemon thread exists) unless {@link #unref()} was called.
+ *
+ * <p>Futures beside the events: {@link #listenAsync(int, String)} completes when listening, or
+ * exceptionally with the {@code 'error'} ({@code EADDRINUSE}, ...) that is emitted all the same;
+ * {@link #closeAsync()} completes at {@code 'close'}.
  */
-public class Server extends EventEmitter {
+public class Server extends EventEmitter implements AutoCloseable {
     /** {@code 'listening'}: bound and accepting. */
     public static final Signal LISTENING = new Signal("listening");
     /** {@code 'connection'}: a new connection, already set up on its loop. */
@@ -43,6 +57,10 @@ public class Server extends EventEmitter {
     private final EventLoopGroup group;
     private final EventLoop loop;
     private final AtomicInteger connections = new AtomicInteger();
+    private final Liveness.Handle liveness = new Liveness.Handle(true);
+    /** Open connections, each with the stream close(Duration) ends (the TLS socket over a raw one). */
+    private final Map<Socket, Duplex> open = new ConcurrentHashMap<>();
+    private volatile SocketAddress requestedAddress; // for log lines before the bind
     // Loop-thread state.
     private ServerSocketChannel channel;
     private SelectionKey key;
@@ -50,6 +68,7 @@ public class Server extends EventEmitter {
     private volatile SocketAddress boundAddress;
     private boolean closing;
     private boolean closeEmitted;
+    private volatile Duration closingDeadline; // set by close(Duration) until 'close'
 
     /** A server on the default group; {@code onConnection} (may be null) becomes a {@code 'connection'} listener. */
     public Server(Consumer<Socket> onConnection) {
@@ -85,10 +104,33 @@ public class Server extends EventEmitter {
      * ({@code EADDRINUSE}, {@code EACCES}) are emitted as {@code 'error'}.
      */
     public Server listen(int port, String host, int backlog, Runnable onListening) {
+        listen(port, host, backlog, onListening, null);
+        return this;
+    }
+
+    /**
+     * {@link #listen(int, String, int, Runnable)} with a future: completes with the bound address
+     * at {@code 'listening'}, or exceptionally with the {@link NetException} that is also emitted
+     * as {@code 'error'} (Node's {@code EADDRINUSE} for a port in use). {@code host} null means
+     * every interface.
+     */
+    public CompletableFuture<AddressInfo> listenAsync(int port, String host) {
+        CompletableFuture<AddressInfo> result = new CompletableFuture<>();
+        listen(port, host, DEFAULT_BACKLOG, null, result);
+        return result;
+    }
+
+    /** {@link #listenAsync(int, String)} on every interface. */
+    public CompletableFuture<AddressInfo> listenAsync(int port) {
+        return listenAsync(port, null);
+    }
+
+    private void listen(int port, String host, int backlog, Runnable onListening, CompletableFuture<AddressInfo> result) {
         if (port < 0 || port > 65535) {
             throw new io.jtls.error.TlsRangeException("ERR_SOCKET_BAD_PORT", "options.port should be >= 0 and < 65536. Received " + port + ".");
         }
         if (onListening != null) once(LISTENING, onListening);
+        liveness.activate(); // now, on the caller's thread: main may return before the bind runs
         InetSocketAddress address;
         if (host == null) {
             address = new InetSocketAddress(port);
@@ -96,18 +138,21 @@ public class Server extends EventEmitter {
             try {
                 address = new InetSocketAddress(InetAddress.getByName(host), port);
             } catch (IOException e) {
-                loop.execute(() -> emit(ERROR, Errno.notFound(host, e)));
-                return this;
+                NetException error = Errno.notFound(host, e);
+                loop.execute(() -> listenFailed(error, result));
+                return;
             }
         }
-        loop.run(() -> bind(address, backlog));
-        return this;
+        requestedAddress = address;
+        loop.run(() -> bind(address, backlog, result));
     }
 
     /** Listens on the Unix-domain socket {@code path} (Node's {@code server.listen(path)}). */
     public Server listen(Path path, Runnable onListening) {
         if (onListening != null) once(LISTENING, onListening);
-        loop.run(() -> bind(UnixDomainSocketAddress.of(path), DEFAULT_BACKLOG));
+        liveness.activate();
+        requestedAddress = UnixDomainSocketAddress.of(path);
+        loop.run(() -> bind(UnixDomainSocketAddress.of(path), DEFAULT_BACKLOG, null));
         return this;
     }
 
@@ -115,9 +160,11 @@ public class Server extends EventEmitter {
         return listen(path, null);
     }
 
-    private void bind(SocketAddress address, int backlog) {
+    private void bind(SocketAddress address, int backlog, CompletableFuture<AddressInfo> result) {
         if (channel != null) {
-            emit(ERROR, new NetException("ERR_SERVER_ALREADY_LISTEN", "Listen method has been called more than once without closing."));
+            NetException error = new NetException("ERR_SERVER_ALREADY_LISTEN", "Listen method has been called more than once without closing.");
+            if (result != null) result.completeExceptionally(error);
+            emit(ERROR, error);
             return;
         }
         ServerSocketChannel opened = null;
@@ -130,9 +177,11 @@ public class Server extends EventEmitter {
             key = loop.register(opened, SelectionKey.OP_ACCEPT, this);
         } catch (IOException e) {
             closeQuietly(opened);
-            emitLater(() -> emit(ERROR, listenError(e, address)));
+            NetException error = listenError(e, address);
+            emitLater(() -> listenFailed(error, result));
             return;
         }
+        liveness.activate(); // again: a failed earlier listen may have released it meanwhile
         channel = opened;
         closing = false;
         closeEmitted = false;
@@ -142,7 +191,21 @@ public class Server extends EventEmitter {
         } catch (IOException e) {
             boundAddress = address;
         }
-        emitLater(() -> emit(LISTENING));
+        emitLater(() -> {
+            emit(LISTENING);
+            if (result != null) result.complete(address());
+        });
+    }
+
+    /**
+     * A listen that failed: the future (if any) and {@code 'error'} both hear it; only then is
+     * the JVM let go, so that an unheard error is logged before a {@code main} that returned can
+     * end the process.
+     */
+    private void listenFailed(NetException error, CompletableFuture<AddressInfo> result) {
+        if (result != null) result.completeExceptionally(error);
+        emit(ERROR, error);
+        if (channel == null) liveness.deactivate();
     }
 
     private static NetException listenError(IOException e, SocketAddress address) {
@@ -171,7 +234,7 @@ public class Server extends EventEmitter {
                 child.execute(() -> adopt(child, accepted));
             } catch (RejectedExecutionException e) {
                 closeQuietly(accepted);
-                connectionClosed();
+                connectionClosed(null);
             }
         }
     }
@@ -183,18 +246,18 @@ public class Server extends EventEmitter {
             socket = new Socket(child, accepted, this, options);
         } catch (IOException e) {
             closeQuietly(accepted);
-            connectionClosed();
+            connectionClosed(null);
             return;
         }
+        open.put(socket, socket);
         emit(CONNECTION, socket);
+        if (closingDeadline != null) { // accepted just before a close(Duration): ended like the rest
+            Duplex stream = open.get(socket);
+            if (stream != null) stream.end();
+        }
     }
 
     // ---------------------------------------------------------------- closing
-
-    /** Stops accepting; {@code 'close'} follows once every connection has closed. */
-    public Server close() {
-        return close(null);
-    }
 
     /**
      * Node's {@code server.close([callback])}: {@code callback} runs at {@code 'close'} with null,
@@ -226,8 +289,72 @@ public class Server extends EventEmitter {
         return this;
     }
 
-    /** A connection of this server has closed (any loop). */
-    void connectionClosed() {
+    /**
+     * Closes gracefully within {@code grace}: stops listening at once, {@code end()}s every open
+     * connection (pending writes are flushed, then a FIN, for TLS a {@code close_notify}: a peer
+     * that is idle closes its side and the connection ends), and destroys the connections still
+     * open when {@code grace} has passed. The future completes at {@code 'close'}, which this
+     * therefore reaches by the deadline even with idle clients that would keep a plain
+     * {@link #close()} open forever.
+     */
+    public CompletableFuture<Void> close(Duration grace) {
+        CompletableFuture<Void> result = new CompletableFuture<>();
+        once(CLOSE, () -> result.complete(null));
+        closingDeadline = grace;
+        close();
+        for (Duplex stream : List.copyOf(open.values())) stream.end();
+        Timer deadline = loop.schedule(grace, () -> List.copyOf(open.values()).forEach(Duplex::destroy));
+        result.whenComplete((ignored, error) -> deadline.cancel());
+        return result;
+    }
+
+    /** Node's {@code server.close()} as a future: completes at {@code 'close'}. */
+    public CompletableFuture<Void> closeAsync() {
+        CompletableFuture<Void> result = new CompletableFuture<>();
+        once(CLOSE, () -> result.complete(null));
+        close();
+        return result;
+    }
+
+    /**
+     * Node's {@code server.close()}: stops accepting; {@code 'close'} follows once every
+     * connection has closed. Does not wait (it is also {@link AutoCloseable#close()}, so a
+     * try-with-resources block stops listening at its end); {@link #close(Duration)} returns a
+     * future that also ends the open connections.
+     */
+    @Override
+    public void close() {
+        close((Consumer<Throwable>) null);
+    }
+
+    /**
+     * Names the stream {@link #close(Duration)} ends for the raw connection {@code raw}: a TLS
+     * server registers its {@code TlsSocket}, so that ending sends {@code close_notify}.
+     */
+    protected void adoptStream(Socket raw, Duplex stream) {
+        open.replace(raw, stream);
+    }
+
+    /** Node's {@code server.ref()}: a listening server keeps the JVM running (the default). */
+    public Server ref() {
+        liveness.ref();
+        return this;
+    }
+
+    /** Node's {@code server.unref()}: a listening server no longer keeps the JVM running by itself. */
+    public Server unref() {
+        liveness.unref();
+        return this;
+    }
+
+    /** Node's {@code server.hasRef()}. */
+    public boolean hasRef() {
+        return liveness.hasRef();
+    }
+
+    /** A connection of this server has closed (any loop); {@code socket} null if it never opened. */
+    void connectionClosed(Socket socket) {
+        if (socket != null) open.remove(socket);
         if (connections.decrementAndGet() == 0) loop.execute(this::emitCloseIfDrained);
     }
 
@@ -235,7 +362,11 @@ public class Server extends EventEmitter {
         if (closing && channel == null && connections.get() == 0 && !closeEmitted) {
             closeEmitted = true;
             boundAddress = null;
-            emitLater(() -> emit(CLOSE));
+            closingDeadline = null;
+            emitLater(() -> {
+                emit(CLOSE);
+                liveness.deactivate();
+            });
         }
     }
 
@@ -269,7 +400,16 @@ public class Server extends EventEmitter {
 
     @Override
     protected String describe() {
-        return "Server[" + boundAddress + "]";
+        return "Server[" + where() + "]";
+    }
+
+    /**
+     * For log lines: the bound address, else the one a {@code listen} asked for (so that an
+     * unheard bind failure names it), else null.
+     */
+    protected final String where() {
+        SocketAddress where = boundAddress != null ? boundAddress : requestedAddress;
+        return where == null ? null : where.toString();
     }
 
     private void emitLater(Runnable emission) {
@@ -283,5 +423,25 @@ public class Server extends EventEmitter {
         } catch (IOException ignored) {
             // releasing anyway
         }
+    }
+
+    // Node's emitter methods, returning this Server so that calls chain on the receiver's own type.
+
+    @Override
+    public <L> Server on(EventKey<L> key, L listener) {
+        super.on(key, listener);
+        return this;
+    }
+
+    @Override
+    public <L> Server once(EventKey<L> key, L listener) {
+        super.once(key, listener);
+        return this;
+    }
+
+    @Override
+    public <L> Server off(EventKey<L> key, L listener) {
+        super.off(key, listener);
+        return this;
     }
 }

@@ -15,6 +15,7 @@ import java.nio.channels.SocketChannel;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 
@@ -63,6 +64,8 @@ public class Socket extends Duplex {
     private long idleTimeoutNanos;
     private long lastActive;
     private Timer idleTimer;
+    // Node's liveness: from connect() (or accept) until 'close' unless unref()'d.
+    private final Liveness.Handle liveness = new Liveness.Handle(true);
 
     /** A socket on the default group's next loop, not yet connected (Node's {@code new net.Socket()}). */
     public Socket() {
@@ -89,6 +92,7 @@ public class Socket extends Duplex {
         rememberAddresses();
         key = loop.register(channel, 0, this);
         updateInterest();
+        liveness.activate();
     }
 
     // ---------------------------------------------------------------- connecting
@@ -118,12 +122,58 @@ public class Socket extends Duplex {
      */
     public Socket connect(ConnectOptions options, Runnable onConnect) {
         if (onConnect != null) once(CONNECT, onConnect);
+        liveness.activate(); // on the caller's thread: main may return before the loop starts connecting
         loop.run(() -> startConnect(options));
         return this;
     }
 
+    /**
+     * {@link #connect(ConnectOptions, Runnable)} with a future: completes with this socket at
+     * {@code 'connect'}, or exceptionally with the error the socket is destroyed with (also
+     * emitted as {@code 'error'}).
+     */
+    public CompletableFuture<Socket> connectAsync(ConnectOptions options) {
+        CompletableFuture<Socket> result = new CompletableFuture<>();
+        // This 'error' listener is the future's: it goes once connected, so later errors are
+        // again the application's (or logged as unhandled).
+        Consumer<Throwable> failed = result::completeExceptionally;
+        on(ERROR, failed);
+        once(CLOSE, hadError -> result.completeExceptionally(
+                new NetException("ERR_SOCKET_CLOSED", "Socket is closed")));
+        connect(options, () -> {
+            off(ERROR, failed);
+            result.complete(this);
+        });
+        return result;
+    }
+
+    /** Node's {@code socket.ref()}: an open or connecting socket keeps the JVM running (the default). */
+    public Socket ref() {
+        liveness.ref();
+        return this;
+    }
+
+    /** Node's {@code socket.unref()}: this socket alone no longer keeps the JVM running. */
+    public Socket unref() {
+        liveness.unref();
+        return this;
+    }
+
+    /** Node's liveness reference: true unless {@link #unref()} was called last. */
+    public boolean hasRef() {
+        return liveness.hasRef();
+    }
+
+    @Override
+    protected void afterClose() {
+        liveness.deactivate();
+    }
+
     private void startConnect(ConnectOptions options) {
-        if (destroyed()) return;
+        if (destroyed()) {
+            liveness.deactivate(); // its 'close' may have passed before connect() counted it
+            return;
+        }
         if (channel != null || connecting) {
             destroy(new NetException("ERR_SOCKET_CONNECTING", "Socket is already connected or connecting"));
             return;
@@ -384,7 +434,8 @@ public class Socket extends Duplex {
             writeQueue = null;
         }
         closeChannel();
-        if (server != null) server.connectionClosed();
+        if (server != null) server.connectionClosed(this);
+        // liveness: released in afterClose(), once 'close' has been heard
     }
 
     /**
@@ -608,5 +659,25 @@ public class Socket extends Duplex {
         } catch (IllegalArgumentException notLiteral) {
             return null;
         }
+    }
+
+    // Node's emitter methods, returning this Socket so that calls chain on the receiver's own type.
+
+    @Override
+    public <L> Socket on(EventKey<L> key, L listener) {
+        super.on(key, listener);
+        return this;
+    }
+
+    @Override
+    public <L> Socket once(EventKey<L> key, L listener) {
+        super.once(key, listener);
+        return this;
+    }
+
+    @Override
+    public <L> Socket off(EventKey<L> key, L listener) {
+        super.off(key, listener);
+        return this;
     }
 }

@@ -11,11 +11,40 @@ public final class Timer {
     final Runnable task;
     private volatile boolean cancelled;
     boolean queued; // loop-thread only
+    // Pending until it runs or is cancelled; counts for liveness only once ref()'d.
+    private final Liveness.Handle liveness = new Liveness.Handle(false);
 
     Timer(EventLoop loop, long deadlineNanos, Runnable task) {
         this.loop = loop;
         this.deadlineNanos = deadlineNanos;
         this.task = task;
+        liveness.activate();
+    }
+
+    /** The loop ran it (or dropped it as cancelled): it no longer keeps the JVM alive. */
+    void done() {
+        liveness.deactivate();
+    }
+
+    /**
+     * Node's {@code timeout.ref()}: while pending, this timer keeps the JVM running. Timers from
+     * {@link EventLoop#schedule} start unreferenced (jtls's own timeouts must not hold a process
+     * open); {@link EventLoop#setTimeout} returns a referenced one, as Node's {@code setTimeout}.
+     */
+    public Timer ref() {
+        liveness.ref();
+        return this;
+    }
+
+    /** Node's {@code timeout.unref()}: this timer no longer keeps the JVM running. */
+    public Timer unref() {
+        liveness.unref();
+        return this;
+    }
+
+    /** Node's {@code timeout.hasRef()}. */
+    public boolean hasRef() {
+        return liveness.hasRef();
     }
 
     /**
@@ -25,6 +54,7 @@ public final class Timer {
     public boolean cancel() {
         if (cancelled) return false;
         cancelled = true;
+        liveness.deactivate();
         if (loop.inEventLoop()) {
             loop.unschedule(this);
         }
