@@ -24,6 +24,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
 /** Blocking streams over real TLS connections on loopback, one virtual thread per connection. */
+@Timeout(value = 120, unit = TimeUnit.SECONDS) // a wait that is not refused or never ends fails instead of hanging
 class BlockingStreamsTest {
     private static final Duration TIMEOUT = Duration.ofSeconds(30);
 
@@ -110,8 +111,9 @@ class BlockingStreamsTest {
             });
             // Nobody reads on the server: its buffer fills to the limit, the connection pauses,
             // TCP and the client's queue fill, and the client's write waits for 'drain'.
-            Waiting.eventually("the writer waits for 'drain'", TIMEOUT, () -> writer.getState() == Thread.State.WAITING
-                    && available(accepted) >= readLimit);
+            Waiting.eventually("the server side paused, the writer waits for 'drain'", TIMEOUT,
+                    () -> accepted.stream().isPaused() && available(accepted) >= readLimit
+                            && writer.getState() == Thread.State.WAITING);
             assertTrue(writer.isAlive(), "64 MiB cannot have gone into a paused connection");
             int buffered = available(accepted);
             assertTrue(buffered < readLimit + 128 * 1024, "the paused connection buffers about its limit, not " + buffered);

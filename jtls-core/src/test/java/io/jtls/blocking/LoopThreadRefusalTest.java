@@ -12,12 +12,15 @@ import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 
 /**
  * A blocking call made on an event-loop thread is refused at once with a clear error, and the
  * loop goes on serving: the connection whose listener tried it still echoes.
  */
+@Timeout(value = 30, unit = TimeUnit.SECONDS) // a wait that is not refused or never ends fails instead of hanging
 class LoopThreadRefusalTest {
     private static final Duration TIMEOUT = Duration.ofSeconds(15);
 
