@@ -22,7 +22,8 @@ import java.util.Objects;
  *       {@code write} is at least one TLS record: wrap it in a {@link java.io.BufferedOutputStream}
  *       to send small pieces.</li>
  *   <li>{@link #close()} (and closing either stream) ends the connection: the bytes written are
- *       sent, then close_notify, as Node's {@code end()}. {@link #destroy()} drops it at once.</li>
+ *       sent, then close_notify, as Node's {@code end()}. Closing only the output is a half-close:
+ *       the input reads on until the peer ends. {@link #destroy()} drops the connection at once.</li>
  * </ul>
  *
  * <p><b>Threading: never block a loop thread.</b> {@code read} and {@code write} throw
@@ -44,8 +45,8 @@ public final class BlockingStreams<D extends Duplex> implements Closeable {
     private BlockingStreams(D stream, int readLimit) {
         this.stream = stream;
         this.state = new StreamState(stream, readLimit);
-        this.input = new DuplexInputStream(state, this::close);
-        this.output = new DuplexOutputStream(state, this::close);
+        this.input = new DuplexInputStream(state, stream::end);
+        this.output = new DuplexOutputStream(state, stream::end);
     }
 
     /** {@link #of(Duplex, int)} with {@link #DEFAULT_READ_LIMIT}. */
@@ -83,10 +84,15 @@ public final class BlockingStreams<D extends Duplex> implements Closeable {
         return output;
     }
 
-    /** Ends the connection after the bytes written (Node's {@code end()}); does not wait. */
+    /**
+     * Closes both streams: ends the connection after the bytes written (Node's {@code end()}) and
+     * from now on drops what arrives, so that a peer still sending is never left stuck behind a
+     * paused connection (its end, queued behind its data, must still be read). Does not wait.
+     */
     @Override
     public void close() {
-        stream.end();
+        input.close();
+        output.close();
     }
 
     /** Drops the connection now, unsent bytes included (Node's {@code destroy()}); does not wait. */

@@ -6,6 +6,7 @@ import io.jtls.TlsServerOptions;
 import io.jtls.TlsSocket;
 import io.jtls.net.AddressInfo;
 import io.jtls.net.EventEmitter;
+import io.jtls.net.Server;
 import java.io.Closeable;
 import java.io.IOException;
 import java.io.InterruptedIOException;
@@ -48,6 +49,7 @@ public final class BlockingTlsServer implements Closeable {
     private final LinkedBlockingQueue<Object> pending = new LinkedBlockingQueue<>();
     /** Queued after the last connection once the server is closed: accept() then fails. */
     private final Object closedMark = new Object();
+    private final CompletableFuture<Void> drained = new CompletableFuture<>();
     private volatile boolean closed;
 
     /** A server for {@code options} (not yet listening), with {@link BlockingStreams#DEFAULT_READ_LIMIT}. */
@@ -66,6 +68,7 @@ public final class BlockingTlsServer implements Closeable {
         this.readLimit = readLimit;
         // The view is made in 'secureConnection', on the loop, before any byte can be delivered.
         this.server = Tls.createServer(options, this::secured);
+        server.once(Server.CLOSE, () -> drained.complete(null));
     }
 
     private void secured(TlsSocket socket) {
@@ -199,5 +202,25 @@ public final class BlockingTlsServer implements Closeable {
             if (o instanceof BlockingStreams<?> view) view.destroy();
         }
         pending.add(closedMark);
+    }
+
+    /**
+     * Waits until the server has closed: {@link #close()} was called and every connection it
+     * accepted has ended (Node's {@code 'close'}). With clients that stay connected this waits as
+     * long as they do: end or destroy them first.
+     *
+     * @throws IllegalStateException on an event-loop thread (never block a loop thread)
+     * @throws InterruptedIOException when the waiting thread is interrupted
+     */
+    public void awaitClosed() throws InterruptedIOException {
+        LoopGuard.refuse("BlockingTlsServer.awaitClosed", server.loop());
+        try {
+            drained.get();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new InterruptedIOException("interrupted while waiting for the server to close");
+        } catch (ExecutionException e) {
+            throw new IllegalStateException(e.getCause()); // never completed exceptionally
+        }
     }
 }

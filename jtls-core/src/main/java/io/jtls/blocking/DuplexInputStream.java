@@ -79,7 +79,10 @@ final class DuplexInputStream extends InputStream {
         }
     }
 
-    /** Drops what is buffered and ends the connection (as closing a {@code java.net.Socket}'s stream does). */
+    /**
+     * Drops what is buffered, and whatever still arrives, and ends the connection (as closing a
+     * {@code java.net.Socket}'s stream closes the socket).
+     */
     @Override
     public void close() {
         boolean resume;

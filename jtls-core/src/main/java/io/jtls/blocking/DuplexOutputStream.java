@@ -92,7 +92,10 @@ final class DuplexOutputStream extends OutputStream {
         }
     }
 
-    /** Ends the connection: the bytes written are sent, then TLS's close_notify (Node's {@code end()}). */
+    /**
+     * Ends the connection's writable side: the bytes written are sent, then TLS's close_notify
+     * (Node's {@code end()}). The input reads on until the peer ends.
+     */
     @Override
     public void close() {
         if (closed) return;

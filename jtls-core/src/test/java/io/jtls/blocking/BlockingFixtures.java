@@ -30,4 +30,16 @@ final class BlockingFixtures {
         return TlsConnectOptions.builder().host("127.0.0.1").servername("localhost").port(port)
                 .secureContext(CLIENT_CONTEXT).build();
     }
+
+    /**
+     * Closes {@code server} at the end of a try-with-resources block and waits for its 'close'
+     * (every connection ended): nothing of a test outlives it, and the native-memory counts that
+     * later tests read are settled.
+     */
+    static AutoCloseable drained(BlockingTlsServer server) {
+        return () -> {
+            server.close();
+            server.awaitClosed();
+        };
+    }
 }

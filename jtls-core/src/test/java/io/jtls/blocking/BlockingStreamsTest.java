@@ -3,6 +3,7 @@ package io.jtls.blocking;
 import static io.jtls.blocking.BlockingFixtures.*;
 import static org.junit.jupiter.api.Assertions.*;
 
+import io.jtls.TlsConnectOptions;
 import io.jtls.TlsSocket;
 import io.jtls.support.Waiting;
 import java.io.IOException;
@@ -33,7 +34,8 @@ class BlockingStreamsTest {
     void thousandVirtualThreadClientsEchoThroughStreams() throws Exception {
         int clients = 1000;
         AtomicInteger served = new AtomicInteger();
-        try (BlockingTlsServer server = new BlockingTlsServer(server(SERVER)).listen(0, "127.0.0.1", 2048)) {
+        try (BlockingTlsServer server = new BlockingTlsServer(server(SERVER)).listen(0, "127.0.0.1", 2048);
+                AutoCloseable drained = drained(server)) {
             server.serve(c -> {
                 c.input().transferTo(c.output()); // until the client ends
                 served.incrementAndGet();
@@ -67,7 +69,8 @@ class BlockingStreamsTest {
     void megabytesBothWaysWithSmallBuffers() throws Exception {
         byte[] payload = new byte[8 * 1024 * 1024];
         new Random(7).nextBytes(payload);
-        try (BlockingTlsServer server = new BlockingTlsServer(server(SERVER), 1024).listen(0, "127.0.0.1")) {
+        try (BlockingTlsServer server = new BlockingTlsServer(server(SERVER), 1024).listen(0, "127.0.0.1");
+                AutoCloseable drained = drained(server)) {
             server.serve(c -> c.input().transferTo(c.output()));
             try (BlockingStreams<TlsSocket> c = BlockingTls.connect(client(server.address().port()), 1024)) {
                 Thread writer = Thread.ofVirtual().start(() -> {
@@ -94,6 +97,7 @@ class BlockingStreamsTest {
         int readLimit = 16 * 1024;
         long total = 64L * 1024 * 1024;
         try (BlockingTlsServer server = new BlockingTlsServer(server(SERVER), readLimit).listen(0, "127.0.0.1");
+                AutoCloseable drained = drained(server);
                 BlockingStreams<TlsSocket> c = BlockingTls.connect(client(server.address().port()))) {
             BlockingStreams<TlsSocket> accepted = server.accept();
             AtomicInteger writtenChunks = new AtomicInteger();
@@ -121,6 +125,7 @@ class BlockingStreamsTest {
             writer.join();
             assertEquals(total, received);
             assertEquals(total / (64 * 1024), writtenChunks.get());
+            accepted.close();
         }
     }
 
@@ -129,7 +134,8 @@ class BlockingStreamsTest {
     void aHandlerThatBlocksDelaysOnlyItsOwnConnection() throws Exception {
         CountDownLatch firstBlocking = new CountDownLatch(1);
         CountDownLatch release = new CountDownLatch(1);
-        try (BlockingTlsServer server = new BlockingTlsServer(server(SERVER)).listen(0, "127.0.0.1")) {
+        try (BlockingTlsServer server = new BlockingTlsServer(server(SERVER)).listen(0, "127.0.0.1");
+                AutoCloseable drained = drained(server)) {
             server.serve(c -> {
                 int kind = c.input().read();
                 if (kind == 'A') {
@@ -154,7 +160,8 @@ class BlockingStreamsTest {
 
     @Test
     void connectThrowsTheVerificationErrorWithNodesCode() throws Exception {
-        try (BlockingTlsServer server = new BlockingTlsServer(server(SELF_SIGNED)).listen(0, "127.0.0.1")) {
+        try (BlockingTlsServer server = new BlockingTlsServer(server(SELF_SIGNED)).listen(0, "127.0.0.1");
+                AutoCloseable drained = drained(server)) {
             TlsIOException e = assertThrows(TlsIOException.class, () -> BlockingTls.connect(client(server.address().port())));
             assertEquals("DEPTH_ZERO_SELF_SIGNED_CERT", e.code());
             assertInstanceOf(io.jtls.error.TlsException.class, e.getCause());
@@ -164,7 +171,8 @@ class BlockingStreamsTest {
     @Test
     void connectToAClosedPortThrowsEconnrefused() throws Exception {
         int port;
-        try (BlockingTlsServer server = new BlockingTlsServer(server(SERVER)).listen(0, "127.0.0.1")) {
+        try (BlockingTlsServer server = new BlockingTlsServer(server(SERVER)).listen(0, "127.0.0.1");
+                AutoCloseable drained = drained(server)) {
             port = server.address().port();
         }
         int closedPort = port;
@@ -183,7 +191,9 @@ class BlockingStreamsTest {
     @Test
     void listenOnAPortInUseThrowsEaddrinuse() throws Exception {
         try (BlockingTlsServer first = new BlockingTlsServer(server(SERVER)).listen(0, "127.0.0.1");
-                BlockingTlsServer second = new BlockingTlsServer(server(SERVER))) {
+                AutoCloseable drained = drained(first);
+                BlockingTlsServer second = new BlockingTlsServer(server(SERVER));
+                AutoCloseable drainedToo = drained(second)) {
             TlsIOException e = assertThrows(TlsIOException.class, () -> second.listen(first.address().port(), "127.0.0.1"));
             assertEquals("EADDRINUSE", e.code());
         }
@@ -198,16 +208,37 @@ class BlockingStreamsTest {
         server.close();
         acceptor.join();
         assertThrows(java.net.SocketException.class, server::accept);
+        server.awaitClosed();
     }
 
     @Test
     void readReturnsEndOfStreamAfterThePeerEnds() throws Exception {
-        try (BlockingTlsServer server = new BlockingTlsServer(server(SERVER)).listen(0, "127.0.0.1")) {
+        try (BlockingTlsServer server = new BlockingTlsServer(server(SERVER)).listen(0, "127.0.0.1");
+                AutoCloseable drained = drained(server)) {
             server.serve(c -> c.output().write("bye".getBytes(StandardCharsets.UTF_8)));
             try (BlockingStreams<TlsSocket> c = BlockingTls.connect(client(server.address().port()))) {
                 InputStream in = c.input();
                 assertEquals("bye", new String(in.readAllBytes(), StandardCharsets.UTF_8));
                 assertEquals(-1, in.read());
+            }
+        }
+    }
+
+    @Test
+    @Timeout(value = 30, unit = TimeUnit.SECONDS)
+    void aHandlerThatReturnsWithoutReadingDoesNotStallAPeerStillSending() throws Exception {
+        try (BlockingTlsServer server = new BlockingTlsServer(server(SERVER)).listen(0, "127.0.0.1");
+                AutoCloseable drained = drained(server)) {
+            server.serve(c -> c.output().write('x')); // returns at once: the connection is closed, the input dropped
+            // A half-open client goes on sending after the server's end, and ends only then.
+            TlsConnectOptions halfOpen = client(server.address().port()).toBuilder().allowHalfOpen(true).build();
+            try (BlockingStreams<TlsSocket> c = BlockingTls.connect(halfOpen)) {
+                assertEquals("x", new String(c.input().readAllBytes(), StandardCharsets.UTF_8));
+                // Far beyond the server's read limit: were the input not dropped, the server's
+                // connection would stay paused and this write would wait for 'drain' forever.
+                c.output().write(new byte[4 * 1024 * 1024]);
+                c.output().close();
+                c.awaitClosed();
             }
         }
     }

@@ -51,6 +51,7 @@ class LoopThreadRefusalTest {
         } finally {
             Waiting.close(server, TIMEOUT);
             other.close();
+            other.awaitClosed();
         }
     }
 
