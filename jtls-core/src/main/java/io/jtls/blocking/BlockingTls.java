@@ -7,8 +7,12 @@ import io.jtls.net.Duplex;
 import io.jtls.net.EventEmitter;
 import java.io.IOException;
 import java.io.InterruptedIOException;
+import java.net.SocketTimeoutException;
+import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 
 /**
  * Blocking entry points: {@link #connect} for clients; {@link BlockingTlsServer} for servers.
@@ -31,11 +35,30 @@ public final class BlockingTls {
      * @throws io.jtls.error.TlsArgumentException for an option Node rejects
      */
     public static BlockingStreams<TlsSocket> connect(TlsConnectOptions options) throws IOException {
-        return connect(options, BlockingStreams.DEFAULT_READ_LIMIT);
+        return connect(options, BlockingStreams.DEFAULT_READ_LIMIT, null);
+    }
+
+    /**
+     * {@link #connect(TlsConnectOptions)} giving up after {@code deadline}: the connection is then
+     * destroyed and a {@link SocketTimeoutException} thrown (a server that accepts the TCP
+     * connection but never answers the handshake would otherwise hold the thread for good).
+     */
+    public static BlockingStreams<TlsSocket> connect(TlsConnectOptions options, Duration deadline) throws IOException {
+        return connect(options, BlockingStreams.DEFAULT_READ_LIMIT, java.util.Objects.requireNonNull(deadline, "deadline"));
     }
 
     /** {@link #connect(TlsConnectOptions)} with the read buffer limit of {@link BlockingStreams#of(Duplex, int)}. */
     public static BlockingStreams<TlsSocket> connect(TlsConnectOptions options, int readLimit) throws IOException {
+        return connect(options, readLimit, null);
+    }
+
+    /**
+     * {@link #connect(TlsConnectOptions)} with the read buffer limit of
+     * {@link BlockingStreams#of(Duplex, int)} and a {@code deadline} (null: none).
+     */
+    public static BlockingStreams<TlsSocket> connect(TlsConnectOptions options, int readLimit, Duration deadline)
+            throws IOException {
+        if (readLimit < 1) throw new IllegalArgumentException("readLimit must be at least 1: " + readLimit);
         LoopGuard.refuse("BlockingTls.connect", null);
         CompletableFuture<Void> secure = new CompletableFuture<>();
         @SuppressWarnings("unchecked")
@@ -48,8 +71,12 @@ public final class BlockingTls {
                     new TlsIOException("connection closed before it was secure", null)));
         }, () -> secure.complete(null));
         try {
-            secure.get();
+            if (deadline == null) secure.get();
+            else secure.get(deadline.toNanos(), TimeUnit.NANOSECONDS);
             return view[0];
+        } catch (TimeoutException e) {
+            socket.destroy();
+            throw new SocketTimeoutException("not secure within " + deadline + " (" + options.host() + ":" + options.port() + ")");
         } catch (InterruptedException e) {
             socket.destroy();
             Thread.currentThread().interrupt();

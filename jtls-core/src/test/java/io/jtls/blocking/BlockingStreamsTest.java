@@ -243,6 +243,21 @@ class BlockingStreamsTest {
         }
     }
 
+    @Test
+    void connectWithADeadlineGivesUpOnAServerThatNeverAnswers() throws Exception {
+        List<io.jtls.net.Socket> silent = new java.util.concurrent.CopyOnWriteArrayList<>();
+        io.jtls.net.Server tcpOnly = new io.jtls.net.Server(silent::add); // accepts, never speaks TLS
+        try {
+            int port = Waiting.listen(tcpOnly, TIMEOUT);
+            assertThrows(java.net.SocketTimeoutException.class,
+                    () -> BlockingTls.connect(client(port), Duration.ofMillis(300)));
+            Waiting.eventually("the TCP connection was made: the wait was for the handshake", TIMEOUT, () -> silent.size() == 1);
+        } finally {
+            silent.forEach(io.jtls.net.Socket::destroy);
+            Waiting.close(tcpOnly, TIMEOUT);
+        }
+    }
+
     private static int available(BlockingStreams<?> c) {
         try {
             return c.input().available();
