@@ -26,6 +26,12 @@ import java.util.Objects;
  *       the input reads on until the peer ends. {@link #destroy()} drops the connection at once.</li>
  * </ul>
  *
+ * <p><b>Half-open streams.</b> The view takes bytes off the stream as they arrive, so the peer's
+ * end reaches the stream while the reader may still have bytes ahead of it. A stream with
+ * {@code allowHalfOpen} false ends its own side at that moment (Node's rule), before the reader
+ * could answer them: give such streams {@code allowHalfOpen} true ({@link BlockingTls} and
+ * {@link BlockingTlsServer} do) and close the view when done.
+ *
  * <p><b>Threading: never block a loop thread.</b> {@code read} and {@code write} throw
  * {@link IllegalStateException} at once when called on an event-loop thread (inside any jtls
  * listener or callback) rather than freezing the loop with every connection on it. Creating the

@@ -26,6 +26,9 @@ public final class BlockingTls {
     /**
      * Node's {@code tls.connect(options)}, returning once the connection is secure and, unless
      * {@code rejectUnauthorized} is false, the server verified ({@code 'secureConnect'}).
+     * The connection is half-open ({@code allowHalfOpen} is set): after the server's end,
+     * {@code read} returns -1 and writing goes on until the connection is closed, as with a
+     * {@code java.net.Socket}; close it when done.
      *
      * @throws TlsIOException the connection failed first (refused, reset, handshake or
      *         verification error): its cause is the error Node would emit, its {@code code()} Node's
@@ -63,7 +66,8 @@ public final class BlockingTls {
         CompletableFuture<Void> secure = new CompletableFuture<>();
         @SuppressWarnings("unchecked")
         BlockingStreams<TlsSocket>[] view = new BlockingStreams[1];
-        TlsSocket socket = Tls.connect(options, s -> {
+        // Half-open for the reason given on BlockingTlsServer: the reader is behind the events.
+        TlsSocket socket = Tls.connect(options.toBuilder().allowHalfOpen(true).build(), s -> {
             // Before the socket starts: nothing it emits can be missed.
             view[0] = BlockingStreams.of(s, readLimit);
             s.once(EventEmitter.ERROR, secure::completeExceptionally);

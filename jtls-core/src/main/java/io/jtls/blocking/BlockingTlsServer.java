@@ -37,6 +37,10 @@ import java.util.function.Consumer;
  * from threads of your own (the connections of {@link #serve} each get a virtual thread). Listeners
  * added to {@link #server()} run on the loop and must not block either.
  *
+ * <p>Connections are half-open ({@code allowHalfOpen} is set): the peer's end is seen as end of
+ * stream by {@code read}, and the connection stays writable until it is closed (by the handler's
+ * return under {@link #serve}), as a {@code java.net.Socket} does.
+ *
  * <p>Connections secured but not yet accepted wait in a queue (each pauses once it has buffered
  * its read limit); {@link #close()} stops listening and destroys those nobody accepted, while
  * accepted ones run on until they end (Node's {@code server.close()}).
@@ -67,8 +71,21 @@ public final class BlockingTlsServer implements Closeable {
         if (readLimit < 1) throw new IllegalArgumentException("readLimit must be at least 1: " + readLimit);
         this.readLimit = readLimit;
         // The view is made in 'secureConnection', on the loop, before any byte can be delivered.
-        this.server = Tls.createServer(options, this::secured);
+        // Half-open: the view buffers what arrives, so the peer's end reaches the socket before
+        // the handler has read (and answered) the bytes ahead of it. Node's automatic end at the
+        // peer's end would then cut off those answers; here the connection ends when the handler
+        // closes it (as a java.net.Socket stays writable after the peer's FIN).
+        this.server = Tls.createServer(halfOpen(options), this::secured);
         server.once(Server.CLOSE, () -> drained.complete(null));
+    }
+
+    /** {@code o} with {@code allowHalfOpen} true (the options record has no builder from a value). */
+    private static TlsServerOptions halfOpen(TlsServerOptions o) {
+        if (o.allowHalfOpen()) return o;
+        return new TlsServerOptions(o.alpnProtocols(), o.handshakeTimeout(), o.rejectUnauthorized(), o.requestCert(),
+                o.sniCallback(), o.contextOptions(), true, o.pauseOnConnect(), o.noDelay(), o.keepAlive(),
+                o.keepAliveInitialDelay(), o.group(), o.sessionStore(), o.ticketKeyRing(), o.enableTrace(),
+                o.pskCallback(), o.pskIdentityHint(), o.alpnCallback());
     }
 
     private void secured(TlsSocket socket) {

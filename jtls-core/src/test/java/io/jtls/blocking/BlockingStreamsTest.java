@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.*;
 
 import io.jtls.TlsConnectOptions;
 import io.jtls.TlsSocket;
+import io.jtls.support.NativeLeakCheck;
 import io.jtls.support.Waiting;
 import java.io.IOException;
 import java.io.InputStream;
@@ -21,12 +22,24 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** Blocking streams over real TLS connections on loopback, one virtual thread per connection. */
 @Timeout(value = 120, unit = TimeUnit.SECONDS) // a wait that is not refused or never ends fails instead of hanging
 class BlockingStreamsTest {
+    /** Every connection of a test, and its native objects, is gone once the test is over. */
+    @RegisterExtension
+    final NativeLeakCheck nativeLeaks = NativeLeakCheck.eventually();
+
+    /** The shared client context lives as long as the class: made before any test counts native objects. */
+    @BeforeAll
+    static void makeTheSharedClientContext() {
+        assertNotNull(CLIENT_CONTEXT);
+    }
+
     private static final Duration TIMEOUT = Duration.ofSeconds(30);
 
     @Test
@@ -255,6 +268,23 @@ class BlockingStreamsTest {
         } finally {
             silent.forEach(io.jtls.net.Socket::destroy);
             Waiting.close(tcpOnly, TIMEOUT);
+        }
+    }
+
+    @Test
+    void anAnswerWrittenAfterThePeersEndArrivedStillGoesOut() throws Exception {
+        try (BlockingTlsServer server = new BlockingTlsServer(server(SERVER)).listen(0, "127.0.0.1");
+                AutoCloseable drained = drained(server);
+                BlockingStreams<TlsSocket> c = BlockingTls.connect(client(server.address().port()))) {
+            BlockingStreams<TlsSocket> accepted = server.accept();
+            c.output().write("ping".getBytes(StandardCharsets.UTF_8));
+            c.output().close(); // the request, then the client's end
+            // The end has reached the server's socket while "ping" still waits, unread, in the view.
+            Waiting.eventually("the server's socket saw the client's end", TIMEOUT, () -> accepted.stream().readableEnded());
+            assertEquals("ping", new String(accepted.input().readAllBytes(), StandardCharsets.UTF_8));
+            accepted.output().write("pong".getBytes(StandardCharsets.UTF_8)); // Node's auto-end would refuse this
+            accepted.close();
+            assertEquals("pong", new String(c.input().readAllBytes(), StandardCharsets.UTF_8));
         }
     }
 

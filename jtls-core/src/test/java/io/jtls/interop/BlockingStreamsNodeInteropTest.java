@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.*;
 
 import io.jtls.TlsConnectOptions;
 import io.jtls.TlsSocket;
+import io.jtls.support.NativeLeakCheck;
 import io.jtls.blocking.BlockingStreams;
 import io.jtls.blocking.BlockingTls;
 import java.io.IOException;
@@ -20,11 +21,16 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /** jtls's blocking streams against Node v20's {@code tls} server (node/tls-server.js): flow control both ways. */
 @Timeout(value = 60, unit = TimeUnit.SECONDS)
 class BlockingStreamsNodeInteropTest {
+    /** Every connection of a test, and its native objects, is gone once the test is over. */
+    @RegisterExtension
+    final NativeLeakCheck nativeLeaks = NativeLeakCheck.eventually();
+
     @TempDir
     static Path dir;
     static PemFiles server;
