@@ -8,6 +8,7 @@
 module io.jtls {
     requires transitive java.net.http; // the OCSP stapler fetches with (and may be given) the JDK's HTTP client
     exports io.jtls;
+    exports io.jtls.blocking;
     exports io.jtls.context;
     exports io.jtls.error;
     exports io.jtls.handshake;

@@ -27,6 +27,7 @@ import org.junit.jupiter.api.Test;
  * names (comments left out) and fails on a package that uses one above it, or on a cycle.
  *
  * <pre>
+ *   io.jtls.blocking             blocking streams over the facade, for a thread per connection
  *   io.jtls                      the facade: Tls, TlsServer, TlsSocket, SecureContext, options
  *   io.jtls.internal.tls         the connection driver and handshake policies
  *   io.jtls.session, io.jtls.pki, io.jtls.ocsp   session stores and key rings; certificates for users; the OCSP stapler (beside)
@@ -53,6 +54,7 @@ class PackageLayersTest {
         layer(7, "io.jtls.session", "io.jtls.pki", "io.jtls.ocsp");
         layer(8, "io.jtls.internal.tls");
         layer(9, "io.jtls");
+        layer(10, "io.jtls.blocking");
     }
 
     private static void layer(int rank, String... packages) {

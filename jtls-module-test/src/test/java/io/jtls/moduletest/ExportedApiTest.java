@@ -34,7 +34,7 @@ import org.junit.jupiter.api.Test;
  */
 class ExportedApiTest {
     private static final Module JTLS = Tls.class.getModule();
-    private static final Set<String> PUBLIC_PACKAGES = Set.of("io.jtls", "io.jtls.context", "io.jtls.error",
+    private static final Set<String> PUBLIC_PACKAGES = Set.of("io.jtls", "io.jtls.blocking", "io.jtls.context", "io.jtls.error",
             "io.jtls.handshake", "io.jtls.x509", "io.jtls.net", "io.jtls.ocsp", "io.jtls.pki", "io.jtls.session");
 
     @Test
