@@ -24,8 +24,9 @@ import java.util.function.Consumer;
  *       error's code and the emitter (for a socket, its peer's address), at a level a server's
  *       operator can live with: {@code DEBUG} for a peer that went away ({@code ECONNRESET},
  *       {@code EPIPE}, ...), {@code INFO} for a peer that failed TLS ({@code ERR_TLS_*},
- *       {@code ERR_SSL_*}, certificate verification codes), {@code WARNING} for other coded errors,
- *       and {@code WARNING} with the stack trace only for an error without a code (a bug). The
+ *       {@code ERR_SSL_*}, certificate verification codes), {@code ERROR} for other coded errors
+ *       (an application error nobody handled, a failed bind), and {@code ERROR} with the stack
+ *       trace only for an error without a code (a bug). The
  *       stream that emitted it is destroyed all the same.</li>
  *   <li>A listener that throws does not stop the emission or the event loop: the exception is
  *       logged and the next listener runs.</li>
@@ -131,7 +132,7 @@ public class EventEmitter {
         String line = "Unhandled 'error' event on " + describe() + ": " + (code == null ? "" : code + " ")
                 + error.getMessage();
         if (code == null) {
-            LOG.log(Level.WARNING, line, error);
+            LOG.log(Level.ERROR, line, error);
         } else {
             LOG.log(levelOf(code), line);
         }
@@ -140,7 +141,7 @@ public class EventEmitter {
     /**
      * How much an operator should care about an error with {@code code} that nobody handled:
      * {@code DEBUG} for a peer that went away, {@code INFO} for a peer that failed TLS,
-     * {@code WARNING} otherwise (see the class documentation). For subclasses that log other
+     * {@code ERROR} otherwise (an application error nobody handled; see the class documentation). For subclasses that log other
      * unheard events the same way ({@code 'tlsClientError'}).
      */
     protected static Level levelOf(String code) {
@@ -151,7 +152,7 @@ public class EventEmitter {
                 boolean tlsFailure = code.startsWith("ERR_TLS_") || code.startsWith("ERR_SSL_");
                 boolean errno = code.length() > 1 && code.charAt(0) == 'E' && !code.startsWith("ERR_");
                 boolean verifyCode = !errno && !code.startsWith("ERR_"); // CERT_HAS_EXPIRED, ...
-                yield tlsFailure || verifyCode ? Level.INFO : Level.WARNING;
+                yield tlsFailure || verifyCode ? Level.INFO : Level.ERROR; // an application error nobody handled
             }
         };
     }

@@ -14,7 +14,7 @@ class UnhandledErrorLevelTest {
         assertEquals(Level.INFO, EventEmitter.levelOf("ERR_TLS_HANDSHAKE_TIMEOUT"));
         assertEquals(Level.INFO, EventEmitter.levelOf("ERR_SSL_WRONG_VERSION_NUMBER"));
         assertEquals(Level.INFO, EventEmitter.levelOf("CERT_HAS_EXPIRED"));
-        assertEquals(Level.WARNING, EventEmitter.levelOf("ECONNREFUSED"));
-        assertEquals(Level.WARNING, EventEmitter.levelOf("ERR_STREAM_WRITE_AFTER_END"));
+        assertEquals(Level.ERROR, EventEmitter.levelOf("ECONNREFUSED"));
+        assertEquals(Level.ERROR, EventEmitter.levelOf("ERR_STREAM_WRITE_AFTER_END"));
     }
 }
