@@ -17,6 +17,10 @@ import java.util.List;
  * ClientHello (never from inside OpenSSL); OpenSSL's ALPN selection then answers with the choice.
  * So, unlike Node, it runs before the {@link SniCallback} of the same handshake, not after it;
  * the {@code servername} it gets is the one the client sent either way.
+ *
+ * <p>Runs on the connection's event loop, which many connections share: never block in it
+ * (answer later from another thread where the callback allows it; see the {@linkplain io.jtls
+ * package documentation}).
  */
 @FunctionalInterface
 public interface AlpnCallback {

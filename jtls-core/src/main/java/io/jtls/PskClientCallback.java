@@ -15,6 +15,10 @@ package io.jtls;
  *
  * <p><b>Synchronous, as in Node</b>: it runs on the connection's event-loop thread from inside
  * OpenSSL's handshake (see {@link PskServerCallback}).
+ *
+ * <p>Runs on the connection's event loop, which many connections share: never block in it
+ * (answer later from another thread where the callback allows it; see the {@linkplain io.jtls
+ * package documentation}).
  */
 @FunctionalInterface
 public interface PskClientCallback {

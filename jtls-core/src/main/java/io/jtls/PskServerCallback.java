@@ -19,6 +19,10 @@ package io.jtls;
  * OpenSSL's handshake, the only jtls callback that does: return quickly, do not block, and do
  * not drive the socket from here (reading its properties is fine; writes are queued; a
  * {@code destroy()} takes effect when OpenSSL returns).
+ *
+ * <p>Runs on the connection's event loop, which many connections share: never block in it
+ * (answer later from another thread where the callback allows it; see the {@linkplain io.jtls
+ * package documentation}).
  */
 @FunctionalInterface
 public interface PskServerCallback {

@@ -12,6 +12,10 @@ import java.util.function.BiConsumer;
  * error, reported as {@code 'tlsClientError'}). The callback may be called later and from any
  * thread: the handshake stays paused until then, or until the handshake timeout. Calling it a
  * second time destroys the socket with {@code ERR_MULTIPLE_CALLBACK}, as in Node.
+ *
+ * <p>Runs on the connection's event loop, which many connections share: never block in it
+ * (answer later from another thread where the callback allows it; see the {@linkplain io.jtls
+ * package documentation}).
  */
 @FunctionalInterface
 public interface SniCallback {

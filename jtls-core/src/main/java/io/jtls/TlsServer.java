@@ -134,6 +134,8 @@ public class TlsServer extends Server {
      * The callback of {@code 'OCSPRequest'}: {@code (null, response)}, {@code (null, null)} for
      * none, {@code (err, null)} to fail. Also a {@code BiConsumer}, so that a listener written
      * against the JDK's types (such as {@code OcspStapler::onOcspRequest}) plugs in directly.
+     * Runs on the connection's event loop: never block in it; the callback may be completed
+     * later, from any thread.
      */
     @FunctionalInterface
     public interface OcspCallback extends BiConsumer<Throwable, byte[]> {
@@ -154,6 +156,8 @@ public class TlsServer extends Server {
     /**
      * Node's documented default {@code sessionTimeout} for servers, in seconds: 300 (OpenSSL's
      * own is 7200, which Node v20 leaves in place despite its documentation).
+     * Runs on the connection's event loop: never block in it; the callback may be completed
+     * later, from any thread.
      */
     public static final int DEFAULT_SESSION_TIMEOUT = 300;
 

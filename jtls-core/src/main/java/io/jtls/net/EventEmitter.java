@@ -48,7 +48,10 @@ public class EventEmitter {
 
     private volatile Listener[] listeners = NONE;
 
-    /** Adds {@code listener} for {@code key} (Node's {@code emitter.on}). Returns this emitter. */
+    /**
+     * Adds {@code listener} for {@code key} (Node's {@code emitter.on}). Returns this emitter.
+     * Listeners run on the emitter's event loop, which many connections share: never block in one.
+     */
     public <L> EventEmitter on(EventKey<L> key, L listener) {
         add(new Listener(Objects.requireNonNull(key, "key"), Objects.requireNonNull(listener, "listener"), false));
         listenerAdded(key);
