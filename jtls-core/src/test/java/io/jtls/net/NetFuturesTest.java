@@ -28,7 +28,11 @@ class NetFuturesTest {
 
         CompletionException refused = assertThrows(CompletionException.class,
                 () -> new Socket().connectAsync(ConnectOptions.builder().port(port).host("127.0.0.1").build()).join());
-        assertEquals("ECONNREFUSED", ((NetException) refused.getCause()).code());
+        // ECONNREFUSED; ECONNRESET when NIO has not closed the listening descriptor yet (a channel
+        // registered with a selector is closed at the loop's next select, after 'close'): the
+        // kernel then takes the SYN into the backlog and resets it.
+        String code = ((NetException) refused.getCause()).code();
+        assertTrue(code.equals("ECONNREFUSED") || code.equals("ECONNRESET"), code);
     }
 
     @Test
