@@ -6,7 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.jtls.error.OpenSslUnavailableException;
 import io.jtls.internal.openssl.OpenSsl;
 import io.jtls.support.ExternalProcess;
-import java.nio.file.Files;
+import io.jtls.support.FakeLibcrypto;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -45,12 +45,7 @@ class OpenSslAvailabilityTest {
 
     @Test
     void anOldOpenSslIsNamedOnEveryCall(@TempDir Path dir) throws Exception {
-        Path source = dir.resolve("old.c");
-        Files.writeString(source, "unsigned long OpenSSL_version_num(void) { return 0x1010117fUL; }\n");
-        Path fake = dir.resolve("libcrypto.so.3");
-        ExternalProcess.Result cc = ExternalProcess.run(Duration.ofSeconds(60),
-                List.of("cc", "-shared", "-fPIC", "-o", fake.toString(), source.toString()));
-        assertEquals(0, cc.exitCode(), "the test needs a C compiler (apt-get install gcc): " + cc.output());
+        Path fake = FakeLibcrypto.tooOld(dir);
 
         ExternalProcess.Result r = runProbe("-Djtls.openssl.libcrypto=" + fake);
         List<String> lines = r.output().lines().filter(l -> l.startsWith("probe ")).toList();

@@ -4,7 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.jtls.support.ExternalProcess;
-import java.nio.file.Files;
+import io.jtls.support.FakeLibcrypto;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -59,12 +59,7 @@ class LibraryLoadingTest {
     /** A libcrypto that says it is OpenSSL 1.1.1w is refused, naming the version it found. */
     @Test
     void refusesOpenSslOlderThan3(@TempDir Path dir) throws Exception {
-        Path source = dir.resolve("old.c");
-        Files.writeString(source, "unsigned long OpenSSL_version_num(void) { return 0x1010117fUL; }\n");
-        Path fake = dir.resolve("libcrypto.so.3");
-        ExternalProcess.Result cc = ExternalProcess.run(Duration.ofSeconds(60),
-                List.of("cc", "-shared", "-fPIC", "-o", fake.toString(), source.toString()));
-        assertEquals(0, cc.exitCode(), "the test needs a C compiler (apt-get install gcc): " + cc.output());
+        Path fake = FakeLibcrypto.tooOld(dir);
 
         ExternalProcess.Result r = runOpenSslMain("-Djtls.openssl.libcrypto=" + fake);
         assertEquals(1, r.exitCode(), r.output());
