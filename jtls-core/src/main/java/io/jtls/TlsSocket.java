@@ -5,9 +5,7 @@ import io.jtls.error.TlsException;
 import io.jtls.handshake.CipherInfo;
 import io.jtls.handshake.EphemeralKeyInfo;
 import io.jtls.internal.context.SecureContexts;
-import io.jtls.internal.engine.AlpnList;
 import io.jtls.internal.engine.TlsEngine;
-import io.jtls.internal.tls.ClientPolicy;
 import io.jtls.internal.tls.ConnectionDriver;
 import io.jtls.internal.tls.ConnectionHost;
 import io.jtls.internal.tls.HandshakePolicy;
@@ -121,14 +119,7 @@ public class TlsSocket extends LayeredSocket {
     public TlsSocket(Duplex socket, TlsSocketOptions options) {
         this(socket, new Shape(options.server(), options.alpnProtocols(), options.sniCallback(), options.session(),
                         options.requestOCSP()),
-                self -> options.isServer()
-                        ? CallbackAdapters.server(new ServerPolicy(AlpnList.of(options.alpnProtocols()), options.requestCert(),
-                                options.rejectUnauthorized(), CallbackAdapters.sniSelector(options.sniCallback()),
-                                options.server() == null ? null : options.server().hooksFor(self),
-                                Tls.CLIENT_RENEG_LIMIT, Tls.CLIENT_RENEG_WINDOW),
-                                self, options.alpnCallback(), options.serverPskCallback(), options.pskIdentityHint())
-                        : CallbackAdapters.client(new ClientPolicy(options.alpnProtocols(), null, options.session(),
-                                options.rejectUnauthorized(), null).requestOcsp(options.requestOCSP()), options.clientPskCallback()),
+                self -> CallbackAdapters.policyFor(options, self),
                 options.secureContext(), options.contextOptions(), options.handshakeTimeout());
         if (options.enableTrace()) {
             enableTraceBeforeBegin();
@@ -276,7 +267,6 @@ public class TlsSocket extends LayeredSocket {
 
     /** The secure context the connection was made from. */
     public SecureContext secureContext() { return secureContext; }
-
 
     /**
      * Node's {@code tlsSocket.authorized}: true when the peer's certificate verified (for a
@@ -469,27 +459,7 @@ public class TlsSocket extends LayeredSocket {
      *         {@code undefined}, without calling back)
      */
     public boolean renegotiate(boolean requestCert, boolean rejectUnauthorized, Consumer<Throwable> callback) {
-        if (destroyed()) {
-            return false;
-        }
-        Object outcome = driver.queries().query(engine -> {
-            try {
-                driver.renegotiate(requestCert, rejectUnauthorized);
-            } catch (TlsException refused) {
-                return refused;
-            }
-            if (callback != null) {
-                once(SECURE, () -> callback.accept(null)); // before any ciphertext of the answer is read
-            }
-            return Boolean.TRUE;
-        });
-        if (outcome instanceof TlsException refused) {
-            if (callback != null) {
-                loop.execute(() -> callback.accept(refused));
-            }
-            return false;
-        }
-        return outcome != null;
+        return !destroyed() && Renegotiation.start(this, driver, requestCert, rejectUnauthorized, callback);
     }
 
     /** {@link #renegotiate(boolean, boolean, Consumer)} keeping this socket's {@code requestCert} and {@code rejectUnauthorized}. */
