@@ -52,17 +52,22 @@ final class ClientPeers {
     }
 
     /**
-     * gnutls-cli --resume: a first connection (on TLS 1.3 gnutls-cli sends a request itself to
-     * receive the ticket), then a resumed one that carries our request.
+     * gnutls-cli --resume: a first connection, then a resumed one that carries our request. On
+     * TLS 1.3 {@code --waitresumption}: without it gnutls-cli waits only 50 ms for the ticket
+     * after the handshake, a race on a loaded machine (the ticket comes, just later).
      */
     static Map<Feature, String> gnutlsCli(MatrixServer s) {
         MatrixCerts c = s.certs;
         String vers = s.version.equals("TLSv1.3") ? "+VERS-TLS1.3" : "+VERS-TLS1.2";
-        try (ExternalProcess p = ExternalProcess.start(List.of("gnutls-cli", "--resume", "-p", String.valueOf(s.port),
+        List<String> command = new java.util.ArrayList<>(List.of("gnutls-cli", "--resume", "-p", String.valueOf(s.port),
                 "127.0.0.1", "--sni-hostname", MatrixCerts.SNI_NAME, "--verify-hostname", MatrixCerts.SNI_NAME,
                 "--x509cafile", c.rootFile.toString(), "--x509certfile", c.clientPem.chain().toString(),
                 "--x509keyfile", c.clientPem.key().toString(), "--alpn", MatrixServer.ALPN,
-                "--priority", "NORMAL:-VERS-ALL:" + vers))) {
+                "--priority", "NORMAL:-VERS-ALL:" + vers));
+        if (s.version.equals("TLSv1.3")) {
+            command.add("--waitresumption");
+        }
+        try (ExternalProcess p = ExternalProcess.start(command)) {
             Limits limits = Limits.all(MatrixServer.ALPN).verified("- Status: The certificate is trusted.");
             try {
                 p.awaitLine(Pattern.compile("^- Simple Client Mode"), RUN);

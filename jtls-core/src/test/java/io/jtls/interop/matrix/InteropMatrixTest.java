@@ -61,6 +61,7 @@ class InteropMatrixTest {
         servers.values().forEach(MatrixServer::close);
         pool.shutdownNow();
         MatrixTable.write(Path.of("target", "interop-matrix.md"), MatrixTable.mergeWith(readmeSection()));
+        MatrixTable.write(Path.of("target", "interop-matrix-log.txt"), String.join("\n", Verdict.transcript));
     }
 
     /** Runs {@code peer} in the four configurations at once against the jtls servers, records and checks the cells. */

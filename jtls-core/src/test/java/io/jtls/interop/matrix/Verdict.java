@@ -32,7 +32,11 @@ final class Verdict {
         }
     }
 
+    /** Every client peer's output, for target/interop-matrix-log.txt (what a failing cell saw). */
+    static final java.util.Queue<String> transcript = new java.util.concurrent.ConcurrentLinkedQueue<>();
+
     static Map<Feature, String> of(MatrixServer server, String output, Limits limits) {
+        transcript.add("==== " + server.label() + "\n" + output.strip() + "\n");
         List<View> views = View.parse(output);
         Map<Feature, String> cells = new EnumMap<>(Feature.class);
         if (views.isEmpty()) {
