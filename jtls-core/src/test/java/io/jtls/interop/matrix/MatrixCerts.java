@@ -14,7 +14,8 @@ import java.security.cert.X509Certificate;
 import java.util.Base64;
 
 /**
- * The certificates of one key type of the matrix, all from one root of that type: a default server
+ * The certificates of one key type of the matrix, all from one root of that type through an
+ * intermediate (every peer receives and sends a chain of two): a default server
  * certificate valid for the address 127.0.0.1 only, an SNI certificate valid for the name
  * {@code localhost} only (so a client that verifies "localhost" proves the server chose the SNI
  * context), and a client certificate. Written once as PEM files for the peer programs.
@@ -25,6 +26,7 @@ final class MatrixCerts {
 
     final KeyType type;
     final HeldCertificate root;
+    final HeldCertificate intermediate;
     final HeldCertificate server;
     final HeldCertificate sni;
     final HeldCertificate client;
@@ -46,13 +48,15 @@ final class MatrixCerts {
 
     MatrixCerts(KeyType type, Path dir) {
         this.type = type;
-        root = type.key(HeldCertificate.builder().commonName("Matrix Root " + type).certificateAuthority(0)).build();
+        root = type.key(HeldCertificate.builder().commonName("Matrix Root " + type).certificateAuthority(1)).build();
+        intermediate = type.key(HeldCertificate.builder().commonName("Matrix Intermediate " + type)
+                .certificateAuthority(0)).signedBy(root).build();
         server = type.key(HeldCertificate.builder().commonName("127.0.0.1").addSubjectAltName("127.0.0.1")
-                .extendedKeyUsage("serverAuth")).signedBy(root).build();
+                .extendedKeyUsage("serverAuth")).signedBy(intermediate).build();
         sni = type.key(HeldCertificate.builder().commonName(SNI_NAME).addSubjectAltName(SNI_NAME)
-                .extendedKeyUsage("serverAuth")).signedBy(root).build();
+                .extendedKeyUsage("serverAuth")).signedBy(intermediate).build();
         client = type.key(HeldCertificate.builder().commonName("matrix client " + type)
-                .extendedKeyUsage("clientAuth")).signedBy(root).build();
+                .extendedKeyUsage("clientAuth")).signedBy(intermediate).build();
         String p = type.name().toLowerCase();
         rootFile = write(dir, p + "-root.pem", root.certificatePem());
         serverPem = pem(dir, p + "-server", server);
