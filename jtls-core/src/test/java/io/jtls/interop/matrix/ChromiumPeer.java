@@ -29,8 +29,19 @@ final class ChromiumPeer {
 
     private ChromiumPeer() {}
 
-    /** Where the chromium binary is, or null. */
+    /** A cold start on a loaded 2-core machine took 10 s: more room than the other peers. */
+    static final java.time.Duration RUN = java.time.Duration.ofSeconds(60);
+
+    /**
+     * Where the chromium binary is, or null: {@code -Djtls.test.chromium=PATH} (or {@code none},
+     * to run as on a machine without it), else {@code chromium} or {@code chromium-browser} on
+     * the PATH.
+     */
     static Path binary() {
+        String configured = System.getProperty("jtls.test.chromium");
+        if (configured != null) {
+            return configured.equals("none") || !Files.isExecutable(Path.of(configured)) ? null : Path.of(configured);
+        }
         for (String dir : System.getenv().getOrDefault("PATH", "").split(File.pathSeparator)) {
             for (String name : List.of("chromium", "chromium-browser")) {
                 Path p = Path.of(dir, name);
@@ -55,7 +66,7 @@ final class ChromiumPeer {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-        ExternalProcess.Result r = ExternalProcess.run(ClientPeers.RUN, List.of(chromium.toString(),
+        ExternalProcess.Result r = ExternalProcess.run(RUN, List.of(chromium.toString(),
                 "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
                 "--disable-background-networking", "--disable-component-update", "--disable-sync",
                 "--disable-dev-shm-usage", "--user-data-dir=" + profile,
