@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.jtls.interop.matrix.MatrixCerts.KeyType;
 import io.jtls.interop.matrix.MatrixTable.Feature;
 import io.jtls.interop.matrix.MatrixTable.Peer;
+import io.jtls.support.NativeLeakCheck;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -26,6 +27,7 @@ import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -43,6 +45,9 @@ class InteropMatrixTest {
     static final Map<KeyType, MatrixCerts> certs = new EnumMap<>(KeyType.class);
     static final Map<String, MatrixServer> servers = new LinkedHashMap<>();
     static final ExecutorService pool = Executors.newFixedThreadPool(4);
+
+    @RegisterExtension
+    final NativeLeakCheck nativeLeaks = NativeLeakCheck.eventually();
 
     @BeforeAll
     static void startServers() {

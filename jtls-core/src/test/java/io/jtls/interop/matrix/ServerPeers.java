@@ -38,19 +38,31 @@ final class ServerPeers {
     record Seen(String protocol, boolean authorized, String authorizationError, String peerCn, String alpn,
                 boolean reused, String reply, byte[] session) {}
 
-    /** gnutls-serv --echo: the reply is our own line echoed. */
+    /**
+     * gnutls-serv --echo: the reply is our own line echoed. It takes no port 0, so it gets a port
+     * that was free a moment ago, and another one if something took it meanwhile (it then prints
+     * {@code bind() failed} on that line and goes on with IPv6 alone).
+     */
     static Map<Feature, String> gnutlsServ(String version, MatrixCerts c) {
-        int port = freePort();
         String vers = version.equals("TLSv1.3") ? "+VERS-TLS1.3" : "+VERS-TLS1.2";
-        try (ExternalProcess p = ExternalProcess.start(List.of("gnutls-serv", "--echo", "-p", String.valueOf(port),
-                "--x509certfile", c.sniPem.chain().toString(), "--x509keyfile", c.sniPem.key().toString(),
-                "--x509cafile", c.rootFile.toString(), "--require-client-cert", "--verify-client-cert",
-                "--alpn", MatrixServer.ALPN, "--alpn-fatal", "--sni-hostname", MatrixCerts.SNI_NAME,
-                "--sni-hostname-fatal", "--priority", "NORMAL:-VERS-ALL:" + vers))) {
-            p.awaitLine(Pattern.compile("Echo Server listening on IPv4"), TIMEOUT);
-            // required and verified, SNI mismatch fatal: an answer is the proof of both
-            return judge(version, c, port, reply -> reply.startsWith("matrix ping") ? null
-                    : "gnutls-serv answered " + reply, reply -> null, p::output);
+        for (int attempt = 1; ; attempt++) {
+            int port = freePort();
+            try (ExternalProcess p = ExternalProcess.start(List.of("gnutls-serv", "--echo", "-p", String.valueOf(port),
+                    "--x509certfile", c.sniPem.chain().toString(), "--x509keyfile", c.sniPem.key().toString(),
+                    "--x509cafile", c.rootFile.toString(), "--require-client-cert", "--verify-client-cert",
+                    "--alpn", MatrixServer.ALPN, "--alpn-fatal", "--sni-hostname", MatrixCerts.SNI_NAME,
+                    "--sni-hostname-fatal", "--priority", "NORMAL:-VERS-ALL:" + vers))) {
+                String bound = p.awaitLine(Pattern.compile("Echo Server listening on IPv4.*\\.\\.\\.(\\S.*)$"), TIMEOUT).group(1);
+                if (!bound.startsWith("done")) {
+                    if (attempt < 3) {
+                        continue;
+                    }
+                    return Verdict.failed("gnutls-serv: " + bound);
+                }
+                // required and verified, SNI mismatch fatal: an answer is the proof of both
+                return judge(version, c, port, reply -> reply.startsWith("matrix ping") ? null
+                        : "gnutls-serv answered " + reply, reply -> null, p::output);
+            }
         }
     }
 
