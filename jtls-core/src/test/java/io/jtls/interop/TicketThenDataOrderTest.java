@@ -15,12 +15,14 @@ import java.io.OutputStream;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * A TLS 1.3 client that reads the server's tickets and its first data in one read emits
@@ -50,6 +52,24 @@ class TicketThenDataOrderTest {
             assertEquals(1, proxy.heldWrites(), "the tickets and the data reached the client in one write");
             // OpenSSL 3.0's server sends two tickets
             assertEquals(List.of("session", "session", "data hello"), events);
+        } finally {
+            close(server);
+        }
+    }
+
+    /** The reference: Node's client, given the same bytes in one piece, emits in that order. */
+    @Test
+    void nodeEmitsTheSameOrder(@TempDir Path dir) throws Exception {
+        TlsServer server = Tls.createServer(serverWith(InteropCerts.SERVER_EC).minVersion("TLSv1.3").build(),
+                socket -> socket.end("hello\n"));
+        try (CoalescingProxy proxy = new CoalescingProxy(listen(server));
+             NodePeer node = NodePeer.client(Config.of("port", proxy.port(), "ca", InteropCerts.writeCa(dir, "root", InteropCerts.ROOT),
+                     "servername", "localhost", "printData", true, "endImmediately", false))) {
+            node.await("close");
+            assertEquals(1, proxy.heldWrites(), "the tickets and the data reached the client in one write");
+            List<String> events = node.events().stream().map(e -> String.valueOf(e.get("event")))
+                    .filter(e -> e.equals("session") || e.equals("data")).toList();
+            assertEquals(List.of("session", "session", "data"), events);
         } finally {
             close(server);
         }
