@@ -121,8 +121,12 @@ final class ServerPeers {
                 : sniProblem == null ? MatrixTable.OK : MatrixTable.fail(sniProblem));
         String certProblem = clientCertCheck.apply(first.reply());
         cells.put(Feature.CLIENT_CERT, certProblem == null ? MatrixTable.OK : MatrixTable.fail(certProblem));
+        // a resumed connection is authorized (the session keeps the verification result); it has no
+        // peer certificate, like Node's client ({} there: a stored session has no peer chain)
         cells.put(Feature.RESUMPTION, first.session() == null ? MatrixTable.fail("no 'session' event")
-                : second.reused() ? MatrixTable.OK : MatrixTable.fail("not resumed"));
+                : !second.reused() ? MatrixTable.fail("not resumed")
+                : second.authorized() ? MatrixTable.OK
+                : MatrixTable.fail("resumed but not authorized: " + second.authorizationError()));
         return cells;
     }
 
