@@ -46,6 +46,12 @@ final class Inbound {
             boolean more;
             try {
                 int n = engine.clearOut(plaintext);
+                // A TLS 1.3 ticket read with this data was before it: 'session' first, as in
+                // Node (OpenSSL's new-session callback runs inside the SSL_read returning the data)
+                sessions.afterEngineCall(engine, isServer);
+                if (host.destroyed()) {
+                    break;
+                }
                 if (n <= 0) {
                     if (n < 0) {
                         peerFinished(); // close_notify
@@ -64,7 +70,7 @@ final class Inbound {
             }
         }
         if (engine != null && !host.destroyed()) {
-            sessions.afterEngineCall(engine, isServer); // TLS 1.3 tickets are read with the data
+            sessions.afterEngineCall(engine, isServer); // any session not handed out yet (the loop may not have run)
         }
         if (!consumerPaused && side == ReadSide.EOF && !host.destroyed()) {
             side = ReadSide.ENDED;
