@@ -849,6 +849,18 @@ public final class TlsEngine implements AutoCloseable {
     }
 
     /**
+     * The key exchange group the handshake used ("X25519", "prime256v1"; "DH" for finite-field
+     * DH), on either side (OpenSSL keeps the peer's key share on a server too); null when there
+     * was none (a TLS 1.2 resumption). For observability: one native query, asked only when an
+     * event records it.
+     */
+    public String keyExchangeGroup() {
+        requireLive();
+        EphemeralKeyInfo key = NegotiatedParameters.ephemeralKey(ssl);
+        return key.isEmpty() ? null : key.name() != null ? key.name() : key.type();
+    }
+
+    /**
      * Node's {@code getSession()}: the session in OpenSSL's DER form ({@code i2d_SSL_SESSION}),
      * which a later client connection can resume with {@link #setSession(byte[])}; null when
      * there is none. TLS 1.3 sessions arrive after the handshake (NewSessionTicket), read

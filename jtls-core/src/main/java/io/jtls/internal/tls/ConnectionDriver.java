@@ -65,6 +65,10 @@ public final class ConnectionDriver {
     private volatile HandshakeSnapshot snapshot;
     /** A server's SNI name, as soon as the ClientHello was read (Node sets it then); null before or without SNI. */
     private volatile String requestedServername;
+    /** JFR's handshake events: null unless a recording wanted them at the start; {@link HandshakeRecording#DONE} once secure. */
+    private HandshakeRecording recording;
+    /** The first failure {@link #fail} reported (a server's goes to 'tlsClientError', not to destroy), for the JFR event. */
+    private Throwable handshakeFailure;
 
     /**
      * A connection over {@code transport} on {@code context} (retained by the engine). Nothing
@@ -190,6 +194,9 @@ public final class ConnectionDriver {
             return;
         }
         phase = Phase.HANDSHAKING;
+        if (!isServer) {
+            recording = HandshakeRecording.beginIfEnabled(); // a server's begins with the ClientHello's first bytes
+        }
         cycle();
     }
 
@@ -213,6 +220,9 @@ public final class ConnectionDriver {
         }
         boolean handshaking = !phase.established();
         if (handshaking) {
+            if (handshakeInput == 0 && isServer) {
+                recording = HandshakeRecording.beginIfEnabled();
+            }
             handshakeInput += ciphertext.remaining();
         }
         engine.encIn(ciphertext);
@@ -355,6 +365,10 @@ public final class ConnectionDriver {
     void allowData() {
         if (phase == Phase.VERIFYING) {
             phase = Phase.OPEN;
+            if (recording != null) {
+                recording.completed(isServer, engine, snapshot, host.peer());
+            }
+            recording = HandshakeRecording.DONE;
         }
         outbound.scheduleFlush();
     }
@@ -480,6 +494,9 @@ public final class ConnectionDriver {
 
     /** Destroys the connection for {@code error}, reported where the policy says. */
     void fail(Throwable error) {
+        if (handshakeFailure == null) {
+            handshakeFailure = error;
+        }
         policy.fail(host, error);
     }
 
@@ -576,6 +593,9 @@ public final class ConnectionDriver {
 
     /** The socket is being destroyed: drop queued writes, close the transport, free the engine. */
     public void onDestroy(Throwable error) {
+        if (recording != HandshakeRecording.DONE) {
+            recordFailure(error);
+        }
         phase = Phase.CLOSED;
         if (handshakeTimer != null) {
             handshakeTimer.cancel();
@@ -586,6 +606,30 @@ public final class ConnectionDriver {
         transport.destroy();
         // Freed later in this turn, never under a call that may still be using the engine.
         loop.execute(this::closeEngine);
+    }
+
+    /** {@code io.jtls.HandshakeFailed}, when a recording wants it: the connection ends before it was secure. */
+    private void recordFailure(Throwable error) {
+        Throwable why = error != null ? error : handshakeFailure != null ? handshakeFailure : policy.rejection();
+        HandshakeSnapshot s = snapshot;
+        HandshakeRecording.failed(recording, isServer, why, stage(), s != null ? s.servername() : requestedServername,
+                host.peer());
+        recording = HandshakeRecording.DONE;
+    }
+
+    /** Where the handshake is, for {@code io.jtls.HandshakeFailed}'s {@code stage}. */
+    private String stage() {
+        return switch (phase) {
+            case NEW, CONNECTING -> "connect";
+            case VERIFYING -> "verify";
+            case AWAITING_APPLICATION -> engine == null ? "handshake" : switch (engine.state()) {
+                case AWAITING_CLIENT_HELLO -> "client-hello-callback";
+                case AWAITING_CERT_CALLBACK -> "certificate-callback";
+                default -> "handshake";
+            };
+            default -> sessions.holdsOutput() ? "new-session"
+                    : isServer && handshakeInput == 0 ? "client-hello" : "handshake";
+        };
     }
 
     private void closeEngine() {
