@@ -155,6 +155,10 @@ final class Observed {
 
     static final byte[] HTTP_REQUEST = "GET / HTTP/1.1\r\nHost: x\r\n\r\n".getBytes(StandardCharsets.US_ASCII);
 
+    static <T> T await(CompletableFuture<T> future) {
+        return Waiting.await(future, TIMEOUT);
+    }
+
     static void eventually(String what, BooleanSupplier condition) {
         Waiting.eventually(what, TIMEOUT, condition);
     }

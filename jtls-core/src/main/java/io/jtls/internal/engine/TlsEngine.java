@@ -849,15 +849,14 @@ public final class TlsEngine implements AutoCloseable {
     }
 
     /**
-     * The key exchange group the handshake used ("X25519", "prime256v1"; "DH" for finite-field
-     * DH), on either side (OpenSSL keeps the peer's key share on a server too); null when there
-     * was none (a TLS 1.2 resumption). For observability: one native query, asked only when an
-     * event records it.
+     * The key exchange group the handshake used ("X25519", "prime256v1", "ffdhe2048"), on either
+     * side (a TLS 1.2 resumption: its session's, as OpenSSL reports it); null when there was none
+     * (RSA key transport). For
+     * observability: one native query, asked only when an event records it.
      */
     public String keyExchangeGroup() {
         requireLive();
-        EphemeralKeyInfo key = NegotiatedParameters.ephemeralKey(ssl);
-        return key.isEmpty() ? null : key.name() != null ? key.name() : key.type();
+        return NegotiatedParameters.negotiatedGroup(ssl);
     }
 
     /**

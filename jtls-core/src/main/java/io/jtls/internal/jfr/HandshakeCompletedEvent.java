@@ -35,7 +35,7 @@ public final class HandshakeCompletedEvent extends jdk.jfr.Event {
     public String cipher;
 
     @Label("Group")
-    @Description("The key exchange group (X25519, prime256v1, ...); null when none was used (a TLS 1.2 resumption)")
+    @Description("The key exchange group (X25519, prime256v1, ...); for a TLS 1.2 resumption the session's own; null when none")
     public String group;
 
     @Label("Resumed")

@@ -366,7 +366,7 @@ public final class ConnectionDriver {
         if (phase == Phase.VERIFYING) {
             phase = Phase.OPEN;
             if (recording != null) {
-                recording.completed(isServer, engine, snapshot, host.peer());
+                recording.completed(isServer, engine, snapshot, knownServername(), host.peer());
             }
             recording = HandshakeRecording.DONE;
         }
@@ -611,10 +611,14 @@ public final class ConnectionDriver {
     /** {@code io.jtls.HandshakeFailed}, when a recording wants it: the connection ends before it was secure. */
     private void recordFailure(Throwable error) {
         Throwable why = error != null ? error : handshakeFailure != null ? handshakeFailure : policy.rejection();
-        HandshakeSnapshot s = snapshot;
-        HandshakeRecording.failed(recording, isServer, why, stage(), s != null ? s.servername() : requestedServername,
-                host.peer());
+        HandshakeRecording.failed(recording, isServer, why, stage(), knownServername(), host.peer());
         recording = HandshakeRecording.DONE;
+    }
+
+    /** The SNI name: what the handshake established, else what a server read in the ClientHello (a resumption may not repeat it). */
+    private String knownServername() {
+        HandshakeSnapshot s = snapshot;
+        return s != null && s.servername() != null ? s.servername() : requestedServername;
     }
 
     /** Where the handshake is, for {@code io.jtls.HandshakeFailed}'s {@code stage}. */

@@ -40,7 +40,7 @@ public final class HandshakeRecording {
     }
 
     /** The handshake completed and the peer passed the checks: commits {@code io.jtls.HandshakeCompleted}. */
-    void completed(boolean server, TlsEngine engine, HandshakeSnapshot established, String peer) {
+    void completed(boolean server, TlsEngine engine, HandshakeSnapshot established, String servername, String peer) {
         HandshakeCompletedEvent event = completed;
         if (event == null || established == null) {
             return;
@@ -54,7 +54,7 @@ public final class HandshakeRecording {
         event.cipher = established.cipher() == null ? null : established.cipher().name();
         event.group = engine == null ? null : engine.keyExchangeGroup();
         event.resumed = established.sessionReused();
-        event.serverName = established.servername();
+        event.serverName = servername;
         event.alpnProtocol = established.alpnProtocol();
         event.peerAddress = peer;
         event.commit();
