@@ -21,14 +21,21 @@ public final class SessionStoreGetEvent extends jdk.jfr.Event {
     /** Answers {@code isEnabled()} for every emitting site without an allocation. */
     public static final SessionStoreGetEvent PROBE = new SessionStoreGetEvent();
 
+    /** An event with no field set, not begun: {@code begin()} it where its duration starts. */
+    public SessionStoreGetEvent() {
+    }
+
+    /** The store's class. */
     @Label("Store")
     @Description("The store's class")
     public String store;
 
+    /** True when the store had the session. */
     @Label("Hit")
     @Description("True when the store had the session")
     public boolean hit;
 
+    /** Why the look-up failed or timed out (then it counts as a miss); null when it did not. */
     @Label("Failure")
     @Description("Why the look-up failed or timed out (then it counts as a miss); null when it did not")
     public String failure;

@@ -21,15 +21,22 @@ public final class SessionStorePutEvent extends jdk.jfr.Event {
     /** Answers {@code isEnabled()} for every emitting site without an allocation. */
     public static final SessionStorePutEvent PROBE = new SessionStorePutEvent();
 
+    /** An event with no field set, not begun: {@code begin()} it where its duration starts. */
+    public SessionStorePutEvent() {
+    }
+
+    /** The store's class. */
     @Label("Store")
     @Description("The store's class")
     public String store;
 
+    /** The session's size. */
     @Label("Size")
     @Description("The session's size")
     @DataAmount
     public int size;
 
+    /** Why the put failed or timed out; null when it did not. */
     @Label("Failure")
     @Description("Why the put failed or timed out; null when it did not")
     public String failure;
