@@ -610,6 +610,10 @@ public final class ConnectionDriver {
 
     /** {@code io.jtls.HandshakeFailed}, when a recording wants it: the connection ends before it was secure. */
     private void recordFailure(Throwable error) {
+        if (!HandshakeRecording.wantsFailure(recording)) {
+            recording = HandshakeRecording.DONE;
+            return; // nothing gathered for a failure nobody records
+        }
         Throwable why = error != null ? error : handshakeFailure != null ? handshakeFailure : policy.rejection();
         HandshakeRecording.failed(recording, isServer, why, stage(), knownServername(), host.peer());
         recording = HandshakeRecording.DONE;

@@ -60,6 +60,11 @@ public final class HandshakeRecording {
         event.commit();
     }
 
+    /** True when a failure of a handshake that has {@code recording} (or null: none begun) would be recorded. */
+    static boolean wantsFailure(HandshakeRecording recording) {
+        return recording != null ? recording.failed != null : HandshakeFailedEvent.PROBE.isEnabled();
+    }
+
     /**
      * Commits {@code io.jtls.HandshakeFailed} for a connection destroyed before its handshake
      * completed, on {@code recording} (null: no recording was begun, e.g. a server that never got
