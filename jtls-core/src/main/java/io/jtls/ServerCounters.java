@@ -68,14 +68,16 @@ final class ServerCounters {
 
     /**
      * A snapshot. The bytes of open connections are read from their sockets without stopping
-     * their loops (a count may miss the last bytes in flight); a connection closing while they are
-     * summed would be counted twice or not at all, so the sum is taken again (a few times at
-     * most) until no close ran across it.
+     * their loops (a count may miss the last bytes in flight). A connection closing while they are
+     * summed would be counted twice or not at all, so the sum is taken again until no close ran
+     * across it: closes are a few hundred nanoseconds, but a loop may be descheduled in the middle
+     * of one, so after a few quick tries this thread yields to it rather than give up (a reader
+     * that gave up would report a sum that later goes back, which counters must never do).
      */
     TlsServerStats snapshot(int connectionsOpen) {
-        long in = 0;
-        long out = 0;
-        for (int attempt = 0; attempt < 8; attempt++) {
+        long in;
+        long out;
+        for (int attempt = 0; ; attempt++) {
             long done = closesDone.sum();
             in = closedBytesIn.sum();
             out = closedBytesOut.sum();
@@ -85,6 +87,11 @@ final class ServerCounters {
             }
             if (closesBegun.sum() == done) {
                 break;
+            }
+            if (attempt < 64) {
+                Thread.onSpinWait();
+            } else {
+                Thread.yield(); // a close was interrupted half-way: let its loop finish it
             }
         }
         long completedTotal = 0;

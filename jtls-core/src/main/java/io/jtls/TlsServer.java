@@ -488,7 +488,9 @@ public class TlsServer extends Server {
      * (by protocol, resumed or not) and failed (by code), bytes in and out including closed
      * connections. From any thread; the counters are per-thread striped ({@code LongAdder}), so
      * counting costs the loops no shared lock; a call reads each open connection's byte counts,
-     * so it costs in proportion to the connections open.
+     * so it costs in proportion to the connections open, and waits (spinning, then yielding) for a
+     * connection caught half-way through closing on another loop, so that byte counts never go
+     * back between two calls: call it from a monitoring thread rather than a loop.
      *
      * @return an immutable snapshot
      */

@@ -134,6 +134,53 @@ class JfrEventsTest {
     }
 
     @Test
+    void aTls13TicketResumptionAndAFailingStore() throws Exception {
+        io.jtls.session.SessionStore failing = new io.jtls.session.SessionStore() {
+            @Override
+            public java.util.concurrent.CompletionStage<Void> put(byte[] id, byte[] data, java.time.Duration ttl) {
+                return java.util.concurrent.CompletableFuture.completedFuture(null);
+            }
+
+            @Override
+            public java.util.concurrent.CompletionStage<byte[]> get(byte[] id) {
+                return java.util.concurrent.CompletableFuture.failedFuture(new IllegalStateException("store unreachable"));
+            }
+        };
+        List<RecordedEvent> events = record(() -> {
+            try (Server tickets = new Server(serverOptions().build())) {
+                Client full = new Client(clientOptions(tickets.port), tickets.port).roundTrip("one").awaitSessions(1);
+                full.end();
+                Client again = new Client(clientOptions(tickets.port).session(full.sessions.getLast()), tickets.port)
+                        .roundTrip("two");
+                assertTrue(again.reused);
+                again.end();
+                tickets.awaitSecured(2);
+            }
+            try (Server broken = new Server(serverOptions().maxVersion("TLSv1.2").secureOptions(Constants.SSL_OP_NO_TICKET)
+                    .sessionStore(failing).build())) {
+                Client full = new Client(clientOptions(broken.port).maxVersion("TLSv1.2"), broken.port)
+                        .roundTrip("one").awaitSessions(1);
+                full.end();
+                Client again = new Client(clientOptions(broken.port).maxVersion("TLSv1.2")
+                        .session(full.sessions.getLast()), broken.port).roundTrip("two");
+                assertFalse(again.reused, "the store failed: a full handshake");
+                again.end();
+                broken.awaitSecured(2);
+            }
+        });
+        List<RecordedEvent> server13 = of(events, "io.jtls.HandshakeCompleted",
+                side("server").and(e -> "TLSv1.3".equals(e.getString("protocol"))));
+        assertEquals(List.of(false, true), server13.stream().map(e -> e.getBoolean("resumed")).toList());
+        assertEquals("X25519", server13.get(1).getString("group"), "a TLS 1.3 resumption still exchanges a key (psk_dhe_ke)");
+        assertTrue(server13.get(0).getString("cipher").startsWith("TLS_"), server13.get(0).getString("cipher"));
+
+        List<RecordedEvent> gets = of(events, "io.jtls.SessionStoreGet", e -> true);
+        assertEquals(1, gets.size(), gets.toString());
+        assertFalse(gets.getFirst().getBoolean("hit"));
+        assertEquals("java.lang.IllegalStateException: store unreachable", gets.getFirst().getString("failure"));
+    }
+
+    @Test
     void failuresOnBothSidesSayWhereTheHandshakeWas() throws Exception {
         String[] clientCode = new String[1];
         List<RecordedEvent> events = record(() -> {

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.*;
 
 import io.jtls.TlsServerStats;
 import io.jtls.support.NativeLeakCheck;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -71,6 +72,48 @@ class ServerStatsTest {
             assertEquals(sentByClients + HTTP_REQUEST.length, stats.bytesIn());
             assertTrue(stats.bytesOut() >= open.bytesOut() + answered, stats.toString());
             assertThrows(UnsupportedOperationException.class, () -> stats.failuresByCode().put("x", 1L));
+        }
+    }
+
+    /**
+     * Connections open and close on two loops while another thread reads: the byte sums never go
+     * back (a connection moving from the open to the closed sum is counted once), which a
+     * monitoring system reading them as counters relies on.
+     */
+    @Test
+    void snapshotsTakenWhileConnectionsComeAndGoNeverGoBack() throws Exception {
+        try (Server server = new Server(serverOptions().build())) {
+            java.util.concurrent.atomic.AtomicBoolean done = new java.util.concurrent.atomic.AtomicBoolean();
+            java.util.List<String> regressions = new java.util.concurrent.CopyOnWriteArrayList<>();
+            java.util.concurrent.atomic.AtomicInteger reads = new java.util.concurrent.atomic.AtomicInteger();
+            Thread reader = Thread.ofPlatform().start(() -> {
+                TlsServerStats last = server.tls.stats();
+                while (!done.get()) {
+                    TlsServerStats now = server.tls.stats();
+                    reads.incrementAndGet();
+                    if (now.bytesIn() < last.bytesIn() || now.bytesOut() < last.bytesOut()
+                            || now.handshakesCompleted() < last.handshakesCompleted()) {
+                        regressions.add(last + " -> " + now);
+                    }
+                    last = now;
+                }
+            });
+            Runnable clients = () -> {
+                for (int i = 0; i < 25; i++) {
+                    new Client(clientOptions(server.port), server.port).roundTrip("x" + i).end();
+                }
+            };
+            Thread a = Thread.ofPlatform().start(clients);
+            Thread b = Thread.ofPlatform().start(clients);
+            a.join();
+            b.join();
+            done.set(true);
+            reader.join();
+            server.awaitSecured(50);
+            server.awaitNoConnections();
+            assertEquals(List.of(), regressions);
+            assertTrue(reads.get() > 0);
+            assertEquals(50, server.tls.stats().handshakesCompleted());
         }
     }
 
