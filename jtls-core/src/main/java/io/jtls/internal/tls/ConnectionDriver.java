@@ -593,9 +593,12 @@ public final class ConnectionDriver {
 
     /** The socket is being destroyed: drop queued writes, close the transport, free the engine. */
     public void onDestroy(Throwable error) {
-        if (recording != HandshakeRecording.DONE) {
-            recordFailure(error);
+        if (recording != HandshakeRecording.DONE && HandshakeRecording.wantsFailure(recording)) { // ended before it was secure
+            Throwable why = error != null ? error : handshakeFailure != null ? handshakeFailure : policy.rejection();
+            HandshakeRecording.failed(recording, isServer, why, HandshakeRecording.stage(phase, engine == null ? null
+                    : engine.state(), sessions.holdsOutput(), isServer, handshakeInput), knownServername(), host.peer());
         }
+        recording = HandshakeRecording.DONE;
         phase = Phase.CLOSED;
         if (handshakeTimer != null) {
             handshakeTimer.cancel();
@@ -608,36 +611,10 @@ public final class ConnectionDriver {
         loop.execute(this::closeEngine);
     }
 
-    /** {@code io.jtls.HandshakeFailed}, when a recording wants it: the connection ends before it was secure. */
-    private void recordFailure(Throwable error) {
-        if (!HandshakeRecording.wantsFailure(recording)) {
-            recording = HandshakeRecording.DONE;
-            return; // nothing gathered for a failure nobody records
-        }
-        Throwable why = error != null ? error : handshakeFailure != null ? handshakeFailure : policy.rejection();
-        HandshakeRecording.failed(recording, isServer, why, stage(), knownServername(), host.peer());
-        recording = HandshakeRecording.DONE;
-    }
-
     /** The SNI name: what the handshake established, else what a server read in the ClientHello (a resumption may not repeat it). */
     private String knownServername() {
         HandshakeSnapshot s = snapshot;
         return s != null && s.servername() != null ? s.servername() : requestedServername;
-    }
-
-    /** Where the handshake is, for {@code io.jtls.HandshakeFailed}'s {@code stage}. */
-    private String stage() {
-        return switch (phase) {
-            case NEW, CONNECTING -> "connect";
-            case VERIFYING -> "verify";
-            case AWAITING_APPLICATION -> engine == null ? "handshake" : switch (engine.state()) {
-                case AWAITING_CLIENT_HELLO -> "client-hello-callback";
-                case AWAITING_CERT_CALLBACK -> "certificate-callback";
-                default -> "handshake";
-            };
-            default -> sessions.holdsOutput() ? "new-session"
-                    : isServer && handshakeInput == 0 ? "client-hello" : "handshake";
-        };
     }
 
     private void closeEngine() {

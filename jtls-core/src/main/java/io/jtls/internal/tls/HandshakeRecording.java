@@ -2,6 +2,7 @@ package io.jtls.internal.tls;
 
 import io.jtls.error.NodeError;
 import io.jtls.error.TlsException;
+import io.jtls.internal.engine.EngineState;
 import io.jtls.internal.engine.TlsEngine;
 import io.jtls.internal.jfr.HandshakeCompletedEvent;
 import io.jtls.internal.jfr.HandshakeFailedEvent;
@@ -97,6 +98,22 @@ public final class HandshakeRecording {
         event.serverName = servername;
         event.peerAddress = peer;
         event.commit();
+    }
+
+    /**
+     * Where a handshake is, for {@code io.jtls.HandshakeFailed}'s {@code stage}: connect, client-hello
+     * (a server that has not read a byte), handshake, client-hello-callback (ALPNCallback,
+     * resumeSession), certificate-callback (SNICallback, OCSPRequest), new-session (the handshake
+     * held for 'newSession'), verify (the peer's certificate, after the handshake).
+     */
+    static String stage(Phase phase, EngineState engine, boolean awaitingNewSession, boolean server, long handshakeInput) {
+        return switch (phase) {
+            case NEW, CONNECTING -> "connect";
+            case VERIFYING -> "verify";
+            case AWAITING_APPLICATION -> engine == EngineState.AWAITING_CLIENT_HELLO ? "client-hello-callback"
+                    : engine == EngineState.AWAITING_CERT_CALLBACK ? "certificate-callback" : "handshake";
+            default -> awaitingNewSession ? "new-session" : server && handshakeInput == 0 ? "client-hello" : "handshake";
+        };
     }
 
     /**
