@@ -7,6 +7,7 @@
  */
 module io.jtls {
     requires transitive java.net.http; // the OCSP stapler fetches with (and may be given) the JDK's HTTP client
+    requires jdk.jfr; // Flight Recorder events (io.jtls.internal.jfr): io.jtls.HandshakeCompleted, ...
     exports io.jtls;
     exports io.jtls.blocking;
     exports io.jtls.context;

@@ -7,6 +7,8 @@ import io.jtls.internal.context.NativeSecureContext;
 import io.jtls.internal.context.SecureContexts;
 import io.jtls.internal.engine.AlpnList;
 import io.jtls.internal.engine.OptionalHook;
+import io.jtls.internal.jfr.TicketKeyChangeEvent;
+import io.jtls.internal.tls.HandshakeRecording;
 import io.jtls.internal.tls.KeylogFile;
 import io.jtls.internal.tls.PskFlow;
 import io.jtls.internal.tls.RingTicketKeys;
@@ -14,6 +16,7 @@ import io.jtls.internal.tls.ServerHooks;
 import io.jtls.internal.tls.ServerNamePattern;
 import io.jtls.internal.tls.ServerPolicy;
 import io.jtls.internal.tls.Warnings;
+import io.jtls.net.Duplex;
 import io.jtls.net.Event;
 import io.jtls.net.EventKey;
 import io.jtls.net.Server;
@@ -64,6 +67,13 @@ import java.util.function.Consumer;
  * {@link #addContext} adds a context per host name for SNI. The server owns the contexts it built
  * and frees them once it has closed (after {@code 'close'}); listening again rebuilds them with
  * the same options and ticket keys.
+ *
+ * <h2>Observability</h2>
+ * {@link #stats()} counts connections, handshakes by outcome, protocol and error code, resumptions
+ * and bytes ({@link TlsServerStats}). With a JDK Flight Recorder recording, each handshake is
+ * an {@code io.jtls.HandshakeCompleted} or {@code io.jtls.HandshakeFailed} event, each session
+ * store call an {@code io.jtls.SessionStoreGet}/{@code io.jtls.SessionStorePut}, each ticket key
+ * change an {@code io.jtls.TicketKeyRotation} (see the README's Observability section).
  *
  * <p>Threading: {@code 'secureConnection'} and {@code 'tlsClientError'} are emitted on the
  * connection's loop; every method may be called from any thread.
@@ -187,6 +197,7 @@ public class TlsServer extends Server {
     private long listenGeneration;
     private volatile SecureContextOptions contextOptions;
     private volatile SecureContext sharedContext; // null while closed
+    private final ServerCounters counters = new ServerCounters();
 
     /**
      * Node's {@code new tls.Server(options[, secureConnectionListener])}.
@@ -227,6 +238,8 @@ public class TlsServer extends Server {
 
     /** Node's {@code tlsConnectionListener}: wraps each accepted socket (on its loop). */
     private void onConnection(Socket raw) {
+        counters.opened(raw);
+        raw.once(Duplex.CLOSE, hadError -> counters.closed(raw));
         SniCallback sni = options.sniCallback() != null ? options.sniCallback()
                 : contexts.isEmpty() ? null : this::defaultSniCallback;
         while (true) {
@@ -320,12 +333,14 @@ public class TlsServer extends Server {
 
             @Override
             public void secureConnection() {
+                counters.completed(socket.getProtocol(), socket.isSessionReused());
                 emit(SECURE_CONNECTION, socket);
             }
 
             @Override
             public void clientError(Throwable error) {
                 // Node's onSocketTLSError; the socket is already being destroyed.
+                counters.failed(HandshakeRecording.failureCode(error));
                 if (!emitWith(TLS_CLIENT_ERROR, listener -> listener.accept(error, socket))) {
                     logUnheardClientError(error, socket);
                 }
@@ -458,6 +473,29 @@ public class TlsServer extends Server {
             }
             contextOptions = contextOptions.toBuilder().ticketKeys(keys).build();
         }
+        if (TicketKeyChangeEvent.PROBE.isEnabled() && keys != null && keys.length == 48) { // a ring records its own changes
+            TicketKeyChangeEvent event = new TicketKeyChangeEvent();
+            event.change = "setTicketKeys";
+            event.generation = -1;
+            event.keys = 1;
+            event.currentKeyName = HexFormat.of().formatHex(keys, 0, 16);
+            event.commit();
+        }
+    }
+
+    /**
+     * What this server has done since it was made: open connections, handshakes completed
+     * (by protocol, resumed or not) and failed (by code), bytes in and out including closed
+     * connections. From any thread; the counters are per-thread striped ({@code LongAdder}), so
+     * counting costs the loops no shared lock; a call reads each open connection's byte counts,
+     * so it costs in proportion to the connections open, and waits (spinning, then yielding) for a
+     * connection caught half-way through closing on another loop, so that byte counts never go
+     * back between two calls: call it from a monitoring thread rather than a loop.
+     *
+     * @return an immutable snapshot
+     */
+    public TlsServerStats stats() {
+        return counters.snapshot(super.connections()); // not this class's connections(), which warns DEP0020
     }
 
     /** A context of this server with the ring's keys, when the server has a ticket key ring. */

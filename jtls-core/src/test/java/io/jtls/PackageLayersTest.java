@@ -36,6 +36,7 @@ import org.junit.jupiter.api.Test;
  *   io.jtls.internal.engine, io.jtls.internal.x509   one connection over memory BIOs; certificate objects
  *   io.jtls.internal.openssl     the binding
  *   io.jtls.internal.util        small helpers of every layer
+ *   io.jtls.internal.jfr         the Flight Recorder events (beside the helpers: they depend on the JDK only)
  *   io.jtls.error, io.jtls.context, io.jtls.handshake, io.jtls.x509   the vocabulary every layer speaks
  * </pre>
  */
@@ -46,7 +47,7 @@ class PackageLayersTest {
     static {
         layer(0, "io.jtls.x509", "io.jtls.handshake");
         layer(1, "io.jtls.error", "io.jtls.context");
-        layer(2, "io.jtls.internal.util");
+        layer(2, "io.jtls.internal.util", "io.jtls.internal.jfr");
         layer(3, "io.jtls.internal.openssl");
         layer(4, "io.jtls.internal.engine", "io.jtls.internal.x509");
         layer(5, "io.jtls.internal.context");

@@ -1,5 +1,7 @@
 package io.jtls.session;
 
+import io.jtls.internal.jfr.SessionStoreGetEvent;
+import io.jtls.internal.jfr.SessionStorePutEvent;
 import java.time.Duration;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
@@ -38,6 +40,12 @@ import java.util.function.Consumer;
  * Each callback is called exactly once, on whatever thread the store completed on (or a timer
  * thread after a timeout); a store that throws instead of failing its stage is handled the
  * same way. The server moves the call to the connection's loop.
+ *
+ * <h2>Flight Recorder</h2>
+ * Each get and put is a JFR event when a recording enables it: {@code io.jtls.SessionStoreGet}
+ * (duration, {@code hit}, {@code failure}) and {@code io.jtls.SessionStorePut} (duration,
+ * {@code size}, {@code failure}), the duration being the store's latency up to the completion
+ * (or the timeout).
  */
 public final class SessionStoreListeners {
     /** What a failed or late {@link SessionStore#get} does to the handshake. */
@@ -88,7 +96,14 @@ public final class SessionStoreListeners {
         Objects.requireNonNull(sessionId, "sessionId");
         Objects.requireNonNull(sessionData, "sessionData");
         Objects.requireNonNull(done, "done");
+        SessionStorePutEvent event = SessionStorePutEvent.PROBE.isEnabled() ? new SessionStorePutEvent() : null;
+        if (event != null) {
+            event.begin();
+        }
         CompletableFuture<Void> put = withTimeout(() -> store.put(sessionId, sessionData, ttl));
+        if (event != null) {
+            put.whenComplete((ignored, error) -> recordPut(event, sessionData.length, error));
+        }
         if (!waitForPut) {
             put.whenComplete((ignored, error) -> report("put", error));
             done.run();
@@ -109,7 +124,14 @@ public final class SessionStoreListeners {
     public void resumeSession(byte[] sessionId, BiConsumer<Throwable, byte[]> callback) {
         Objects.requireNonNull(sessionId, "sessionId");
         Objects.requireNonNull(callback, "callback");
+        SessionStoreGetEvent event = SessionStoreGetEvent.PROBE.isEnabled() ? new SessionStoreGetEvent() : null;
+        if (event != null) {
+            event.begin();
+        }
         withTimeout(() -> store.get(sessionId)).whenComplete((data, error) -> {
+            if (event != null) {
+                recordGet(event, data != null && error == null, error);
+            }
             if (error == null) {
                 runCallback(() -> callback.accept(null, data));
                 return;
@@ -118,6 +140,35 @@ public final class SessionStoreListeners {
             Throwable err = onStoreFailure == OnStoreFailure.DESTROY ? unwrap(error) : null;
             runCallback(() -> callback.accept(err, null));
         });
+    }
+
+    private void recordGet(SessionStoreGetEvent event, boolean hit, Throwable error) {
+        event.end();
+        if (event.shouldCommit()) {
+            event.store = store.getClass().getName();
+            event.hit = hit;
+            event.failure = describe(error);
+            event.commit();
+        }
+    }
+
+    private void recordPut(SessionStorePutEvent event, int size, Throwable error) {
+        event.end();
+        if (event.shouldCommit()) {
+            event.store = store.getClass().getName();
+            event.size = size;
+            event.failure = describe(error);
+            event.commit();
+        }
+    }
+
+    /** A failure for an event: the cause's class and message (a timeout says so); null for none. */
+    private String describe(Throwable error) {
+        if (error == null) {
+            return null;
+        }
+        Throwable cause = unwrap(error);
+        return cause instanceof TimeoutException ? "timed out after " + storeTimeout : cause.toString();
     }
 
     private <T> CompletableFuture<T> withTimeout(java.util.function.Supplier<CompletionStage<T>> operation) {

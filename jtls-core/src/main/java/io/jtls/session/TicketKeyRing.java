@@ -1,5 +1,6 @@
 package io.jtls.session;
 
+import io.jtls.internal.jfr.TicketKeyChangeEvent;
 import java.nio.ByteBuffer;
 import java.security.SecureRandom;
 import java.time.Duration;
@@ -7,6 +8,7 @@ import java.time.Instant;
 import java.time.InstantSource;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -181,7 +183,7 @@ public final class TicketKeyRing {
     public TicketKey rotateTo(TicketKey key) {
         Objects.requireNonNull(key, "key");
         synchronized (changeLock) {
-            change(rotated(state, key, clock.instant()));
+            change(rotated(state, key, clock.instant()), "rotate");
         }
         return key;
     }
@@ -237,7 +239,7 @@ public final class TicketKeyRing {
             }
             int dropped = before.keys().size() - kept.size();
             if (dropped > 0) {
-                change(new Snapshot(before.generation() + 1, kept));
+                change(new Snapshot(before.generation() + 1, kept), "retire");
             }
             return dropped;
         }
@@ -257,7 +259,7 @@ public final class TicketKeyRing {
             if (before.keys().size() == 1 && before.current().equals(key)) {
                 return;
             }
-            change(new Snapshot(before.generation() + 1, List.of(new Entry(key, clock.instant()))));
+            change(new Snapshot(before.generation() + 1, List.of(new Entry(key, clock.instant()))), "setTicketKeys");
         }
     }
 
@@ -274,7 +276,7 @@ public final class TicketKeyRing {
             if (snapshot.equals(state)) {
                 return false;
             }
-            change(snapshot);
+            change(snapshot, "apply");
             return true;
         }
     }
@@ -307,8 +309,19 @@ public final class TicketKeyRing {
         listeners.remove(listener);
     }
 
-    private void change(Snapshot next) {
+    /** Installs {@code next} (under the change lock), records it as {@code io.jtls.TicketKeyRotation}, tells the listeners. */
+    private void change(Snapshot next, String why) {
         state = next;
+        if (TicketKeyChangeEvent.PROBE.isEnabled()) {
+            TicketKeyChangeEvent event = new TicketKeyChangeEvent();
+            if (event.shouldCommit()) {
+                event.change = why;
+                event.generation = next.generation();
+                event.keys = next.keys().size();
+                event.currentKeyName = HexFormat.of().formatHex(next.current().name());
+                event.commit();
+            }
+        }
         for (Consumer<Snapshot> listener : listeners) {
             try {
                 listener.accept(next);

@@ -77,6 +77,26 @@ final class NegotiatedParameters {
         }
     }
 
+    /** OpenSSL's {@code TLSEXT_nid_unknown}: set on a group id that has no NID. */
+    private static final long NID_UNKNOWN_FLAG = 0x1000000;
+
+    /**
+     * The key exchange group ({@code SSL_get_negotiated_group}) by its {@code OBJ_nid2sn} name
+     * ("X25519", "prime256v1", "ffdhe2048"), on either side, TLS 1.3 and TLS 1.2 (EC)DHE; a group
+     * without a NID as its TLS code point ("0x11ec"); null when there was none.
+     */
+    static String negotiatedGroup(MemorySegment ssl) {
+        long nid = SslCalls.SSL_get_negotiated_group(ssl);
+        if (nid <= 0) {
+            return null;
+        }
+        if ((nid & NID_UNKNOWN_FLAG) != 0) {
+            return String.format("0x%04x", nid & 0xffff);
+        }
+        MemorySegment name = X509FieldCalls.OBJ_nid2sn((int) nid);
+        return Types.isNull(name) ? null : Types.cString(name);
+    }
+
     /** The EC group's name as {@code OBJ_nid2sn} spells it ("prime256v1", "secp384r1"). */
     private static String ecGroupName(Arena arena, MemorySegment pkey) {
         MemorySegment buf = arena.allocate(80);

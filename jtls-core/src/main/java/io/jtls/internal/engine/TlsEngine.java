@@ -849,6 +849,17 @@ public final class TlsEngine implements AutoCloseable {
     }
 
     /**
+     * The key exchange group the handshake used ("X25519", "prime256v1", "ffdhe2048"), on either
+     * side (a TLS 1.2 resumption: its session's, as OpenSSL reports it); null when there was none
+     * (RSA key transport). For
+     * observability: one native query, asked only when an event records it.
+     */
+    public String keyExchangeGroup() {
+        requireLive();
+        return NegotiatedParameters.negotiatedGroup(ssl);
+    }
+
+    /**
      * Node's {@code getSession()}: the session in OpenSSL's DER form ({@code i2d_SSL_SESSION}),
      * which a later client connection can resume with {@link #setSession(byte[])}; null when
      * there is none. TLS 1.3 sessions arrive after the handshake (NewSessionTicket), read

@@ -843,6 +843,8 @@ public final class SslCalls {
     public static final int SSL_CTRL_SET_TLSEXT_HOSTNAME = 55;
     /** {@code # define SSL_CTRL_GET_PEER_TMP_KEY 109} */
     public static final int SSL_CTRL_GET_PEER_TMP_KEY = 109;
+    /** {@code # define SSL_CTRL_GET_NEGOTIATED_GROUP 134} */
+    public static final int SSL_CTRL_GET_NEGOTIATED_GROUP = 134;
     /** {@code # define SSL_CTRL_SET_TLSEXT_STATUS_REQ_TYPE 65} */
     public static final int SSL_CTRL_SET_TLSEXT_STATUS_REQ_TYPE = 65;
     /** {@code # define SSL_CTRL_GET_TLSEXT_STATUS_REQ_TYPE 127} */
@@ -874,6 +876,14 @@ public final class SslCalls {
      */
     public static long SSL_get_peer_tmp_key(MemorySegment s, MemorySegment pk) {
         return SSL_ctrl(s, SSL_CTRL_GET_PEER_TMP_KEY, 0, pk);
+    }
+
+    /**
+     * {@code # define SSL_get_negotiated_group(s) SSL_ctrl(s,SSL_CTRL_GET_NEGOTIATED_GROUP,0,NULL)}:
+     * the NID of the key exchange group (TLS 1.3, and TLS 1.2 ECDHE), on either side; 0 for none.
+     */
+    public static long SSL_get_negotiated_group(MemorySegment s) {
+        return SSL_ctrl(s, SSL_CTRL_GET_NEGOTIATED_GROUP, 0, MemorySegment.NULL);
     }
 
     /** {@code # define SSL_get_tlsext_status_type(ssl) SSL_ctrl(ssl,SSL_CTRL_GET_TLSEXT_STATUS_REQ_TYPE,0,NULL)} */

@@ -65,6 +65,10 @@ public final class ConnectionDriver {
     private volatile HandshakeSnapshot snapshot;
     /** A server's SNI name, as soon as the ClientHello was read (Node sets it then); null before or without SNI. */
     private volatile String requestedServername;
+    /** JFR's handshake events: null unless a recording wanted them at the start; {@link HandshakeRecording#DONE} once secure. */
+    private HandshakeRecording recording;
+    /** The first failure {@link #fail} reported (a server's goes to 'tlsClientError', not to destroy), for the JFR event. */
+    private Throwable handshakeFailure;
 
     /**
      * A connection over {@code transport} on {@code context} (retained by the engine). Nothing
@@ -190,6 +194,9 @@ public final class ConnectionDriver {
             return;
         }
         phase = Phase.HANDSHAKING;
+        if (!isServer) {
+            recording = HandshakeRecording.beginIfEnabled(); // a server's begins with the ClientHello's first bytes
+        }
         cycle();
     }
 
@@ -213,6 +220,9 @@ public final class ConnectionDriver {
         }
         boolean handshaking = !phase.established();
         if (handshaking) {
+            if (handshakeInput == 0 && isServer) {
+                recording = HandshakeRecording.beginIfEnabled();
+            }
             handshakeInput += ciphertext.remaining();
         }
         engine.encIn(ciphertext);
@@ -355,6 +365,10 @@ public final class ConnectionDriver {
     void allowData() {
         if (phase == Phase.VERIFYING) {
             phase = Phase.OPEN;
+            if (recording != null) {
+                recording.completed(isServer, engine, snapshot, knownServername(), host.peer());
+            }
+            recording = HandshakeRecording.DONE;
         }
         outbound.scheduleFlush();
     }
@@ -480,6 +494,9 @@ public final class ConnectionDriver {
 
     /** Destroys the connection for {@code error}, reported where the policy says. */
     void fail(Throwable error) {
+        if (handshakeFailure == null) {
+            handshakeFailure = error;
+        }
         policy.fail(host, error);
     }
 
@@ -576,6 +593,12 @@ public final class ConnectionDriver {
 
     /** The socket is being destroyed: drop queued writes, close the transport, free the engine. */
     public void onDestroy(Throwable error) {
+        if (recording != HandshakeRecording.DONE && HandshakeRecording.wantsFailure(recording)) { // ended before it was secure
+            Throwable why = error != null ? error : handshakeFailure != null ? handshakeFailure : policy.rejection();
+            HandshakeRecording.failed(recording, isServer, why, HandshakeRecording.stage(phase, engine == null ? null
+                    : engine.state(), sessions.holdsOutput(), isServer, handshakeInput), knownServername(), host.peer());
+        }
+        recording = HandshakeRecording.DONE;
         phase = Phase.CLOSED;
         if (handshakeTimer != null) {
             handshakeTimer.cancel();
@@ -586,6 +609,12 @@ public final class ConnectionDriver {
         transport.destroy();
         // Freed later in this turn, never under a call that may still be using the engine.
         loop.execute(this::closeEngine);
+    }
+
+    /** The SNI name: what the handshake established, else what a server read in the ClientHello (a resumption may not repeat it). */
+    private String knownServername() {
+        HandshakeSnapshot s = snapshot;
+        return s != null && s.servername() != null ? s.servername() : requestedServername;
     }
 
     private void closeEngine() {

@@ -126,6 +126,15 @@ public abstract sealed class HandshakePolicy permits ClientPolicy, ServerPolicy 
         return false;
     }
 
+    /**
+     * Why this side rejected the peer after the handshake when it destroyed the socket without an
+     * error (a server's rejected client certificate, reported later as the cause of
+     * {@code 'tlsClientError'}); null otherwise.
+     */
+    TlsException rejection() {
+        return null;
+    }
+
     /** Whether an unverified peer is rejected. */
     public abstract boolean rejectUnauthorized();
 

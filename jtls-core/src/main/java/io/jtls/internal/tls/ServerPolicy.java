@@ -273,6 +273,11 @@ public final class ServerPolicy extends HandshakePolicy {
     }
 
     @Override
+    TlsException rejection() {
+        return rejection;
+    }
+
+    @Override
     boolean quietAfterHandshake(TlsException error) {
         return rejectUnauthorized && String.valueOf(error.getMessage()).contains(PEER_DID_NOT_RETURN_A_CERTIFICATE);
     }
