@@ -26,14 +26,12 @@ final class JtlsSession extends ExtendedSSLSession {
     static final int PACKET_BUFFER_SIZE = 16384 + 325;
 
     /**
-     * Signature schemes OpenSSL 3 handles, in the names JSSE uses, for trust managers that check
+     * Signature schemes OpenSSL 3 handles, as the Java algorithm names JSSE uses, for trust managers that check
      * algorithm constraints against them.
      */
-    private static final String[] SIGNATURE_SCHEMES = {"ecdsa_secp256r1_sha256", "ecdsa_secp384r1_sha384",
-        "ecdsa_secp521r1_sha512", "ed25519", "ed448", "rsa_pss_rsae_sha256", "rsa_pss_rsae_sha384",
-        "rsa_pss_rsae_sha512", "rsa_pss_pss_sha256", "rsa_pss_pss_sha384", "rsa_pss_pss_sha512",
-        "rsa_pkcs1_sha256", "rsa_pkcs1_sha384", "rsa_pkcs1_sha512", "ecdsa_sha224", "rsa_sha224",
-        "ecdsa_sha1", "rsa_pkcs1_sha1"};
+    private static final String[] SIGNATURE_SCHEMES = {"SHA256withECDSA", "SHA384withECDSA", "SHA512withECDSA",
+        "Ed25519", "Ed448", "RSASSA-PSS", "SHA256withRSA", "SHA384withRSA", "SHA512withRSA", "SHA224withECDSA",
+        "SHA224withRSA", "SHA1withECDSA", "SHA1withRSA"};
 
     private final String peerHost;
     private final int peerPort;
@@ -229,6 +227,12 @@ final class JtlsSession extends ExtendedSSLSession {
     @Override
     public String[] getPeerSupportedSignatureAlgorithms() {
         return SIGNATURE_SCHEMES.clone();
+    }
+
+    /** No stapled OCSP responses are passed on yet (OpenSSL has them; see the module's notes). */
+    @Override
+    public List<byte[]> getStatusResponses() {
+        return List.of();
     }
 
     @Override

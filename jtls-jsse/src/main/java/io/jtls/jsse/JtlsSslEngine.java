@@ -123,9 +123,11 @@ final class JtlsSslEngine extends SSLEngine {
         if (total == 0) {
             return result(Status.OK, 0, 0, false);
         }
+        // The whole record must fit, as SunJSSE: a destination too small for it is an overflow,
+        // never a reason to cut the data into smaller records.
         int overhead = "TLSv1.3".equals(handshake.session().getProtocol()) ? 22 : 85;
-        int chunk = (int) Math.min(Math.min(total, JtlsSession.APPLICATION_BUFFER_SIZE), dst.remaining() - (long) overhead);
-        if (chunk <= 0) {
+        int chunk = (int) Math.min(total, JtlsSession.APPLICATION_BUFFER_SIZE);
+        if (dst.remaining() < chunk + overhead) {
             return result(Status.BUFFER_OVERFLOW, 0, 0, false);
         }
         ByteBuffer plain = gather(srcs, offset, length, chunk);

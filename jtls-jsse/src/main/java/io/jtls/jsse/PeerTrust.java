@@ -56,16 +56,24 @@ final class PeerTrust {
     }
 
     /**
-     * JSSE's authType for a server's chain: the key exchange of a TLS 1.2 suite
-     * ({@code ECDHE_RSA}), or for TLS 1.3 the leaf's key algorithm, as SunJSSE passes them.
+     * JSSE's authType for a server's chain, as SunJSSE passes it: the key exchange of a TLS 1.2
+     * suite ({@code ECDHE_RSA}), and {@code UNKNOWN} for TLS 1.3 (no key exchange in the suite;
+     * the key usage check then asks for a signing key). While OpenSSL has not made the suite
+     * current yet, the TLS 1.2 answer follows from the leaf's key (jtls offers ECDHE suites first).
      */
     static String serverAuthType(String protocol, String cipherSuite, X509Certificate leaf) {
-        if ("TLSv1.3".equals(protocol) || cipherSuite == null) {
-            return keyAuthType(leaf);
+        if ("TLSv1.3".equals(protocol)) {
+            return "UNKNOWN";
         }
-        int start = cipherSuite.startsWith("TLS_") ? 4 : cipherSuite.startsWith("SSL_") ? 4 : 0;
-        int end = cipherSuite.indexOf("_WITH_");
-        return end > start ? cipherSuite.substring(start, end) : keyAuthType(leaf);
+        int end = cipherSuite == null ? -1 : cipherSuite.indexOf("_WITH_");
+        if (end > 4 && !cipherSuite.startsWith("SSL_NULL")) {
+            return cipherSuite.substring(4, end);
+        }
+        return switch (leaf.getPublicKey().getAlgorithm()) {
+            case "EC" -> "ECDHE_ECDSA";
+            case "RSA", "RSASSA-PSS" -> "ECDHE_RSA";
+            default -> "UNKNOWN";
+        };
     }
 
     /** JSSE's authType for a client's chain: the leaf's key algorithm. */
