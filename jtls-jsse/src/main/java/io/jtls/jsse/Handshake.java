@@ -391,6 +391,10 @@ final class Handshake {
         }
     }
 
+    boolean released() {
+        return released;
+    }
+
     /** Frees the native connection (through the Cleaner's action, so it runs once). */
     void release() {
         if (!released) {

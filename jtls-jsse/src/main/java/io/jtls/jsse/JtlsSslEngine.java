@@ -628,6 +628,13 @@ final class JtlsSslEngine extends SSLEngine {
         }
     }
 
+    /** True once the native connection was freed (both directions done, or failed): for tests. */
+    boolean nativeReleased() {
+        synchronized (lock) {
+            return handshake != null && handshake.released();
+        }
+    }
+
     @Override
     public String toString() {
         synchronized (lock) {

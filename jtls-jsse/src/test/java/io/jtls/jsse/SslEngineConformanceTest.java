@@ -337,24 +337,15 @@ class SslEngineConformanceTest {
         assertTrue(pump.server.isInboundDone());
     }
 
+    /**
+     * TLS 1.2 only: there a resumed session is the same session (same id) on SunJSSE too. A
+     * TLS 1.3 resumption makes a new session on SunJSSE (see JtlsProviderTest for jtls's).
+     */
     @ParameterizedTest(name = "{0} {2}")
     @MethodSource("pairs")
-    void sessionsAreReusedByTheClientContext(String c, Provider clientProvider, String s, Provider serverProvider) throws Exception {
-        SSLContext client = TestTls.client(clientProvider);
-        SSLContext server = TestTls.server(serverProvider);
-        byte[] firstId = null;
-        for (int i = 0; i < 2; i++) {
-            EnginePump pump = pump(client, server, "localhost");
-            pump.client.setEnabledProtocols(new String[] {"TLSv1.2"});
-            pump.handshake();
-            if (i == 0) {
-                firstId = pump.client.getSession().getId();
-            } else {
-                assertArrayEquals(firstId, pump.client.getSession().getId(), "the same session");
-            }
-            pump.client.closeOutbound();
-            pump.run();
-        }
+    void sessionsAreReusedByTheClientContext(String c, Provider clientProvider, String s, Provider serverProvider)
+            throws Exception {
+        assertEquals(2, Resumption.handshakes(TestTls.client(clientProvider), TestTls.server(serverProvider), "TLSv1.2"));
     }
 
     @ParameterizedTest(name = "{0} {2}")
