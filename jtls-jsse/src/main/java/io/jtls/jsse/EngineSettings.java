@@ -21,6 +21,8 @@ final class EngineSettings {
     private static final String SSLV2_HELLO = "SSLv2Hello";
 
     String[] protocols;
+    /** True once the application chose the protocols: the client/server defaults no longer apply. */
+    boolean protocolsSet;
     String[] cipherSuites;
     boolean needClientAuth;
     boolean wantClientAuth;
@@ -84,6 +86,7 @@ final class EngineSettings {
         }
         if (p.getProtocols() != null) {
             protocols = checkProtocols(p.getProtocols());
+            protocolsSet = true;
         }
         if (p.getNeedClientAuth()) {
             needClientAuth = true;

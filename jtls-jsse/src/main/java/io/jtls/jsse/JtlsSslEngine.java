@@ -546,6 +546,7 @@ final class JtlsSslEngine extends SSLEngine {
         String[] checked = EngineSettings.checkProtocols(protocols);
         synchronized (lock) {
             settings.protocols = checked;
+            settings.protocolsSet = true;
         }
     }
 
@@ -555,8 +556,8 @@ final class JtlsSslEngine extends SSLEngine {
             if (handshake != null) {
                 throw new IllegalArgumentException("cannot change the mode after the handshake started");
             }
-            if (!modeSet || clientMode != mode) {
-                settings.protocols = context.defaultProtocols(mode);
+            if (!settings.protocolsSet) {
+                settings.protocols = context.defaultProtocols(mode); // the mode's defaults, unless chosen
             }
             clientMode = mode;
             modeSet = true;

@@ -63,6 +63,10 @@ class JtlsProviderTest {
         SSLEngine client = context.createSSLEngine("localhost", 443);
         client.setUseClientMode(true);
         assertArrayEquals(new String[] {"TLSv1.2"}, client.getEnabledProtocols());
+        SSLEngine chosen = context.createSSLEngine();
+        chosen.setEnabledProtocols(new String[] {"TLSv1.3"});
+        chosen.setUseClientMode(true);
+        assertArrayEquals(new String[] {"TLSv1.3"}, chosen.getEnabledProtocols(), "chosen before the mode: kept");
         SSLEngine server = TestTls.server(TestTls.JTLS).createSSLEngine();
         server.setUseClientMode(false);
         EnginePump pump = new EnginePump(client, server);
