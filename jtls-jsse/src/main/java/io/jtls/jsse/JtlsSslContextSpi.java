@@ -151,12 +151,14 @@ public final class JtlsSslContextSpi extends SSLContextSpi {
 
     @Override
     protected SSLSocketFactory engineGetSocketFactory() {
-        throw new UnsupportedOperationException("the jtls provider offers SSLEngine only (no SSLSocket yet)");
+        contexts();
+        return new JtlsSslSocketFactory(this);
     }
 
     @Override
     protected SSLServerSocketFactory engineGetServerSocketFactory() {
-        throw new UnsupportedOperationException("the jtls provider offers SSLEngine only (no SSLServerSocket yet)");
+        contexts();
+        return new JtlsSslServerSocketFactory(this);
     }
 
     @Override
