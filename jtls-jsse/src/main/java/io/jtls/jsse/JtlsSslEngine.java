@@ -130,7 +130,7 @@ final class JtlsSslEngine extends SSLEngine {
         if (dst.remaining() < chunk + overhead) {
             return result(Status.BUFFER_OVERFLOW, 0, 0, false);
         }
-        ByteBuffer plain = gather(srcs, offset, length, chunk);
+        ByteBuffer plain = Records.gather(srcs, offset, length, chunk);
         int produced;
         try {
             int taken = handshake.engine().clearIn(plain);
@@ -145,31 +145,6 @@ final class JtlsSslEngine extends SSLEngine {
             throw fail(e, false);
         }
         return result(Status.OK, chunk, produced, false);
-    }
-
-    /** The next {@code chunk} bytes of the sources: a slice of one when it holds them all, else a copy. */
-    private static ByteBuffer gather(ByteBuffer[] srcs, int offset, int length, int chunk) {
-        for (int i = offset; i < offset + length; i++) {
-            ByteBuffer src = srcs[i];
-            if (!src.hasRemaining()) {
-                continue;
-            }
-            if (src.remaining() >= chunk) {
-                ByteBuffer slice = src.slice(src.position(), chunk);
-                src.position(src.position() + chunk);
-                return slice;
-            }
-            break;
-        }
-        ByteBuffer copy = ByteBuffer.allocate(chunk);
-        for (int i = offset; i < offset + length && copy.hasRemaining(); i++) {
-            ByteBuffer src = srcs[i];
-            int n = Math.min(src.remaining(), copy.remaining());
-            copy.put(copy.position(), src, src.position(), n);
-            copy.position(copy.position() + n);
-            src.position(src.position() + n);
-        }
-        return copy.flip();
     }
 
     @Override
@@ -228,7 +203,7 @@ final class JtlsSslEngine extends SSLEngine {
                 if (!established) {
                     handshake.advance();
                 } else {
-                    produced = readPlaintext(engine, dsts, offset, length, room);
+                    produced = Records.readPlaintext(engine, dsts, offset, length, room);
                 }
             } catch (TlsException e) {
                 throw fail(e, !handshake.done());
@@ -244,31 +219,6 @@ final class JtlsSslEngine extends SSLEngine {
             boolean finished = !handshake.done() && handshake.maybeFinish();
             return result(Status.OK, consumed, produced, finished);
         }
-    }
-
-    /** Decrypts the record just fed: straight into one buffer, or through a copy scattered over several. */
-    private static int readPlaintext(TlsEngine engine, ByteBuffer[] dsts, int offset, int length, long room) {
-        ByteBuffer first = null;
-        for (int i = offset; i < offset + length; i++) {
-            if (dsts[i].hasRemaining()) {
-                first = dsts[i];
-                break;
-            }
-        }
-        if (first != null && first.remaining() >= Math.min(room, JtlsSession.APPLICATION_BUFFER_SIZE)) {
-            return Math.max(0, engine.clearOut(first));
-        }
-        ByteBuffer copy = ByteBuffer.allocate((int) Math.min(room, JtlsSession.APPLICATION_BUFFER_SIZE));
-        int n = engine.clearOut(copy);
-        copy.flip();
-        for (int i = offset; i < offset + length && copy.hasRemaining(); i++) {
-            ByteBuffer dst = dsts[i];
-            int k = Math.min(dst.remaining(), copy.remaining());
-            dst.put(dst.position(), copy, copy.position(), k);
-            dst.position(dst.position() + k);
-            copy.position(copy.position() + k);
-        }
-        return Math.max(0, n);
     }
 
     // ------------------------------------------------------------------ status
