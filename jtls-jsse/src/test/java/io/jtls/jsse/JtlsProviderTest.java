@@ -124,6 +124,30 @@ class JtlsProviderTest {
         }
     }
 
+    /**
+     * A TLS 1.2 peer's renegotiation is answered by OpenSSL inside unwrap/wrap (the engine only
+     * reports NEED_WRAP for the answer), and the connection carries data afterwards. (The trust
+     * manager does not see the renegotiated chain: see the README.)
+     */
+    @Test
+    void aJdkTls12ClientMayRenegotiateWithAJtlsServer() throws Exception {
+        SSLEngine client = TestTls.client(TestTls.JDK).createSSLEngine("localhost", 1);
+        client.setUseClientMode(true);
+        client.setEnabledProtocols(new String[] {"TLSv1.2"});
+        SSLEngine server = TestTls.server(TestTls.JTLS).createSSLEngine();
+        server.setUseClientMode(false);
+        EnginePump pump = new EnginePump(client, server);
+        pump.handshake();
+        int before = pump.clientResults.size();
+        client.beginHandshake();
+        pump.run();
+        assertTrue(EnginePump.finishedCount(pump.clientResults.subList(before, pump.clientResults.size())) >= 1,
+                "the client finished a second handshake");
+        assertEquals(HandshakeStatus.NOT_HANDSHAKING, server.getHandshakeStatus());
+        assertArrayEquals("after".getBytes(), pump.send(client, "after".getBytes()));
+        assertArrayEquals("back".getBytes(), pump.send(server, "back".getBytes()));
+    }
+
     @Test
     void theTrustTaskMayRunOnAnotherThread() throws Exception {
         SSLEngine client = TestTls.client(TestTls.JTLS).createSSLEngine("localhost", 1);
