@@ -1,5 +1,6 @@
 package io.jtls.jsse;
 
+import io.jtls.context.Constants;
 import io.jtls.context.SecureContextOptions;
 import io.jtls.internal.context.NativeSecureContext;
 import io.jtls.internal.engine.OptionalHook;
@@ -81,8 +82,11 @@ final class NativeContexts {
     private record Identity(String alias) {}
 
     private NativeSecureContext build(Base base) {
+        // No TLS 1.2 renegotiation either way: a renegotiated peer chain would bypass the trust
+        // manager, which checks the chain of the first handshake only.
         SecureContextOptions.Builder options = SecureContextOptions.builder()
-                .minVersion(base.minVersion()).maxVersion(base.maxVersion()).ciphers(base.ciphers());
+                .minVersion(base.minVersion()).maxVersion(base.maxVersion()).ciphers(base.ciphers())
+                .secureOptions(Constants.SSL_OP_NO_RENEGOTIATION);
         if (base.server()) {
             options.honorCipherOrder(base.honorOrder());
             if (base.clientCaNames() && trustManager != null) {
