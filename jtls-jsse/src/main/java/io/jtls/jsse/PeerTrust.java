@@ -20,10 +20,11 @@ import javax.net.ssl.X509TrustManager;
  * verify callback accepts everything and keeps the result, as Node's). Instead the engine stops
  * as soon as the peer's chain is known and before any of its own output that follows is
  * released, and runs the trust manager as the engine's delegated task ({@code NEED_TASK}). A
- * rejected chain therefore never lets this side's next flight (a client's Finished, a server's
- * session tickets) reach the peer: the handshake fails here with {@code SSLHandshakeException}.
- * The only case where the peer already considers the handshake done is a TLS 1.2 client, whose
- * Finished goes out before the server's; it sees the connection closed.
+ * rejected chain therefore never lets this side's next flight (a client's key exchange or
+ * Finished, a server's Finished or session tickets) reach the peer: the handshake fails here with
+ * {@code SSLHandshakeException}. The only peer that has already finished is a TLS 1.3 client whose
+ * certificate the server refuses (its Finished comes with its certificate); it sees the
+ * connection close.
  */
 final class PeerTrust {
     private PeerTrust() {}

@@ -225,11 +225,15 @@ class SslEngineConformanceTest {
     @MethodSource("pairs")
     void anUntrustedServerFailsTheClientsHandshake(String c, Provider clientProvider, String s, Provider serverProvider) {
         SSLContext server = TestTls.context(serverProvider, "TLS", TestTls.keyManagers(TestTls.UNTRUSTED), null);
-        EnginePump pump = pump(TestTls.client(clientProvider), server, "localhost");
-        SSLException e = assertThrows(SSLException.class, pump::handshake);
-        assertNotNull(e);
-        assertEquals(0, EnginePump.finishedCount(pump.clientResults), "the client never finished");
-        assertThrows(SSLPeerUnverifiedException.class, pump.client.getSession()::getPeerCertificates);
+        for (String version : List.of("TLSv1.3", "TLSv1.2")) {
+            EnginePump pump = pump(TestTls.client(clientProvider), server, "localhost");
+            pump.client.setEnabledProtocols(new String[] {version});
+            SSLException e = assertThrows(SSLException.class, pump::handshake);
+            assertNotNull(e);
+            assertEquals(0, EnginePump.finishedCount(pump.clientResults), "the client never finished");
+            assertEquals(0, EnginePump.finishedCount(pump.serverResults), "nor the server: " + version);
+            assertThrows(SSLPeerUnverifiedException.class, pump.client.getSession()::getPeerCertificates);
+        }
     }
 
     @ParameterizedTest(name = "{0} {2}")
