@@ -214,6 +214,18 @@ class SslEngineConformanceTest {
 
     @ParameterizedTest(name = "{0} {2}")
     @MethodSource("pairs")
+    void anUntrustedClientCertificateFailsTheServersHandshake(String c, Provider clientProvider, String s,
+                                                              Provider serverProvider) {
+        SSLContext client = TestTls.context(clientProvider, "TLS", TestTls.keyManagers(TestTls.UNTRUSTED),
+                TestTls.trustManagers(TestTls.ROOT));
+        EnginePump pump = pump(client, TestTls.server(serverProvider), "localhost");
+        pump.server.setNeedClientAuth(true);
+        assertThrows(SSLException.class, pump::handshake);
+        assertEquals(0, EnginePump.finishedCount(pump.serverResults), "the server never finished");
+    }
+
+    @ParameterizedTest(name = "{0} {2}")
+    @MethodSource("pairs")
     void wantClientAuthWithoutACertificateSucceeds(String c, Provider clientProvider, String s, Provider serverProvider) throws Exception {
         EnginePump pump = pump(clientProvider, serverProvider);
         pump.server.setWantClientAuth(true);
