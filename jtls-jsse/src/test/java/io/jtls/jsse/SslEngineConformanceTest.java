@@ -366,6 +366,26 @@ class SslEngineConformanceTest {
 
     @ParameterizedTest(name = "{0} {2}")
     @MethodSource("pairs")
+    void anInvalidatedSessionIsNotResumed(String c, Provider clientProvider, String s, Provider serverProvider)
+            throws Exception {
+        SSLContext client = TestTls.client(clientProvider);
+        SSLContext server = TestTls.server(serverProvider);
+        byte[][] ids = new byte[2][];
+        for (int i = 0; i < 2; i++) {
+            EnginePump pump = pump(client, server, "localhost");
+            pump.client.setEnabledProtocols(new String[] {"TLSv1.2"});
+            pump.handshake();
+            ids[i] = pump.client.getSession().getId();
+            assertTrue(client.getClientSessionContext().getIds().hasMoreElements(), "the client context lists it");
+            pump.client.getSession().invalidate();
+            pump.client.closeOutbound();
+            pump.run();
+        }
+        assertFalse(java.util.Arrays.equals(ids[0], ids[1]), "a new session");
+    }
+
+    @ParameterizedTest(name = "{0} {2}")
+    @MethodSource("pairs")
     void anEngineWithoutAModeRefusesToStart(String c, Provider clientProvider, String s, Provider serverProvider) {
         SSLEngine engine = TestTls.client(clientProvider).createSSLEngine();
         assertThrows(IllegalStateException.class, () -> engine.wrap(ByteBuffer.allocate(0), ByteBuffer.allocate(20000)));
