@@ -18,4 +18,8 @@ module io.jtls {
     exports io.jtls.ocsp;
     exports io.jtls.pki;
     exports io.jtls.session;
+    // The JSSE provider (module io.jtls.jsse) drives the sans-IO engine and builds contexts itself.
+    exports io.jtls.internal.engine to io.jtls.jsse;
+    exports io.jtls.internal.context to io.jtls.jsse;
+    exports io.jtls.internal.openssl to io.jtls.jsse;
 }
