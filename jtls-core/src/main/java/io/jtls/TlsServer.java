@@ -460,7 +460,6 @@ public class TlsServer extends Server {
         }
     }
 
-    /** A context of this server with the ring's keys, when the server has a ticket key ring. */
     /** The server's own context from {@code o}, with the optional hooks its connections may use now. */
     private SecureContext buildShared(SecureContextOptions o) {
         return withTicketKeyRing(SecureContext.create(o, hooksInUse()));

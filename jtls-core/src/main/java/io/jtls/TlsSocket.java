@@ -118,6 +118,7 @@ public class TlsSocket extends LayeredSocket {
      * @throws TlsException when a secure context cannot be built from the options
      * @throws io.jtls.error.TlsArgumentException for an option Node rejects with a TypeError or RangeError
      */
+    @SuppressWarnings("this-escape") // the driver is wired to this socket while it is built, as Node wires its handle
     public TlsSocket(Duplex socket, TlsSocketOptions options) {
         this(socket, new Shape(options.server(), options.alpnProtocols(), options.sniCallback(), options.session(),
                         options.requestOCSP()),

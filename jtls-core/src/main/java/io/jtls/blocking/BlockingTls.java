@@ -64,7 +64,7 @@ public final class BlockingTls {
         if (readLimit < 1) throw new IllegalArgumentException("readLimit must be at least 1: " + readLimit);
         LoopGuard.refuse("BlockingTls.connect", null);
         CompletableFuture<Void> secure = new CompletableFuture<>();
-        @SuppressWarnings("unchecked")
+        @SuppressWarnings({"unchecked", "rawtypes"}) // a generic array: one slot the callback fills
         BlockingStreams<TlsSocket>[] view = new BlockingStreams[1];
         // Half-open for the reason given on BlockingTlsServer: the reader is behind the events.
         TlsSocket socket = Tls.connect(options.toBuilder().allowHalfOpen(true).build(), s -> {
