@@ -1,7 +1,11 @@
 package io.jtls;
 
+import io.jtls.context.PrivateKeyEntry;
 import io.jtls.context.SecureContextOptions;
 import java.nio.file.Path;
+import java.security.KeyStore;
+import java.security.PrivateKey;
+import java.security.cert.X509Certificate;
 import java.util.List;
 import java.util.Objects;
 
@@ -166,6 +170,102 @@ public abstract class ContextOptionsBuilder<B extends ContextOptionsBuilder<B>> 
     /** {@link SecureContextOptions#key()}: see {@link SecureContextOptions.Builder#addKey}. */
     public B addKey(SecureContextOptions.KeyPem keyPem) {
         context.addKey(keyPem);
+        return self();
+    }
+
+    /**
+     * {@link SecureContextOptions#keyEntries()} from a keystore entry: see
+     * {@link SecureContextOptions.Builder#keyStore(KeyStore, char[], String)}.
+     *
+     * @param keyStore a loaded keystore (PKCS#12, JKS, ...)
+     * @param password the key's password, used now and not kept
+     * @param alias    the entry, or null for the only private key entry
+     * @return this builder
+     */
+    public B keyStore(KeyStore keyStore, char[] password, String alias) {
+        context.keyStore(keyStore, password, alias);
+        return self();
+    }
+
+    /**
+     * {@link SecureContextOptions#keyEntries()} from a keystore file: see
+     * {@link SecureContextOptions.Builder#keyStore(Path, char[], String)}.
+     *
+     * @param file     a PKCS#12 or JKS file
+     * @param password the store's password, also the key's
+     * @param alias    the entry, or null for the only private key entry
+     * @return this builder
+     */
+    public B keyStore(Path file, char[] password, String alias) {
+        context.keyStore(file, password, alias);
+        return self();
+    }
+
+    /**
+     * {@link SecureContextOptions#keyEntries()}: one Java key and its chain.
+     *
+     * @param privateKey an exportable (PKCS#8) private key
+     * @param chain      its certificate first, then the intermediates
+     * @return this builder
+     */
+    public B key(PrivateKey privateKey, X509Certificate... chain) {
+        context.key(privateKey, chain);
+        return self();
+    }
+
+    /**
+     * Sets {@link SecureContextOptions#keyEntries()}.
+     *
+     * @param entries keys with their chains, or null for none
+     * @return this builder
+     */
+    public B keyEntries(List<PrivateKeyEntry> entries) {
+        context.keyEntries(entries);
+        return self();
+    }
+
+    /**
+     * Appends to {@link SecureContextOptions#keyEntries()}.
+     *
+     * @param entry a key and its chain
+     * @return this builder
+     */
+    public B addKeyEntry(PrivateKeyEntry entry) {
+        context.addKeyEntry(entry);
+        return self();
+    }
+
+    /**
+     * {@link SecureContextOptions#ca()} from a Java trust store's certificate entries: see
+     * {@link SecureContextOptions.Builder#ca(KeyStore)}.
+     *
+     * @param trustStore a loaded keystore, or null for the default roots
+     * @return this builder
+     */
+    public B ca(KeyStore trustStore) {
+        context.ca(trustStore);
+        return self();
+    }
+
+    /**
+     * {@link SecureContextOptions#ca()}: these certificates.
+     *
+     * @param certificates the trusted certificates
+     * @return this builder
+     */
+    public B ca(X509Certificate... certificates) {
+        context.ca(certificates);
+        return self();
+    }
+
+    /**
+     * Appends a certificate to {@link SecureContextOptions#ca()}.
+     *
+     * @param certificate a trusted certificate
+     * @return this builder
+     */
+    public B addCa(X509Certificate certificate) {
+        context.addCa(certificate);
         return self();
     }
 

@@ -8,6 +8,9 @@ import java.nio.file.AccessDeniedException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.security.KeyStore;
+import java.security.PrivateKey;
+import java.security.cert.X509Certificate;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
@@ -67,6 +70,7 @@ import java.util.Objects;
  * @param privateKeyIdentifier {@link #privateKeyIdentifier()}
  * @param allowPartialTrustChain {@link #allowPartialTrustChain()}
  * @param files                {@link #files()}
+ * @param keyEntries           {@link #keyEntries()}
  */
 public record SecureContextOptions(
         List<byte[]> ca,
@@ -91,7 +95,8 @@ public record SecureContextOptions(
         String privateKeyEngine,
         String privateKeyIdentifier,
         boolean allowPartialTrustChain,
-        Map<String, String> files) {
+        Map<String, String> files,
+        List<PrivateKeyEntry> keyEntries) {
 
     /** Options with every value absent: what {@link Tls#createSecureContext()} uses. */
     public static final SecureContextOptions DEFAULTS = builder().build();
@@ -179,6 +184,7 @@ public record SecureContextOptions(
         dhparam = dhparam == null ? null : dhparam.clone();
         ticketKeys = ticketKeys == null ? null : ticketKeys.clone();
         files = files == null ? Map.of() : Map.copyOf(files);
+        keyEntries = keyEntries == null ? null : List.copyOf(keyEntries);
     }
 
     /**
@@ -429,6 +435,21 @@ public record SecureContextOptions(
         return allowPartialTrustChain;
     }
 
+    /**
+     * jtls's addition to Node's options: private keys with their certificate chains as Java
+     * holds them ({@link java.security.KeyStore} entries, or a {@link java.security.PrivateKey}
+     * and {@link java.security.cert.X509Certificate}s), applied after {@link #key()} like
+     * {@link #cert()} and {@link #key()} pairs: each chain into the slot of its key type, then
+     * the key, checked against it ({@code ERR_OSSL_X509_KEY_VALUES_MISMATCH}). The options hold
+     * the caller's key objects, never their encoded bytes: see {@link PrivateKeyEntry}.
+     * Default (null): none.
+     *
+     * @return the entries, or null
+     */
+    public List<PrivateKeyEntry> keyEntries() {
+        return keyEntries;
+    }
+
     @Override
     public boolean equals(Object o) {
         if (!(o instanceof SecureContextOptions s)) {
@@ -446,7 +467,7 @@ public record SecureContextOptions(
                 && Objects.equals(sigalgs, s.sigalgs) && Objects.equals(clientCertEngine, s.clientCertEngine)
                 && Objects.equals(privateKeyEngine, s.privateKeyEngine)
                 && Objects.equals(privateKeyIdentifier, s.privateKeyIdentifier)
-                && allowPartialTrustChain == s.allowPartialTrustChain;
+                && allowPartialTrustChain == s.allowPartialTrustChain && Objects.equals(keyEntries, s.keyEntries);
     }
 
     private static boolean bytesListEquals(List<byte[]> a, List<byte[]> b) {
@@ -467,7 +488,7 @@ public record SecureContextOptions(
     @Override
     public int hashCode() {
         return Objects.hash(ciphers, ecdhCurve, minVersion, maxVersion, secureOptions, secureProtocol,
-                sessionIdContext, sessionTimeout, sigalgs, key, pfx,
+                sessionIdContext, sessionTimeout, sigalgs, key, pfx, keyEntries,
                 ca == null ? -1 : ca.size(), cert == null ? -1 : cert.size());
     }
 
@@ -495,6 +516,7 @@ public record SecureContextOptions(
         append(sb, "clientCertEngine", clientCertEngine);
         append(sb, "privateKeyEngine", privateKeyEngine);
         append(sb, "privateKeyIdentifier", privateKeyIdentifier);
+        appendCount(sb, "keyEntries", keyEntries);
         append(sb, "files", files.isEmpty() ? null : files);
         return sb.append(']').toString();
     }
@@ -538,6 +560,7 @@ public record SecureContextOptions(
         b.privateKeyEngine = privateKeyEngine;
         b.privateKeyIdentifier = privateKeyIdentifier;
         b.allowPartialTrustChain = allowPartialTrustChain;
+        b.keyEntries = keyEntries == null ? null : new ArrayList<>(keyEntries);
         files.forEach((name, file) -> b.fromFile(name, file, b.current(name)));
         return b;
     }
@@ -570,6 +593,7 @@ public record SecureContextOptions(
         private String privateKeyEngine;
         private String privateKeyIdentifier;
         private boolean allowPartialTrustChain;
+        private List<PrivateKeyEntry> keyEntries;
         /** Options read from a file: the file and the value it gave (replaced or grown: no longer that file's). */
         private final Map<String, FileSource> files = new LinkedHashMap<>();
 
@@ -649,6 +673,45 @@ public record SecureContextOptions(
         /** Appends PEM bytes to {@link SecureContextOptions#ca()}. */
         public Builder addCa(byte[] pem) {
             ca = append(ca, require(pem, "options.ca"));
+            return this;
+        }
+
+        /**
+         * {@link SecureContextOptions#ca()} from a Java trust store: its trusted certificate
+         * entries (as the JDK's PKIX trust manager takes them; private key entries are not
+         * anchors), converted to PEM now. A store with no certificate entry trusts nothing.
+         *
+         * @param trustStore a loaded {@link KeyStore} (PKCS#12, JKS, ...), or null for the default
+         * @return this builder
+         * @throws TlsArgumentException {@code ERR_INVALID_ARG_VALUE} for a store not loaded
+         */
+        public Builder ca(KeyStore trustStore) {
+            ca = trustStore == null ? null : new ArrayList<>(KeyStores.trustedCertificates(trustStore));
+            return this;
+        }
+
+        /**
+         * {@link SecureContextOptions#ca()}: these certificates, converted to PEM now.
+         *
+         * @param certificates the trusted certificates; none trusts nothing
+         * @return this builder
+         */
+        public Builder ca(X509Certificate... certificates) {
+            ca = new ArrayList<>(certificates.length);
+            for (X509Certificate c : certificates) {
+                ca.add(KeyStores.pem(require(c, "options.ca"), "options.ca"));
+            }
+            return this;
+        }
+
+        /**
+         * Appends a certificate to {@link SecureContextOptions#ca()}.
+         *
+         * @param certificate a trusted certificate
+         * @return this builder
+         */
+        public Builder addCa(X509Certificate certificate) {
+            ca = append(ca, KeyStores.pem(require(certificate, "options.ca"), "options.ca"));
             return this;
         }
 
@@ -753,6 +816,83 @@ public record SecureContextOptions(
                 key = new ArrayList<>();
             }
             key.add(require(keyPem, "options.key"));
+            return this;
+        }
+
+        // ---- key entries (Java's key material) ----
+
+        /**
+         * {@link SecureContextOptions#keyEntries()}: the private key entry {@code alias} of a
+         * keystore (PKCS#12, JKS, ...) with its certificate chain, read now. The password is
+         * used now and not kept.
+         *
+         * @param keyStore a loaded keystore
+         * @param password the key's password (for PKCS#12 and JKS made by {@code keytool}, the
+         *                 store's password)
+         * @param alias    the entry, or null for the only private key entry of the store
+         * @return this builder
+         * @throws TlsArgumentException {@code ERR_INVALID_ARG_VALUE} when the alias is not a
+         *                              private key entry (or there is not exactly one), or the
+         *                              key cannot be exported
+         * @throws TlsException         {@code ERR_OSSL_BAD_DECRYPT} for a wrong password
+         */
+        public Builder keyStore(KeyStore keyStore, char[] password, String alias) {
+            keyEntries = new ArrayList<>(List.of(KeyStores.privateKeyEntry(
+                    Objects.requireNonNull(keyStore, "keyStore"), password, alias)));
+            return this;
+        }
+
+        /**
+         * {@link SecureContextOptions#keyEntries()} from a keystore file of a type the JDK
+         * recognises ({@code PKCS12}, {@code JKS}), read now.
+         *
+         * @param file     the keystore file
+         * @param password the store's password, also the key's
+         * @param alias    the entry, or null for the only private key entry
+         * @return this builder
+         * @throws TlsException {@code ENOENT} for a missing file, {@code ERR_OSSL_BAD_DECRYPT} for
+         *                      a wrong password; see {@link #keyStore(KeyStore, char[], String)}
+         */
+        public Builder keyStore(Path file, char[] password, String alias) {
+            KeyStore store = KeyStores.load(Objects.requireNonNull(file, "file"), password, "options.keyStore");
+            return keyStore(store, password, alias);
+        }
+
+        /**
+         * {@link SecureContextOptions#keyEntries()}: one key and its chain.
+         *
+         * @param privateKey the key; exportable (PKCS#8)
+         * @param chain      its certificate first, then the intermediates
+         * @return this builder
+         */
+        public Builder key(PrivateKey privateKey, X509Certificate... chain) {
+            keyEntries = new ArrayList<>(List.of(PrivateKeyEntry.of(privateKey, chain)));
+            return this;
+        }
+
+        /**
+         * Sets {@link SecureContextOptions#keyEntries()}.
+         *
+         * @param entries the entries, or null for none
+         * @return this builder
+         */
+        public Builder keyEntries(List<PrivateKeyEntry> entries) {
+            keyEntries = entries == null ? null : new ArrayList<>(entries);
+            return this;
+        }
+
+        /**
+         * Appends to {@link SecureContextOptions#keyEntries()}: an RSA and an EC identity can
+         * share one context.
+         *
+         * @param entry a key and its chain
+         * @return this builder
+         */
+        public Builder addKeyEntry(PrivateKeyEntry entry) {
+            if (keyEntries == null) {
+                keyEntries = new ArrayList<>();
+            }
+            keyEntries.add(Objects.requireNonNull(entry, "entry"));
             return this;
         }
 
@@ -944,7 +1084,7 @@ public record SecureContextOptions(
             return new SecureContextOptions(ca, cert, key, passphrase, pfx, ciphers, crl, dhparam, ecdhCurve,
                     honorCipherOrder, minVersion, maxVersion, secureOptions, secureProtocol, sessionIdContext,
                     sessionTimeout, ticketKeys, sigalgs, clientCertEngine, privateKeyEngine, privateKeyIdentifier,
-                    allowPartialTrustChain, files());
+                    allowPartialTrustChain, files(), keyEntries);
         }
 
         private static byte[] utf8(String s) {
