@@ -15,5 +15,12 @@ import io.jtls.x509.Certificate;
  */
 @FunctionalInterface
 public interface ServerIdentityCheck {
+    /**
+     * The check.
+     *
+     * @param hostname the host name
+     * @param cert the certificate chain
+     * @return the check
+     */
     Exception check(String hostname, Certificate cert);
 }
