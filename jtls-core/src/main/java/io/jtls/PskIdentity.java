@@ -29,9 +29,9 @@ public record PskIdentity(byte[] psk, String identity) {
     }
 
     /**
-     * The psk.
+     * The pre-shared key (a copy).
      *
-     * @return the psk
+     * @return a copy of the key
      */
     @Override
     public byte[] psk() {

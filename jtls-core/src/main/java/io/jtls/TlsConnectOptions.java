@@ -66,9 +66,9 @@ public record TlsConnectOptions(String host, int port, Path path, Duplex socket,
     }
 
     /**
-     * The session.
+     * Node's {@code session}: a saved session to resume (a copy), or null.
      *
-     * @return the session
+     * @return the session bytes, or null
      */
     @Override
     public byte[] session() {

@@ -56,9 +56,9 @@ public record TlsSocketOptions(boolean isServer, TlsServer server, boolean reque
     }
 
     /**
-     * The session.
+     * Node's {@code session}: a saved session to resume (a copy), or null.
      *
-     * @return the session
+     * @return the session bytes, or null
      */
     @Override
     public byte[] session() {

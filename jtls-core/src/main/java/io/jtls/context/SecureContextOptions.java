@@ -129,7 +129,7 @@ public record SecureContextOptions(
         /**
          * The pem.
          *
-         * @return the pem
+         * @return a copy of the PEM bytes
          */
         @Override
         public byte[] pem() {
@@ -169,7 +169,7 @@ public record SecureContextOptions(
         /**
          * The buf.
          *
-         * @return the buf
+         * @return a copy of the PKCS#12 bytes
          */
         @Override
         public byte[] buf() {

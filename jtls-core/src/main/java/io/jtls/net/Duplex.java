@@ -373,11 +373,11 @@ public abstract class Duplex extends EventEmitter implements AutoCloseable {
     }
 
     /**
-     * The write.
+     * Writes {@code data}; {@code callback} hears when it is flushed or failed.
      *
      * @param data the bytes
      * @param callback called when done
-     * @return the write
+     * @return false when the buffer is above the high-water mark (wait for {@code 'drain'})
      */
     public boolean write(byte[] data, Consumer<Throwable> callback) {
         return write(ByteBuffer.wrap(data), callback);
@@ -394,11 +394,11 @@ public abstract class Duplex extends EventEmitter implements AutoCloseable {
     }
 
     /**
-     * The write.
+     * Writes {@code text} encoded in {@code charset}.
      *
      * @param text the text
      * @param charset the character set
-     * @return the write
+     * @return false when the buffer is above the high-water mark (wait for {@code 'drain'})
      */
     public boolean write(String text, Charset charset) {
         return write(text, charset, null);
@@ -410,7 +410,7 @@ public abstract class Duplex extends EventEmitter implements AutoCloseable {
      * @param text the text
      * @param charset the character set
      * @param callback called when done
-     * @return the write
+     * @return false when the buffer is above the high-water mark (wait for {@code 'drain'})
      */
     public boolean write(String text, Charset charset, Consumer<Throwable> callback) {
         return write(ByteBuffer.wrap(text.getBytes(charset)), callback);
@@ -431,8 +431,7 @@ public abstract class Duplex extends EventEmitter implements AutoCloseable {
     /**
      * Finishes the writable side once everything written is flushed (Node's {@code writable.end()}).
      *
-     * @return the duplex: finishes the writable side once everything written is flushed (Node's {@code
-     *         writable.end()})
+     * @return this stream
      */
     public Duplex end() {
         return end((Runnable) null);
@@ -453,7 +452,7 @@ public abstract class Duplex extends EventEmitter implements AutoCloseable {
      * Writes {@code data}, then ends.
      *
      * @param data the bytes
-     * @return the duplex: writes {@code data}, then ends
+     * @return this stream
      */
     public Duplex end(ByteBuffer data) {
         write(data);
@@ -461,20 +460,20 @@ public abstract class Duplex extends EventEmitter implements AutoCloseable {
     }
 
     /**
-     * The end.
+     * Writes {@code data}, then ends the writable side.
      *
      * @param data the bytes
-     * @return the end
+     * @return this stream
      */
     public Duplex end(byte[] data) {
         return end(ByteBuffer.wrap(data));
     }
 
     /**
-     * The end.
+     * Writes {@code text} (UTF-8), then ends the writable side.
      *
      * @param text the text
-     * @return the end
+     * @return this stream
      */
     public Duplex end(String text) {
         write(text);
@@ -484,8 +483,7 @@ public abstract class Duplex extends EventEmitter implements AutoCloseable {
     /**
      * Closes both sides now, dropping unwritten data; emits {@code 'close'} (Node's {@code destroy()}).
      *
-     * @return the duplex: closes both sides now, dropping unwritten data; emits {@code 'close'} (Node's
-     *         {@code destroy()})
+     * @return this stream
      */
     public Duplex destroy() {
         return destroy(null);
@@ -515,9 +513,9 @@ public abstract class Duplex extends EventEmitter implements AutoCloseable {
     }
 
     /**
-     * The allow half open.
+     * Whether the writable side stays open after the peer's end (Node's {@code allowHalfOpen}).
      *
-     * @return the allow half open
+     * @return whether the stream allows half-open
      */
     public boolean allowHalfOpen() {
         return allowHalfOpen;

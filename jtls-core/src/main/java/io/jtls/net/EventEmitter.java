@@ -132,7 +132,7 @@ public class EventEmitter {
      * @param <T> the value type
      * @param key the key
      * @param value the value
-     * @return the result
+     * @return true when a listener heard it
      */
     public <T> boolean emit(Event<T> key, T value) {
         if (key == ERROR && listenerCount(ERROR) == 0) {
@@ -146,7 +146,7 @@ public class EventEmitter {
      * Calls every listener of a payload-free event; true if there was one.
      *
      * @param key the key
-     * @return the result
+     * @return true when a listener heard it
      */
     public boolean emit(Signal key) {
         return emitWith(key, Runnable::run);
@@ -159,7 +159,7 @@ public class EventEmitter {
      * @param <L> the listener type
      * @param key the key
      * @param invoker calls each listener
-     * @return the result
+     * @return true when a listener heard it
      */
     @SuppressWarnings("unchecked")
     public <L> boolean emitWith(EventKey<L> key, Consumer<? super L> invoker) {

@@ -229,7 +229,7 @@ public final class EventLoop implements Executor {
      * Waits until the loop thread has ended.
      *
      * @param timeout the timeout
-     * @return the result
+     * @return true when the loop ended within {@code timeout}
      * @throws InterruptedException when the waiting thread is interrupted
      */
     public boolean awaitTermination(Duration timeout) throws InterruptedException {

@@ -92,7 +92,7 @@ public final class EventLoopGroup {
      * Waits until every loop has ended.
      *
      * @param timeout the timeout
-     * @return the result
+     * @return true when every loop ended within {@code timeout}
      * @throws InterruptedException when the waiting thread is interrupted
      */
     public boolean awaitTermination(Duration timeout) throws InterruptedException {

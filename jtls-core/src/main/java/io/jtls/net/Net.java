@@ -49,11 +49,11 @@ public final class Net {
     }
 
     /**
-     * The connect.
+     * Connects to {@code host:port}.
      *
      * @param port the port
      * @param host the host name or address
-     * @return the connect
+     * @return the connecting socket
      */
     public static Socket connect(int port, String host) {
         return connect(port, host, null);

@@ -99,18 +99,18 @@ public class Server extends EventEmitter implements AutoCloseable {
      * Listens on {@code port} of every interface (0: a free port, see {@link #address()}).
      *
      * @param port the port
-     * @return the server: listens on {@code port} of every interface (0: a free port, see {@link #address()})
+     * @return this server
      */
     public Server listen(int port) {
         return listen(port, null, DEFAULT_BACKLOG, null);
     }
 
     /**
-     * The listen.
+     * Listens on {@code port} of every interface; {@code onListening} (may be null) hears {@code 'listening'}.
      *
      * @param port the port
      * @param onListening called on 'listening'
-     * @return the listen
+     * @return this server
      */
     public Server listen(int port, Runnable onListening) {
         return listen(port, null, DEFAULT_BACKLOG, onListening);
@@ -122,7 +122,7 @@ public class Server extends EventEmitter implements AutoCloseable {
      * @param port the port
      * @param host the host name or address
      * @param onListening called on 'listening'
-     * @return the listen
+     * @return this server
      */
     public Server listen(int port, String host, Runnable onListening) {
         return listen(port, host, DEFAULT_BACKLOG, onListening);
@@ -210,10 +210,10 @@ public class Server extends EventEmitter implements AutoCloseable {
     }
 
     /**
-     * The listen.
+     * Listens on the Unix-domain socket at {@code path}.
      *
      * @param path the path
-     * @return the listen
+     * @return this server
      */
     public Server listen(Path path) {
         return listen(path, null);

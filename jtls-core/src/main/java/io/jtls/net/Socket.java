@@ -108,8 +108,7 @@ public class Socket extends Duplex {
      * @param port the port
      * @param host the host name or address
      * @param onConnect called on 'connect'
-     * @return the socket: connects to {@code host:port}; {@code onConnect} (may be null) becomes a {@code
-     *         'connect'} listener
+     * @return this socket
      */
     public Socket connect(int port, String host, Runnable onConnect) {
         return connect(ConnectOptions.builder().port(port).host(host).build(), onConnect);
@@ -119,7 +118,7 @@ public class Socket extends Duplex {
      * Connects to {@code localhost:port}.
      *
      * @param port the port
-     * @return the socket: connects to {@code localhost:port}
+     * @return this socket
      */
     public Socket connect(int port) {
         return connect(port, null, null);
@@ -130,7 +129,7 @@ public class Socket extends Duplex {
      *
      * @param path the path
      * @param onConnect called on 'connect'
-     * @return the socket: connects to the Unix-domain socket at {@code path}
+     * @return this socket
      */
     public Socket connect(Path path, Runnable onConnect) {
         return connect(ConnectOptions.builder().path(path).build(), onConnect);
@@ -146,8 +145,7 @@ public class Socket extends Duplex {
      *
      * @param options the options
      * @param onConnect called on 'connect'
-     * @return the socket: connects as {@code options} say (Node's {@code socket.connect(options[,
-     *         connectListener])})
+     * @return this socket
      */
     public Socket connect(ConnectOptions options, Runnable onConnect) {
         if (onConnect != null) once(CONNECT, onConnect);
@@ -603,9 +601,9 @@ public class Socket extends Duplex {
     }
 
     /**
-     * The set no delay.
+     * Disables Nagle's algorithm (Node's {@code socket.setNoDelay()}).
      *
-     * @return the set no delay
+     * @return this socket
      */
     public Socket setNoDelay() {
         return setNoDelay(true);

@@ -234,7 +234,7 @@ public final class HeldCertificate {
     /**
      * The serial number.
      *
-     * @return the serial number
+     * @return the certificate's serial number
      */
     public BigInteger serialNumber() {
         return serialNumber;

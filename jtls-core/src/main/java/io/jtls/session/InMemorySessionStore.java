@@ -168,7 +168,7 @@ public final class InMemorySessionStore implements SessionStore {
     /**
      * The capacity.
      *
-     * @return the capacity
+     * @return how many sessions the store keeps at most
      */
     public int capacity() {
         return capacity;

@@ -183,7 +183,7 @@ public final class TicketKeyRing {
     /**
      * The rotation interval.
      *
-     * @return the rotation interval
+     * @return how often a new key takes over
      */
     public Duration rotationInterval() {
         return rotationInterval;
@@ -192,7 +192,7 @@ public final class TicketKeyRing {
     /**
      * The decrypt lifetime.
      *
-     * @return the decrypt lifetime
+     * @return how long a retired key still decrypts
      */
     public Duration decryptLifetime() {
         return decryptLifetime;
@@ -391,7 +391,7 @@ public final class TicketKeyRing {
     }
 
     /**
-     * Remove listener.
+     * Stops telling {@code listener} about rotations.
      *
      * @param listener the listener
      */

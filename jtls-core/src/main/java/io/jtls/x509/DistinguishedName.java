@@ -71,7 +71,7 @@ public final class DistinguishedName {
     }
 
     /**
-     * The empty name.
+     * A name with no entries.
      *
      * @return the empty name
      */
@@ -91,7 +91,7 @@ public final class DistinguishedName {
     /**
      * The Empty.
      *
-     * @return the Empty
+     * @return true when the name has no entry
      */
     public boolean isEmpty() {
         return entries.isEmpty();
