@@ -47,6 +47,9 @@ class KeyStoreInputTest {
                 "-dname", "CN=localhost, O=keytool jks", "-ext", "SAN=dns:localhost,ip:127.0.0.1",
                 "-validity", "2", "-storetype", "JKS", "-keystore", dir.resolve("server.jks").toString(),
                 "-storepass", "changeit", "-keypass", "changeit");
+        keytool("-genkeypair", "-alias", "client", "-keyalg", "EC", "-groupname", "secp384r1",
+                "-dname", "CN=client, O=keytool client", "-validity", "2", "-storetype", "PKCS12",
+                "-keystore", dir.resolve("client.p12").toString(), "-storepass", "changeit");
         keytool("-exportcert", "-rfc", "-alias", "server", "-keystore", dir.resolve("server.p12").toString(),
                 "-storepass", "changeit", "-file", dir.resolve("server.pem").toString());
         keytool("-exportcert", "-rfc", "-alias", "rsa", "-keystore", dir.resolve("server.jks").toString(),
@@ -131,6 +134,27 @@ class KeyStoreInputTest {
             await(client.secure());
             assertTrue(client.socket().authorized(), client.socket().authorizationError());
             client.socket().destroy();
+        }
+    }
+
+    @Test
+    void aKeytoolClientCertificateIsVerifiedByTheServer() throws Exception {
+        // Mutual TLS the Java way on both ends: the client's identity from its keystore, the
+        // server trusting exactly that certificate, given as an X509Certificate.
+        KeyStore clientStore = load("client.p12");
+        java.util.concurrent.CompletableFuture<String> seen = new java.util.concurrent.CompletableFuture<>();
+        TlsServer server = Tls.createServer(TlsTesting.serverWith(TlsTesting.SERVER_EC).requestCert(true)
+                .rejectUnauthorized(true).ca((X509Certificate) clientStore.getCertificate("client")).build(), s -> {
+                    seen.complete(s.authorized() + " " + s.getPeerCertificate().subject().get("O"));
+                    s.end();
+                });
+        try (var ignored = closing(server)) {
+            int port = listen(server);
+            TlsTesting.Client client = TlsTesting.connect(TlsTesting.clientTo(port).keyStore(clientStore, PASSWORD, "client")
+                    .build());
+            await(client.secure());
+            assertEquals("true keytool client", await(seen));
+            await(client.events().closed);
         }
     }
 
