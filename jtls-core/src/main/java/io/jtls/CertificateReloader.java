@@ -147,7 +147,8 @@ public final class CertificateReloader implements AutoCloseable {
      * broken before and are fixed now). Blocks while the context is built: do not call it on an
      * event loop.
      *
-     * @return true when a new context now serves
+     * @return true when a new context now serves; false when the contents are those serving,
+     *         cannot be used (reported as for a change), or the server is closed
      */
     public boolean reloadNow() {
         return check(true);
@@ -275,6 +276,11 @@ public final class CertificateReloader implements AutoCloseable {
             byte[] digest = digest(certPem, keyPem);
             try {
                 if (Arrays.equals(digest, serving) || (!forced && Arrays.equals(digest, broken))) {
+                    return false;
+                }
+                if (server.secureContext() == null) {
+                    // Closed: no context to replace (setSecureContext would make one that no
+                    // close releases). The next look after it listens again reloads.
                     return false;
                 }
                 // The files are the whole identity: a pfx or Java key entries of the base go.

@@ -220,12 +220,25 @@ class CertificateReloaderTest {
         write(key, V2.privateKeyPem());
         TlsServer server = Tls.createServer(TlsTesting.serverWith(V1).build(), TlsTesting.echo());
         Heard heard = new Heard();
-        try (var ignored = closing(server);
+        boolean[] closed = {false};
+        try (var ignored = (TlsTesting.Closing) () -> {
+                 if (!closed[0]) {
+                     TlsTesting.close(server);
+                 }
+             };
              CertificateReloader reloader = CertificateReloader.builder(server, cert, key).listener(heard).start()) {
             int port = listen(server);
             assertEquals("reloaded", heard.next());
             assertEquals("v2", served(port));
             assertTrue(!reloader.reloadNow(), "unchanged files are not reloaded again");
+
+            // A closed server is left alone: no context is made for it.
+            TlsTesting.close(server);
+            closed[0] = true;
+            write(cert, V3.certificatePem());
+            write(key, V3.privateKeyPem());
+            assertTrue(!reloader.reloadNow(), "a closed server gets no new context");
+            assertTrue(server.secureContext() == null);
         }
     }
 }
