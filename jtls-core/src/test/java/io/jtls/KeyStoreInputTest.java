@@ -194,6 +194,11 @@ class KeyStoreInputTest {
         TlsException wrong = assertThrows(TlsException.class, () -> SecureContextOptions.builder()
                 .keyStore(dir.resolve("server.p12"), "wrong".toCharArray(), null));
         assertEquals("ERR_OSSL_BAD_DECRYPT", wrong.code(), wrong.getMessage());
+        // A loaded store, the only key entry, a wrong key password: the message names the alias.
+        TlsException wrongKey = assertThrows(TlsException.class, () -> SecureContextOptions.builder()
+                .keyStore(load("server.p12"), "wrong".toCharArray(), null));
+        assertEquals("ERR_OSSL_BAD_DECRYPT", wrongKey.code(), wrongKey.getMessage());
+        assertTrue(wrongKey.getMessage().contains("alias 'server'"), wrongKey.getMessage());
 
         // Another P-256 key than the certificate's: the same slot, so OpenSSL compares them.
         X509Certificate certificate = (X509Certificate) load("server.p12").getCertificate("server");

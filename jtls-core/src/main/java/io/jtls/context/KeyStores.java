@@ -49,8 +49,11 @@ final class KeyStores {
      * key recovered with {@code password}.
      */
     static PrivateKeyEntry privateKeyEntry(KeyStore store, char[] password, String alias) {
+        String name = alias;
         try {
-            String name = alias != null ? alias : onlyKeyAlias(store);
+            if (name == null) {
+                name = onlyKeyAlias(store);
+            }
             if (!store.isKeyEntry(name)) {
                 throw invalid("options.keyStore", "alias '" + name + "' is not a private key entry; aliases: "
                         + Collections.list(store.aliases()));
@@ -71,7 +74,7 @@ final class KeyStores {
             return new PrivateKeyEntry(privateKey, x509);
         } catch (UnrecoverableKeyException e) {
             throw new TlsException("ERR_OSSL_BAD_DECRYPT", "bad decrypt; options.keyStore: the key of alias '"
-                    + alias + "' cannot be recovered with the password given", e);
+                    + name + "' cannot be recovered with the password given", e);
         } catch (KeyStoreException e) {
             throw invalid("options.keyStore", "the KeyStore is not loaded (" + e.getMessage() + ")");
         } catch (GeneralSecurityException e) {
@@ -124,5 +127,4 @@ final class KeyStores {
     private static TlsArgumentException invalid(String option, String what) {
         return new TlsArgumentException("ERR_INVALID_ARG_VALUE", "The property '" + option + "' is invalid. Received " + what);
     }
-
 }
