@@ -25,6 +25,8 @@ import java.util.List;
 @FunctionalInterface
 public interface AlpnCallback {
     /**
+     * Chooses the protocol of a connection.
+     *
      * @param servername the SNI host name the client sent, or null (Node: {@code false})
      * @param protocols  the protocols the client offered, in its order
      * @return the protocol to select, or null to refuse all

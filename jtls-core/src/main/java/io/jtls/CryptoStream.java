@@ -22,6 +22,10 @@ public final class CryptoStream extends DuplexPair.Side {
      * Node's {@code cryptoStream.bytesWritten}: the bytes this stream has handed on towards the
      * peer, TLS protocol bytes (handshake, record headers, alerts) included: every byte the TLS
      * side produced and this stream delivered.
+     *
+     * @return Node's {@code cryptoStream.bytesWritten}: the bytes this stream has handed on towards the peer,
+     *         TLS protocol bytes (handshake, record headers, alerts) included: every byte the TLS side
+     *         produced and this stream delivered
      */
     public long bytesWritten() {
         return bytesRead();

@@ -22,6 +22,11 @@ package io.jtls;
  */
 @FunctionalInterface
 public interface PskClientCallback {
-    /** The identity and key to offer for {@code hint} (null in TLS 1.3), or null for none. */
+    /**
+     * The identity and key to offer for {@code hint} (null in TLS 1.3), or null for none.
+     *
+     * @param hint the PSK identity hint
+     * @return the identity and key to offer for {@code hint} (null in TLS 1.3), or null for none
+     */
     PskIdentity identify(String hint);
 }

@@ -10,7 +10,13 @@ import io.jtls.error.TlsException;
  * @param identity the identity (UTF-8 on the wire)
  */
 public record PskIdentity(byte[] psk, String identity) {
-    /** @throws TlsException {@code ERR_INVALID_ARG_TYPE} for a missing key or identity, as Node's validators */
+    /**
+     * Checks the values.
+     *
+     * @param psk      the pre-shared key
+     * @param identity the identity
+     * @throws TlsException {@code ERR_INVALID_ARG_TYPE} for a missing key or identity, as Node's validators
+     */
     public PskIdentity {
         if (psk == null) {
             throw new TlsException("ERR_INVALID_ARG_TYPE",
@@ -22,6 +28,11 @@ public record PskIdentity(byte[] psk, String identity) {
         psk = psk.clone();
     }
 
+    /**
+     * The pre-shared key (a copy).
+     *
+     * @return a copy of the key
+     */
     @Override
     public byte[] psk() {
         return psk.clone();

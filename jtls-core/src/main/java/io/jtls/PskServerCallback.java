@@ -27,6 +27,8 @@ package io.jtls;
 @FunctionalInterface
 public interface PskServerCallback {
     /**
+     * The key for the identity a client sent.
+     *
      * @param socket   the server socket of this connection
      * @param identity the identity the client sent
      * @return the key, or null for an unknown identity

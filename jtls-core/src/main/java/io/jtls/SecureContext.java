@@ -50,7 +50,11 @@ public final class SecureContext implements AutoCloseable {
         return new SecureContext(NativeSecureContext.create(o, hooks), o);
     }
 
-    /** The options this context was made from. */
+    /**
+     * The options this context was made from.
+     *
+     * @return the options this context was made from
+     */
     public SecureContextOptions options() {
         return options;
     }
@@ -64,7 +68,11 @@ public final class SecureContext implements AutoCloseable {
         nativeContext.close();
     }
 
-    /** True once {@link #close()} was called. */
+    /**
+     * True once {@link #close()} was called.
+     *
+     * @return true once {@link #close()} was called
+     */
     public boolean isClosed() {
         return !nativeContext.isOpen();
     }

@@ -90,22 +90,38 @@ public final class SecurePair extends EventEmitter {
                 o.enableTrace(), o.serverPskCallback(), o.clientPskCallback(), o.pskIdentityHint(), o.alpnCallback());
     }
 
-    /** Node's {@code pair.cleartext}: the TLS socket, the connection's cleartext side. */
+    /**
+     * Node's {@code pair.cleartext}: the TLS socket, the connection's cleartext side.
+     *
+     * @return Node's {@code pair.cleartext}: the TLS socket, the connection's cleartext side
+     */
     public TlsSocket cleartext() {
         return cleartext;
     }
 
-    /** Node's {@code pair.encrypted}: the TLS records, to pipe to and from the real connection. */
+    /**
+     * Node's {@code pair.encrypted}: the TLS records, to pipe to and from the real connection.
+     *
+     * @return Node's {@code pair.encrypted}: the TLS records, to pipe to and from the real connection
+     */
     public CryptoStream encrypted() {
         return encrypted;
     }
 
-    /** Node's {@code pair.credentials}: the secure context the cleartext socket uses. */
+    /**
+     * Node's {@code pair.credentials}: the secure context the cleartext socket uses.
+     *
+     * @return Node's {@code pair.credentials}: the secure context the cleartext socket uses
+     */
     public SecureContext credentials() {
         return cleartext.secureContext();
     }
 
-    /** Node's {@code pair.server}: the {@code server} option, or null. */
+    /**
+     * Node's {@code pair.server}: the {@code server} option, or null.
+     *
+     * @return Node's {@code pair.server}: the {@code server} option, or null
+     */
     public TlsServer server() {
         return cleartext.server();
     }

@@ -15,5 +15,12 @@ import io.jtls.x509.Certificate;
  */
 @FunctionalInterface
 public interface ServerIdentityCheck {
+    /**
+     * Checks that {@code cert} was issued to {@code hostname}; null when it was, else the error to fail the connection with.
+     *
+     * @param hostname the host name
+     * @param cert the certificate chain
+     * @return null to accept, else the error
+     */
     Exception check(String hostname, Certificate cert);
 }

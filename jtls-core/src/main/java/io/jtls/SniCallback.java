@@ -19,5 +19,11 @@ import java.util.function.BiConsumer;
  */
 @FunctionalInterface
 public interface SniCallback {
+    /**
+     * Select.
+     *
+     * @param servername the SNI server name
+     * @param callback called when done
+     */
     void select(String servername, BiConsumer<Throwable, SecureContext> callback);
 }

@@ -61,6 +61,8 @@ public final class Tls {
      * {@link io.jtls.error.OpenSslUnavailableException}, with the reason, for the life of the JVM
      * (loading is tried once per process, on first use). Node has no counterpart: a Node
      * without OpenSSL has no {@code tls} module at all.
+     *
+     * @return whether the system's OpenSSL 3 could be loaded (and its configuration applied)
      */
     public static boolean isAvailable() {
         return NativeLibrary.isLoaded();
@@ -70,6 +72,8 @@ public final class Tls {
      * The version of the OpenSSL jtls runs on, as Node's {@code process.versions.openssl}
      * ({@code "3.0.13"}).
      *
+     * @return the version of the OpenSSL jtls runs on, as Node's {@code process.versions.openssl} ({@code
+     *         "3.0.13"})
      * @throws io.jtls.error.OpenSslUnavailableException when OpenSSL 3 could not be loaded
      */
     public static String openSslVersion() {
@@ -77,12 +81,21 @@ public final class Tls {
         return OpenSsl.version();
     }
 
-    /** Node's {@code tls.createSecureContext([options])}. See {@link SecureContextOptions} for each option. */
+    /**
+     * Node's {@code tls.createSecureContext([options])}. See {@link SecureContextOptions} for each option.
+     *
+     * @param options the options
+     * @return Node's {@code tls.createSecureContext([options])}
+     */
     public static SecureContext createSecureContext(SecureContextOptions options) {
         return SecureContext.create(options);
     }
 
-    /** Node's {@code tls.createSecureContext()}: every option at its default. */
+    /**
+     * Node's {@code tls.createSecureContext()}: every option at its default.
+     *
+     * @return Node's {@code tls.createSecureContext()}: every option at its default
+     */
     public static SecureContext createSecureContext() {
         return SecureContext.create(SecureContextOptions.DEFAULTS);
     }
@@ -90,6 +103,9 @@ public final class Tls {
     /**
      * Node's {@code tls.getCiphers()}: the names of the ciphers OpenSSL supports, lower-case and
      * sorted ({@code "aes128-gcm-sha256"}, ..., {@code "tls_aes_256_gcm_sha384"}).
+     *
+     * @return Node's {@code tls.getCiphers()}: the names of the ciphers OpenSSL supports, lower-case and
+     *         sorted ({@code "aes128-gcm-sha256"}, ..., {@code "tls_aes_256_gcm_sha384"})
      */
     public static java.util.List<String> getCiphers() {
         NativeLibrary.ensureLoaded();
@@ -103,13 +119,20 @@ public final class Tls {
      * distribution installs for OpenSSL (OpenSSL's default certificate file, honouring
      * {@code SSL_CERT_FILE}; on Debian {@code /etc/ssl/certs/ca-certificates.crt}, built from
      * Mozilla's list). Empty when the system has no such file.
+     *
+     * @return Node's {@code tls.rootCertificates}: the bundled root certificates as PEM strings (each without
+     *         a final newline, as Node's), in an unmodifiable list
      */
     public static java.util.List<String> rootCertificates() {
         NativeLibrary.ensureLoaded();
         return io.jtls.internal.context.CaCertificates.bundledPems();
     }
 
-    /** Node's {@code tls.getCACertificates()}: {@code getCACertificates("default")}. */
+    /**
+     * Node's {@code tls.getCACertificates()}: {@code getCACertificates("default")}.
+     *
+     * @return Node's {@code tls.getCACertificates()}: {@code getCACertificates("default")}
+     */
     public static java.util.List<String> getCACertificates() {
         return getCACertificates("default");
     }
@@ -130,6 +153,17 @@ public final class Tls {
      *       ignored.</li>
      * </ul>
      *
+     * @param type the type
+     * @return Node's {@code tls.getCACertificates(type)}, PEM strings in an unmodifiable list: <ul>
+     *         <li>{@code "default"}: what contexts without {@code ca} trust: the bundled roots plus the extra
+     *         ones, or the list given to {@link #setDefaultCACertificates};</li> <li>{@code "bundled"}:
+     *         {@link #rootCertificates()};</li> <li>{@code "system"}: Node's {@code --use-system-ca} on
+     *         Linux: OpenSSL's default file and every file in its default directory ({@code SSL_CERT_FILE},
+     *         {@code SSL_CERT_DIR}), read once, without duplicates;</li> <li>{@code "extra"}: the
+     *         certificates of Node's {@code NODE_EXTRA_CA_CERTS}: the file named by the system property
+     *         {@code jtls.extraCaCerts}, else the environment variable {@code JTLS_EXTRA_CA_CERTS}, else
+     *         {@code NODE_EXTRA_CA_CERTS} itself; read once, added to the default roots; a file that cannot
+     *         be read is logged (Node's warning) and ignored.</li> </ul>
      * @throws io.jtls.error.TlsArgumentException {@code ERR_INVALID_ARG_VALUE} for another type
      */
     public static java.util.List<String> getCACertificates(String type) {
@@ -144,6 +178,7 @@ public final class Tls {
      * a buffer, pass {@code new String(bytes, US_ASCII)}. Meant for start-up: each call keeps
      * the previous store alive for the contexts that use it.
      *
+     * @param certs the certs
      * @throws io.jtls.error.TlsArgumentException {@code ERR_INVALID_ARG_TYPE} for a null list or entry
      * @throws io.jtls.error.TlsException {@code ERR_CRYPTO_OPERATION_FAILED} "No valid certificates
      *         found in the provided array", or OpenSSL's error for a damaged block; the defaults
@@ -159,13 +194,23 @@ public final class Tls {
      * (not yet listening); {@code secureConnectionListener} (may be null) hears
      * {@link TlsServer#SECURE_CONNECTION}.
      *
-     * @throws TlsException when the secure context cannot be built from the options
+     * @param options the options
+     * @param secureConnectionListener the secure connection listener
+     * @return Node's {@code tls.createServer([options][, secureConnectionListener])}: a {@link TlsServer}
+     *         (not yet listening); {@code secureConnectionListener} (may be null) hears {@link
+     *         TlsServer#SECURE_CONNECTION}
+     * @throws io.jtls.error.TlsException when the secure context cannot be built from the options
      */
     public static TlsServer createServer(TlsServerOptions options, java.util.function.Consumer<TlsSocket> secureConnectionListener) {
         return new TlsServer(options == null ? TlsServerOptions.builder().build() : options, secureConnectionListener);
     }
 
-    /** Node's {@code tls.createServer(options)}. */
+    /**
+     * Node's {@code tls.createServer(options)}.
+     *
+     * @param options the options
+     * @return Node's {@code tls.createServer(options)}
+     */
     public static TlsServer createServer(TlsServerOptions options) {
         return createServer(options, null);
     }
@@ -176,14 +221,24 @@ public final class Tls {
      * hears {@link TlsSocket#SECURE_CONNECT}. Failures, including certificate verification
      * ({@code rejectUnauthorized}, default true), arrive as {@code 'error'} then {@code 'close'}.
      *
-     * @throws TlsException when a secure context cannot be built from the options
+     * @param options the options
+     * @param onSecureConnect called on 'secureConnect'
+     * @return Node's {@code tls.connect(options[, callback])}: a client {@link TlsSocket}, connecting at once
+     *         (or running over {@code options.socket()}); {@code onSecureConnect} (may be null) hears {@link
+     *         TlsSocket#SECURE_CONNECT}
+     * @throws io.jtls.error.TlsException when a secure context cannot be built from the options
      * @throws io.jtls.error.TlsArgumentException for an option Node rejects with a TypeError or RangeError
      */
     public static TlsSocket connect(TlsConnectOptions options, Runnable onSecureConnect) {
         return connectSocket(options, null, onSecureConnect);
     }
 
-    /** Node's {@code tls.connect(options)}. */
+    /**
+     * Node's {@code tls.connect(options)}.
+     *
+     * @param options the options
+     * @return Node's {@code tls.connect(options)}
+     */
     public static TlsSocket connect(TlsConnectOptions options) {
         return connectSocket(options, null, null);
     }
@@ -194,6 +249,13 @@ public final class Tls {
      * listeners with no risk of missing an early event. (Node's single thread gives that for
      * free; here the loop may finish a handshake on loopback before a call on another thread
      * returns.)
+     *
+     * @param options the options
+     * @param setup the setup
+     * @param onSecureConnect called on 'secureConnect'
+     * @return {@link #connect(TlsConnectOptions, Runnable)}, calling {@code setup} with the new socket before
+     *         it starts: the place to add {@code 'error'}, {@code 'data'} or {@code 'close'} listeners with
+     *         no risk of missing an early event
      */
     public static TlsSocket connect(TlsConnectOptions options, java.util.function.Consumer<? super TlsSocket> setup,
                                     Runnable onSecureConnect) {
@@ -206,6 +268,13 @@ public final class Tls {
      * is destroyed with (also its {@code 'error'} event: the future's listener is removed once
      * connected, so later errors are the application's). {@code setup} (may be null) runs first,
      * as there.
+     *
+     * @param options the options
+     * @param setup the setup
+     * @return {@link #connect(TlsConnectOptions, java.util.function.Consumer, Runnable)} as a future:
+     *         completes with the socket at {@code 'secureConnect'}, or exceptionally with the error it is
+     *         destroyed with (also its {@code 'error'} event: the future's listener is removed once
+     *         connected, so later errors are the application's)
      */
     public static java.util.concurrent.CompletableFuture<TlsSocket> connectAsync(TlsConnectOptions options,
             java.util.function.Consumer<? super TlsSocket> setup) {
@@ -228,17 +297,38 @@ public final class Tls {
     /**
      * Node's {@code tls.connect(port[, host][, options][, callback])}: {@code port} and {@code host}
      * (null: localhost) apply unless {@code options} (may be null) sets them.
+     *
+     * @param port the port
+     * @param host the host name or address
+     * @param options the options
+     * @param onSecureConnect called on 'secureConnect'
+     * @return Node's {@code tls.connect(port[, host][, options][, callback])}: {@code port} and {@code host}
+     *         (null: localhost) apply unless {@code options} (may be null) sets them
      */
     public static TlsSocket connect(int port, String host, TlsConnectOptions options, Runnable onSecureConnect) {
         return connectSocket(withDefaults(options, port, host, null), null, onSecureConnect);
     }
 
-    /** Node's {@code tls.connect(port[, host][, callback])} with default options. */
+    /**
+     * Node's {@code tls.connect(port[, host][, callback])} with default options.
+     *
+     * @param port the port
+     * @param host the host name or address
+     * @param onSecureConnect called on 'secureConnect'
+     * @return Node's {@code tls.connect(port[, host][, callback])} with default options
+     */
     public static TlsSocket connect(int port, String host, Runnable onSecureConnect) {
         return connect(port, host, null, onSecureConnect);
     }
 
-    /** Node's {@code tls.connect(path[, options][, callback])} over a Unix-domain socket. */
+    /**
+     * Node's {@code tls.connect(path[, options][, callback])} over a Unix-domain socket.
+     *
+     * @param path the path
+     * @param options the options
+     * @param onSecureConnect called on 'secureConnect'
+     * @return Node's {@code tls.connect(path[, options][, callback])} over a Unix-domain socket
+     */
     public static TlsSocket connect(java.nio.file.Path path, TlsConnectOptions options, Runnable onSecureConnect) {
         return connectSocket(withDefaults(options, null, null, path), null, onSecureConnect);
     }
@@ -248,9 +338,13 @@ public final class Tls {
      * {@code cleartext} a {@link TlsSocket} made with {@code options} (null: Node's defaults)
      * over an in-memory pair whose other end is {@code encrypted}. Warns {@code DEP0064} once.
      *
-     * @deprecated use {@code new TlsSocket(socket, options)} over the connection itself
-     * @throws TlsException when a secure context cannot be built from the options
+     * @param options the options
+     * @return Node's deprecated {@code tls.createSecurePair(options)}: a {@link SecurePair}, its {@code
+     *         cleartext} a {@link TlsSocket} made with {@code options} (null: Node's defaults) over an
+     *         in-memory pair whose other end is {@code encrypted}
+     * @throws io.jtls.error.TlsException when a secure context cannot be built from the options
      * @throws io.jtls.error.TlsArgumentException for an option Node rejects with a TypeError or RangeError
+     * @deprecated use {@code new TlsSocket(socket, options)} over the connection itself
      */
     @Deprecated
     public static SecurePair createSecurePair(TlsSocketOptions options) {
@@ -260,6 +354,7 @@ public final class Tls {
     /**
      * Node's {@code tls.createSecurePair()}: a client pair with a default context.
      *
+     * @return Node's {@code tls.createSecurePair()}: a client pair with a default context
      * @deprecated use {@link TlsSocket}
      */
     @Deprecated
@@ -270,6 +365,8 @@ public final class Tls {
     /**
      * Node's {@code tls.createSecurePair(context)} (context null: a default one).
      *
+     * @param context the secure context
+     * @return Node's {@code tls.createSecurePair(context)} (context null: a default one)
      * @deprecated use {@link TlsSocket}
      */
     @Deprecated
@@ -280,6 +377,10 @@ public final class Tls {
     /**
      * Node's {@code tls.createSecurePair(context, isServer)}: {@code requestCert} is {@code !isServer}.
      *
+     * @param context the secure context
+     * @param isServer true for the server end
+     * @return Node's {@code tls.createSecurePair(context, isServer)}: {@code requestCert} is {@code
+     *         !isServer}
      * @deprecated use {@link TlsSocket}
      */
     @Deprecated
@@ -290,6 +391,10 @@ public final class Tls {
     /**
      * Node's {@code tls.createSecurePair(context, isServer, requestCert)}.
      *
+     * @param context the secure context
+     * @param isServer true for the server end
+     * @param requestCert true to request a certificate from the peer
+     * @return Node's {@code tls.createSecurePair(context, isServer, requestCert)}
      * @deprecated use {@link TlsSocket}
      */
     @Deprecated
@@ -300,6 +405,11 @@ public final class Tls {
     /**
      * Node's {@code tls.createSecurePair(context, isServer, requestCert, rejectUnauthorized)}.
      *
+     * @param context the secure context
+     * @param isServer true for the server end
+     * @param requestCert true to request a certificate from the peer
+     * @param rejectUnauthorized true to fail connections whose peer certificate does not verify
+     * @return Node's {@code tls.createSecurePair(context, isServer, requestCert, rejectUnauthorized)}
      * @deprecated use {@link TlsSocket}
      */
     @Deprecated
@@ -315,9 +425,11 @@ public final class Tls {
      * {@code io.jtls.internal.tls.ServerIdentity}). Only the subject's {@code CN} and {@code subjectaltname} are
      * read, so a certificate made with {@link Certificate#builder()} works too.
      *
+     * @param hostname the host name
+     * @param cert the certificate chain
      * @return null when it was (Node's {@code undefined}), else the error Node returns, with
      *         code {@code ERR_TLS_CERT_ALTNAME_INVALID} and {@code reason}, {@code host}, {@code cert}
-     * @throws TlsException {@code ERR_TLS_CERT_ALTNAME_FORMAT} for a malformed escaped
+     * @throws io.jtls.error.TlsException {@code ERR_TLS_CERT_ALTNAME_FORMAT} for a malformed escaped
      *         {@code subjectaltname}, as Node throws
      */
     public static CertificateIdentityException checkServerIdentity(String hostname, Certificate cert) {

@@ -53,6 +53,7 @@ public record TlsConnectOptions(String host, int port, Path path, Duplex socket,
                                 int localPort, boolean noDelay, boolean keepAlive, EventLoop loop,
                                 SecureContextOptions contextOptions, boolean enableTrace, PskClientCallback pskCallback) {
 
+    /** Checks and keeps the values. */
     public TlsConnectOptions {
         alpnProtocols = AlpnOption.of(alpnProtocols);
         session = session == null ? null : session.clone();
@@ -64,16 +65,30 @@ public record TlsConnectOptions(String host, int port, Path path, Duplex socket,
         }
     }
 
+    /**
+     * Node's {@code session}: a saved session to resume (a copy), or null.
+     *
+     * @return the session bytes, or null
+     */
     @Override
     public byte[] session() {
         return session == null ? null : session.clone();
     }
 
+    /**
+     * A new builder.
+     *
+     * @return a new builder
+     */
     public static Builder builder() {
         return new Builder();
     }
 
-    /** A builder holding these options, to derive a variant. */
+    /**
+     * A builder holding these options, to derive a variant.
+     *
+     * @return a builder holding these options, to derive a variant
+     */
     public Builder toBuilder() {
         Builder b = new Builder().host(host).port(port).path(path).socket(socket)
                 .rejectUnauthorized(rejectUnauthorized).servername(servername)
@@ -112,35 +127,180 @@ public record TlsConnectOptions(String host, int port, Path path, Duplex socket,
 
         private Builder() {}
 
+        /**
+         * Sets {@code host}.
+         *
+         * @param host the host name or address
+         * @return this builder
+         */
         public Builder host(String host) { this.host = host; return this; }
+        /**
+         * Sets {@code port}.
+         *
+         * @param port the port
+         * @return this builder
+         */
         public Builder port(int port) { this.port = port; return this; }
+        /**
+         * Sets {@code path}.
+         *
+         * @param path the path
+         * @return this builder
+         */
         public Builder path(Path path) { this.path = path; return this; }
+        /**
+         * Sets {@code socket}.
+         *
+         * @param socket the socket
+         * @return this builder
+         */
         public Builder socket(Duplex socket) { this.socket = socket; return this; }
+        /**
+         * Sets {@code rejectUnauthorized}.
+         *
+         * @param rejectUnauthorized true to fail connections whose peer certificate does not verify
+         * @return this builder
+         */
         public Builder rejectUnauthorized(boolean rejectUnauthorized) { this.rejectUnauthorized = rejectUnauthorized; return this; }
-        /** Node's {@code ALPNProtocols} as names, most preferred first. */
+        /**
+         * Node's {@code ALPNProtocols} as names, most preferred first.
+         *
+         * @param protocols the protocol names
+         * @return this builder
+         */
         public Builder alpnProtocols(List<String> protocols) { this.alpnProtocols = AlpnOption.of(protocols); return this; }
+        /**
+         * Sets {@code alpnProtocols}.
+         *
+         * @param protocols the protocol names
+         * @return this builder
+         */
         public Builder alpnProtocols(String... protocols) { this.alpnProtocols = AlpnOption.of(protocols); return this; }
-        /** Node's {@code ALPNProtocols} as one wire-format buffer ({@code [len][name]...}). */
+        /**
+         * Node's {@code ALPNProtocols} as one wire-format buffer ({@code [len][name]...}).
+         *
+         * @param wireFormat the wire format
+         * @return this builder
+         */
         public Builder alpnProtocols(byte[] wireFormat) { this.alpnProtocols = AlpnOption.ofWire(wireFormat); return this; }
+        /**
+         * Sets {@code servername}.
+         *
+         * @param servername the SNI server name
+         * @return this builder
+         */
         public Builder servername(String servername) { this.servername = servername; return this; }
+        /**
+         * Sets {@code checkServerIdentity}.
+         *
+         * @param check the check
+         * @return this builder
+         */
         public Builder checkServerIdentity(ServerIdentityCheck check) { this.checkServerIdentity = check; return this; }
+        /**
+         * Sets {@code session}.
+         *
+         * @param session the session bytes
+         * @return this builder
+         */
         public Builder session(byte[] session) { this.session = session == null ? null : session.clone(); return this; }
+        /**
+         * Sets {@code minDHSize}.
+         *
+         * @param minDHSize the min dHSize
+         * @return this builder
+         */
         public Builder minDHSize(int minDHSize) { this.minDHSize = minDHSize; return this; }
+        /**
+         * Sets {@code secureContext}.
+         *
+         * @param secureContext the secure context
+         * @return this builder
+         */
         public Builder secureContext(SecureContext secureContext) { this.secureContext = secureContext; return this; }
+        /**
+         * Sets {@code lookup}.
+         *
+         * @param lookup the lookup
+         * @return this builder
+         */
         public Builder lookup(Lookup lookup) { this.lookup = lookup; return this; }
+        /**
+         * Sets {@code timeout}.
+         *
+         * @param timeout the timeout
+         * @return this builder
+         */
         public Builder timeout(Duration timeout) { this.timeout = timeout; return this; }
+        /**
+         * Sets {@code requestOCSP}.
+         *
+         * @param requestOCSP the request oCSP
+         * @return this builder
+         */
         public Builder requestOCSP(boolean requestOCSP) { this.requestOCSP = requestOCSP; return this; }
+        /**
+         * Sets {@code allowHalfOpen}.
+         *
+         * @param allowHalfOpen true to keep the writable side open after the peer's end
+         * @return this builder
+         */
         public Builder allowHalfOpen(boolean allowHalfOpen) { this.allowHalfOpen = allowHalfOpen; return this; }
+        /**
+         * Sets {@code localAddress}.
+         *
+         * @param localAddress the local address
+         * @return this builder
+         */
         public Builder localAddress(String localAddress) { this.localAddress = localAddress; return this; }
+        /**
+         * Sets {@code localPort}.
+         *
+         * @param localPort the local port
+         * @return this builder
+         */
         public Builder localPort(int localPort) { this.localPort = localPort; return this; }
+        /**
+         * Sets {@code noDelay}.
+         *
+         * @param noDelay true to disable Nagle's algorithm
+         * @return this builder
+         */
         public Builder noDelay(boolean noDelay) { this.noDelay = noDelay; return this; }
+        /**
+         * Sets {@code keepAlive}.
+         *
+         * @param keepAlive true to enable TCP keep-alive
+         * @return this builder
+         */
         public Builder keepAlive(boolean keepAlive) { this.keepAlive = keepAlive; return this; }
+        /**
+         * Sets {@code loop}.
+         *
+         * @param loop the event loop
+         * @return this builder
+         */
         public Builder loop(EventLoop loop) { this.loop = loop; return this; }
-        /** Node's {@code enableTrace}: OpenSSL's trace of every TLS message, on standard error. */
+        /**
+         * Node's {@code enableTrace}: OpenSSL's trace of every TLS message, on standard error.
+         *
+         * @param enableTrace true to trace the handshake on stderr
+         * @return this builder
+         */
         public Builder enableTrace(boolean enableTrace) { this.enableTrace = enableTrace; return this; }
-        /** Node's {@code pskCallback(hint)}. */
+        /**
+         * Node's {@code pskCallback(hint)}.
+         *
+         * @param callback called when done
+         * @return this builder
+         */
         public Builder pskCallback(PskClientCallback callback) { this.pskCallback = callback; return this; }
 
+        /**
+         * Builds from the values set so far.
+         *
+         * @return the TLS connect options: builds from the values set so far
+         */
         public TlsConnectOptions build() {
             return new TlsConnectOptions(host, port, path, socket, rejectUnauthorized, alpnProtocols, servername,
                     checkServerIdentity, session, minDHSize, secureContext, lookup, timeout, requestOCSP,

@@ -125,18 +125,37 @@ public class TlsServer extends Server {
     /** Node's {@code 'newSession'} listener. Call {@code done} once the session is stored. */
     @FunctionalInterface
     public interface NewSessionListener {
+        /**
+         * Called on new session.
+         *
+         * @param sessionId the session id
+         * @param sessionData the serialized session
+         * @param done the done
+         */
         void onNewSession(byte[] sessionId, byte[] sessionData, Runnable done);
     }
 
     /** The callback of {@code 'resumeSession'}: {@code (null, data)} to resume, {@code (null, null)} for a miss, {@code (err, null)} to fail. */
     @FunctionalInterface
     public interface ResumeSessionCallback {
+        /**
+         * Called with the outcome.
+         *
+         * @param error the error, or null
+         * @param sessionData the serialized session
+         */
         void call(Throwable error, byte[] sessionData);
     }
 
     /** Node's {@code 'resumeSession'} listener. */
     @FunctionalInterface
     public interface ResumeSessionListener {
+        /**
+         * Called on resume session.
+         *
+         * @param sessionId the session id
+         * @param callback called when done
+         */
         void onResumeSession(byte[] sessionId, ResumeSessionCallback callback);
     }
 
@@ -149,6 +168,12 @@ public class TlsServer extends Server {
      */
     @FunctionalInterface
     public interface OcspCallback extends BiConsumer<Throwable, byte[]> {
+        /**
+         * Called with the outcome.
+         *
+         * @param error the error, or null
+         * @param response the response
+         */
         void call(Throwable error, byte[] response);
 
         @Override
@@ -160,6 +185,13 @@ public class TlsServer extends Server {
     /** Node's {@code 'OCSPRequest'} listener: DER certificate and issuer (issuer may be null). */
     @FunctionalInterface
     public interface OcspRequestListener {
+        /**
+         * Called on ocsp request.
+         *
+         * @param certificate the certificate
+         * @param issuer the issuer
+         * @param callback called when done
+         */
         void onOcspRequest(byte[] certificate, byte[] issuer, OcspCallback callback);
     }
 
@@ -202,6 +234,8 @@ public class TlsServer extends Server {
     /**
      * Node's {@code new tls.Server(options[, secureConnectionListener])}.
      *
+     * @param options the options
+     * @param secureConnectionListener the secure connection listener
      * @throws TlsException when the secure context cannot be built from the options
      */
     @SuppressWarnings("this-escape") // listeners touch only the emitter's own state
@@ -399,6 +433,9 @@ public class TlsServer extends Server {
      * {@code hostname} (exactly, or a wildcard such as {@code *.example.com}: see Node's rules in
      * {@link ServerNamePattern}) use a context built from {@code options}. Later additions win.
      *
+     * @param hostname the host name
+     * @param options the options
+     * @return this server
      * @throws TlsException {@code ERR_TLS_REQUIRED_SERVER_NAME} for an empty name, or the
      *                      context's error for bad options
      */
@@ -408,7 +445,13 @@ public class TlsServer extends Server {
         return this;
     }
 
-    /** {@link #addContext(String, SecureContextOptions)} with a context the caller keeps owning. */
+    /**
+     * {@link #addContext(String, SecureContextOptions)} with a context the caller keeps owning.
+     *
+     * @param hostname the host name
+     * @param context the secure context
+     * @return this server
+     */
     public TlsServer addContext(String hostname, SecureContext context) {
         ServerNamePattern pattern = ServerNamePattern.of(hostname);
         contexts.add(new NamedContext(pattern, null, java.util.Objects.requireNonNull(context, "context")));
@@ -418,6 +461,9 @@ public class TlsServer extends Server {
     /**
      * Node's {@code server.setSecureContext(options)}: new connections use a context built from
      * {@code options} (with the server's defaults); open connections are not disturbed.
+     *
+     * @param options the options
+     * @return this server
      */
     public TlsServer setSecureContext(SecureContextOptions options) {
         synchronized (contextLock) {
@@ -433,7 +479,11 @@ public class TlsServer extends Server {
         return this;
     }
 
-    /** The context new connections use now (Node's {@code server._sharedCreds}); null once closed. */
+    /**
+     * The context new connections use now (Node's {@code server._sharedCreds}); null once closed.
+     *
+     * @return the context new connections use now (Node's {@code server._sharedCreds}); null once closed
+     */
     public SecureContext secureContext() {
         return sharedContext;
     }
@@ -441,6 +491,9 @@ public class TlsServer extends Server {
     /**
      * Node's {@code server.getTicketKeys()}: the 48 bytes that seal session tickets (with a
      * {@link TlsServerOptions#ticketKeyRing()}, its current key).
+     *
+     * @return Node's {@code server.getTicketKeys()}: the 48 bytes that seal session tickets (with a {@link
+     *         TlsServerOptions#ticketKeyRing()}, its current key)
      */
     public byte[] getTicketKeys() {
         if (options.ticketKeyRing() != null) {
@@ -455,6 +508,7 @@ public class TlsServer extends Server {
     /**
      * Node's {@code server.setTicketKeys(keys)}: the keys for tickets issued and accepted from now on.
      *
+     * @param keys the keys
      * @throws io.jtls.error.TlsArgumentException {@code ERR_INVALID_ARG_VALUE} unless exactly 48 bytes
      */
     public void setTicketKeys(byte[] keys) {
@@ -498,7 +552,6 @@ public class TlsServer extends Server {
         return counters.snapshot(super.connections()); // not this class's connections(), which warns DEP0020
     }
 
-    /** A context of this server with the ring's keys, when the server has a ticket key ring. */
     /** The server's own context from {@code o}, with the optional hooks its connections may use now. */
     private SecureContext buildShared(SecureContextOptions o) {
         return withTicketKeyRing(SecureContext.create(o, hooksInUse()));
@@ -551,7 +604,11 @@ public class TlsServer extends Server {
         return context;
     }
 
-    /** The server's options. */
+    /**
+     * The server's options.
+     *
+     * @return the server's options
+     */
     public TlsServerOptions options() {
         return options;
     }

@@ -17,7 +17,7 @@ import java.util.List;
  * {@code sessionTimeout} 300 seconds, Node's documented default; Node v20 itself leaves OpenSSL's
  * 7200). {@code sessionTimeout} and {@code ticketKeys} are secure-context options, set with the
  * builder methods of the same name. Session tickets are on unless {@code secureOptions} has
- * {@link Constants#SSL_OP_NO_TICKET} (then TLS 1.2 resumes by session id and TLS 1.3 with
+ * {@link io.jtls.context.Constants#SSL_OP_NO_TICKET} (then TLS 1.2 resumes by session id and TLS 1.3 with
  * stateful tickets, both through {@code sessionStore} or the {@code 'newSession'} and
  * {@code 'resumeSession'} listeners).
  *
@@ -66,6 +66,7 @@ public record TlsServerOptions(List<String> alpnProtocols, Duration handshakeTim
     /** Node's default {@code handshakeTimeout}: 120 seconds. */
     public static final Duration DEFAULT_HANDSHAKE_TIMEOUT = Duration.ofSeconds(120);
 
+    /** Checks and keeps the values. */
     public TlsServerOptions {
         alpnProtocols = AlpnOption.of(alpnProtocols);
         handshakeTimeout = handshakeTimeout == null ? DEFAULT_HANDSHAKE_TIMEOUT : handshakeTimeout;
@@ -76,12 +77,21 @@ public record TlsServerOptions(List<String> alpnProtocols, Duration handshakeTim
         }
     }
 
-    /** The {@code net.Server} options. */
+    /**
+     * The {@code net.Server} options.
+     *
+     * @return the {@code net.Server} options
+     */
     public ServerOptions netOptions() {
         return ServerOptions.builder().allowHalfOpen(allowHalfOpen).pauseOnConnect(pauseOnConnect).noDelay(noDelay)
                 .keepAlive(keepAlive).keepAliveInitialDelay(keepAliveInitialDelay).group(group).build();
     }
 
+    /**
+     * A new builder.
+     *
+     * @return a new builder
+     */
     public static Builder builder() {
         return new Builder();
     }
@@ -108,35 +118,145 @@ public record TlsServerOptions(List<String> alpnProtocols, Duration handshakeTim
 
         private Builder() {}
 
-        /** Node's {@code ALPNProtocols} as names, most preferred first. */
+        /**
+         * Node's {@code ALPNProtocols} as names, most preferred first.
+         *
+         * @param protocols the protocol names
+         * @return this builder
+         */
         public Builder alpnProtocols(List<String> protocols) { this.alpnProtocols = AlpnOption.of(protocols); return this; }
+        /**
+         * Sets {@code alpnProtocols}.
+         *
+         * @param protocols the protocol names
+         * @return this builder
+         */
         public Builder alpnProtocols(String... protocols) { this.alpnProtocols = AlpnOption.of(protocols); return this; }
-        /** Node's {@code ALPNProtocols} as one wire-format buffer ({@code [len][name]...}). */
+        /**
+         * Node's {@code ALPNProtocols} as one wire-format buffer ({@code [len][name]...}).
+         *
+         * @param wireFormat the wire format
+         * @return this builder
+         */
         public Builder alpnProtocols(byte[] wireFormat) { this.alpnProtocols = AlpnOption.ofWire(wireFormat); return this; }
+        /**
+         * Sets {@code handshakeTimeout}.
+         *
+         * @param handshakeTimeout the handshake timeout
+         * @return this builder
+         */
         public Builder handshakeTimeout(Duration handshakeTimeout) { this.handshakeTimeout = handshakeTimeout; return this; }
+        /**
+         * Sets {@code rejectUnauthorized}.
+         *
+         * @param rejectUnauthorized true to fail connections whose peer certificate does not verify
+         * @return this builder
+         */
         public Builder rejectUnauthorized(boolean rejectUnauthorized) { this.rejectUnauthorized = rejectUnauthorized; return this; }
+        /**
+         * Sets {@code requestCert}.
+         *
+         * @param requestCert true to request a certificate from the peer
+         * @return this builder
+         */
         public Builder requestCert(boolean requestCert) { this.requestCert = requestCert; return this; }
-        /** Node's {@code SNICallback}. */
+        /**
+         * Node's {@code SNICallback}.
+         *
+         * @param sniCallback chooses a context by server name
+         * @return this builder
+         */
         public Builder sniCallback(SniCallback sniCallback) { this.sniCallback = sniCallback; return this; }
+        /**
+         * Sets {@code allowHalfOpen}.
+         *
+         * @param allowHalfOpen true to keep the writable side open after the peer's end
+         * @return this builder
+         */
         public Builder allowHalfOpen(boolean allowHalfOpen) { this.allowHalfOpen = allowHalfOpen; return this; }
+        /**
+         * Sets {@code pauseOnConnect}.
+         *
+         * @param pauseOnConnect true to start each accepted socket paused
+         * @return this builder
+         */
         public Builder pauseOnConnect(boolean pauseOnConnect) { this.pauseOnConnect = pauseOnConnect; return this; }
+        /**
+         * Sets {@code noDelay}.
+         *
+         * @param noDelay true to disable Nagle's algorithm
+         * @return this builder
+         */
         public Builder noDelay(boolean noDelay) { this.noDelay = noDelay; return this; }
+        /**
+         * Sets {@code keepAlive}.
+         *
+         * @param keepAlive true to enable TCP keep-alive
+         * @return this builder
+         */
         public Builder keepAlive(boolean keepAlive) { this.keepAlive = keepAlive; return this; }
+        /**
+         * Sets {@code keepAliveInitialDelay}.
+         *
+         * @param delay the delay
+         * @return this builder
+         */
         public Builder keepAliveInitialDelay(Duration delay) { this.keepAliveInitialDelay = delay; return this; }
+        /**
+         * Sets {@code group}.
+         *
+         * @param group the event loop group
+         * @return this builder
+         */
         public Builder group(EventLoopGroup group) { this.group = group; return this; }
-        /** Sessions kept in {@code store} for resumption by id, instead of hand-written listeners. */
+        /**
+         * Sessions kept in {@code store} for resumption by id, instead of hand-written listeners.
+         *
+         * @param store the session store
+         * @return this builder
+         */
         public Builder sessionStore(SessionStore store) { this.sessionStore = store; return this; }
-        /** Ticket keys from a rotating {@code ring} instead of one fixed key. */
+        /**
+         * Ticket keys from a rotating {@code ring} instead of one fixed key.
+         *
+         * @param ring the ring
+         * @return this builder
+         */
         public Builder ticketKeyRing(TicketKeyRing ring) { this.ticketKeyRing = ring; return this; }
-        /** Node's {@code enableTrace}: OpenSSL's trace of every TLS message, on standard error. */
+        /**
+         * Node's {@code enableTrace}: OpenSSL's trace of every TLS message, on standard error.
+         *
+         * @param enableTrace true to trace the handshake on stderr
+         * @return this builder
+         */
         public Builder enableTrace(boolean enableTrace) { this.enableTrace = enableTrace; return this; }
-        /** Node's {@code pskCallback(socket, identity)}. */
+        /**
+         * Node's {@code pskCallback(socket, identity)}.
+         *
+         * @param callback called when done
+         * @return this builder
+         */
         public Builder pskCallback(PskServerCallback callback) { this.pskCallback = callback; return this; }
-        /** Node's {@code pskIdentityHint}. */
+        /**
+         * Node's {@code pskIdentityHint}.
+         *
+         * @param hint the PSK identity hint
+         * @return this builder
+         */
         public Builder pskIdentityHint(String hint) { this.pskIdentityHint = hint; return this; }
-        /** Node's {@code ALPNCallback}. */
+        /**
+         * Node's {@code ALPNCallback}.
+         *
+         * @param callback called when done
+         * @return this builder
+         */
         public Builder alpnCallback(AlpnCallback callback) { this.alpnCallback = callback; return this; }
 
+        /**
+         * Builds from the values set so far.
+         *
+         * @return the TLS server options: builds from the values set so far
+         */
         public TlsServerOptions build() {
             return new TlsServerOptions(alpnProtocols, handshakeTimeout, rejectUnauthorized, requestCert, sniCallback,
                     context.build(), allowHalfOpen, pauseOnConnect, noDelay, keepAlive, keepAliveInitialDelay, group,

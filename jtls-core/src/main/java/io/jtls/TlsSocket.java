@@ -103,7 +103,11 @@ public class TlsSocket extends LayeredSocket {
     private final SecureContext secureContext;
     private final ConnectionDriver driver;
 
-    /** Node's {@code new tls.TLSSocket(socket)}: a client with Node's defaults. */
+    /**
+     * Node's {@code new tls.TLSSocket(socket)}: a client with Node's defaults.
+     *
+     * @param socket the socket
+     */
     public TlsSocket(Duplex socket) {
         this(socket, TlsSocketOptions.DEFAULTS);
     }
@@ -113,9 +117,12 @@ public class TlsSocket extends LayeredSocket {
      * {@link Duplex}, connected or not). The socket is the TLS socket's from now on: its bytes
      * are read by the TLS layer, and destroying one destroys the other.
      *
+     * @param socket the socket
+     * @param options the options
      * @throws TlsException when a secure context cannot be built from the options
      * @throws io.jtls.error.TlsArgumentException for an option Node rejects with a TypeError or RangeError
      */
+    @SuppressWarnings("this-escape") // the driver is wired to this socket while it is built, as Node wires its handle
     public TlsSocket(Duplex socket, TlsSocketOptions options) {
         this(socket, new Shape(options.server(), options.alpnProtocols(), options.sniCallback(), options.session(),
                         options.requestOCSP()),
@@ -238,52 +245,103 @@ public class TlsSocket extends LayeredSocket {
 
     // ------------------------------------------------------------------ Node's properties
 
-    /** Node's {@code tlsSocket.encrypted}: always true. */
+    /**
+     * Node's {@code tlsSocket.encrypted}: always true.
+     *
+     * @return Node's {@code tlsSocket.encrypted}: always true
+     */
     public boolean encrypted() { return true; }
 
-    /** True for a server-side socket (Node's {@code isServer} option). */
+    /**
+     * True for a server-side socket (Node's {@code isServer} option).
+     *
+     * @return true for a server-side socket (Node's {@code isServer} option)
+     */
     public boolean isServer() { return driver.policy() instanceof ServerPolicy; }
 
-    /** The server this socket was accepted by (Node's {@code tlsSocket.server}), or null. */
+    /**
+     * The server this socket was accepted by (Node's {@code tlsSocket.server}), or null.
+     *
+     * @return the server this socket was accepted by (Node's {@code tlsSocket.server}), or null
+     */
     public TlsServer server() { return shape.server(); }
 
-    /** Whether the peer's certificate is requested: always for clients, by option for servers. */
+    /**
+     * Whether the peer's certificate is requested: always for clients, by option for servers.
+     *
+     * @return whether the peer's certificate is requested: always for clients, by option for servers
+     */
     public boolean requestCert() { return driver.policy().requestCert(); }
 
-    /** Whether an unverified peer is rejected. */
+    /**
+     * Whether an unverified peer is rejected.
+     *
+     * @return whether an unverified peer is rejected
+     */
     public boolean rejectUnauthorized() { return driver.policy().rejectUnauthorized(); }
 
-    /** The ALPN protocols this socket offers or accepts, or null. */
+    /**
+     * The ALPN protocols this socket offers or accepts, or null.
+     *
+     * @return the ALPN protocols this socket offers or accepts, or null
+     */
     public List<String> alpnProtocols() { return shape.alpnProtocols(); }
 
-    /** The server's {@link SniCallback} for this socket, or null. */
+    /**
+     * The server's {@link SniCallback} for this socket, or null.
+     *
+     * @return the server's {@link SniCallback} for this socket, or null
+     */
     public SniCallback sniCallback() { return shape.sniCallback(); }
 
-    /** The {@code session} option this client was given, or null. */
+    /**
+     * The {@code session} option this client was given, or null.
+     *
+     * @return the {@code session} option this client was given, or null
+     */
     public byte[] sessionOption() { return shape.session() == null ? null : shape.session().clone(); }
 
-    /** The {@code requestOCSP} option. */
+    /**
+     * The {@code requestOCSP} option.
+     *
+     * @return the {@code requestOCSP} option
+     */
     public boolean requestOCSP() { return shape.requestOCSP(); }
 
-    /** The secure context the connection was made from. */
+    /**
+     * The secure context the connection was made from.
+     *
+     * @return the secure context the connection was made from
+     */
     public SecureContext secureContext() { return secureContext; }
 
     /**
      * Node's {@code tlsSocket.authorized}: true when the peer's certificate verified (for a
      * client made by {@link Tls#connect}, also against the host name). Any thread.
+     *
+     * @return Node's {@code tlsSocket.authorized}: true when the peer's certificate verified (for a client
+     *         made by {@link Tls#connect}, also against the host name)
      */
     public boolean authorized() {
         HandshakeSnapshot s = driver.snapshot();
         return s != null && s.authorized();
     }
 
-    /** Node's {@code tlsSocket.authorizationError}: why the peer was not authorized, or null. Any thread. */
+    /**
+     * Node's {@code tlsSocket.authorizationError}: why the peer was not authorized, or null. Any thread.
+     *
+     * @return Node's {@code tlsSocket.authorizationError}: why the peer was not authorized, or null
+     */
     public String authorizationError() {
         HandshakeSnapshot s = driver.snapshot();
         return s == null ? null : s.authorizationError();
     }
 
-    /** Node's {@code tlsSocket.alpnProtocol}: the protocol selected, or null (Node: {@code false}). Any thread. */
+    /**
+     * Node's {@code tlsSocket.alpnProtocol}: the protocol selected, or null (Node: {@code false}). Any thread.
+     *
+     * @return Node's {@code tlsSocket.alpnProtocol}: the protocol selected, or null (Node: {@code false})
+     */
     public String alpnProtocol() {
         HandshakeSnapshot s = driver.snapshot();
         return s == null ? null : s.alpnProtocol();
@@ -293,13 +351,20 @@ public class TlsSocket extends LayeredSocket {
      * Node's {@code tlsSocket.servername}: the SNI name sent (client) or received (server), or
      * null (Node: {@code false} after a handshake without SNI). A server socket has it as soon as
      * the ClientHello was read, so a {@code 'tlsClientError'} listener sees it, as in Node. Any thread.
+     *
+     * @return Node's {@code tlsSocket.servername}: the SNI name sent (client) or received (server), or null
+     *         (Node: {@code false} after a handshake without SNI)
      */
     public String servername() {
         HandshakeSnapshot s = driver.snapshot();
         return s != null ? s.servername() : driver.requestedServername();
     }
 
-    /** True once the handshake completed (Node's {@code _secureEstablished}). Any thread. */
+    /**
+     * True once the handshake completed (Node's {@code _secureEstablished}). Any thread.
+     *
+     * @return true once the handshake completed (Node's {@code _secureEstablished})
+     */
     public boolean secureEstablished() { return driver.snapshot() != null; }
 
     // ------------------------------------------------------------------ what the handshake established (any thread)
@@ -313,37 +378,72 @@ public class TlsSocket extends LayeredSocket {
         return s == null ? before : value.apply(s);
     }
 
-    /** Node's {@code getProtocol()}: "TLSv1.3", "TLSv1.2", ...; "unknown" before the handshake; null once destroyed. */
+    /**
+     * Node's {@code getProtocol()}: "TLSv1.3", "TLSv1.2", ...; "unknown" before the handshake; null once destroyed.
+     *
+     * @return Node's {@code getProtocol()}: "TLSv1.3", "TLSv1.2", ...; "unknown" before the handshake; null
+     *         once destroyed
+     */
     public String getProtocol() { return established(HandshakeSnapshot::protocol, "unknown"); }
 
-    /** Node's {@code getCipher()}; null before the handshake completed or once destroyed. */
+    /**
+     * Node's {@code getCipher()}; null before the handshake completed or once destroyed.
+     *
+     * @return Node's {@code getCipher()}; null before the handshake completed or once destroyed
+     */
     public CipherInfo getCipher() { return established(HandshakeSnapshot::cipher, null); }
 
     /**
      * Node's {@code getEphemeralKeyInfo()}: the key exchange's key on a client
      * ({@link EphemeralKeyInfo#NONE} when it used none); null on a server, before the handshake
      * completed or once destroyed.
+     *
+     * @return Node's {@code getEphemeralKeyInfo()}: the key exchange's key on a client ({@link
+     *         EphemeralKeyInfo#NONE} when it used none); null on a server, before the handshake completed or
+     *         once destroyed
      */
     public EphemeralKeyInfo getEphemeralKeyInfo() {
         return established(HandshakeSnapshot::ephemeralKeyInfo, null);
     }
 
-    /** Node's {@code getFinished()}: the Finished message this side sent; null before or once destroyed. */
+    /**
+     * Node's {@code getFinished()}: the Finished message this side sent; null before or once destroyed.
+     *
+     * @return Node's {@code getFinished()}: the Finished message this side sent; null before or once
+     *         destroyed
+     */
     public byte[] getFinished() { return established(HandshakeSnapshot::finished, null); }
 
-    /** Node's {@code getPeerFinished()}: the peer's Finished message; null before or once destroyed. */
+    /**
+     * Node's {@code getPeerFinished()}: the peer's Finished message; null before or once destroyed.
+     *
+     * @return Node's {@code getPeerFinished()}: the peer's Finished message; null before or once destroyed
+     */
     public byte[] getPeerFinished() { return established(HandshakeSnapshot::peerFinished, null); }
 
-    /** Node's {@code isSessionReused()}. */
+    /**
+     * Node's {@code isSessionReused()}.
+     *
+     * @return Node's {@code isSessionReused()}
+     */
     public boolean isSessionReused() { return Boolean.TRUE.equals(established(HandshakeSnapshot::sessionReused, false)); }
 
-    /** Node's {@code getPeerCertificate()}: see {@link #getPeerCertificate(boolean)}. */
+    /**
+     * Node's {@code getPeerCertificate()}: see {@link #getPeerCertificate(boolean)}.
+     *
+     * @return Node's {@code getPeerCertificate()}: see {@link #getPeerCertificate(boolean)}
+     */
     public Certificate getPeerCertificate() { return getPeerCertificate(false); }
 
     /**
      * Node's {@code getPeerCertificate([detailed])}: the peer's certificate, with its issuer chain
      * ({@link Certificate#issuerCertificate()}) when {@code detailed}; null when the peer sent
      * none (Node: {@code {}}), before the handshake completed, or once destroyed (Node: {@code null}).
+     *
+     * @param detailed the detailed
+     * @return Node's {@code getPeerCertificate([detailed])}: the peer's certificate, with its issuer chain
+     *         ({@link Certificate#issuerCertificate()}) when {@code detailed}; null when the peer sent none
+     *         (Node: {@code {}}), before the handshake completed, or once destroyed (Node: {@code null})
      */
     public Certificate getPeerCertificate(boolean detailed) {
         return established(s -> s.peerCertificate(detailed), null);
@@ -356,41 +456,67 @@ public class TlsSocket extends LayeredSocket {
      * the {@code session} option of a later connect; null before the handshake or once
      * destroyed. With TLS 1.3 the resumable sessions arrive after the handshake: use
      * {@link #SESSION}, as Node recommends. A live query: see the class documentation.
+     *
+     * @return Node's {@code getSession()}: the session in OpenSSL's DER form ({@code i2d_SSL_SESSION}), for
+     *         the {@code session} option of a later connect; null before the handshake or once destroyed
      */
     public byte[] getSession() {
         return driver.queries().query(TlsEngine::session);
     }
 
-    /** {@link #getSession()} without waiting: the future completes on this socket's loop. */
+    /**
+     * {@link #getSession()} without waiting: the future completes on this socket's loop.
+     *
+     * @return {@link #getSession()} without waiting: the future completes on this socket's loop
+     */
     public CompletableFuture<byte[]> getSessionAsync() { return driver.queries().queryAsync(TlsEngine::session); }
 
     /**
      * Node's {@code getTLSTicket()}: on a client, the session ticket of its current session
      * ({@code SSL_SESSION_get0_ticket}), null when the session has none (resumption by session
      * id) or the socket was destroyed; always null on a server. For debugging. A live query.
+     *
+     * @return Node's {@code getTLSTicket()}: on a client, the session ticket of its current session ({@code
+     *         SSL_SESSION_get0_ticket}), null when the session has none (resumption by session id) or the
+     *         socket was destroyed; always null on a server
      */
     public byte[] getTLSTicket() {
         return driver.queries().query(TlsEngine::tlsTicket);
     }
 
-    /** {@link #getTLSTicket()} without waiting. */
+    /**
+     * {@link #getTLSTicket()} without waiting.
+     *
+     * @return {@link #getTLSTicket()} without waiting
+     */
     public CompletableFuture<byte[]> getTLSTicketAsync() { return driver.queries().queryAsync(TlsEngine::tlsTicket); }
 
     /**
      * Node's {@code getCertificate()}: this side's certificate, or null when it has none (Node:
      * {@code {}}) or the socket was destroyed (Node: {@code null}). A live query (the server's
      * certificate may change with SNI until the handshake ends).
+     *
+     * @return Node's {@code getCertificate()}: this side's certificate, or null when it has none (Node:
+     *         {@code {}}) or the socket was destroyed (Node: {@code null})
      */
     public Certificate getCertificate() {
         return driver.queries().query(TlsEngine::certificate);
     }
 
-    /** {@link #getCertificate()} without waiting. */
+    /**
+     * {@link #getCertificate()} without waiting.
+     *
+     * @return {@link #getCertificate()} without waiting
+     */
     public CompletableFuture<Certificate> getCertificateAsync() { return driver.queries().queryAsync(TlsEngine::certificate); }
 
     /**
      * Node's {@code exportKeyingMaterial(length, label, context)} (RFC 5705). A live query.
      *
+     * @param length the length
+     * @param label the label
+     * @param context the secure context
+     * @return Node's {@code exportKeyingMaterial(length, label, context)} (RFC 5705)
      * @throws TlsException {@code ERR_TLS_INVALID_STATE} before the handshake completed
      */
     public byte[] exportKeyingMaterial(int length, String label, byte[] context) {
@@ -398,7 +524,14 @@ public class TlsSocket extends LayeredSocket {
         return SocketArguments.requireEstablished(driver.queries().query(e -> e.exportKeyingMaterial(length, label, context)));
     }
 
-    /** {@link #exportKeyingMaterial} without waiting; the future fails as the method throws. */
+    /**
+     * {@link #exportKeyingMaterial} without waiting; the future fails as the method throws.
+     *
+     * @param length the length
+     * @param label the label
+     * @param context the secure context
+     * @return {@link #exportKeyingMaterial} without waiting; the future fails as the method throws
+     */
     public CompletableFuture<byte[]> exportKeyingMaterialAsync(int length, String label, byte[] context) {
         SocketArguments.checkKeyingMaterial(length, label);
         return driver.queries().queryAsync(e -> e.exportKeyingMaterial(length, label, context)).thenApply(SocketArguments::requireEstablished);
@@ -407,6 +540,10 @@ public class TlsSocket extends LayeredSocket {
     /**
      * Node's {@code setMaxSendFragment(size)}: records of at most {@code size} bytes from now on
      * (512 to 16384); false when the size is out of range or the socket is destroyed. A live query.
+     *
+     * @param size the size in bytes
+     * @return Node's {@code setMaxSendFragment(size)}: records of at most {@code size} bytes from now on (512
+     *         to 16384); false when the size is out of range or the socket is destroyed
      */
     public boolean setMaxSendFragment(int size) {
         if (size < 512 || size > 16384) {
@@ -419,8 +556,9 @@ public class TlsSocket extends LayeredSocket {
      * Node's {@code setServername(name)}: the SNI name a client sends, before the handshake. A
      * live query.
      *
+     * @param name the name
      * @throws TlsException {@code ERR_TLS_SNI_FROM_SERVER} on a server socket
-     * @throws TlsArgumentException {@code ERR_INVALID_ARG_TYPE} for a null name
+     * @throws io.jtls.error.TlsArgumentException {@code ERR_INVALID_ARG_TYPE} for a null name
      */
     public void setServername(String name) {
         SocketArguments.requireString(name, "name"); // Node's validateString, before the side is checked
@@ -455,6 +593,8 @@ public class TlsSocket extends LayeredSocket {
      * {@link #disableRenegotiation()} and {@link Tls#CLIENT_RENEG_LIMIT}.
      *
      * @param callback called once on the loop with the error, or null on success; may be null
+     * @param requestCert true to request a certificate from the peer
+     * @param rejectUnauthorized true to fail connections whose peer certificate does not verify
      * @return false when the renegotiation could not start (or the socket is destroyed; Node:
      *         {@code undefined}, without calling back)
      */
@@ -462,7 +602,13 @@ public class TlsSocket extends LayeredSocket {
         return !destroyed() && Renegotiation.start(this, driver, requestCert, rejectUnauthorized, callback);
     }
 
-    /** {@link #renegotiate(boolean, boolean, Consumer)} keeping this socket's {@code requestCert} and {@code rejectUnauthorized}. */
+    /**
+     * {@link #renegotiate(boolean, boolean, Consumer)} keeping this socket's {@code requestCert} and {@code rejectUnauthorized}.
+     *
+     * @param callback called when done
+     * @return {@link #renegotiate(boolean, boolean, Consumer)} keeping this socket's {@code requestCert} and
+     *         {@code rejectUnauthorized}
+     */
     public boolean renegotiate(Consumer<Throwable> callback) {
         return renegotiate(requestCert(), rejectUnauthorized(), callback);
     }
@@ -493,18 +639,30 @@ public class TlsSocket extends LayeredSocket {
      * preferred first, named as Node names them ({@code "ECDSA+SHA256"}, {@code "RSA-PSS+SHA256"},
      * {@code "Ed25519+UNDEF"}); a client has them only when the server asked for its
      * certificate. Null once destroyed. A live query.
+     *
+     * @return Node's {@code getSharedSigalgs()}: the signature algorithms both sides support, most preferred
+     *         first, named as Node names them ({@code "ECDSA+SHA256"}, {@code "RSA-PSS+SHA256"}, {@code
+     *         "Ed25519+UNDEF"}); a client has them only when the server asked for its certificate
      */
     public List<String> getSharedSigalgs() {
         return driver.queries().query(TlsEngine::sharedSigalgs);
     }
 
-    /** {@link #getSharedSigalgs()} without waiting. */
+    /**
+     * {@link #getSharedSigalgs()} without waiting.
+     *
+     * @return {@link #getSharedSigalgs()} without waiting
+     */
     public CompletableFuture<List<String>> getSharedSigalgsAsync() { return driver.queries().queryAsync(TlsEngine::sharedSigalgs); }
 
     /**
      * Node's {@code getPeerX509Certificate()}: the peer's certificate as the JDK's
      * {@link X509Certificate}, for the JDK's PKI APIs; null when the peer sent
      * none, before the handshake completed or once destroyed (Node: {@code undefined}). Any thread.
+     *
+     * @return Node's {@code getPeerX509Certificate()}: the peer's certificate as the JDK's {@link
+     *         X509Certificate}, for the JDK's PKI APIs; null when the peer sent none, before the handshake
+     *         completed or once destroyed (Node: {@code undefined})
      */
     public X509Certificate getPeerX509Certificate() {
         return JdkCertificates.of(getPeerCertificate());
@@ -514,12 +672,19 @@ public class TlsSocket extends LayeredSocket {
      * Node's {@code getX509Certificate()}: this side's certificate as the JDK's
      * {@link X509Certificate}; null when it has none or the socket was
      * destroyed (Node: {@code undefined}). A live query.
+     *
+     * @return Node's {@code getX509Certificate()}: this side's certificate as the JDK's {@link
+     *         X509Certificate}; null when it has none or the socket was destroyed (Node: {@code undefined})
      */
     public X509Certificate getX509Certificate() {
         return JdkCertificates.of(getCertificate());
     }
 
-    /** {@link #getX509Certificate()} without waiting. */
+    /**
+     * {@link #getX509Certificate()} without waiting.
+     *
+     * @return {@link #getX509Certificate()} without waiting
+     */
     public CompletableFuture<X509Certificate> getX509CertificateAsync() {
         return getCertificateAsync().thenApply(JdkCertificates::of);
     }

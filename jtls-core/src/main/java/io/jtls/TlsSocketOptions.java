@@ -44,6 +44,7 @@ public record TlsSocketOptions(boolean isServer, TlsServer server, boolean reque
     /** Node's defaults: a client, nothing requested, a context with default options. */
     public static final TlsSocketOptions DEFAULTS = builder().build();
 
+    /** Checks and keeps the values. */
     public TlsSocketOptions {
         alpnProtocols = AlpnOption.of(alpnProtocols);
         session = session == null ? null : session.clone();
@@ -54,11 +55,21 @@ public record TlsSocketOptions(boolean isServer, TlsServer server, boolean reque
         }
     }
 
+    /**
+     * Node's {@code session}: a saved session to resume (a copy), or null.
+     *
+     * @return the session bytes, or null
+     */
     @Override
     public byte[] session() {
         return session == null ? null : session.clone();
     }
 
+    /**
+     * A new builder.
+     *
+     * @return a new builder
+     */
     public static Builder builder() {
         return new Builder();
     }
@@ -83,31 +94,131 @@ public record TlsSocketOptions(boolean isServer, TlsServer server, boolean reque
 
         private Builder() {}
 
+        /**
+         * Sets {@code isServer}.
+         *
+         * @param isServer true for the server end
+         * @return this builder
+         */
         public Builder isServer(boolean isServer) { this.isServer = isServer; return this; }
+        /**
+         * Sets {@code server}.
+         *
+         * @param server the server
+         * @return this builder
+         */
         public Builder server(TlsServer server) { this.server = server; return this; }
+        /**
+         * Sets {@code requestCert}.
+         *
+         * @param requestCert true to request a certificate from the peer
+         * @return this builder
+         */
         public Builder requestCert(boolean requestCert) { this.requestCert = requestCert; return this; }
+        /**
+         * Sets {@code rejectUnauthorized}.
+         *
+         * @param rejectUnauthorized true to fail connections whose peer certificate does not verify
+         * @return this builder
+         */
         public Builder rejectUnauthorized(boolean rejectUnauthorized) { this.rejectUnauthorized = rejectUnauthorized; return this; }
-        /** Node's {@code ALPNProtocols} as names, most preferred first. */
+        /**
+         * Node's {@code ALPNProtocols} as names, most preferred first.
+         *
+         * @param protocols the protocol names
+         * @return this builder
+         */
         public Builder alpnProtocols(List<String> protocols) { this.alpnProtocols = AlpnOption.of(protocols); return this; }
+        /**
+         * Sets {@code alpnProtocols}.
+         *
+         * @param protocols the protocol names
+         * @return this builder
+         */
         public Builder alpnProtocols(String... protocols) { this.alpnProtocols = AlpnOption.of(protocols); return this; }
-        /** Node's {@code ALPNProtocols} as one wire-format buffer ({@code [len][name]...}). */
+        /**
+         * Node's {@code ALPNProtocols} as one wire-format buffer ({@code [len][name]...}).
+         *
+         * @param wireFormat the wire format
+         * @return this builder
+         */
         public Builder alpnProtocols(byte[] wireFormat) { this.alpnProtocols = AlpnOption.ofWire(wireFormat); return this; }
+        /**
+         * Sets {@code sniCallback}.
+         *
+         * @param sniCallback chooses a context by server name
+         * @return this builder
+         */
         public Builder sniCallback(SniCallback sniCallback) { this.sniCallback = sniCallback; return this; }
+        /**
+         * Sets {@code session}.
+         *
+         * @param session the session bytes
+         * @return this builder
+         */
         public Builder session(byte[] session) { this.session = session == null ? null : session.clone(); return this; }
+        /**
+         * Sets {@code requestOCSP}.
+         *
+         * @param requestOCSP the request oCSP
+         * @return this builder
+         */
         public Builder requestOCSP(boolean requestOCSP) { this.requestOCSP = requestOCSP; return this; }
+        /**
+         * Sets {@code secureContext}.
+         *
+         * @param secureContext the secure context
+         * @return this builder
+         */
         public Builder secureContext(SecureContext secureContext) { this.secureContext = secureContext; return this; }
+        /**
+         * Sets {@code handshakeTimeout}.
+         *
+         * @param handshakeTimeout the handshake timeout
+         * @return this builder
+         */
         public Builder handshakeTimeout(Duration handshakeTimeout) { this.handshakeTimeout = handshakeTimeout; return this; }
-        /** Node's {@code enableTrace}: OpenSSL's trace of every TLS message, on standard error. */
+        /**
+         * Node's {@code enableTrace}: OpenSSL's trace of every TLS message, on standard error.
+         *
+         * @param enableTrace true to trace the handshake on stderr
+         * @return this builder
+         */
         public Builder enableTrace(boolean enableTrace) { this.enableTrace = enableTrace; return this; }
-        /** Node's {@code pskCallback(socket, identity)}, for a server socket. */
+        /**
+         * Node's {@code pskCallback(socket, identity)}, for a server socket.
+         *
+         * @param callback called when done
+         * @return this builder
+         */
         public Builder pskCallback(PskServerCallback callback) { this.serverPskCallback = callback; return this; }
-        /** Node's {@code pskCallback(hint)}, for a client socket. */
+        /**
+         * Node's {@code pskCallback(hint)}, for a client socket.
+         *
+         * @param callback called when done
+         * @return this builder
+         */
         public Builder pskCallback(PskClientCallback callback) { this.clientPskCallback = callback; return this; }
-        /** Node's {@code pskIdentityHint}, for a server socket. */
+        /**
+         * Node's {@code pskIdentityHint}, for a server socket.
+         *
+         * @param hint the PSK identity hint
+         * @return this builder
+         */
         public Builder pskIdentityHint(String hint) { this.pskIdentityHint = hint; return this; }
-        /** Node's {@code ALPNCallback}, for a server socket. */
+        /**
+         * Node's {@code ALPNCallback}, for a server socket.
+         *
+         * @param callback called when done
+         * @return this builder
+         */
         public Builder alpnCallback(AlpnCallback callback) { this.alpnCallback = callback; return this; }
 
+        /**
+         * Builds from the values set so far.
+         *
+         * @return the TLS socket options: builds from the values set so far
+         */
         public TlsSocketOptions build() {
             return new TlsSocketOptions(isServer, server, requestCert, rejectUnauthorized, alpnProtocols, sniCallback,
                     session, requestOCSP, secureContext, handshakeTimeout, context.build(), enableTrace, serverPskCallback,

@@ -55,7 +55,13 @@ public final class BlockingStreams<D extends Duplex> implements Closeable {
         this.output = new DuplexOutputStream(state, stream::end);
     }
 
-    /** {@link #of(Duplex, int)} with {@link #DEFAULT_READ_LIMIT}. */
+    /**
+     * {@link #of(Duplex, int)} with {@link #DEFAULT_READ_LIMIT}.
+     *
+     * @param <D> the stream type
+     * @param stream the stream
+     * @return {@link #of(Duplex, int)} with {@link #DEFAULT_READ_LIMIT}
+     */
     public static <D extends Duplex> BlockingStreams<D> of(D stream) {
         return of(stream, DEFAULT_READ_LIMIT);
     }
@@ -68,6 +74,10 @@ public final class BlockingStreams<D extends Duplex> implements Closeable {
      * listener, or on any thread for a stream nobody has read). Does not block.
      *
      * @param readLimit bytes buffered before the stream is paused (at least 1)
+     * @param <D> the stream type
+     * @param stream the stream
+     * @return the blocking view of {@code stream}, which from now on belongs to it: this view becomes its
+     *         (only) {@code 'data'} consumer and listens to {@code 'error'}, so no failure goes unheard
      */
     public static <D extends Duplex> BlockingStreams<D> of(D stream, int readLimit) {
         Objects.requireNonNull(stream, "stream");
@@ -75,17 +85,30 @@ public final class BlockingStreams<D extends Duplex> implements Closeable {
         return new BlockingStreams<>(stream, readLimit);
     }
 
-    /** The stream underneath: its events and properties (for a TLS socket: peer certificate, ALPN, ...). */
+    /**
+     * The stream underneath: its events and properties (for a TLS socket: peer certificate, ALPN, ...).
+     *
+     * @return the stream underneath: its events and properties (for a TLS socket: peer certificate, ALPN,
+     *         ...)
+     */
     public D stream() {
         return stream;
     }
 
-    /** The readable side (the same object every time). */
+    /**
+     * The readable side (the same object every time).
+     *
+     * @return the readable side (the same object every time)
+     */
     public InputStream input() {
         return input;
     }
 
-    /** The writable side (the same object every time). */
+    /**
+     * The writable side (the same object every time).
+     *
+     * @return the writable side (the same object every time)
+     */
     public OutputStream output() {
         return output;
     }

@@ -30,6 +30,9 @@ public final class BlockingTls {
      * {@code read} returns -1 and writing goes on until the connection is closed, as with a
      * {@code java.net.Socket}; close it when done.
      *
+     * @param options the options
+     * @return Node's {@code tls.connect(options)}, returning once the connection is secure and, unless {@code
+     *         rejectUnauthorized} is false, the server verified ({@code 'secureConnect'})
      * @throws TlsIOException the connection failed first (refused, reset, handshake or
      *         verification error): its cause is the error Node would emit, its {@code code()} Node's
      * @throws InterruptedIOException the thread was interrupted (the connection is destroyed)
@@ -45,12 +48,27 @@ public final class BlockingTls {
      * {@link #connect(TlsConnectOptions)} giving up after {@code deadline}: the connection is then
      * destroyed and a {@link SocketTimeoutException} thrown (a server that accepts the TCP
      * connection but never answers the handshake would otherwise hold the thread for good).
+     *
+     * @param options the options
+     * @param deadline the deadline
+     * @return {@link #connect(TlsConnectOptions)} giving up after {@code deadline}: the connection is then
+     *         destroyed and a {@link SocketTimeoutException} thrown (a server that accepts the TCP connection
+     *         but never answers the handshake would otherwise hold the thread for good)
+     * @throws IOException when the I/O fails
      */
     public static BlockingStreams<TlsSocket> connect(TlsConnectOptions options, Duration deadline) throws IOException {
         return connect(options, BlockingStreams.DEFAULT_READ_LIMIT, java.util.Objects.requireNonNull(deadline, "deadline"));
     }
 
-    /** {@link #connect(TlsConnectOptions)} with the read buffer limit of {@link BlockingStreams#of(Duplex, int)}. */
+    /**
+     * {@link #connect(TlsConnectOptions)} with the read buffer limit of {@link BlockingStreams#of(Duplex, int)}.
+     *
+     * @param options the options
+     * @param readLimit how many bytes the reader buffers at most
+     * @return {@link #connect(TlsConnectOptions)} with the read buffer limit of {@link
+     *         BlockingStreams#of(Duplex, int)}
+     * @throws IOException when the I/O fails
+     */
     public static BlockingStreams<TlsSocket> connect(TlsConnectOptions options, int readLimit) throws IOException {
         return connect(options, readLimit, null);
     }
@@ -58,13 +76,20 @@ public final class BlockingTls {
     /**
      * {@link #connect(TlsConnectOptions)} with the read buffer limit of
      * {@link BlockingStreams#of(Duplex, int)} and a {@code deadline} (null: none).
+     *
+     * @param options the options
+     * @param readLimit how many bytes the reader buffers at most
+     * @param deadline the deadline
+     * @return {@link #connect(TlsConnectOptions)} with the read buffer limit of {@link
+     *         BlockingStreams#of(Duplex, int)} and a {@code deadline} (null: none)
+     * @throws IOException when the I/O fails
      */
     public static BlockingStreams<TlsSocket> connect(TlsConnectOptions options, int readLimit, Duration deadline)
             throws IOException {
         if (readLimit < 1) throw new IllegalArgumentException("readLimit must be at least 1: " + readLimit);
         LoopGuard.refuse("BlockingTls.connect", null);
         CompletableFuture<Void> secure = new CompletableFuture<>();
-        @SuppressWarnings("unchecked")
+        @SuppressWarnings({"unchecked", "rawtypes"}) // a generic array: one slot the callback fills
         BlockingStreams<TlsSocket>[] view = new BlockingStreams[1];
         // Half-open for the reason given on BlockingTlsServer: the reader is behind the events.
         TlsSocket socket = Tls.connect(options.toBuilder().allowHalfOpen(true).build(), s -> {

@@ -56,7 +56,11 @@ public final class BlockingTlsServer implements Closeable {
     private final CompletableFuture<Void> drained = new CompletableFuture<>();
     private volatile boolean closed;
 
-    /** A server for {@code options} (not yet listening), with {@link BlockingStreams#DEFAULT_READ_LIMIT}. */
+    /**
+     * A server for {@code options} (not yet listening), with {@link BlockingStreams#DEFAULT_READ_LIMIT}.
+     *
+     * @param options the options
+     */
     public BlockingTlsServer(TlsServerOptions options) {
         this(options, BlockingStreams.DEFAULT_READ_LIMIT);
     }
@@ -65,6 +69,8 @@ public final class BlockingTlsServer implements Closeable {
      * A server for {@code options} (not yet listening) whose connections buffer up to
      * {@code readLimit} received bytes before they are paused.
      *
+     * @param options the options
+     * @param readLimit how many bytes the reader buffers at most
      * @throws io.jtls.error.TlsException when the secure context cannot be built from the options
      */
     public BlockingTlsServer(TlsServerOptions options, int readLimit) {
@@ -102,14 +108,27 @@ public final class BlockingTlsServer implements Closeable {
      * Listens on {@code port} ({@code 0}: any free port) of {@code host} (null: every address)
      * and returns once listening.
      *
-     * @throws TlsIOException when the server cannot listen (its cause is Node's error, e.g. {@code EADDRINUSE})
+     * @param port the port
+     * @param host the host name or address
+     * @return the blocking TLS server: listens on {@code port} ({@code 0}: any free port) of {@code host}
+     *         (null: every address) and returns once listening
+     * @throws TlsIOException when the server cannot listen (its cause is Node's error, e.g. {@code
+     *                        EADDRINUSE})
      * @throws IllegalStateException on an event-loop thread (never block a loop thread)
      */
     public BlockingTlsServer listen(int port, String host) throws IOException {
         return listen(port, host, 511);
     }
 
-    /** {@link #listen(int, String)} with the listen {@code backlog}. */
+    /**
+     * {@link #listen(int, String)} with the listen {@code backlog}.
+     *
+     * @param port the port
+     * @param host the host name or address
+     * @param backlog the listen backlog
+     * @return this server
+     * @throws IOException when the I/O fails
+     */
     public BlockingTlsServer listen(int port, String host, int backlog) throws IOException {
         LoopGuard.refuse("BlockingTlsServer.listen", server.loop());
         CompletableFuture<Void> listening = new CompletableFuture<>();
@@ -132,6 +151,7 @@ public final class BlockingTlsServer implements Closeable {
     /**
      * Waits for the next secure connection.
      *
+     * @return the blocking streams: waits for the next secure connection
      * @throws SocketException once the server is closed (and every connection queued before was taken)
      * @throws InterruptedIOException when the waiting thread is interrupted
      * @throws IllegalStateException on an event-loop thread (never block a loop thread)
@@ -156,7 +176,12 @@ public final class BlockingTlsServer implements Closeable {
     /** What {@link #serve} runs for each connection, on the connection's own virtual thread. */
     @FunctionalInterface
     public interface Handler {
-        /** Serves one connection; it is ended ({@code close()}) on return and destroyed if this throws. */
+        /**
+         * Serves one connection; it is ended ({@code close()}) on return and destroyed if this throws.
+         *
+         * @param connection the connection
+         * @throws Exception when it fails
+         */
         void handle(BlockingStreams<TlsSocket> connection) throws Exception;
     }
 
@@ -164,6 +189,9 @@ public final class BlockingTlsServer implements Closeable {
      * Runs the accept loop on a virtual thread, starting a virtual thread per connection that
      * runs {@code handler}: a handler that blocks or sleeps delays only its own connection. The
      * loop stops when the server is closed. Returns the accept loop's thread.
+     *
+     * @param handler the handler
+     * @return the accept loop's thread
      */
     public Thread serve(Handler handler) {
         java.util.Objects.requireNonNull(handler, "handler");
@@ -193,12 +221,21 @@ public final class BlockingTlsServer implements Closeable {
         }
     }
 
-    /** The underlying server: its address, options, events (listeners there run on the loop: never block). */
+    /**
+     * The underlying server: its address, options, events (listeners there run on the loop: never block).
+     *
+     * @return the underlying server: its address, options, events (listeners there run on the loop: never
+     *         block)
+     */
     public TlsServer server() {
         return server;
     }
 
-    /** The bound address (Node's {@code server.address()}), null before listening. */
+    /**
+     * The bound address (Node's {@code server.address()}), null before listening.
+     *
+     * @return the bound address (Node's {@code server.address()}), null before listening
+     */
     public AddressInfo address() {
         return server.address();
     }

@@ -12,11 +12,22 @@ import java.io.IOException;
 public class TlsIOException extends IOException {
     private static final long serialVersionUID = 1L;
 
+    /**
+     * A new {@code TlsIOException}.
+     *
+     * @param message the message
+     * @param cause the cause
+     */
     public TlsIOException(String message, Throwable cause) {
         super(message, cause);
     }
 
-    /** Node's {@code err.code} of the cause ({@code ECONNRESET}, {@code ERR_SSL_...}), or null if it has none. */
+    /**
+     * Node's {@code err.code} of the cause ({@code ECONNRESET}, {@code ERR_SSL_...}), or null if it has none.
+     *
+     * @return Node's {@code err.code} of the cause ({@code ECONNRESET}, {@code ERR_SSL_...}), or null if it
+     *         has none
+     */
     public String code() {
         return getCause() instanceof NodeError n ? n.code() : null;
     }

@@ -13,9 +13,17 @@ package io.jtls.error;
  * or {@code e instanceof NodeError n} reach the code of either.
  */
 public interface NodeError {
-    /** Node's {@code err.code}, such as {@code ERR_INVALID_ARG_VALUE} or {@code ECONNRESET}. */
+    /**
+     * Node's {@code err.code}, such as {@code ERR_INVALID_ARG_VALUE} or {@code ECONNRESET}.
+     *
+     * @return Node's {@code err.code}, such as {@code ERR_INVALID_ARG_VALUE} or {@code ECONNRESET}
+     */
     String code();
 
-    /** Node's {@code err.name}. */
+    /**
+     * Node's {@code err.name}.
+     *
+     * @return Node's {@code err.name}
+     */
     String name();
 }

@@ -18,6 +18,9 @@ public record OpenSslError(long packedCode, String library, String reason, Strin
      * The one-line form Node puts in {@code err.message} and {@code opensslErrorStack}:
      * {@code error:0A00010B:SSL routines::wrong version number}. Like Node with OpenSSL 3, the
      * function field stays empty; {@link #function()} still has it.
+     *
+     * @return the one-line form Node puts in {@code err.message} and {@code opensslErrorStack}: {@code
+     *         error:0A00010B:SSL routines::wrong version number}
      */
     public String text() {
         return String.format("error:%08X:%s::%s", packedCode,

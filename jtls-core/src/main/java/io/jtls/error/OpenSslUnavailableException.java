@@ -12,10 +12,21 @@ public final class OpenSslUnavailableException extends TlsException {
     /** Node's code for "no OpenSSL". */
     public static final String CODE = "ERR_NO_CRYPTO";
 
+    /**
+     * A new {@code OpenSslUnavailableException}.
+     *
+     * @param message the message
+     */
     public OpenSslUnavailableException(String message) {
         super(CODE, message);
     }
 
+    /**
+     * A new {@code OpenSslUnavailableException}.
+     *
+     * @param message the message
+     * @param cause the cause
+     */
     public OpenSslUnavailableException(String message, Throwable cause) {
         super(CODE, message, cause);
     }

@@ -11,8 +11,15 @@ import java.util.Objects;
  * anything was done; {@link TlsRangeException} is the {@code RangeError} kind.
  */
 public class TlsArgumentException extends IllegalArgumentException implements NodeError {
+    /** The code. */
     private final String code;
 
+    /**
+     * A new {@code TlsArgumentException}.
+     *
+     * @param code Node's error code
+     * @param message the message
+     */
     public TlsArgumentException(String code, String message) {
         super(message);
         this.code = Objects.requireNonNull(code, "code");

@@ -10,13 +10,28 @@ import java.util.Objects;
  * {@link NodeError} for the hierarchy.
  */
 public class TlsException extends RuntimeException implements NodeError {
+    /** The code. */
     private final String code;
+    /** The name. */
     private final String name;
 
+    /**
+     * A new {@code TlsException}.
+     *
+     * @param code Node's error code
+     * @param message the message
+     */
     public TlsException(String code, String message) {
         this(code, message, null, "Error");
     }
 
+    /**
+     * A new {@code TlsException}.
+     *
+     * @param code Node's error code
+     * @param message the message
+     * @param cause the cause
+     */
     public TlsException(String code, String message, Throwable cause) {
         this(code, message, cause, "Error");
     }
@@ -24,6 +39,11 @@ public class TlsException extends RuntimeException implements NodeError {
     /**
      * An error Node raises with another {@code err.name} that is not about an argument (Node's
      * {@code ERR_TLS_CERT_ALTNAME_FORMAT} is a {@code SyntaxError}).
+     *
+     * @param code Node's error code
+     * @param message the message
+     * @param cause the cause
+     * @param name the name
      */
     protected TlsException(String code, String message, Throwable cause, String name) {
         super(message, cause);
@@ -31,7 +51,13 @@ public class TlsException extends RuntimeException implements NodeError {
         this.name = Objects.requireNonNull(name, "name");
     }
 
-    /** {@link #TlsException(String, String, Throwable, String)}: a {@code SyntaxError}. */
+    /**
+     * {@link #TlsException(String, String, Throwable, String)}: a {@code SyntaxError}.
+     *
+     * @param code Node's error code
+     * @param message the message
+     * @return {@link #TlsException(String, String, Throwable, String)}: a {@code SyntaxError}
+     */
     public static TlsException syntaxError(String code, String message) {
         return new TlsException(code, message, null, "SyntaxError");
     }

@@ -6,6 +6,12 @@ package io.jtls.error;
  * {@code "RangeError"}.
  */
 public class TlsRangeException extends TlsArgumentException {
+    /**
+     * A new {@code TlsRangeException}.
+     *
+     * @param code Node's error code
+     * @param message the message
+     */
     public TlsRangeException(String code, String message) {
         super(code, message);
     }

@@ -19,6 +19,7 @@ import java.util.Objects;
  *                     {@code getProtocol()} for that
  */
 public record CipherInfo(String name, String standardName, String version) {
+    /** Checks and keeps the values. */
     public CipherInfo {
         Objects.requireNonNull(name, "name");
     }

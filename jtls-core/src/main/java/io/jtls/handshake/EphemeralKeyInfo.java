@@ -17,7 +17,11 @@ public record EphemeralKeyInfo(String type, String name, int size) {
     /** Node's empty object {@code {}}: the client saw no ephemeral key. */
     public static final EphemeralKeyInfo NONE = new EphemeralKeyInfo(null, null, 0);
 
-    /** True for {@link #NONE}, Node's {@code {}}. */
+    /**
+     * True for {@link #NONE}, Node's {@code {}}.
+     *
+     * @return true for {@link #NONE}, Node's {@code {}}
+     */
     public boolean isEmpty() {
         return type == null;
     }

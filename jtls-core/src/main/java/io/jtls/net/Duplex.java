@@ -62,6 +62,7 @@ public abstract class Duplex extends EventEmitter implements AutoCloseable {
     public static final Event<Boolean> CLOSE = new Event<>("close");
     /** {@code 'pause'} and {@code 'resume'}: the flow stopped or started. */
     public static final Signal PAUSE = new Signal("pause");
+    /** Node's {@code 'resume'} event. */
     public static final Signal RESUME = new Signal("resume");
 
     /** Node's default {@code highWaterMark} for byte streams. */
@@ -101,6 +102,12 @@ public abstract class Duplex extends EventEmitter implements AutoCloseable {
     private boolean destroyed;
     private boolean closed;
 
+    /**
+     * A new {@code Duplex}, for subclasses.
+     *
+     * @param loop the event loop
+     * @param allowHalfOpen true to keep the writable side open after the peer's end
+     */
     protected Duplex(EventLoop loop, boolean allowHalfOpen) {
         this.loop = Objects.requireNonNull(loop, "loop");
         this.allowHalfOpen = allowHalfOpen;
@@ -112,12 +119,17 @@ public abstract class Duplex extends EventEmitter implements AutoCloseable {
      * Takes {@code chunk} (ownership passes: the caller no longer touches it) for writing; call
      * {@link #flushed(long)} as its bytes leave and {@code callback} (if not null, through
      * {@link #callLater}) once it is all written.
+     *
+     * @param chunk the bytes
+     * @param callback called when done
      */
     protected abstract void writeChunk(ByteBuffer chunk, Consumer<Throwable> callback);
 
     /**
      * Like {@link #writeChunk} but {@code chunk} stays the caller's: write what can go now and
      * copy only the rest. The default copies it all.
+     *
+     * @param chunk the bytes
      */
     protected void writeBorrowedChunk(ByteBuffer chunk) {
         writeChunk(copy(chunk), null);
@@ -132,12 +144,19 @@ public abstract class Duplex extends EventEmitter implements AutoCloseable {
     /** Consumption paused: stop reading from the source (bytes already read may still be pushed). */
     protected abstract void readStop();
 
-    /** Release the resources: the stream is destroyed ({@code error} is null for a normal close). */
+    /**
+     * Release the resources: the stream is destroyed ({@code error} is null for a normal close).
+     *
+     * @param error the error, or null
+     */
     protected abstract void destroyImpl(Throwable error);
 
     /**
      * Delivers incoming bytes, borrowed (valid only during this call). Returns true while the
      * consumer wants more, false when the source should stop (paused).
+     *
+     * @param chunk the bytes
+     * @return true while the consumer wants more, false when the source should stop (paused)
      */
     protected final boolean push(ByteBuffer chunk) {
         if (destroyed || readEof) return false;
@@ -161,7 +180,11 @@ public abstract class Duplex extends EventEmitter implements AutoCloseable {
         scheduleFlow();
     }
 
-    /** {@code bytes} of what was written have left the implementation's buffers. */
+    /**
+     * {@code bytes} of what was written have left the implementation's buffers.
+     *
+     * @param bytes the bytes
+     */
     protected final void flushed(long bytes) {
         writableLength -= bytes;
         if (needDrain && writableLength == 0 && !drainScheduled) {
@@ -182,14 +205,23 @@ public abstract class Duplex extends EventEmitter implements AutoCloseable {
         });
     }
 
-    /** Runs a write callback later on the loop, never inside the {@code write} call that queued it. */
+    /**
+     * Runs a write callback later on the loop, never inside the {@code write} call that queued it.
+     *
+     * @param callback called when done
+     * @param error the error, or null
+     */
     protected final void callLater(Consumer<Throwable> callback, Throwable error) {
         if (callback != null) loop.execute(() -> callback.accept(error));
     }
 
     // ---------------------------------------------------------------- public: readable side
 
-    /** Starts or continues the flow of {@code 'data'} (Node's {@code readable.resume()}). */
+    /**
+     * Starts or continues the flow of {@code 'data'} (Node's {@code readable.resume()}).
+     *
+     * @return this stream
+     */
     public Duplex resume() {
         loop.run(() -> {
             if (destroyed || flowing == Boolean.TRUE) return;
@@ -201,7 +233,11 @@ public abstract class Duplex extends EventEmitter implements AutoCloseable {
         return this;
     }
 
-    /** Stops the flow of {@code 'data'} until {@link #resume()}. */
+    /**
+     * Stops the flow of {@code 'data'} until {@link #resume()}.
+     *
+     * @return this stream
+     */
     public Duplex pause() {
         loop.run(() -> {
             if (flowing == Boolean.FALSE) return;
@@ -212,7 +248,11 @@ public abstract class Duplex extends EventEmitter implements AutoCloseable {
         return this;
     }
 
-    /** True after {@link #pause()} (Node's {@code readable.isPaused()}). */
+    /**
+     * True after {@link #pause()} (Node's {@code readable.isPaused()}).
+     *
+     * @return true after {@link #pause()} (Node's {@code readable.isPaused()})
+     */
     public boolean isPaused() {
         return flowing == Boolean.FALSE;
     }
@@ -220,6 +260,9 @@ public abstract class Duplex extends EventEmitter implements AutoCloseable {
     /**
      * From now on, deliver {@code 'data'} as text ({@link #TEXT}) decoded with {@code charset};
      * characters split across chunks are reassembled, malformed input becomes U+FFFD.
+     *
+     * @param charset the character set
+     * @return this stream
      */
     public Duplex setEncoding(Charset charset) {
         Objects.requireNonNull(charset, "charset");
@@ -238,6 +281,9 @@ public abstract class Duplex extends EventEmitter implements AutoCloseable {
      * <p>The layer also owns the writable side's end: while a raw reader is installed,
      * {@code 'end'} does not end this stream even if {@code allowHalfOpen} is false; the layer
      * calls {@link #end()} after its own last write (TLS: after close_notify).
+     *
+     * @param reader the reader
+     * @return this stream
      */
     public Duplex setRawReader(RawReader reader) {
         loop.run(() -> {
@@ -251,12 +297,23 @@ public abstract class Duplex extends EventEmitter implements AutoCloseable {
     /**
      * Writes everything read from this stream to {@code destination}, pausing while it is full,
      * and ends it when this stream ends (Node's {@code readable.pipe(dest)}). Returns the destination.
+     *
+     * @param <D> the stream type
+     * @param destination where the data goes
+     * @return the destination
      */
     public <D extends Duplex> D pipe(D destination) {
         return pipe(destination, true);
     }
 
-    /** {@link #pipe(Duplex)}, ending the destination at {@code 'end'} only if {@code end} is true. */
+    /**
+     * {@link #pipe(Duplex)}, ending the destination at {@code 'end'} only if {@code end} is true.
+     *
+     * @param <D> the stream type
+     * @param destination where the data goes
+     * @param end whether to end the destination at the source's end
+     * @return {@link #pipe(Duplex)}, ending the destination at {@code 'end'} only if {@code end} is true
+     */
     public <D extends Duplex> D pipe(D destination, boolean end) {
         // Attach on the loop: adding the first 'data' listener starts the flow, and from another
         // thread the loop could emit a chunk between the two listener registrations below.
@@ -284,34 +341,77 @@ public abstract class Duplex extends EventEmitter implements AutoCloseable {
 
     // ---------------------------------------------------------------- public: writable side
 
-    /** Writes {@code data}, which passes to the stream (do not change it afterwards). False: wait for {@code 'drain'}. */
+    /**
+     * Writes {@code data}, which passes to the stream (do not change it afterwards). False: wait for {@code 'drain'}.
+     *
+     * @param data the bytes
+     * @return true when it succeeded
+     */
     public boolean write(ByteBuffer data) {
         return write(data, null);
     }
 
-    /** Writes {@code data}; {@code callback} gets null once it is flushed, or the error that prevented it. */
+    /**
+     * Writes {@code data}; {@code callback} gets null once it is flushed, or the error that prevented it.
+     *
+     * @param data the bytes
+     * @param callback called when done
+     * @return true when it succeeded
+     */
     public boolean write(ByteBuffer data, Consumer<Throwable> callback) {
         return submit(Objects.requireNonNull(data, "data"), callback, false);
     }
 
-    /** Writes {@code data} without copying it (do not change the array afterwards). */
+    /**
+     * Writes {@code data} without copying it (do not change the array afterwards).
+     *
+     * @param data the bytes
+     * @return true when it succeeded
+     */
     public boolean write(byte[] data) {
         return write(ByteBuffer.wrap(data), null);
     }
 
+    /**
+     * Writes {@code data}; {@code callback} hears when it is flushed or failed.
+     *
+     * @param data the bytes
+     * @param callback called when done
+     * @return false when the buffer is above the high-water mark (wait for {@code 'drain'})
+     */
     public boolean write(byte[] data, Consumer<Throwable> callback) {
         return write(ByteBuffer.wrap(data), callback);
     }
 
-    /** Writes {@code text} as UTF-8 (Node's default encoding). */
+    /**
+     * Writes {@code text} as UTF-8 (Node's default encoding).
+     *
+     * @param text the text
+     * @return true when it succeeded
+     */
     public boolean write(String text) {
         return write(text, StandardCharsets.UTF_8, null);
     }
 
+    /**
+     * Writes {@code text} encoded in {@code charset}.
+     *
+     * @param text the text
+     * @param charset the character set
+     * @return false when the buffer is above the high-water mark (wait for {@code 'drain'})
+     */
     public boolean write(String text, Charset charset) {
         return write(text, charset, null);
     }
 
+    /**
+     * The write.
+     *
+     * @param text the text
+     * @param charset the character set
+     * @param callback called when done
+     * @return false when the buffer is above the high-water mark (wait for {@code 'drain'})
+     */
     public boolean write(String text, Charset charset, Consumer<Throwable> callback) {
         return write(ByteBuffer.wrap(text.getBytes(charset)), callback);
     }
@@ -320,38 +420,71 @@ public abstract class Duplex extends EventEmitter implements AutoCloseable {
      * Writes bytes the caller keeps: the stream takes what it can write at once and copies only
      * the rest (from another thread, it copies all). For a layer that produces its output in a
      * reused buffer, e.g. TLS records read out of OpenSSL. Same return value as {@link #write}.
+     *
+     * @param data the bytes
+     * @return true when it succeeded
      */
     public boolean writeBorrowed(ByteBuffer data) {
         return loop.inEventLoop() ? submit(data, null, true) : submit(copy(data), null, false);
     }
 
-    /** Finishes the writable side once everything written is flushed (Node's {@code writable.end()}). */
+    /**
+     * Finishes the writable side once everything written is flushed (Node's {@code writable.end()}).
+     *
+     * @return this stream
+     */
     public Duplex end() {
         return end((Runnable) null);
     }
 
-    /** {@link #end()}, calling {@code onFinish} at {@code 'finish'}. */
+    /**
+     * {@link #end()}, calling {@code onFinish} at {@code 'finish'}.
+     *
+     * @param onFinish called on {@code 'finish'}
+     * @return this stream
+     */
     public Duplex end(Runnable onFinish) {
         loop.run(() -> endNow(onFinish));
         return this;
     }
 
-    /** Writes {@code data}, then ends. */
+    /**
+     * Writes {@code data}, then ends.
+     *
+     * @param data the bytes
+     * @return this stream
+     */
     public Duplex end(ByteBuffer data) {
         write(data);
         return end();
     }
 
+    /**
+     * Writes {@code data}, then ends the writable side.
+     *
+     * @param data the bytes
+     * @return this stream
+     */
     public Duplex end(byte[] data) {
         return end(ByteBuffer.wrap(data));
     }
 
+    /**
+     * Writes {@code text} (UTF-8), then ends the writable side.
+     *
+     * @param text the text
+     * @return this stream
+     */
     public Duplex end(String text) {
         write(text);
         return end();
     }
 
-    /** Closes both sides now, dropping unwritten data; emits {@code 'close'} (Node's {@code destroy()}). */
+    /**
+     * Closes both sides now, dropping unwritten data; emits {@code 'close'} (Node's {@code destroy()}).
+     *
+     * @return this stream
+     */
     public Duplex destroy() {
         return destroy(null);
     }
@@ -359,6 +492,9 @@ public abstract class Duplex extends EventEmitter implements AutoCloseable {
     /**
      * Closes both sides now; emits {@code 'error'} with {@code error} (if not null), then
      * {@code 'close'} with {@code hadError}, on the loop after this call returns.
+     *
+     * @param error the error, or null
+     * @return this stream
      */
     public Duplex destroy(Throwable error) {
         loop.run(() -> destroyNow(error));
@@ -367,51 +503,93 @@ public abstract class Duplex extends EventEmitter implements AutoCloseable {
 
     // ---------------------------------------------------------------- state
 
-    /** The event loop whose thread runs this stream: schedule your own work on it. */
+    /**
+     * The event loop whose thread runs this stream: schedule your own work on it.
+     *
+     * @return the event loop whose thread runs this stream: schedule your own work on it
+     */
     public EventLoop loop() {
         return loop;
     }
 
+    /**
+     * Whether the writable side stays open after the peer's end (Node's {@code allowHalfOpen}).
+     *
+     * @return whether the stream allows half-open
+     */
     public boolean allowHalfOpen() {
         return allowHalfOpen;
     }
 
-    /** Bytes written but not yet flushed (Node's {@code writableLength}); approximate off the loop. */
+    /**
+     * Bytes written but not yet flushed (Node's {@code writableLength}); approximate off the loop.
+     *
+     * @return the long: bytes written but not yet flushed (Node's {@code writableLength}); approximate off
+     *         the loop
+     */
     public long writableLength() {
         return writableLength + handoffBytes;
     }
 
-    /** Node's {@code writableHighWaterMark}. */
+    /**
+     * Node's {@code writableHighWaterMark}.
+     *
+     * @return Node's {@code writableHighWaterMark}
+     */
     public int writableHighWaterMark() {
         return DEFAULT_HIGH_WATER_MARK;
     }
 
-    /** True when a {@code write} returned false and {@code 'drain'} has not been emitted yet. */
+    /**
+     * True when a {@code write} returned false and {@code 'drain'} has not been emitted yet.
+     *
+     * @return true when a {@code write} returned false and {@code 'drain'} has not been emitted yet
+     */
     public boolean writableNeedDrain() {
         return needDrain;
     }
 
-    /** True after {@link #end()} (Node's {@code writableEnded}). */
+    /**
+     * True after {@link #end()} (Node's {@code writableEnded}).
+     *
+     * @return true after {@link #end()} (Node's {@code writableEnded})
+     */
     public boolean writableEnded() {
         return ending;
     }
 
-    /** True after {@code 'finish'} (Node's {@code writableFinished}). */
+    /**
+     * True after {@code 'finish'} (Node's {@code writableFinished}).
+     *
+     * @return true after {@code 'finish'} (Node's {@code writableFinished})
+     */
     public boolean writableFinished() {
         return finished;
     }
 
-    /** True after {@code 'end'} (Node's {@code readableEnded}). */
+    /**
+     * True after {@code 'end'} (Node's {@code readableEnded}).
+     *
+     * @return true after {@code 'end'} (Node's {@code readableEnded})
+     */
     public boolean readableEnded() {
         return endEmitted;
     }
 
-    /** True after {@link #destroy} (Node's {@code destroyed}). */
+    /**
+     * True after {@link #destroy} (Node's {@code destroyed}).
+     *
+     * @return true after {@link #destroy} (Node's {@code destroyed})
+     */
     public boolean destroyed() {
         return destroyed;
     }
 
-    /** True after {@code 'close'} was emitted (Node's {@code closed}). */
+    /**
+     * True after {@code 'close'} was emitted (Node's {@code closed}).
+     *
+     * @return true after {@code 'close'} was emitted (Node's {@code closed})
+     */
     public boolean closed() {
         return closed;
     }
@@ -425,7 +603,11 @@ public abstract class Duplex extends EventEmitter implements AutoCloseable {
         }
     }
 
-    /** Whether the implementation should be reading: flowing, or a raw reader without a pause. */
+    /**
+     * Whether the implementation should be reading: flowing, or a raw reader without a pause.
+     *
+     * @return whether the implementation should be reading: flowing, or a raw reader without a pause
+     */
     protected final boolean isReadingWanted() {
         return !destroyed && !readEof && consuming();
     }
@@ -584,7 +766,12 @@ public abstract class Duplex extends EventEmitter implements AutoCloseable {
         return out.flip().toString();
     }
 
-    /** A heap copy of {@code buffer}'s remaining bytes, positioned at 0; {@code buffer} is consumed. */
+    /**
+     * A heap copy of {@code buffer}'s remaining bytes, positioned at 0; {@code buffer} is consumed.
+     *
+     * @param buffer the bytes
+     * @return a heap copy of {@code buffer}'s remaining bytes, positioned at 0; {@code buffer} is consumed
+     */
     protected static ByteBuffer copy(ByteBuffer buffer) {
         ByteBuffer copy = ByteBuffer.allocate(buffer.remaining());
         copy.put(buffer).flip();

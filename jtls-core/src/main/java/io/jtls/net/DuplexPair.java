@@ -23,12 +23,21 @@ public final class DuplexPair {
     private final Side first;
     private final Side second;
 
-    /** Two new connected ends on {@code loop}, half-open (a Node {@code Duplex}'s default). */
+    /**
+     * Two new connected ends on {@code loop}, half-open (a Node {@code Duplex}'s default).
+     *
+     * @param loop the event loop
+     */
     public DuplexPair(EventLoop loop) {
         this(new Side(loop), new Side(loop));
     }
 
-    /** Connects two new, unconnected ends of the same loop (for subclasses of {@link Side}). */
+    /**
+     * Connects two new, unconnected ends of the same loop (for subclasses of {@link Side}).
+     *
+     * @param first the first
+     * @param second the second
+     */
     public DuplexPair(Side first, Side second) {
         Objects.requireNonNull(first, "first");
         Objects.requireNonNull(second, "second");
@@ -44,12 +53,20 @@ public final class DuplexPair {
         this.second = second;
     }
 
-    /** Node's {@code pair[0]}. */
+    /**
+     * Node's {@code pair[0]}.
+     *
+     * @return Node's {@code pair[0]}
+     */
     public Side first() {
         return first;
     }
 
-    /** Node's {@code pair[1]}. */
+    /**
+     * Node's {@code pair[1]}.
+     *
+     * @return Node's {@code pair[1]}
+     */
     public Side second() {
         return second;
     }
@@ -69,16 +86,29 @@ public final class DuplexPair {
         /**
          * An unconnected, half-open end on {@code loop} (Node's {@code Duplex} default: the end of
          * input does not end this end's writing); pass it to {@link DuplexPair#DuplexPair(Side, Side)}.
+         *
+         * @param loop the event loop
          */
         public Side(EventLoop loop) {
             this(loop, true);
         }
 
+        /**
+         * An unconnected end on {@code loop}; pass it to {@link DuplexPair#DuplexPair(Side, Side)}.
+         *
+         * @param loop          the event loop
+         * @param allowHalfOpen whether the end of input leaves this end's writing open
+         */
         public Side(EventLoop loop, boolean allowHalfOpen) {
             super(loop, allowHalfOpen);
         }
 
-        /** Bytes that arrived at this end from the other one (what the other end wrote and this one took). */
+        /**
+         * Bytes that arrived at this end from the other one (what the other end wrote and this one took).
+         *
+         * @return the long: bytes that arrived at this end from the other one (what the other end wrote and
+         *         this one took)
+         */
         public long bytesRead() {
             return bytesRead;
         }

@@ -10,6 +10,11 @@ import java.util.function.Consumer;
  * @param <T> the payload type
  */
 public final class Event<T> extends EventKey<Consumer<T>> {
+    /**
+     * A new {@code Event}.
+     *
+     * @param name the name
+     */
     public Event(String name) {
         super(name);
     }

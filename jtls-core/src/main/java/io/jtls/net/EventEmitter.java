@@ -37,6 +37,9 @@ import java.util.function.Consumer;
  * emit only on their event-loop thread.
  */
 public class EventEmitter {
+    /** An emitter with no listeners. */
+    public EventEmitter() {}
+
     /** {@code 'error'}, shared by every emitter so that an unheard error is always reported. */
     public static final Event<Throwable> ERROR = new Event<>("error");
 
@@ -51,6 +54,11 @@ public class EventEmitter {
     /**
      * Adds {@code listener} for {@code key} (Node's {@code emitter.on}). Returns this emitter.
      * Listeners run on the emitter's event loop, which many connections share: never block in one.
+     *
+     * @param <L> the listener type
+     * @param key the key
+     * @param listener the listener
+     * @return this emitter
      */
     public <L> EventEmitter on(EventKey<L> key, L listener) {
         add(new Listener(Objects.requireNonNull(key, "key"), Objects.requireNonNull(listener, "listener"), false));
@@ -58,14 +66,28 @@ public class EventEmitter {
         return this;
     }
 
-    /** Adds a listener that is removed before its first call (Node's {@code emitter.once}). */
+    /**
+     * Adds a listener that is removed before its first call (Node's {@code emitter.once}).
+     *
+     * @param <L> the listener type
+     * @param key the key
+     * @param listener the listener
+     * @return this emitter
+     */
     public <L> EventEmitter once(EventKey<L> key, L listener) {
         add(new Listener(Objects.requireNonNull(key, "key"), Objects.requireNonNull(listener, "listener"), true));
         listenerAdded(key);
         return this;
     }
 
-    /** Removes the most recently added registration of {@code listener} for {@code key}. */
+    /**
+     * Removes the most recently added registration of {@code listener} for {@code key}.
+     *
+     * @param <L> the listener type
+     * @param key the key
+     * @param listener the listener
+     * @return this emitter
+     */
     public <L> EventEmitter off(EventKey<L> key, L listener) {
         synchronized (this) {
             Listener[] all = listeners;
@@ -79,13 +101,23 @@ public class EventEmitter {
         return this;
     }
 
-    /** Removes every listener of {@code key}. */
+    /**
+     * Removes every listener of {@code key}.
+     *
+     * @param key the key
+     * @return this emitter
+     */
     public synchronized EventEmitter removeAllListeners(EventKey<?> key) {
         listeners = Arrays.stream(listeners).filter(l -> l.key != key).toArray(Listener[]::new);
         return this;
     }
 
-    /** How many listeners {@code key} has. */
+    /**
+     * How many listeners {@code key} has.
+     *
+     * @param key the key
+     * @return how many listeners {@code key} has
+     */
     public int listenerCount(EventKey<?> key) {
         int n = 0;
         for (Listener l : listeners) {
@@ -94,7 +126,14 @@ public class EventEmitter {
         return n;
     }
 
-    /** Calls every listener of {@code key} with {@code value}; true if there was one. */
+    /**
+     * Calls every listener of {@code key} with {@code value}; true if there was one.
+     *
+     * @param <T> the value type
+     * @param key the key
+     * @param value the value
+     * @return true when a listener heard it
+     */
     public <T> boolean emit(Event<T> key, T value) {
         if (key == ERROR && listenerCount(ERROR) == 0) {
             logUnhandled((Throwable) value);
@@ -103,7 +142,12 @@ public class EventEmitter {
         return emitWith(key, (Consumer<T> l) -> l.accept(value));
     }
 
-    /** Calls every listener of a payload-free event; true if there was one. */
+    /**
+     * Calls every listener of a payload-free event; true if there was one.
+     *
+     * @param key the key
+     * @return true when a listener heard it
+     */
     public boolean emit(Signal key) {
         return emitWith(key, Runnable::run);
     }
@@ -111,6 +155,11 @@ public class EventEmitter {
     /**
      * Calls every listener of {@code key} through {@code invoker}: the general form, for event
      * keys whose listener type takes several arguments. True if there was a listener.
+     *
+     * @param <L> the listener type
+     * @param key the key
+     * @param invoker calls each listener
+     * @return true when a listener heard it
      */
     @SuppressWarnings("unchecked")
     public <L> boolean emitWith(EventKey<L> key, Consumer<? super L> invoker) {
@@ -146,6 +195,11 @@ public class EventEmitter {
      * {@code DEBUG} for a peer that went away, {@code INFO} for a peer that failed TLS,
      * {@code ERROR} otherwise (an application error nobody handled; see the class documentation). For subclasses that log other
      * unheard events the same way ({@code 'tlsClientError'}).
+     *
+     * @param code Node's error code
+     * @return how much an operator should care about an error with {@code code} that nobody handled: {@code
+     *         DEBUG} for a peer that went away, {@code INFO} for a peer that failed TLS, {@code ERROR}
+     *         otherwise (an application error nobody handled; see the class documentation)
      */
     protected static Level levelOf(String code) {
         return switch (code) {
@@ -160,11 +214,19 @@ public class EventEmitter {
         };
     }
 
-    /** Called after a listener was added; streams use it to start flowing on {@code 'data'}. */
+    /**
+     * Called after a listener was added; streams use it to start flowing on {@code 'data'}.
+     *
+     * @param key the key
+     */
     protected void listenerAdded(EventKey<?> key) {
     }
 
-    /** A short name for log lines. */
+    /**
+     * A short name for log lines.
+     *
+     * @return a short name for log lines
+     */
     protected String describe() {
         return getClass().getSimpleName();
     }

@@ -19,11 +19,20 @@ import java.util.Objects;
 public class EventKey<L> {
     private final String name;
 
+    /**
+     * A new {@code EventKey}, for subclasses.
+     *
+     * @param name the name
+     */
     protected EventKey(String name) {
         this.name = Objects.requireNonNull(name, "name");
     }
 
-    /** Node's name for the event, e.g. {@code "data"}. */
+    /**
+     * Node's name for the event, e.g. {@code "data"}.
+     *
+     * @return Node's name for the event, e.g. {@code "data"}
+     */
     public final String name() {
         return name;
     }

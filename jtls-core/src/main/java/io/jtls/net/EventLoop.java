@@ -58,7 +58,11 @@ public final class EventLoop implements Executor {
     private long timerSequence;
     private volatile boolean shuttingDown;
 
-    /** Starts a loop on a new daemon thread called {@code name}, on the system clock. */
+    /**
+     * Starts a loop on a new daemon thread called {@code name}, on the system clock.
+     *
+     * @param name the name
+     */
     public EventLoop(String name) {
         this(name, LoopClock.system());
     }
@@ -66,6 +70,9 @@ public final class EventLoop implements Executor {
     /**
      * Starts a loop on a new daemon thread called {@code name} whose timers follow {@code clock}
      * (for tests: a clock moved by hand makes timeouts deterministic).
+     *
+     * @param name the name
+     * @param clock the clock
      */
     public EventLoop(String name, LoopClock clock) {
         this.clock = Objects.requireNonNull(clock, "clock");
@@ -78,7 +85,11 @@ public final class EventLoop implements Executor {
         thread.start();
     }
 
-    /** True when the caller is this loop's thread. */
+    /**
+     * True when the caller is this loop's thread.
+     *
+     * @return true when the caller is this loop's thread
+     */
     public boolean inEventLoop() {
         return Thread.currentThread() == thread;
     }
@@ -108,17 +119,31 @@ public final class EventLoop implements Executor {
      * This loop's "now" in nanoseconds, from its {@link LoopClock}: what timer deadlines are
      * measured against. Code that measures time on a loop (idle time, a rate window) reads it
      * here, not from {@link System#nanoTime()}, so that a test's clock governs it too.
+     *
+     * @return this loop's "now" in nanoseconds, from its {@link LoopClock}: what timer deadlines are measured
+     *         against
      */
     public long nanoTime() {
         return clock.nanoTime();
     }
 
-    /** The clock this loop's timers follow. */
+    /**
+     * The clock this loop's timers follow.
+     *
+     * @return the clock this loop's timers follow
+     */
     public LoopClock clock() {
         return clock;
     }
 
-    /** Runs {@code task} on the loop thread after {@code delay}; the returned handle cancels it. */
+    /**
+     * Runs {@code task} on the loop thread after {@code delay}; the returned handle cancels it.
+     *
+     * @param delay the delay
+     * @param task the task
+     * @return the timer: runs {@code task} on the loop thread after {@code delay}; the returned handle
+     *         cancels it
+     */
     public Timer schedule(Duration delay, Runnable task) {
         return schedule(delay.toNanos(), TimeUnit.NANOSECONDS, task);
     }
@@ -126,6 +151,11 @@ public final class EventLoop implements Executor {
     /**
      * Node's {@code setTimeout}: {@link #schedule(Duration, Runnable)} with a timer that keeps the
      * JVM running until it has run or is cancelled (see {@link Timer#unref()}).
+     *
+     * @param delay the delay
+     * @param task the task
+     * @return Node's {@code setTimeout}: {@link #schedule(Duration, Runnable)} with a timer that keeps the
+     *         JVM running until it has run or is cancelled (see {@link Timer#unref()})
      */
     public Timer setTimeout(Duration delay, Runnable task) {
         Timer timer = new Timer(this, clock.nanoTime() + Math.max(0, delay.toNanos()), task).ref();
@@ -142,7 +172,14 @@ public final class EventLoop implements Executor {
         return timer;
     }
 
-    /** Runs {@code task} on the loop thread after {@code delay} {@code unit}s. */
+    /**
+     * Runs {@code task} on the loop thread after {@code delay} {@code unit}s.
+     *
+     * @param delay the delay
+     * @param unit the unit
+     * @param task the task
+     * @return the timer: runs {@code task} on the loop thread after {@code delay} {@code unit}s
+     */
     public Timer schedule(long delay, TimeUnit unit, Runnable task) {
         long deadline = clock.nanoTime() + Math.max(0, unit.toNanos(delay));
         Timer timer = new Timer(this, deadline, task);
@@ -188,12 +225,22 @@ public final class EventLoop implements Executor {
         selector.wakeup();
     }
 
-    /** Waits until the loop thread has ended. */
+    /**
+     * Waits until the loop thread has ended.
+     *
+     * @param timeout the timeout
+     * @return true when the loop ended within {@code timeout}
+     * @throws InterruptedException when the waiting thread is interrupted
+     */
     public boolean awaitTermination(Duration timeout) throws InterruptedException {
         return terminated.await(timeout.toNanos(), TimeUnit.NANOSECONDS);
     }
 
-    /** The loop thread's name. */
+    /**
+     * The loop thread's name.
+     *
+     * @return the loop thread's name
+     */
     public String name() {
         return thread.getName();
     }

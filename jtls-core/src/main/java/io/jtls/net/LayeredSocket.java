@@ -16,47 +16,80 @@ public abstract class LayeredSocket extends Duplex {
     /** Loop thread: 'timeout' is forwarded from the transport once. */
     private boolean timeoutForwarding;
 
+    /**
+     * A new {@code LayeredSocket}, for subclasses.
+     *
+     * @param transport the transport
+     */
     protected LayeredSocket(Duplex transport) {
         super(transport.loop(), transport.allowHalfOpen());
         this.transport = transport;
     }
 
-    /** The stream underneath (Node's {@code _parent}). */
+    /**
+     * The stream underneath (Node's {@code _parent}).
+     *
+     * @return the stream underneath (Node's {@code _parent})
+     */
     public Duplex transport() {
         return transport;
     }
 
-    /** Node's {@code address()}: the local address of the socket at the bottom, or null. */
+    /**
+     * Node's {@code address()}: the local address of the socket at the bottom, or null.
+     *
+     * @return Node's {@code address()}: the local address of the socket at the bottom, or null
+     */
     public AddressInfo address() {
         Socket socket = bottomSocket();
         return socket == null ? null : socket.address();
     }
 
-    /** Node's {@code localAddress}; null when unknown. */
+    /**
+     * Node's {@code localAddress}; null when unknown.
+     *
+     * @return Node's {@code localAddress}; null when unknown
+     */
     public String localAddress() {
         Socket socket = bottomSocket();
         return socket == null ? null : socket.localAddress();
     }
 
-    /** Node's {@code localPort}; -1 when unknown. */
+    /**
+     * Node's {@code localPort}; -1 when unknown.
+     *
+     * @return Node's {@code localPort}; -1 when unknown
+     */
     public int localPort() {
         Socket socket = bottomSocket();
         return socket == null ? -1 : socket.localPort();
     }
 
-    /** Node's {@code remoteAddress}; null when unknown. */
+    /**
+     * Node's {@code remoteAddress}; null when unknown.
+     *
+     * @return Node's {@code remoteAddress}; null when unknown
+     */
     public String remoteAddress() {
         Socket socket = bottomSocket();
         return socket == null ? null : socket.remoteAddress();
     }
 
-    /** Node's {@code remoteFamily}: "IPv4" or "IPv6"; null when unknown. */
+    /**
+     * Node's {@code remoteFamily}: "IPv4" or "IPv6"; null when unknown.
+     *
+     * @return Node's {@code remoteFamily}: "IPv4" or "IPv6"; null when unknown
+     */
     public String remoteFamily() {
         Socket socket = bottomSocket();
         return socket == null ? null : socket.remoteFamily();
     }
 
-    /** Node's {@code remotePort}; -1 when unknown. */
+    /**
+     * Node's {@code remotePort}; -1 when unknown.
+     *
+     * @return Node's {@code remotePort}; -1 when unknown
+     */
     public int remotePort() {
         Socket socket = bottomSocket();
         return socket == null ? -1 : socket.remotePort();
@@ -65,6 +98,10 @@ public abstract class LayeredSocket extends Duplex {
     /**
      * Node's {@code setTimeout(msecs[, callback])}: {@link Socket#TIMEOUT} after {@code millis}
      * idle on the connection at the bottom (0 disables); the socket stays open.
+     *
+     * @param millis the time in milliseconds
+     * @param onTimeout called on {@code 'timeout'}
+     * @return this socket
      */
     public LayeredSocket setTimeout(long millis, Runnable onTimeout) {
         if (onTimeout != null) {
@@ -88,7 +125,12 @@ public abstract class LayeredSocket extends Duplex {
         return this;
     }
 
-    /** Node's {@code setNoDelay([noDelay])}, passed to the socket at the bottom. */
+    /**
+     * Node's {@code setNoDelay([noDelay])}, passed to the socket at the bottom.
+     *
+     * @param noDelay true to disable Nagle's algorithm
+     * @return this socket
+     */
     public LayeredSocket setNoDelay(boolean noDelay) {
         Socket socket = bottomSocket();
         if (socket != null) {
@@ -97,7 +139,13 @@ public abstract class LayeredSocket extends Duplex {
         return this;
     }
 
-    /** Node's {@code setKeepAlive([enable][, initialDelay])}, passed to the socket at the bottom. */
+    /**
+     * Node's {@code setKeepAlive([enable][, initialDelay])}, passed to the socket at the bottom.
+     *
+     * @param enable true to enable
+     * @param initialDelayMillis the initial delay millis
+     * @return this socket
+     */
     public LayeredSocket setKeepAlive(boolean enable, long initialDelayMillis) {
         Socket socket = bottomSocket();
         if (socket != null) {
@@ -106,7 +154,11 @@ public abstract class LayeredSocket extends Duplex {
         return this;
     }
 
-    /** The TCP or Unix socket at the bottom of the stack of transports, or null. */
+    /**
+     * The TCP or Unix socket at the bottom of the stack of transports, or null.
+     *
+     * @return the TCP or Unix socket at the bottom of the stack of transports, or null
+     */
     protected final Socket bottomSocket() {
         Duplex d = transport;
         while (d instanceof LayeredSocket layered) {
@@ -135,14 +187,22 @@ public abstract class LayeredSocket extends Duplex {
         return this;
     }
 
-    /** Node's {@code ref()}: passed to the socket at the bottom, whose liveness this stream shares. */
+    /**
+     * Node's {@code ref()}: passed to the socket at the bottom, whose liveness this stream shares.
+     *
+     * @return this socket
+     */
     public LayeredSocket ref() {
         Socket socket = bottomSocket();
         if (socket != null) socket.ref();
         return this;
     }
 
-    /** Node's {@code unref()}: passed to the socket at the bottom. */
+    /**
+     * Node's {@code unref()}: passed to the socket at the bottom.
+     *
+     * @return this socket
+     */
     public LayeredSocket unref() {
         Socket socket = bottomSocket();
         if (socket != null) socket.unref();

@@ -15,6 +15,12 @@ public interface Lookup {
     /** The system resolver ({@link InetAddress#getAllByName}), like Node's {@code dns.lookup}. */
     Lookup SYSTEM = host -> List.of(InetAddress.getAllByName(host));
 
-    /** The addresses of {@code host}, best first; an empty list or an exception means ENOTFOUND. */
+    /**
+     * The addresses of {@code host}, best first; an empty list or an exception means ENOTFOUND.
+     *
+     * @param host the host name or address
+     * @return the addresses of {@code host}, best first; an empty list or an exception means ENOTFOUND
+     * @throws IOException when the I/O fails
+     */
     List<InetAddress> lookup(String host) throws IOException;
 }

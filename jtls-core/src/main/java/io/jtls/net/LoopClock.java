@@ -17,10 +17,18 @@ package io.jtls.net;
  */
 @FunctionalInterface
 public interface LoopClock {
-    /** The current value of this clock, in nanoseconds; see {@link System#nanoTime()}. */
+    /**
+     * The current value of this clock, in nanoseconds; see {@link System#nanoTime()}.
+     *
+     * @return the current value of this clock, in nanoseconds; see {@link System#nanoTime()}
+     */
     long nanoTime();
 
-    /** The clock of every loop unless given another: {@link System#nanoTime()}. */
+    /**
+     * The clock of every loop unless given another: {@link System#nanoTime()}.
+     *
+     * @return the clock of every loop unless given another: {@link System#nanoTime()}
+     */
     static LoopClock system() {
         return SystemLoopClock.INSTANCE;
     }

@@ -15,11 +15,26 @@ import io.jtls.error.TlsException;
  * {@code errno} 0 and {@code syscall} null.
  */
 public class NetException extends TlsException {
+    /** The errno. */
     private final int errno;
+    /** The syscall. */
     private final String syscall;
+    /** The address. */
     private final String address;
+    /** The port. */
     private final int port;
 
+    /**
+     * A new {@code NetException}.
+     *
+     * @param code Node's error code
+     * @param errno the errno
+     * @param syscall the syscall
+     * @param address the address
+     * @param port the port
+     * @param message the message
+     * @param cause the cause
+     */
     public NetException(String code, int errno, String syscall, String address, int port, String message, Throwable cause) {
         super(code, message, cause);
         this.errno = errno;
@@ -28,27 +43,48 @@ public class NetException extends TlsException {
         this.port = port;
     }
 
-    /** A stream-state error (Node's {@code ERR_*} codes): no errno, no syscall. */
+    /**
+     * A stream-state error (Node's {@code ERR_*} codes): no errno, no syscall.
+     *
+     * @param code Node's error code
+     * @param message the message
+     */
     public NetException(String code, String message) {
         this(code, 0, null, null, -1, message, null);
     }
 
-    /** Node's {@code err.errno}: the negative libuv error number, 0 when not a system error. */
+    /**
+     * Node's {@code err.errno}: the negative libuv error number, 0 when not a system error.
+     *
+     * @return Node's {@code err.errno}: the negative libuv error number, 0 when not a system error
+     */
     public int errno() {
         return errno;
     }
 
-    /** Node's {@code err.syscall}, or null. */
+    /**
+     * Node's {@code err.syscall}, or null.
+     *
+     * @return Node's {@code err.syscall}, or null
+     */
     public String syscall() {
         return syscall;
     }
 
-    /** Node's {@code err.address} (an IP or a Unix socket path; for lookups, the hostname), or null. */
+    /**
+     * Node's {@code err.address} (an IP or a Unix socket path; for lookups, the hostname), or null.
+     *
+     * @return Node's {@code err.address} (an IP or a Unix socket path; for lookups, the hostname), or null
+     */
     public String address() {
         return address;
     }
 
-    /** Node's {@code err.port}, or -1 when Node sets none. */
+    /**
+     * Node's {@code err.port}, or -1 when Node sets none.
+     *
+     * @return Node's {@code err.port}, or -1 when Node sets none
+     */
     public int port() {
         return port;
     }

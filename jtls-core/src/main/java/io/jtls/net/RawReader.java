@@ -12,5 +12,10 @@ import java.nio.ByteBuffer;
  */
 @FunctionalInterface
 public interface RawReader {
+    /**
+     * Called on bytes.
+     *
+     * @param data the bytes
+     */
     void onBytes(ByteBuffer data);
 }

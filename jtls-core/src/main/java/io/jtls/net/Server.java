@@ -70,11 +70,21 @@ public class Server extends EventEmitter implements AutoCloseable {
     private boolean closeEmitted;
     private volatile Duration closingDeadline; // set by close(Duration) until 'close'
 
-    /** A server on the default group; {@code onConnection} (may be null) becomes a {@code 'connection'} listener. */
+    /**
+     * A server on the default group; {@code onConnection} (may be null) becomes a {@code 'connection'} listener.
+     *
+     * @param onConnection called on {@code 'connection'}
+     */
     public Server(Consumer<Socket> onConnection) {
         this(ServerOptions.DEFAULTS, onConnection);
     }
 
+    /**
+     * A new {@code Server}.
+     *
+     * @param options the options
+     * @param onConnection called on {@code 'connection'}
+     */
     @SuppressWarnings("this-escape") // registering the listener touches only the emitter's own state
     public Server(ServerOptions options, Consumer<Socket> onConnection) {
         this.options = options;
@@ -85,15 +95,35 @@ public class Server extends EventEmitter implements AutoCloseable {
 
     // ---------------------------------------------------------------- listening
 
-    /** Listens on {@code port} of every interface (0: a free port, see {@link #address()}). */
+    /**
+     * Listens on {@code port} of every interface (0: a free port, see {@link #address()}).
+     *
+     * @param port the port
+     * @return this server
+     */
     public Server listen(int port) {
         return listen(port, null, DEFAULT_BACKLOG, null);
     }
 
+    /**
+     * Listens on {@code port} of every interface; {@code onListening} (may be null) hears {@code 'listening'}.
+     *
+     * @param port the port
+     * @param onListening called on 'listening'
+     * @return this server
+     */
     public Server listen(int port, Runnable onListening) {
         return listen(port, null, DEFAULT_BACKLOG, onListening);
     }
 
+    /**
+     * The listen.
+     *
+     * @param port the port
+     * @param host the host name or address
+     * @param onListening called on 'listening'
+     * @return this server
+     */
     public Server listen(int port, String host, Runnable onListening) {
         return listen(port, host, DEFAULT_BACKLOG, onListening);
     }
@@ -102,6 +132,12 @@ public class Server extends EventEmitter implements AutoCloseable {
      * Node's {@code server.listen(port[, host][, backlog][, callback])}: {@code host} null means
      * every interface (IPv6 and IPv4). The host name is resolved in the calling thread. Failures
      * ({@code EADDRINUSE}, {@code EACCES}) are emitted as {@code 'error'}.
+     *
+     * @param port the port
+     * @param host the host name or address
+     * @param backlog the listen backlog
+     * @param onListening called on 'listening'
+     * @return this server
      */
     public Server listen(int port, String host, int backlog, Runnable onListening) {
         listen(port, host, backlog, onListening, null);
@@ -113,6 +149,12 @@ public class Server extends EventEmitter implements AutoCloseable {
      * at {@code 'listening'}, or exceptionally with the {@link NetException} that is also emitted
      * as {@code 'error'} (Node's {@code EADDRINUSE} for a port in use). {@code host} null means
      * every interface.
+     *
+     * @param port the port
+     * @param host the host name or address
+     * @return {@link #listen(int, String, int, Runnable)} with a future: completes with the bound address at
+     *         {@code 'listening'}, or exceptionally with the {@link NetException} that is also emitted as
+     *         {@code 'error'} (Node's {@code EADDRINUSE} for a port in use)
      */
     public CompletableFuture<AddressInfo> listenAsync(int port, String host) {
         CompletableFuture<AddressInfo> result = new CompletableFuture<>();
@@ -120,7 +162,12 @@ public class Server extends EventEmitter implements AutoCloseable {
         return result;
     }
 
-    /** {@link #listenAsync(int, String)} on every interface. */
+    /**
+     * {@link #listenAsync(int, String)} on every interface.
+     *
+     * @param port the port
+     * @return {@link #listenAsync(int, String)} on every interface
+     */
     public CompletableFuture<AddressInfo> listenAsync(int port) {
         return listenAsync(port, null);
     }
@@ -147,7 +194,13 @@ public class Server extends EventEmitter implements AutoCloseable {
         loop.run(() -> bind(address, backlog, result));
     }
 
-    /** Listens on the Unix-domain socket {@code path} (Node's {@code server.listen(path)}). */
+    /**
+     * Listens on the Unix-domain socket {@code path} (Node's {@code server.listen(path)}).
+     *
+     * @param path the path
+     * @param onListening called on 'listening'
+     * @return this server
+     */
     public Server listen(Path path, Runnable onListening) {
         if (onListening != null) once(LISTENING, onListening);
         liveness.activate();
@@ -156,6 +209,12 @@ public class Server extends EventEmitter implements AutoCloseable {
         return this;
     }
 
+    /**
+     * Listens on the Unix-domain socket at {@code path}.
+     *
+     * @param path the path
+     * @return this server
+     */
     public Server listen(Path path) {
         return listen(path, null);
     }
@@ -262,6 +321,9 @@ public class Server extends EventEmitter implements AutoCloseable {
     /**
      * Node's {@code server.close([callback])}: {@code callback} runs at {@code 'close'} with null,
      * or with {@code ERR_SERVER_NOT_RUNNING} if the server was not listening.
+     *
+     * @param callback called when done
+     * @return this server
      */
     public Server close(Consumer<Throwable> callback) {
         loop.run(() -> {
@@ -296,6 +358,12 @@ public class Server extends EventEmitter implements AutoCloseable {
      * open when {@code grace} has passed. The future completes at {@code 'close'}, which this
      * therefore reaches by the deadline even with idle clients that would keep a plain
      * {@link #close()} open forever.
+     *
+     * @param grace the grace
+     * @return a future that completes when done: closes gracefully within {@code grace}: stops listening at
+     *         once, {@code end()}s every open connection (pending writes are flushed, then a FIN, for TLS a
+     *         {@code close_notify}: a peer that is idle closes its side and the connection ends), and
+     *         destroys the connections still open when {@code grace} has passed
      */
     public CompletableFuture<Void> close(Duration grace) {
         CompletableFuture<Void> result = new CompletableFuture<>();
@@ -308,7 +376,11 @@ public class Server extends EventEmitter implements AutoCloseable {
         return result;
     }
 
-    /** Node's {@code server.close()} as a future: completes at {@code 'close'}. */
+    /**
+     * Node's {@code server.close()} as a future: completes at {@code 'close'}.
+     *
+     * @return Node's {@code server.close()} as a future: completes at {@code 'close'}
+     */
     public CompletableFuture<Void> closeAsync() {
         CompletableFuture<Void> result = new CompletableFuture<>();
         once(CLOSE, () -> result.complete(null));
@@ -330,24 +402,39 @@ public class Server extends EventEmitter implements AutoCloseable {
     /**
      * Names the stream {@link #close(Duration)} ends for the raw connection {@code raw}: a TLS
      * server registers its {@code TlsSocket}, so that ending sends {@code close_notify}.
+     *
+     * @param raw the raw
+     * @param stream the stream
      */
     protected void adoptStream(Socket raw, Duplex stream) {
         open.replace(raw, stream);
     }
 
-    /** Node's {@code server.ref()}: a listening server keeps the JVM running (the default). */
+    /**
+     * Node's {@code server.ref()}: a listening server keeps the JVM running (the default).
+     *
+     * @return this server
+     */
     public Server ref() {
         liveness.ref();
         return this;
     }
 
-    /** Node's {@code server.unref()}: a listening server no longer keeps the JVM running by itself. */
+    /**
+     * Node's {@code server.unref()}: a listening server no longer keeps the JVM running by itself.
+     *
+     * @return this server
+     */
     public Server unref() {
         liveness.unref();
         return this;
     }
 
-    /** Node's {@code server.hasRef()}. */
+    /**
+     * Node's {@code server.hasRef()}.
+     *
+     * @return Node's {@code server.hasRef()}
+     */
     public boolean hasRef() {
         return liveness.hasRef();
     }
@@ -372,28 +459,49 @@ public class Server extends EventEmitter implements AutoCloseable {
 
     // ---------------------------------------------------------------- state
 
-    /** Node's {@code server.address()}: where the server listens, or null when it does not. */
+    /**
+     * Node's {@code server.address()}: where the server listens, or null when it does not.
+     *
+     * @return Node's {@code server.address()}: where the server listens, or null when it does not
+     */
     public AddressInfo address() {
         return AddressInfo.of(boundAddress);
     }
 
-    /** True while accepting (Node's {@code server.listening}). */
+    /**
+     * True while accepting (Node's {@code server.listening}).
+     *
+     * @return true while accepting (Node's {@code server.listening})
+     */
     public boolean listening() {
         return boundAddress != null && !closing;
     }
 
-    /** The number of open connections, right now, from any thread. */
+    /**
+     * The number of open connections, right now, from any thread.
+     *
+     * @return the number of open connections, right now, from any thread
+     */
     public int connections() {
         return connections.get();
     }
 
-    /** Node's {@code server.getConnections(callback)}: {@code callback(null, count)} on the server's loop. */
+    /**
+     * Node's {@code server.getConnections(callback)}: {@code callback(null, count)} on the server's loop.
+     *
+     * @param callback called when done
+     * @return this server
+     */
     public Server getConnections(BiConsumer<Throwable, Integer> callback) {
         loop.execute(() -> callback.accept(null, connections.get()));
         return this;
     }
 
-    /** The loop the listening socket lives on. */
+    /**
+     * The loop the listening socket lives on.
+     *
+     * @return the loop the listening socket lives on
+     */
     public EventLoop loop() {
         return loop;
     }
@@ -406,6 +514,9 @@ public class Server extends EventEmitter implements AutoCloseable {
     /**
      * For log lines: the bound address, else the one a {@code listen} asked for (so that an
      * unheard bind failure names it), else null.
+     *
+     * @return For log lines: the bound address, else the one a {@code listen} asked for (so that an unheard
+     *         bind failure names it), else null
      */
     protected final String where() {
         SocketAddress where = boundAddress != null ? boundAddress : requestedAddress;

@@ -19,11 +19,20 @@ public record ServerOptions(boolean allowHalfOpen, boolean pauseOnConnect, boole
     /** Node's defaults, on the default group. */
     public static final ServerOptions DEFAULTS = builder().build();
 
+    /**
+     * A new builder.
+     *
+     * @return a new builder
+     */
     public static Builder builder() {
         return new Builder();
     }
 
+    /** Builder of {@link ServerOptions}. */
     public static final class Builder {
+        /** A builder with Node's defaults. */
+        public Builder() {}
+
         private boolean allowHalfOpen;
         private boolean pauseOnConnect;
         private boolean noDelay;
@@ -31,13 +40,54 @@ public record ServerOptions(boolean allowHalfOpen, boolean pauseOnConnect, boole
         private Duration keepAliveInitialDelay;
         private EventLoopGroup group;
 
+        /**
+         * Sets {@code allowHalfOpen}.
+         *
+         * @param allowHalfOpen true to keep the writable side open after the peer's end
+         * @return this builder
+         */
         public Builder allowHalfOpen(boolean allowHalfOpen) { this.allowHalfOpen = allowHalfOpen; return this; }
+        /**
+         * Sets {@code pauseOnConnect}.
+         *
+         * @param pauseOnConnect true to start each accepted socket paused
+         * @return this builder
+         */
         public Builder pauseOnConnect(boolean pauseOnConnect) { this.pauseOnConnect = pauseOnConnect; return this; }
+        /**
+         * Sets {@code noDelay}.
+         *
+         * @param noDelay true to disable Nagle's algorithm
+         * @return this builder
+         */
         public Builder noDelay(boolean noDelay) { this.noDelay = noDelay; return this; }
+        /**
+         * Sets {@code keepAlive}.
+         *
+         * @param keepAlive true to enable TCP keep-alive
+         * @return this builder
+         */
         public Builder keepAlive(boolean keepAlive) { this.keepAlive = keepAlive; return this; }
+        /**
+         * Sets {@code keepAliveInitialDelay}.
+         *
+         * @param delay the delay
+         * @return this builder
+         */
         public Builder keepAliveInitialDelay(Duration delay) { this.keepAliveInitialDelay = delay; return this; }
+        /**
+         * Sets {@code group}.
+         *
+         * @param group the event loop group
+         * @return this builder
+         */
         public Builder group(EventLoopGroup group) { this.group = group; return this; }
 
+        /**
+         * Builds from the values set so far.
+         *
+         * @return the server options: builds from the values set so far
+         */
         public ServerOptions build() {
             return new ServerOptions(allowHalfOpen, pauseOnConnect, noDelay, keepAlive, keepAliveInitialDelay, group);
         }

@@ -5,6 +5,11 @@ package io.jtls.net;
  * {@code server.on(Server.LISTENING, () -> ...)}.
  */
 public final class Signal extends EventKey<Runnable> {
+    /**
+     * A new {@code Signal}.
+     *
+     * @param name the name
+     */
     public Signal(String name) {
         super(name);
     }

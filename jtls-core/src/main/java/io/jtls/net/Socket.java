@@ -72,7 +72,12 @@ public class Socket extends Duplex {
         this(EventLoopGroup.defaultGroup().next(), false);
     }
 
-    /** A socket on {@code loop}, not yet connected. */
+    /**
+     * A socket on {@code loop}, not yet connected.
+     *
+     * @param loop the event loop
+     * @param allowHalfOpen true to keep the writable side open after the peer's end
+     */
     public Socket(EventLoop loop, boolean allowHalfOpen) {
         super(loop, allowHalfOpen);
         this.server = null;
@@ -97,17 +102,35 @@ public class Socket extends Duplex {
 
     // ---------------------------------------------------------------- connecting
 
-    /** Connects to {@code host:port}; {@code onConnect} (may be null) becomes a {@code 'connect'} listener. */
+    /**
+     * Connects to {@code host:port}; {@code onConnect} (may be null) becomes a {@code 'connect'} listener.
+     *
+     * @param port the port
+     * @param host the host name or address
+     * @param onConnect called on 'connect'
+     * @return this socket
+     */
     public Socket connect(int port, String host, Runnable onConnect) {
         return connect(ConnectOptions.builder().port(port).host(host).build(), onConnect);
     }
 
-    /** Connects to {@code localhost:port}. */
+    /**
+     * Connects to {@code localhost:port}.
+     *
+     * @param port the port
+     * @return this socket
+     */
     public Socket connect(int port) {
         return connect(port, null, null);
     }
 
-    /** Connects to the Unix-domain socket at {@code path}. */
+    /**
+     * Connects to the Unix-domain socket at {@code path}.
+     *
+     * @param path the path
+     * @param onConnect called on 'connect'
+     * @return this socket
+     */
     public Socket connect(Path path, Runnable onConnect) {
         return connect(ConnectOptions.builder().path(path).build(), onConnect);
     }
@@ -119,6 +142,10 @@ public class Socket extends Duplex {
      * call on another thread returns: add {@code 'error'}/{@code 'close'} listeners before this
      * call, and pass {@code onConnect} here rather than adding a {@code 'connect'} listener after.
      * No {@code 'data'} can be missed: reading starts only once someone listens or resumes.
+     *
+     * @param options the options
+     * @param onConnect called on 'connect'
+     * @return this socket
      */
     public Socket connect(ConnectOptions options, Runnable onConnect) {
         if (onConnect != null) once(CONNECT, onConnect);
@@ -131,6 +158,11 @@ public class Socket extends Duplex {
      * {@link #connect(ConnectOptions, Runnable)} with a future: completes with this socket at
      * {@code 'connect'}, or exceptionally with the error the socket is destroyed with (also
      * emitted as {@code 'error'}).
+     *
+     * @param options the options
+     * @return {@link #connect(ConnectOptions, Runnable)} with a future: completes with this socket at {@code
+     *         'connect'}, or exceptionally with the error the socket is destroyed with (also emitted as
+     *         {@code 'error'})
      */
     public CompletableFuture<Socket> connectAsync(ConnectOptions options) {
         CompletableFuture<Socket> result = new CompletableFuture<>();
@@ -147,19 +179,31 @@ public class Socket extends Duplex {
         return result;
     }
 
-    /** Node's {@code socket.ref()}: an open or connecting socket keeps the JVM running (the default). */
+    /**
+     * Node's {@code socket.ref()}: an open or connecting socket keeps the JVM running (the default).
+     *
+     * @return this socket
+     */
     public Socket ref() {
         liveness.ref();
         return this;
     }
 
-    /** Node's {@code socket.unref()}: this socket alone no longer keeps the JVM running. */
+    /**
+     * Node's {@code socket.unref()}: this socket alone no longer keeps the JVM running.
+     *
+     * @return this socket
+     */
     public Socket unref() {
         liveness.unref();
         return this;
     }
 
-    /** Node's liveness reference: true unless {@link #unref()} was called last. */
+    /**
+     * Node's liveness reference: true unless {@link #unref()} was called last.
+     *
+     * @return Node's liveness reference: true unless {@link #unref()} was called last
+     */
     public boolean hasRef() {
         return liveness.hasRef();
     }
@@ -441,6 +485,8 @@ public class Socket extends Duplex {
     /**
      * Closes the connection with a TCP RST instead of a FIN, then destroys the socket (Node's
      * {@code socket.resetAndDestroy()}); the peer sees {@code ECONNRESET}.
+     *
+     * @return this socket
      */
     public Socket resetAndDestroy() {
         loop.run(() -> {
@@ -491,6 +537,10 @@ public class Socket extends Duplex {
      * Emits {@link #TIMEOUT} after {@code millis} without reads or writes (0 disables);
      * {@code onTimeout}, if not null, becomes a one-time listener (removed when {@code millis} is 0).
      * The socket stays open: end or destroy it in the listener, as in Node.
+     *
+     * @param millis the time in milliseconds
+     * @param onTimeout called on {@code 'timeout'}
+     * @return this socket
      */
     public Socket setTimeout(long millis, Runnable onTimeout) {
         if (millis < 0) throw new io.jtls.error.TlsRangeException("ERR_OUT_OF_RANGE", "The value of \"msecs\" is out of range. Received " + millis);
@@ -510,7 +560,11 @@ public class Socket extends Duplex {
         return this;
     }
 
-    /** The idle timeout in milliseconds, 0 if none (Node's {@code socket.timeout}). */
+    /**
+     * The idle timeout in milliseconds, 0 if none (Node's {@code socket.timeout}).
+     *
+     * @return the idle timeout in milliseconds, 0 if none (Node's {@code socket.timeout})
+     */
     public long timeout() {
         return TimeUnit.NANOSECONDS.toMillis(idleTimeoutNanos);
     }
@@ -532,7 +586,12 @@ public class Socket extends Duplex {
         }
     }
 
-    /** Disables Nagle's algorithm (Node's {@code socket.setNoDelay([noDelay])}, default true). */
+    /**
+     * Disables Nagle's algorithm (Node's {@code socket.setNoDelay([noDelay])}, default true).
+     *
+     * @param noDelay true to disable Nagle's algorithm
+     * @return this socket
+     */
     public Socket setNoDelay(boolean noDelay) {
         loop.run(() -> {
             this.noDelay = noDelay;
@@ -541,11 +600,22 @@ public class Socket extends Duplex {
         return this;
     }
 
+    /**
+     * Disables Nagle's algorithm (Node's {@code socket.setNoDelay()}).
+     *
+     * @return this socket
+     */
     public Socket setNoDelay() {
         return setNoDelay(true);
     }
 
-    /** Enables TCP keep-alive; {@code initialDelayMillis} > 0 sets the idle time before the first probe. */
+    /**
+     * Enables TCP keep-alive; {@code initialDelayMillis} > 0 sets the idle time before the first probe.
+     *
+     * @param enable true to enable
+     * @param initialDelayMillis the initial delay millis
+     * @return this socket
+     */
     public Socket setKeepAlive(boolean enable, long initialDelayMillis) {
         loop.run(() -> {
             keepAlive = enable;
@@ -592,57 +662,102 @@ public class Socket extends Duplex {
         }
     }
 
-    /** Bytes received (Node's {@code socket.bytesRead}). */
+    /**
+     * Bytes received (Node's {@code socket.bytesRead}).
+     *
+     * @return the long: bytes received (Node's {@code socket.bytesRead})
+     */
     public long bytesRead() {
         return bytesRead;
     }
 
-    /** Bytes sent to the kernel (Node's {@code socket.bytesWritten}, which also counts queued bytes). */
+    /**
+     * Bytes sent to the kernel (Node's {@code socket.bytesWritten}, which also counts queued bytes).
+     *
+     * @return the long: bytes sent to the kernel (Node's {@code socket.bytesWritten}, which also counts
+     *         queued bytes)
+     */
     public long bytesWritten() {
         return bytesWritten;
     }
 
-    /** True until connected: not yet connecting, or connecting (Node's {@code socket.pending}). */
+    /**
+     * True until connected: not yet connecting, or connecting (Node's {@code socket.pending}).
+     *
+     * @return true until connected: not yet connecting, or connecting (Node's {@code socket.pending})
+     */
     public boolean pending() {
         return channel == null || connecting;
     }
 
-    /** True while connecting (Node's {@code socket.connecting}). */
+    /**
+     * True while connecting (Node's {@code socket.connecting}).
+     *
+     * @return true while connecting (Node's {@code socket.connecting})
+     */
     public boolean connecting() {
         return connecting;
     }
 
-    /** Node's {@code socket.address()}: the local address, or null before connecting. */
+    /**
+     * Node's {@code socket.address()}: the local address, or null before connecting.
+     *
+     * @return Node's {@code socket.address()}: the local address, or null before connecting
+     */
     public AddressInfo address() {
         return AddressInfo.of(localAddress);
     }
 
-    /** The peer's IP address text, or null (not connected, or a Unix-domain socket). */
+    /**
+     * The peer's IP address text, or null (not connected, or a Unix-domain socket).
+     *
+     * @return the peer's IP address text, or null (not connected, or a Unix-domain socket)
+     */
     public String remoteAddress() {
         return remoteAddress instanceof InetSocketAddress inet ? AddressInfo.text(inet.getAddress()) : null;
     }
 
-    /** The peer's port, or -1. */
+    /**
+     * The peer's port, or -1.
+     *
+     * @return the peer's port, or -1
+     */
     public int remotePort() {
         return remoteAddress instanceof InetSocketAddress inet ? inet.getPort() : -1;
     }
 
-    /** {@code "IPv4"} or {@code "IPv6"}, or null. */
+    /**
+     * {@code "IPv4"} or {@code "IPv6"}, or null.
+     *
+     * @return {@code "IPv4"} or {@code "IPv6"}, or null
+     */
     public String remoteFamily() {
         return remoteAddress instanceof InetSocketAddress inet ? AddressInfo.family(inet) : null;
     }
 
-    /** The local IP address text, or null (not connected, or a Unix-domain socket). */
+    /**
+     * The local IP address text, or null (not connected, or a Unix-domain socket).
+     *
+     * @return the local IP address text, or null (not connected, or a Unix-domain socket)
+     */
     public String localAddress() {
         return localAddress instanceof InetSocketAddress inet ? AddressInfo.text(inet.getAddress()) : null;
     }
 
-    /** The local port, or -1. */
+    /**
+     * The local port, or -1.
+     *
+     * @return the local port, or -1
+     */
     public int localPort() {
         return localAddress instanceof InetSocketAddress inet ? inet.getPort() : -1;
     }
 
-    /** {@code "IPv4"} or {@code "IPv6"}, or null. */
+    /**
+     * {@code "IPv4"} or {@code "IPv6"}, or null.
+     *
+     * @return {@code "IPv4"} or {@code "IPv6"}, or null
+     */
     public String localFamily() {
         return localAddress instanceof InetSocketAddress inet ? AddressInfo.family(inet) : null;
     }

@@ -30,19 +30,29 @@ public final class Timer {
      * Node's {@code timeout.ref()}: while pending, this timer keeps the JVM running. Timers from
      * {@link EventLoop#schedule} start unreferenced (jtls's own timeouts must not hold a process
      * open); {@link EventLoop#setTimeout} returns a referenced one, as Node's {@code setTimeout}.
+     *
+     * @return this {@code Timer}
      */
     public Timer ref() {
         liveness.ref();
         return this;
     }
 
-    /** Node's {@code timeout.unref()}: this timer no longer keeps the JVM running. */
+    /**
+     * Node's {@code timeout.unref()}: this timer no longer keeps the JVM running.
+     *
+     * @return this {@code Timer}
+     */
     public Timer unref() {
         liveness.unref();
         return this;
     }
 
-    /** Node's {@code timeout.hasRef()}. */
+    /**
+     * Node's {@code timeout.hasRef()}.
+     *
+     * @return Node's {@code timeout.hasRef()}
+     */
     public boolean hasRef() {
         return liveness.hasRef();
     }
@@ -50,6 +60,8 @@ public final class Timer {
     /**
      * Cancels the task if it has not run yet (Node's {@code clearTimeout}); safe from any thread
      * and idempotent. Returns true if this call cancelled it.
+     *
+     * @return true if this call cancelled it
      */
     public boolean cancel() {
         if (cancelled) return false;
@@ -61,7 +73,11 @@ public final class Timer {
         return true;
     }
 
-    /** True once {@link #cancel()} was called. */
+    /**
+     * True once {@link #cancel()} was called.
+     *
+     * @return true once {@link #cancel()} was called
+     */
     public boolean isCancelled() {
         return cancelled;
     }

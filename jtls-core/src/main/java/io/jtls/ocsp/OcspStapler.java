@@ -81,11 +81,20 @@ public final class OcspStapler implements AutoCloseable {
         this.validityWithoutNextUpdate = b.validityWithoutNextUpdate;
     }
 
-    /** A stapler with the defaults of {@link Builder}. */
+    /**
+     * A stapler with the defaults of {@link Builder}.
+     *
+     * @return a stapler with the defaults of {@link Builder}
+     */
     public static OcspStapler create() {
         return builder().build();
     }
 
+    /**
+     * A new builder.
+     *
+     * @return a new builder
+     */
     public static Builder builder() {
         return new Builder();
     }
@@ -93,6 +102,10 @@ public final class OcspStapler implements AutoCloseable {
     /**
      * The {@code 'OCSPRequest'} listener: {@code server.on(TlsServer.OCSP_REQUEST, stapler::onOcspRequest)}.
      * Calls {@code callback} with the response to staple, or null, now or once fetched.
+     *
+     * @param certificate the certificate
+     * @param issuer the issuer
+     * @param callback called when done
      */
     public void onOcspRequest(byte[] certificate, byte[] issuer, BiConsumer<Throwable, byte[]> callback) {
         response(certificate, issuer).whenComplete((response, error) -> callback.accept(null, error == null ? response : null));
@@ -102,6 +115,12 @@ public final class OcspStapler implements AutoCloseable {
      * The response to staple for {@code certificate} (DER) issued by {@code issuer} (DER): the
      * cached one while it is valid (starting a background refresh once it is due), otherwise
      * what the responder answers now; null when there is none. Never completes exceptionally.
+     *
+     * @param certificate the certificate
+     * @param issuer the issuer
+     * @return the response to staple for {@code certificate} (DER) issued by {@code issuer} (DER): the cached
+     *         one while it is valid (starting a background refresh once it is due), otherwise what the
+     *         responder answers now; null when there is none
      */
     public CompletableFuture<byte[]> response(byte[] certificate, byte[] issuer) {
         Entry entry = entryFor(certificate, issuer);
@@ -129,6 +148,12 @@ public final class OcspStapler implements AutoCloseable {
      * Asks the responder now, whatever the cache holds (for a scheduler, or after a revocation);
      * completes with the response served from then on: the new one, or the last good one while
      * it is valid when the responder failed, or null. Never completes exceptionally.
+     *
+     * @param certificate the certificate
+     * @param issuer the issuer
+     * @return a future that completes when done: asks the responder now, whatever the cache holds (for a
+     *         scheduler, or after a revocation); completes with the response served from then on: the new
+     *         one, or the last good one while it is valid when the responder failed, or null
      */
     public CompletableFuture<byte[]> refresh(byte[] certificate, byte[] issuer) {
         Entry entry = entryFor(certificate, issuer);
@@ -318,31 +343,56 @@ public final class OcspStapler implements AutoCloseable {
 
         private Builder() {}
 
-        /** The HTTP client to fetch with (not closed by the stapler); by default one of its own. */
+        /**
+         * The HTTP client to fetch with (not closed by the stapler); by default one of its own.
+         *
+         * @param http the http
+         * @return this builder
+         */
         public Builder httpClient(HttpClient http) {
             this.http = Objects.requireNonNull(http, "http");
             return this;
         }
 
-        /** The clock that ages responses (tests move it); the system's UTC clock by default. */
+        /**
+         * The clock that ages responses (tests move it); the system's UTC clock by default.
+         *
+         * @param clock the clock
+         * @return this builder
+         */
         public Builder clock(Clock clock) {
             this.clock = Objects.requireNonNull(clock, "clock");
             return this;
         }
 
-        /** How long a fetch may take before the handshake goes on without a staple; 10 s by default. */
+        /**
+         * How long a fetch may take before the handshake goes on without a staple; 10 s by default.
+         *
+         * @param timeout the timeout
+         * @return this builder
+         */
         public Builder timeout(Duration timeout) {
             this.timeout = positive(timeout, "timeout");
             return this;
         }
 
-        /** Refresh once less than this is left before {@code nextUpdate}; by default half the response's validity. */
+        /**
+         * Refresh once less than this is left before {@code nextUpdate}; by default half the response's validity.
+         *
+         * @param refreshAhead the refresh ahead
+         * @return this builder
+         */
         public Builder refreshAhead(Duration refreshAhead) {
             this.refreshAhead = positive(refreshAhead, "refreshAhead");
             return this;
         }
 
-        /** After a failed fetch, no new attempt before this (except {@link #refresh}); 1 minute by default. */
+        /**
+         * After a failed fetch, no new attempt before this (except {@link #refresh}); 1 minute by default.
+         *
+         * @param retryAfter the retry after
+         * @return this builder
+         */
         public Builder retryAfter(Duration retryAfter) {
             Objects.requireNonNull(retryAfter, "retryAfter");
             if (retryAfter.isNegative()) {
@@ -352,12 +402,22 @@ public final class OcspStapler implements AutoCloseable {
             return this;
         }
 
-        /** How long a response without {@code nextUpdate} is kept; 1 hour by default. */
+        /**
+         * How long a response without {@code nextUpdate} is kept; 1 hour by default.
+         *
+         * @param validity the validity
+         * @return this builder
+         */
         public Builder validityWithoutNextUpdate(Duration validity) {
             this.validityWithoutNextUpdate = positive(validity, "validityWithoutNextUpdate");
             return this;
         }
 
+        /**
+         * Builds from the values set so far.
+         *
+         * @return the ocsp stapler: builds from the values set so far
+         */
         public OcspStapler build() {
             return new OcspStapler(this);
         }

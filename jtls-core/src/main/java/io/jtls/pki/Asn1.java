@@ -55,7 +55,6 @@ final class Asn1 {
     }
 
     /** Parses certificate DER into an owned {@code X509}. */
-    /** Parses certificate DER into an owned {@code X509}. */
     static NativeHandle certificate(byte[] der) {
         return CertificateReader.parseDer(der);
     }

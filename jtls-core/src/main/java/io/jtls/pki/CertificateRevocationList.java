@@ -35,6 +35,8 @@ public final class CertificateRevocationList {
      * @param revoked    certificates to list (may be empty)
      * @param thisUpdate when this list was issued
      * @param nextUpdate when the next list is due; verifiers treat the CRL as expired after it
+     * @return a v2 CRL in PEM ("X509 CRL"), signed by {@code issuer}, listing every certificate of {@code
+     *         revoked} by serial number with {@code thisUpdate} as its revocation date
      */
     public static String pem(HeldCertificate issuer, List<HeldCertificate> revoked,
             Instant thisUpdate, Instant nextUpdate) {

@@ -14,7 +14,10 @@ public final class Certificates {
     /**
      * Reads the first certificate of a PEM text.
      *
-     * @throws io.jtls.error.OpenSslException with Node's code ({@code ERR_OSSL_PEM_NO_START_LINE}, ...) for bad input
+     * @param pem the PEM text
+     * @return the certificate: reads the first certificate of a PEM text
+     * @throws io.jtls.error.OpenSslException with Node's code ({@code ERR_OSSL_PEM_NO_START_LINE}, ...) for
+     *                                        bad input
      */
     public static Certificate fromPem(String pem) {
         return CertificateReader.fromPem(Objects.requireNonNull(pem, "pem"));
@@ -23,6 +26,8 @@ public final class Certificates {
     /**
      * Reads a DER-encoded certificate.
      *
+     * @param der the DER bytes
+     * @return the certificate: reads a DER-encoded certificate
      * @throws io.jtls.error.OpenSslException with Node's code ({@code ERR_OSSL_ASN1_...}) for bad input
      */
     public static Certificate fromDer(byte[] der) {

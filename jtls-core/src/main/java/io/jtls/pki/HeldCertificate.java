@@ -80,26 +80,47 @@ public final class HeldCertificate {
         this.issuer = spec.issuer();
     }
 
+    /**
+     * A new builder.
+     *
+     * @return a new builder
+     */
     public static Builder builder() {
         return new Builder();
     }
 
-    /** The certificate, PEM ("CERTIFICATE"). */
+    /**
+     * The certificate, PEM ("CERTIFICATE").
+     *
+     * @return the certificate, PEM ("CERTIFICATE")
+     */
     public String certificatePem() {
         return Pem.encode("CERTIFICATE", certificateDer);
     }
 
-    /** The certificate, DER. */
+    /**
+     * The certificate, DER.
+     *
+     * @return the certificate, DER
+     */
     public byte[] certificateDer() {
         return certificateDer.clone();
     }
 
-    /** The private key, unencrypted PKCS#8 PEM ("PRIVATE KEY"), as {@code openssl genpkey} writes it. */
+    /**
+     * The private key, unencrypted PKCS#8 PEM ("PRIVATE KEY"), as {@code openssl genpkey} writes it.
+     *
+     * @return the private key, unencrypted PKCS#8 PEM ("PRIVATE KEY"), as {@code openssl genpkey} writes it
+     */
     public String privateKeyPem() {
         return Pem.encode("PRIVATE KEY", privateKeyDer);
     }
 
-    /** The private key, unencrypted PKCS#8 DER. */
+    /**
+     * The private key, unencrypted PKCS#8 DER.
+     *
+     * @return the private key, unencrypted PKCS#8 DER
+     */
     public byte[] privateKeyDer() {
         return privateKeyDer.clone();
     }
@@ -108,6 +129,8 @@ public final class HeldCertificate {
      * The private key in its algorithm's traditional PEM form: PKCS#1 "RSA PRIVATE KEY" or SEC1
      * "EC PRIVATE KEY".
      *
+     * @return the private key in its algorithm's traditional PEM form: PKCS#1 "RSA PRIVATE KEY" or SEC1 "EC
+     *         PRIVATE KEY"
      * @throws UnsupportedOperationException for Ed25519, which has no traditional form
      */
     public String privateKeyPkcs1Pem() {
@@ -119,6 +142,10 @@ public final class HeldCertificate {
      * The private key as PKCS#8 "ENCRYPTED PRIVATE KEY" PEM: AES-256-CBC with a key derived
      * from {@code passphrase} by PBKDF2 (PBES2). Read it with {@code openssl pkey -passin} or
      * Node's {@code passphrase} option.
+     *
+     * @param passphrase the passphrase, or null for none
+     * @return the private key as PKCS#8 "ENCRYPTED PRIVATE KEY" PEM: AES-256-CBC with a key derived from
+     *         {@code passphrase} by PBKDF2 (PBES2)
      */
     public String encryptedPrivateKeyPem(String passphrase) {
         return Keys.encryptedPkcs8Pem(privateKeyDer, requirePassphrase(passphrase));
@@ -129,6 +156,10 @@ public final class HeldCertificate {
      * legacy way, with {@code Proc-Type: 4,ENCRYPTED} and {@code DEK-Info: AES-256-CBC,<iv>}
      * headers (the key is derived with OpenSSL's EVP_BytesToKey over MD5).
      *
+     * @param passphrase the passphrase, or null for none
+     * @return the private key in traditional PEM ("RSA PRIVATE KEY" / "EC PRIVATE KEY") encrypted the legacy
+     *         way, with {@code Proc-Type: 4,ENCRYPTED} and {@code DEK-Info: AES-256-CBC,<iv>} headers (the
+     *         key is derived with OpenSSL's EVP_BytesToKey over MD5)
      * @throws UnsupportedOperationException for Ed25519, which has no traditional form
      */
     public String encryptedPrivateKeyPkcs1Pem(String passphrase) {
@@ -139,6 +170,9 @@ public final class HeldCertificate {
     /**
      * This certificate followed by its issuers up to, but without, the self-signed root: what
      * a server sends ({@code cert} option). For a root, just the root.
+     *
+     * @return this certificate followed by its issuers up to, but without, the self-signed root: what a
+     *         server sends ({@code cert} option)
      */
     public String chainPem() {
         StringBuilder chain = new StringBuilder(certificatePem());
@@ -148,7 +182,12 @@ public final class HeldCertificate {
         return chain.toString();
     }
 
-    /** The intermediates between this certificate and its root, nearest first (empty for a root or a leaf signed by a root). */
+    /**
+     * The intermediates between this certificate and its root, nearest first (empty for a root or a leaf signed by a root).
+     *
+     * @return the intermediates between this certificate and its root, nearest first (empty for a root or a
+     *         leaf signed by a root)
+     */
     public List<HeldCertificate> intermediates() {
         List<HeldCertificate> list = new ArrayList<>();
         for (HeldCertificate c = issuer; c != null && c.issuer != null; c = c.issuer) {
@@ -157,7 +196,11 @@ public final class HeldCertificate {
         return List.copyOf(list);
     }
 
-    /** The certificate that signed this one, or {@code null} when it is self-signed. */
+    /**
+     * The certificate that signed this one, or {@code null} when it is self-signed.
+     *
+     * @return the certificate that signed this one, or {@code null} when it is self-signed
+     */
     public HeldCertificate issuer() {
         return issuer;
     }
@@ -166,42 +209,78 @@ public final class HeldCertificate {
      * A PKCS#12 (PFX) file, DER: the private key, this certificate and its intermediates as CA
      * certificates, encrypted under {@code passphrase} with OpenSSL 3's defaults (AES-256-CBC,
      * PBKDF2, SHA-256 MAC). What Node's {@code pfx} option reads.
+     *
+     * @param passphrase the passphrase, or null for none
+     * @return a PKCS#12 (PFX) file, DER: the private key, this certificate and its intermediates as CA
+     *         certificates, encrypted under {@code passphrase} with OpenSSL 3's defaults (AES-256-CBC,
+     *         PBKDF2, SHA-256 MAC)
      */
     public byte[] pkcs12(String passphrase) {
         return Pkcs12.create(this, requirePassphrase(passphrase), null);
     }
 
-    /** As {@link #pkcs12(String)}, with a friendly name ("alias") on the key and certificate. */
+    /**
+     * As {@link #pkcs12(String)}, with a friendly name ("alias") on the key and certificate.
+     *
+     * @param passphrase the passphrase, or null for none
+     * @param friendlyName the friendly name
+     * @return As {@link #pkcs12(String)}, with a friendly name ("alias") on the key and certificate
+     */
     public byte[] pkcs12(String passphrase, String friendlyName) {
         Objects.requireNonNull(friendlyName, "friendlyName");
         return Pkcs12.create(this, requirePassphrase(passphrase), friendlyName);
     }
 
+    /**
+     * The serial number.
+     *
+     * @return the certificate's serial number
+     */
     public BigInteger serialNumber() {
         return serialNumber;
     }
 
-    /** The subject's common name (CN). */
+    /**
+     * The subject's common name (CN).
+     *
+     * @return the subject's common name (CN)
+     */
     public String commonName() {
         return commonName;
     }
 
-    /** "RSA", "EC" or "Ed25519". */
+    /**
+     * "RSA", "EC" or "Ed25519".
+     *
+     * @return "RSA", "EC" or "Ed25519"
+     */
     public String keyType() {
         return keyType;
     }
 
-    /** Start of validity, to the second. */
+    /**
+     * Start of validity, to the second.
+     *
+     * @return Start of validity, to the second
+     */
     public Instant notBefore() {
         return notBefore;
     }
 
-    /** End of validity, to the second. */
+    /**
+     * End of validity, to the second.
+     *
+     * @return End of validity, to the second
+     */
     public Instant notAfter() {
         return notAfter;
     }
 
-    /** True when built with {@link Builder#certificateAuthority(int)}. */
+    /**
+     * True when built with {@link Builder#certificateAuthority(int)}.
+     *
+     * @return true when built with {@link Builder#certificateAuthority(int)}
+     */
     public boolean isCertificateAuthority() {
         return certificateAuthority;
     }
@@ -277,25 +356,45 @@ public final class HeldCertificate {
 
         private Builder() {}
 
-        /** The subject's common name (CN). Defaults to a random UUID, so that every subject is distinct. */
+        /**
+         * The subject's common name (CN). Defaults to a random UUID, so that every subject is distinct.
+         *
+         * @param commonName the common name
+         * @return this builder
+         */
         public Builder commonName(String commonName) {
             this.commonName = nameValue("commonName", commonName, 64);
             return this;
         }
 
-        /** The subject's organization (O). */
+        /**
+         * The subject's organization (O).
+         *
+         * @param organization the organization
+         * @return this builder
+         */
         public Builder organization(String organization) {
             this.organization = nameValue("organization", organization, 64);
             return this;
         }
 
-        /** The subject's organizational unit (OU). */
+        /**
+         * The subject's organizational unit (OU).
+         *
+         * @param organizationalUnit the organizational unit
+         * @return this builder
+         */
         public Builder organizationalUnit(String organizationalUnit) {
             this.organizationalUnit = nameValue("organizationalUnit", organizationalUnit, 64);
             return this;
         }
 
-        /** The subject's two-letter ISO 3166 country code (C), e.g. "US". */
+        /**
+         * The subject's two-letter ISO 3166 country code (C), e.g. "US".
+         *
+         * @param country the country
+         * @return this builder
+         */
         public Builder country(String country) {
             Objects.requireNonNull(country, "country");
             if (!country.matches("[A-Za-z]{2}")) {
@@ -305,13 +404,23 @@ public final class HeldCertificate {
             return this;
         }
 
-        /** The subject's state or province (ST). */
+        /**
+         * The subject's state or province (ST).
+         *
+         * @param state the state
+         * @return this builder
+         */
         public Builder state(String state) {
             this.state = nameValue("state", state, 128);
             return this;
         }
 
-        /** The subject's locality (L), usually a city. */
+        /**
+         * The subject's locality (L), usually a city.
+         *
+         * @param locality the locality
+         * @return this builder
+         */
         public Builder locality(String locality) {
             this.locality = nameValue("locality", locality, 128);
             return this;
@@ -322,13 +431,21 @@ public final class HeldCertificate {
          * literal and a DNS name otherwise ({@code "*.example.com"} wildcards included);
          * {@code "DNS:"}, {@code "IP:"}, {@code "email:"} and {@code "URI:"} prefixes say it
          * explicitly. Nothing is resolved.
+         *
+         * @param altName the alt name
+         * @return this builder
          */
         public Builder addSubjectAltName(String altName) {
             subjectAltNames.add(SubjectAltNames.toOpenSsl(altName));
             return this;
         }
 
-        /** Adds each of {@code altNames} as by {@link #addSubjectAltName(String)}. */
+        /**
+         * Adds each of {@code altNames} as by {@link #addSubjectAltName(String)}.
+         *
+         * @param altNames the alt names
+         * @return this builder
+         */
         public Builder addSubjectAltNames(String... altNames) {
             for (String altName : altNames) {
                 addSubjectAltName(altName);
@@ -336,34 +453,59 @@ public final class HeldCertificate {
             return this;
         }
 
-        /** An RSA key of {@code bits} bits (512..16384; 2048 is the usual size, 1024 and less fail OpenSSL's default security level). */
+        /**
+         * An RSA key of {@code bits} bits (512..16384; 2048 is the usual size, 1024 and less fail OpenSSL's default security level).
+         *
+         * @param bits the bits
+         * @return this builder
+         */
         public Builder rsa(int bits) {
             this.key = KeySpec.rsa(bits);
             this.reuseKeyOf = null;
             return this;
         }
 
-        /** An EC key on the named curve ("prime256v1" = P-256, the default; "secp384r1"; "secp521r1"). */
+        /**
+         * An EC key on the named curve ("prime256v1" = P-256, the default; "secp384r1"; "secp521r1").
+         *
+         * @param curve the curve
+         * @return this builder
+         */
         public Builder ec(String curve) {
             this.key = KeySpec.ec(curve);
             this.reuseKeyOf = null;
             return this;
         }
 
-        /** An Ed25519 key (RFC 8410); the certificate is signed with PureEdDSA when it signs itself. */
+        /**
+         * An Ed25519 key (RFC 8410); the certificate is signed with PureEdDSA when it signs itself.
+         *
+         * @return this builder
+         */
         public Builder ed25519() {
             this.key = KeySpec.ed25519();
             this.reuseKeyOf = null;
             return this;
         }
 
-        /** Reuses the key pair of {@code other} instead of generating one (a renewed certificate, say). */
+        /**
+         * Reuses the key pair of {@code other} instead of generating one (a renewed certificate, say).
+         *
+         * @param other the other
+         * @return this builder
+         */
         public Builder keyOf(HeldCertificate other) {
             this.reuseKeyOf = Objects.requireNonNull(other, "other");
             return this;
         }
 
-        /** Valid from {@code notBefore} to {@code notAfter} (seconds precision). */
+        /**
+         * Valid from {@code notBefore} to {@code notAfter} (seconds precision).
+         *
+         * @param notBefore the not before
+         * @param notAfter the not after
+         * @return this builder
+         */
         public Builder validity(Instant notBefore, Instant notAfter) {
             Objects.requireNonNull(notBefore, "notBefore");
             Objects.requireNonNull(notAfter, "notAfter");
@@ -376,7 +518,12 @@ public final class HeldCertificate {
             return this;
         }
 
-        /** Valid from one hour ago (clock skew) until {@code duration} from now (at build time). */
+        /**
+         * Valid from one hour ago (clock skew) until {@code duration} from now (at build time).
+         *
+         * @param duration the duration
+         * @return this builder
+         */
         public Builder duration(Duration duration) {
             Objects.requireNonNull(duration, "duration");
             if (duration.isNegative() || duration.isZero()) {
@@ -388,19 +535,32 @@ public final class HeldCertificate {
             return this;
         }
 
-        /** Expired: valid from 30 days ago until yesterday. */
+        /**
+         * Expired: valid from 30 days ago until yesterday.
+         *
+         * @return this builder
+         */
         public Builder expired() {
             Instant now = Instant.now();
             return validity(now.minus(Duration.ofDays(30)), now.minus(Duration.ofDays(1)));
         }
 
-        /** Not yet valid: valid from tomorrow for 30 days. */
+        /**
+         * Not yet valid: valid from tomorrow for 30 days.
+         *
+         * @return this builder
+         */
         public Builder notYetValid() {
             Instant now = Instant.now();
             return validity(now.plus(Duration.ofDays(1)), now.plus(Duration.ofDays(30)));
         }
 
-        /** The serial number; positive, at most 20 bytes (RFC 5280). Defaults to 16 random bytes. */
+        /**
+         * The serial number; positive, at most 20 bytes (RFC 5280). Defaults to 16 random bytes.
+         *
+         * @param serialNumber the serial number
+         * @return this builder
+         */
         public Builder serialNumber(BigInteger serialNumber) {
             Objects.requireNonNull(serialNumber, "serialNumber");
             if (serialNumber.signum() <= 0) {
@@ -413,7 +573,12 @@ public final class HeldCertificate {
             return this;
         }
 
-        /** As {@link #serialNumber(BigInteger)}. */
+        /**
+         * As {@link #serialNumber(BigInteger)}.
+         *
+         * @param serialNumber the serial number
+         * @return this builder
+         */
         public Builder serialNumber(long serialNumber) {
             return serialNumber(BigInteger.valueOf(serialNumber));
         }
@@ -421,6 +586,9 @@ public final class HeldCertificate {
         /**
          * Makes this a certificate authority that may sign certificates, with at most
          * {@code maxIntermediates} CA certificates below it (0: it signs only leaves).
+         *
+         * @param maxIntermediates the max intermediates
+         * @return this builder
          */
         public Builder certificateAuthority(int maxIntermediates) {
             if (maxIntermediates < 0) {
@@ -434,6 +602,9 @@ public final class HeldCertificate {
          * Extended key usages by OpenSSL name ("serverAuth", "clientAuth", "codeSigning",
          * "emailProtection", "timeStamping", "OCSPSigning", ...) or dotted OID. None by default,
          * which permits every use.
+         *
+         * @param usages the usages
+         * @return this builder
          */
         public Builder extendedKeyUsage(String... usages) {
             for (String usage : usages) {
@@ -449,31 +620,56 @@ public final class HeldCertificate {
             return this;
         }
 
-        /** Adds an OCSP responder URL to authorityInfoAccess (what Node's {@code requestOCSP} peers ask). */
+        /**
+         * Adds an OCSP responder URL to authorityInfoAccess (what Node's {@code requestOCSP} peers ask).
+         *
+         * @param url the url
+         * @return this builder
+         */
         public Builder ocspResponder(String url) {
             ocspResponders.add(url("ocspResponder", url));
             return this;
         }
 
-        /** Adds a caIssuers URL (where the issuer's certificate can be fetched) to authorityInfoAccess. */
+        /**
+         * Adds a caIssuers URL (where the issuer's certificate can be fetched) to authorityInfoAccess.
+         *
+         * @param url the url
+         * @return this builder
+         */
         public Builder caIssuers(String url) {
             caIssuers.add(url("caIssuers", url));
             return this;
         }
 
-        /** Adds a CRL distribution point URL (crlDistributionPoints). */
+        /**
+         * Adds a CRL distribution point URL (crlDistributionPoints).
+         *
+         * @param url the url
+         * @return this builder
+         */
         public Builder crlDistributionPoint(String url) {
             crlDistributionPoints.add(url("crlDistributionPoint", url));
             return this;
         }
 
-        /** Signs with {@code issuer}'s key, which should be a certificate authority. Default: self-signed. */
+        /**
+         * Signs with {@code issuer}'s key, which should be a certificate authority. Default: self-signed.
+         *
+         * @param issuer the issuer
+         * @return this builder
+         */
         public Builder signedBy(HeldCertificate issuer) {
             this.issuer = Objects.requireNonNull(issuer, "issuer");
             return this;
         }
 
-        /** Generates the key pair (unless {@link #keyOf}) and makes and signs the certificate. */
+        /**
+         * Generates the key pair (unless {@link #keyOf}) and makes and signs the certificate.
+         *
+         * @return the held certificate: generates the key pair (unless {@link #keyOf}) and makes and signs
+         *         the certificate
+         */
         public HeldCertificate build() {
             Instant now = Instant.now().truncatedTo(ChronoUnit.SECONDS);
             Instant start = notBefore != null ? notBefore : now.minus(BACKDATE);

@@ -52,11 +52,20 @@ public final class InMemorySessionStore implements SessionStore {
         this.entries = new LinkedHashMap<>(16, 0.75f, true);
     }
 
-    /** A store of {@value #DEFAULT_CAPACITY} entries on the system clock. */
+    /**
+     * A store of {@value #DEFAULT_CAPACITY} entries on the system clock.
+     *
+     * @return a store of {@value #DEFAULT_CAPACITY} entries on the system clock
+     */
     public static InMemorySessionStore create() {
         return builder().build();
     }
 
+    /**
+     * A new builder.
+     *
+     * @return a new builder
+     */
     public static Builder builder() {
         return new Builder();
     }
@@ -142,7 +151,11 @@ public final class InMemorySessionStore implements SessionStore {
         return dropped;
     }
 
-    /** The number of entries held, expired ones not yet dropped included. */
+    /**
+     * The number of entries held, expired ones not yet dropped included.
+     *
+     * @return the number of entries held, expired ones not yet dropped included
+     */
     public int size() {
         lock.lock();
         try {
@@ -152,11 +165,20 @@ public final class InMemorySessionStore implements SessionStore {
         }
     }
 
+    /**
+     * The capacity.
+     *
+     * @return how many sessions the store keeps at most
+     */
     public int capacity() {
         return capacity;
     }
 
-    /** The counters since this store was made, read together. */
+    /**
+     * The counters since this store was made, read together.
+     *
+     * @return the counters since this store was made, read together
+     */
     public Stats stats() {
         lock.lock();
         try {
@@ -171,9 +193,19 @@ public final class InMemorySessionStore implements SessionStore {
      * counts as a miss and an expiration), {@code evictions} of least recently used entries to
      * stay within capacity, {@code expirations} of entries dropped for age, and the current
      * {@code size}.
+     *
+     * @param hits the hits
+     * @param misses the misses
+     * @param evictions the evictions
+     * @param expirations the expirations
+     * @param size the size in bytes
      */
     public record Stats(long hits, long misses, long evictions, long expirations, int size) {
-        /** hits / (hits + misses), or 0 before any {@code get}. */
+        /**
+         * hits / (hits + misses), or 0 before any {@code get}.
+         *
+         * @return hits / (hits + misses), or 0 before any {@code get}
+         */
         public double hitRatio() {
             long lookups = hits + misses;
             return lookups == 0 ? 0 : (double) hits / lookups;
@@ -223,7 +255,12 @@ public final class InMemorySessionStore implements SessionStore {
         private Builder() {
         }
 
-        /** The most entries held at once (default {@value #DEFAULT_CAPACITY}). */
+        /**
+         * The most entries held at once (default {@value #DEFAULT_CAPACITY}).
+         *
+         * @param capacity the capacity
+         * @return this builder
+         */
         public Builder capacity(int capacity) {
             if (capacity < 1) {
                 throw new IllegalArgumentException("capacity must be at least 1, got " + capacity);
@@ -232,12 +269,22 @@ public final class InMemorySessionStore implements SessionStore {
             return this;
         }
 
-        /** The clock entries expire by (default: the system clock). Tests pass a fake one. */
+        /**
+         * The clock entries expire by (default: the system clock). Tests pass a fake one.
+         *
+         * @param clock the clock
+         * @return this builder
+         */
         public Builder clock(InstantSource clock) {
             this.clock = Objects.requireNonNull(clock, "clock");
             return this;
         }
 
+        /**
+         * Builds from the values set so far.
+         *
+         * @return the in memory session store: builds from the values set so far
+         */
         public InMemorySessionStore build() {
             return new InMemorySessionStore(this);
         }

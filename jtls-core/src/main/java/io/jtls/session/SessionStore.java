@@ -46,24 +46,42 @@ public interface SessionStore {
     /**
      * Stores {@code data} under {@code id} for {@code ttl}, replacing any earlier entry.
      *
+     * @param id the id
+     * @param data the bytes
+     * @param ttl the ttl
+     * @return the completion stage: stores {@code data} under {@code id} for {@code ttl}, replacing any
+     *         earlier entry
      * @throws IllegalArgumentException if {@code ttl} is zero or negative
      */
     CompletionStage<Void> put(byte[] id, byte[] data, Duration ttl);
 
-    /** The data stored under {@code id}, or {@code null} when there is none or it expired. */
+    /**
+     * The data stored under {@code id}, or {@code null} when there is none or it expired.
+     *
+     * @param id the id
+     * @return the data stored under {@code id}, or {@code null} when there is none or it expired
+     */
     CompletionStage<byte[]> get(byte[] id);
 
     /**
      * Removes the entry under {@code id}, if any (for a session OpenSSL marks as not
      * resumable). Stores that cannot remove let entries expire: the default completes with
      * {@link UnsupportedOperationException}.
+     *
+     * @param id the id
+     * @return the completion stage: removes the entry under {@code id}, if any (for a session OpenSSL marks
+     *         as not resumable)
      */
     default CompletionStage<Void> remove(byte[] id) {
         return CompletableFuture.failedFuture(
                 new UnsupportedOperationException(getClass().getName() + " cannot remove sessions"));
     }
 
-    /** Throws unless {@code ttl} is positive: the check every {@link #put} makes first. */
+    /**
+     * Throws unless {@code ttl} is positive: the check every {@link #put} makes first.
+     *
+     * @param ttl the ttl
+     */
     static void requirePositiveTtl(Duration ttl) {
         if (ttl == null) {
             throw new NullPointerException("ttl");

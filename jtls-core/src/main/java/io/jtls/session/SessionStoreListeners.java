@@ -79,11 +79,21 @@ public final class SessionStoreListeners {
         this.onError = builder.onError;
     }
 
+    /**
+     * A new builder.
+     *
+     * @param store the session store
+     * @return a new builder
+     */
     public static Builder builder(SessionStore store) {
         return new Builder(store);
     }
 
-    /** The store these listeners use. */
+    /**
+     * The store these listeners use.
+     *
+     * @return the store these listeners use
+     */
     public SessionStore store() {
         return store;
     }
@@ -91,6 +101,10 @@ public final class SessionStoreListeners {
     /**
      * Node's {@code 'newSession'} listener: stores the session, then calls {@code done} exactly
      * once (after the put, or at once when not waiting for it).
+     *
+     * @param sessionId the session id
+     * @param sessionData the serialized session
+     * @param done the done
      */
     public void newSession(byte[] sessionId, byte[] sessionData, Runnable done) {
         Objects.requireNonNull(sessionId, "sessionId");
@@ -120,6 +134,9 @@ public final class SessionStoreListeners {
      * {@code callback(err, sessionData)} exactly once: {@code (null, data)} on a hit,
      * {@code (null, null)} on a miss, and on a failure {@code (null, null)} or
      * {@code (error, null)} as {@link OnStoreFailure} says.
+     *
+     * @param sessionId the session id
+     * @param callback called when done
      */
     public void resumeSession(byte[] sessionId, BiConsumer<Throwable, byte[]> callback) {
         Objects.requireNonNull(sessionId, "sessionId");
@@ -239,14 +256,24 @@ public final class SessionStoreListeners {
             this.store = Objects.requireNonNull(store, "store");
         }
 
-        /** How long stored sessions live: the server's {@code sessionTimeout} (default 300 s). */
+        /**
+         * How long stored sessions live: the server's {@code sessionTimeout} (default 300 s).
+         *
+         * @param ttl the ttl
+         * @return this builder
+         */
         public Builder ttl(Duration ttl) {
             SessionStore.requirePositiveTtl(ttl);
             this.ttl = ttl;
             return this;
         }
 
-        /** How long a put or get may take before it counts as failed (default 2 s). */
+        /**
+         * How long a put or get may take before it counts as failed (default 2 s).
+         *
+         * @param storeTimeout the store timeout
+         * @return this builder
+         */
         public Builder storeTimeout(Duration storeTimeout) {
             Objects.requireNonNull(storeTimeout, "storeTimeout");
             if (storeTimeout.isNegative() || storeTimeout.isZero()) {
@@ -256,24 +283,44 @@ public final class SessionStoreListeners {
             return this;
         }
 
-        /** What a failed get does to the handshake (default {@link OnStoreFailure#FULL_HANDSHAKE}). */
+        /**
+         * What a failed get does to the handshake (default {@link OnStoreFailure#FULL_HANDSHAKE}).
+         *
+         * @param onStoreFailure called on {@code 'storeFailure'}
+         * @return this builder
+         */
         public Builder onStoreFailure(OnStoreFailure onStoreFailure) {
             this.onStoreFailure = Objects.requireNonNull(onStoreFailure, "onStoreFailure");
             return this;
         }
 
-        /** Whether {@code newSession} waits for the put before calling {@code done} (default true). */
+        /**
+         * Whether {@code newSession} waits for the put before calling {@code done} (default true).
+         *
+         * @param waitForPut the wait for put
+         * @return this builder
+         */
         public Builder waitForPut(boolean waitForPut) {
             this.waitForPut = waitForPut;
             return this;
         }
 
-        /** Told about every failed or late store operation (default: logged as a warning). */
+        /**
+         * Told about every failed or late store operation (default: logged as a warning).
+         *
+         * @param onError called on {@code 'error'}
+         * @return this builder
+         */
         public Builder onError(Consumer<Throwable> onError) {
             this.onError = Objects.requireNonNull(onError, "onError");
             return this;
         }
 
+        /**
+         * Builds from the values set so far.
+         *
+         * @return the session store listeners: builds from the values set so far
+         */
         public SessionStoreListeners build() {
             return new SessionStoreListeners(this);
         }

@@ -43,12 +43,21 @@ public final class TicketKey {
         this.bytes = nodeLayout;
     }
 
-    /** A new key of 48 bytes drawn from a shared {@link SecureRandom}. */
+    /**
+     * A new key of 48 bytes drawn from a shared {@link SecureRandom}.
+     *
+     * @return a new key of 48 bytes drawn from a shared {@link SecureRandom}
+     */
     public static TicketKey generate() {
         return generate(RANDOM);
     }
 
-    /** A new key of 48 bytes drawn from {@code random}. */
+    /**
+     * A new key of 48 bytes drawn from {@code random}.
+     *
+     * @param random the random
+     * @return a new key of 48 bytes drawn from {@code random}
+     */
     public static TicketKey generate(SecureRandom random) {
         byte[] bytes = new byte[NODE_LENGTH];
         random.nextBytes(bytes);
@@ -58,6 +67,10 @@ public final class TicketKey {
     /**
      * The key from its three parts.
      *
+     * @param name the name
+     * @param hmacSecret the hmac secret
+     * @param aesKey the aes key
+     * @return the key from its three parts
      * @throws IllegalArgumentException if a part is not exactly 16 bytes long
      */
     public static TicketKey of(byte[] name, byte[] hmacSecret, byte[] aesKey) {
@@ -72,6 +85,9 @@ public final class TicketKey {
      * The key from Node's 48-byte {@code ticketKeys} buffer: bytes 0-15 are the name, 16-31 the
      * HMAC secret, 32-47 the AES key.
      *
+     * @param keys the keys
+     * @return the key from Node's 48-byte {@code ticketKeys} buffer: bytes 0-15 are the name, 16-31 the HMAC
+     *         secret, 32-47 the AES key
      * @throws IllegalArgumentException if {@code keys} is not 48 bytes long (Node's
      *     {@code setTicketKeys} rejects such a buffer too)
      */
@@ -84,22 +100,38 @@ public final class TicketKey {
         return new TicketKey(keys.clone());
     }
 
-    /** This key as Node's 48-byte buffer (name, HMAC secret, AES key): a fresh copy. */
+    /**
+     * This key as Node's 48-byte buffer (name, HMAC secret, AES key): a fresh copy.
+     *
+     * @return this key as Node's 48-byte buffer (name, HMAC secret, AES key): a fresh copy
+     */
     public byte[] toNodeBytes() {
         return bytes.clone();
     }
 
-    /** The 16-byte key name that starts every ticket sealed with this key: a fresh copy. */
+    /**
+     * The 16-byte key name that starts every ticket sealed with this key: a fresh copy.
+     *
+     * @return the 16-byte key name that starts every ticket sealed with this key: a fresh copy
+     */
     public byte[] name() {
         return Arrays.copyOfRange(bytes, 0, PART_LENGTH);
     }
 
-    /** The 16-byte HMAC-SHA256 secret: a fresh copy. */
+    /**
+     * The 16-byte HMAC-SHA256 secret: a fresh copy.
+     *
+     * @return the 16-byte HMAC-SHA256 secret: a fresh copy
+     */
     public byte[] hmacSecret() {
         return Arrays.copyOfRange(bytes, PART_LENGTH, 2 * PART_LENGTH);
     }
 
-    /** The 16-byte AES-128 key: a fresh copy. */
+    /**
+     * The 16-byte AES-128 key: a fresh copy.
+     *
+     * @return the 16-byte AES-128 key: a fresh copy
+     */
     public byte[] aesKey() {
         return Arrays.copyOfRange(bytes, 2 * PART_LENGTH, NODE_LENGTH);
     }
@@ -107,13 +139,21 @@ public final class TicketKey {
     /**
      * Whether this key's name is {@code name}, without copying: the look-up a ticket callback
      * makes for every ticket it is handed. Names are not secret, so this is not constant-time.
+     *
+     * @param name the name
+     * @return whether this key's name is {@code name}, without copying: the look-up a ticket callback makes
+     *         for every ticket it is handed
      */
     public boolean hasName(byte[] name) {
         return name != null && name.length == PART_LENGTH
                 && Arrays.equals(bytes, 0, PART_LENGTH, name, 0, PART_LENGTH);
     }
 
-    /** The name as lowercase hex: safe to log. */
+    /**
+     * The name as lowercase hex: safe to log.
+     *
+     * @return the name as lowercase hex: safe to log
+     */
     public String nameHex() {
         return HexFormat.of().formatHex(bytes, 0, PART_LENGTH);
     }

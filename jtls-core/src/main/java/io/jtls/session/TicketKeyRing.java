@@ -91,28 +91,50 @@ public final class TicketKeyRing {
                 : new Snapshot(0, List.of(new Entry(newKey(), clock.instant())));
     }
 
-    /** A ring with the default intervals, the system clock and one fresh random key. */
+    /**
+     * A ring with the default intervals, the system clock and one fresh random key.
+     *
+     * @return a ring with the default intervals, the system clock and one fresh random key
+     */
     public static TicketKeyRing create() {
         return builder().build();
     }
 
-    /** A ring whose only key is Node's 48-byte {@code ticketKeys} buffer. */
+    /**
+     * A ring whose only key is Node's 48-byte {@code ticketKeys} buffer.
+     *
+     * @param ticketKeys the ticket keys
+     * @return a ring whose only key is Node's 48-byte {@code ticketKeys} buffer
+     */
     public static TicketKeyRing fromNodeBytes(byte[] ticketKeys) {
         return builder().initialKey(TicketKey.fromNodeBytes(ticketKeys)).build();
     }
 
+    /**
+     * A new builder.
+     *
+     * @return a new builder
+     */
     public static Builder builder() {
         return new Builder();
     }
 
     // ---- reads (lock-free) ----
 
-    /** The key that seals new tickets. */
+    /**
+     * The key that seals new tickets.
+     *
+     * @return the key that seals new tickets
+     */
     public TicketKey current() {
         return state.current();
     }
 
-    /** The whole state: current key first, then older keys, newest first. */
+    /**
+     * The whole state: current key first, then older keys, newest first.
+     *
+     * @return the whole state: current key first, then older keys, newest first
+     */
     public Snapshot snapshot() {
         return state;
     }
@@ -123,6 +145,11 @@ public final class TicketKeyRing {
      * current key is never retired). A ticket callback answers "not found, full handshake"
      * ({@code 0}) for {@code null}, and asks for a renewed ticket ({@code 2}) when the key found
      * is not {@link #isCurrent current}.
+     *
+     * @param name the name
+     * @return the key that opens a ticket whose key name is {@code name}, or {@code null} when no key of the
+     *         ring has that name or it is retired (older than {@code decryptLifetime}; the current key is
+     *         never retired)
      */
     public TicketKey find(byte[] name) {
         Snapshot snapshot = state;
@@ -136,42 +163,81 @@ public final class TicketKeyRing {
         return null;
     }
 
-    /** Whether {@code key} is the current key (tickets sealed with another one should be renewed). */
+    /**
+     * Whether {@code key} is the current key (tickets sealed with another one should be renewed).
+     *
+     * @param key the key
+     * @return whether {@code key} is the current key (tickets sealed with another one should be renewed)
+     */
     public boolean isCurrent(TicketKey key) {
         return state.current().equals(key);
     }
 
-    /** Node's {@code server.getTicketKeys()}: the current key as 48 bytes. */
+    /**
+     * Node's {@code server.getTicketKeys()}: the current key as 48 bytes.
+     *
+     * @return Node's {@code server.getTicketKeys()}: the current key as 48 bytes
+     */
     public byte[] getTicketKeys() {
         return current().toNodeBytes();
     }
 
+    /**
+     * The rotation interval.
+     *
+     * @return how often a new key takes over
+     */
     public Duration rotationInterval() {
         return rotationInterval;
     }
 
+    /**
+     * The decrypt lifetime.
+     *
+     * @return how long a retired key still decrypts
+     */
     public Duration decryptLifetime() {
         return decryptLifetime;
     }
 
-    /** The clock this ring reads (for components that rotate on its behalf). */
+    /**
+     * The clock this ring reads (for components that rotate on its behalf).
+     *
+     * @return the clock this ring reads (for components that rotate on its behalf)
+     */
     public InstantSource clock() {
         return clock;
     }
 
-    /** Whether the current key is at least {@code rotationInterval} old. */
+    /**
+     * Whether the current key is at least {@code rotationInterval} old.
+     *
+     * @return whether the current key is at least {@code rotationInterval} old
+     */
     public boolean isRotationDue() {
         return isRotationDue(state, clock.instant());
     }
 
-    /** Whether the current key of {@code snapshot} is at least {@code rotationInterval} old at {@code now}. */
+    /**
+     * Whether the current key of {@code snapshot} is at least {@code rotationInterval} old at {@code now}.
+     *
+     * @param snapshot the snapshot
+     * @param now the now
+     * @return whether the current key of {@code snapshot} is at least {@code rotationInterval} old at {@code
+     *         now}
+     */
     public boolean isRotationDue(Snapshot snapshot, Instant now) {
         return !snapshot.keys().getFirst().created().plus(rotationInterval).isAfter(now);
     }
 
     // ---- changes (serialised, listeners notified) ----
 
-    /** Makes a new random key current; the previous keys keep opening tickets until retired. */
+    /**
+     * Makes a new random key current; the previous keys keep opening tickets until retired.
+     *
+     * @return the ticket key: makes a new random key current; the previous keys keep opening tickets until
+     *         retired
+     */
     public TicketKey rotate() {
         return rotateTo(newKey());
     }
@@ -179,6 +245,10 @@ public final class TicketKeyRing {
     /**
      * Makes {@code key} current (created now); the previous keys keep opening tickets until
      * retired. If {@code key} was already in the ring, it moves to the front.
+     *
+     * @param key the key
+     * @return the ticket key: makes {@code key} current (created now); the previous keys keep opening tickets
+     *         until retired
      */
     public TicketKey rotateTo(TicketKey key) {
         Objects.requireNonNull(key, "key");
@@ -192,6 +262,12 @@ public final class TicketKeyRing {
      * The snapshot {@code from} would become after a rotation to {@code key} at {@code now}: one
      * generation later, {@code key} first, keys retired at {@code now} dropped. Does not change
      * this ring (a shared source builds the next shared state with it).
+     *
+     * @param from the from
+     * @param key the key
+     * @param now the now
+     * @return the snapshot {@code from} would become after a rotation to {@code key} at {@code now}: one
+     *         generation later, {@code key} first, keys retired at {@code now} dropped
      */
     public Snapshot rotated(Snapshot from, TicketKey key, Instant now) {
         List<Entry> keys = new ArrayList<>();
@@ -250,6 +326,7 @@ public final class TicketKeyRing {
      * tickets sealed with the previous keys no longer resume (as in Node). Use
      * {@link #rotateTo(TicketKey)} to keep them.
      *
+     * @param keys the keys
      * @throws IllegalArgumentException if {@code keys} is not 48 bytes long
      */
     public void setTicketKeys(byte[] keys) {
@@ -268,6 +345,7 @@ public final class TicketKeyRing {
      * {@link TicketKeyRingSource}); listeners are notified when it differs from the current
      * state.
      *
+     * @param snapshot the snapshot
      * @return whether the state changed
      */
     public boolean apply(Snapshot snapshot) {
@@ -287,6 +365,11 @@ public final class TicketKeyRing {
      * checking often does not rotate more often; check at least a few times per
      * {@code rotationInterval} (for example every minute). Errors are logged and the schedule
      * goes on.
+     *
+     * @param executor the executor
+     * @param checkEvery the check every
+     * @return the scheduled future: calls {@link #rotateIfDue()} every {@code checkEvery} on {@code
+     *         executor}, starting now
      */
     public ScheduledFuture<?> scheduleRotation(ScheduledExecutorService executor, Duration checkEvery) {
         Objects.requireNonNull(executor, "executor");
@@ -300,11 +383,20 @@ public final class TicketKeyRing {
         }, 0, checkEvery.toNanos(), TimeUnit.NANOSECONDS);
     }
 
-    /** Calls {@code listener} with the new snapshot after every change (see the class doc). */
+    /**
+     * Calls {@code listener} with the new snapshot after every change (see the class doc).
+     *
+     * @param listener the listener
+     */
     public void addListener(Consumer<Snapshot> listener) {
         listeners.add(Objects.requireNonNull(listener, "listener"));
     }
 
+    /**
+     * Stops telling {@code listener} about rotations.
+     *
+     * @param listener the listener
+     */
     public void removeListener(Consumer<Snapshot> listener) {
         listeners.remove(listener);
     }
@@ -346,8 +438,14 @@ public final class TicketKeyRing {
         }
     }
 
-    /** A key of a ring and when it was made current, to the millisecond. */
+    /**
+     * A key of a ring and when it was made current, to the millisecond.
+     *
+     * @param key the key
+     * @param created the created
+     */
     public record Entry(TicketKey key, Instant created) {
+        /** Checks and keeps the values. */
         public Entry {
             Objects.requireNonNull(key, "key");
             created = Objects.requireNonNull(created, "created").truncatedTo(ChronoUnit.MILLIS);
@@ -369,6 +467,9 @@ public final class TicketKeyRing {
      * </pre>
      * The bytes hold the secrets in clear: store and send them only where the keys themselves
      * may go.
+     *
+     * @param generation the generation
+     * @param keys the keys
      */
     public record Snapshot(long generation, List<Entry> keys) {
         /** The format version {@link #toBytes()} writes. */
@@ -380,6 +481,7 @@ public final class TicketKeyRing {
         private static final int HEADER_LENGTH = 4 + 1 + 8 + 2;
         private static final int ENTRY_LENGTH = 8 + TicketKey.NODE_LENGTH;
 
+        /** Checks and keeps the values. */
         public Snapshot {
             if (generation < 0) {
                 throw new IllegalArgumentException("generation must not be negative: " + generation);
@@ -398,17 +500,32 @@ public final class TicketKeyRing {
             }
         }
 
-        /** A one-key snapshot, as Node's {@code ticketKeys} describes. */
+        /**
+         * A one-key snapshot, as Node's {@code ticketKeys} describes.
+         *
+         * @param key the key
+         * @param created the created
+         * @return a one-key snapshot, as Node's {@code ticketKeys} describes
+         */
         public static Snapshot of(TicketKey key, Instant created) {
             return new Snapshot(0, List.of(new Entry(key, created)));
         }
 
-        /** The key that seals new tickets. */
+        /**
+         * The key that seals new tickets.
+         *
+         * @return the key that seals new tickets
+         */
         public TicketKey current() {
             return keys.getFirst().key();
         }
 
-        /** The key named {@code name}, or {@code null} (retirement is not checked here). */
+        /**
+         * The key named {@code name}, or {@code null} (retirement is not checked here).
+         *
+         * @param name the name
+         * @return the key named {@code name}, or {@code null} (retirement is not checked here)
+         */
         public TicketKey find(byte[] name) {
             for (Entry entry : keys) {
                 if (entry.key().hasName(name)) {
@@ -418,7 +535,11 @@ public final class TicketKeyRing {
             return null;
         }
 
-        /** This snapshot in the binary form above. */
+        /**
+         * This snapshot in the binary form above.
+         *
+         * @return this snapshot in the binary form above
+         */
         public byte[] toBytes() {
             ByteBuffer out = ByteBuffer.allocate(HEADER_LENGTH + keys.size() * ENTRY_LENGTH);
             out.putInt(MAGIC).put((byte) FORMAT_VERSION).putLong(generation).putShort((short) keys.size());
@@ -434,6 +555,8 @@ public final class TicketKeyRing {
         /**
          * The snapshot written by {@link #toBytes()}.
          *
+         * @param bytes the bytes
+         * @return the snapshot written by {@link #toBytes()}
          * @throws IllegalArgumentException if {@code bytes} is not a snapshot of a known version
          */
         public static Snapshot fromBytes(byte[] bytes) {
@@ -487,47 +610,82 @@ public final class TicketKeyRing {
         private Builder() {
         }
 
-        /** How long a key seals new tickets before {@link #rotateIfDue()} replaces it (default 12 h). */
+        /**
+         * How long a key seals new tickets before {@link #rotateIfDue()} replaces it (default 12 h).
+         *
+         * @param rotationInterval the rotation interval
+         * @return this builder
+         */
         public Builder rotationInterval(Duration rotationInterval) {
             requirePositive(rotationInterval, "rotationInterval");
             this.rotationInterval = rotationInterval;
             return this;
         }
 
-        /** How long after its creation a key still opens tickets (default 24 h); must exceed the rotation interval. */
+        /**
+         * How long after its creation a key still opens tickets (default 24 h); must exceed the rotation interval.
+         *
+         * @param decryptLifetime the decrypt lifetime
+         * @return this builder
+         */
         public Builder decryptLifetime(Duration decryptLifetime) {
             requirePositive(decryptLifetime, "decryptLifetime");
             this.decryptLifetime = decryptLifetime;
             return this;
         }
 
-        /** The clock that dates keys (default: the system clock). Tests pass a fake one. */
+        /**
+         * The clock that dates keys (default: the system clock). Tests pass a fake one.
+         *
+         * @param clock the clock
+         * @return this builder
+         */
         public Builder clock(InstantSource clock) {
             this.clock = Objects.requireNonNull(clock, "clock");
             return this;
         }
 
-        /** Where new keys come from (default: a new {@link SecureRandom}). */
+        /**
+         * Where new keys come from (default: a new {@link SecureRandom}).
+         *
+         * @param random the random
+         * @return this builder
+         */
         public Builder random(SecureRandom random) {
             this.random = Objects.requireNonNull(random, "random");
             return this;
         }
 
-        /** The first current key, created now (default: a random key). */
+        /**
+         * The first current key, created now (default: a random key).
+         *
+         * @param key the key
+         * @return this builder
+         */
         public Builder initialKey(TicketKey key) {
             this.initialKey = Objects.requireNonNull(key, "key");
             this.initial = null;
             return this;
         }
 
-        /** The whole first state, for example restored from a shared source. */
+        /**
+         * The whole first state, for example restored from a shared source.
+         *
+         * @param snapshot the snapshot
+         * @return this builder
+         */
         public Builder initial(Snapshot snapshot) {
             this.initial = Objects.requireNonNull(snapshot, "snapshot");
             this.initialKey = null;
             return this;
         }
 
-        /** @throws IllegalArgumentException if {@code decryptLifetime <= rotationInterval} */
+        /**
+         * The ring, with its first key.
+         *
+         * @return the ring
+         * @throws IllegalArgumentException if {@code decryptLifetime <= rotationInterval}
+         */
         public TicketKeyRing build() {
             if (decryptLifetime.compareTo(rotationInterval) <= 0) {
                 throw new IllegalArgumentException("decryptLifetime (" + decryptLifetime

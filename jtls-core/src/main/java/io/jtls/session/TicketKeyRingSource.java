@@ -19,9 +19,18 @@ import java.util.concurrent.CompletionStage;
  * agree, and clients whose tickets do not open simply make a full handshake.
  */
 public interface TicketKeyRingSource {
-    /** The shared snapshot, or {@code null} when none has been published yet. */
+    /**
+     * The shared snapshot, or {@code null} when none has been published yet.
+     *
+     * @return the shared snapshot, or {@code null} when none has been published yet
+     */
     CompletionStage<TicketKeyRing.Snapshot> fetch();
 
-    /** Replaces the shared snapshot with {@code snapshot}. */
+    /**
+     * Replaces the shared snapshot with {@code snapshot}.
+     *
+     * @param snapshot the snapshot
+     * @return the completion stage: replaces the shared snapshot with {@code snapshot}
+     */
     CompletionStage<Void> publish(TicketKeyRing.Snapshot snapshot);
 }

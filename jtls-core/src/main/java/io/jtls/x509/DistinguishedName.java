@@ -19,8 +19,14 @@ import java.util.Objects;
  * Multi-valued RDNs are flattened, as Node does.
  */
 public final class DistinguishedName {
-    /** One attribute: its type (short name or dotted OID) and value. */
+    /**
+     * One attribute: its type (short name or dotted OID) and value.
+     *
+     * @param type the type
+     * @param value the value
+     */
     public record Entry(String type, String value) {
+        /** Checks and keeps the values. */
         public Entry {
             Objects.requireNonNull(type, "type");
             Objects.requireNonNull(value, "value");
@@ -35,7 +41,12 @@ public final class DistinguishedName {
         this.entries = List.copyOf(entries);
     }
 
-    /** A name from its entries, in order. */
+    /**
+     * A name from its entries, in order.
+     *
+     * @param entries the entries
+     * @return a name from its entries, in order
+     */
     public static DistinguishedName of(List<Entry> entries) {
         return entries.isEmpty() ? EMPTY : new DistinguishedName(entries);
     }
@@ -43,6 +54,10 @@ public final class DistinguishedName {
     /**
      * A name from alternating types and values, in order:
      * {@code DistinguishedName.of("O", "Acme", "OU", "Eng", "OU", "Ops", "CN", "example.com")}.
+     *
+     * @param typesAndValues the types and values
+     * @return a name from alternating types and values, in order: {@code DistinguishedName.of("O", "Acme",
+     *         "OU", "Eng", "OU", "Ops", "CN", "example.com")}
      */
     public static DistinguishedName of(String... typesAndValues) {
         if (typesAndValues.length % 2 != 0) {
@@ -55,21 +70,39 @@ public final class DistinguishedName {
         return of(list);
     }
 
-    /** The empty name. */
+    /**
+     * A name with no entries.
+     *
+     * @return the empty name
+     */
     public static DistinguishedName empty() {
         return EMPTY;
     }
 
-    /** Every entry, in the certificate's order. */
+    /**
+     * Every entry, in the certificate's order.
+     *
+     * @return every entry, in the certificate's order
+     */
     public List<Entry> entries() {
         return entries;
     }
 
+    /**
+     * The Empty.
+     *
+     * @return true when the name has no entry
+     */
     public boolean isEmpty() {
         return entries.isEmpty();
     }
 
-    /** The first value of an attribute ({@code get("CN")}), or null when absent. */
+    /**
+     * The first value of an attribute ({@code get("CN")}), or null when absent.
+     *
+     * @param type the type
+     * @return the first value of an attribute ({@code get("CN")}), or null when absent
+     */
     public String get(String type) {
         for (Entry e : entries) {
             if (e.type().equals(type)) {
@@ -79,7 +112,12 @@ public final class DistinguishedName {
         return null;
     }
 
-    /** Every value of an attribute, in order; empty when absent. */
+    /**
+     * Every value of an attribute, in order; empty when absent.
+     *
+     * @param type the type
+     * @return every value of an attribute, in order; empty when absent
+     */
     public List<String> getAll(String type) {
         List<String> values = new ArrayList<>(1);
         for (Entry e : entries) {
@@ -93,6 +131,9 @@ public final class DistinguishedName {
     /**
      * Node's object shape: keys in order of first appearance; a key seen once maps to its
      * {@code String}, a repeated key to a {@code List<String>} of its values. Unmodifiable.
+     *
+     * @return Node's object shape: keys in order of first appearance; a key seen once maps to its {@code
+     *         String}, a repeated key to a {@code List<String>} of its values
      */
     public Map<String, Object> asMap() {
         Map<String, List<String>> grouped = new LinkedHashMap<>();

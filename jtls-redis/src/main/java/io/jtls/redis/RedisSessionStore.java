@@ -60,11 +60,22 @@ public final class RedisSessionStore implements SessionStore, AutoCloseable {
         }
     }
 
-    /** A store on {@code redis} with the default prefix and executor. */
+    /**
+     * A store on {@code redis} with the default prefix and executor.
+     *
+     * @param redis the redis
+     * @return a store on {@code redis} with the default prefix and executor
+     */
     public static RedisSessionStore create(UnifiedJedis redis) {
         return builder(redis).build();
     }
 
+    /**
+     * A new builder.
+     *
+     * @param redis the redis
+     * @return a new builder
+     */
     public static Builder builder(UnifiedJedis redis) {
         return new Builder(redis);
     }
@@ -96,7 +107,12 @@ public final class RedisSessionStore implements SessionStore, AutoCloseable {
         });
     }
 
-    /** The Redis key under which {@code id} is stored: the prefix's bytes, then the id's. */
+    /**
+     * The Redis key under which {@code id} is stored: the prefix's bytes, then the id's.
+     *
+     * @param id the id
+     * @return the Redis key under which {@code id} is stored: the prefix's bytes, then the id's
+     */
     public byte[] key(byte[] id) {
         Objects.requireNonNull(id, "id");
         byte[] key = new byte[keyPrefix.length + id.length];
@@ -143,12 +159,22 @@ public final class RedisSessionStore implements SessionStore, AutoCloseable {
             this.redis = Objects.requireNonNull(redis, "redis");
         }
 
-        /** What every key starts with (default {@value #DEFAULT_KEY_PREFIX}), as UTF-8. */
+        /**
+         * What every key starts with (default {@value #DEFAULT_KEY_PREFIX}), as UTF-8.
+         *
+         * @param keyPrefix the key prefix
+         * @return this builder
+         */
         public Builder keyPrefix(String keyPrefix) {
             return keyPrefix(Objects.requireNonNull(keyPrefix, "keyPrefix").getBytes(StandardCharsets.UTF_8));
         }
 
-        /** What every key starts with, as bytes. */
+        /**
+         * What every key starts with, as bytes.
+         *
+         * @param keyPrefix the key prefix
+         * @return this builder
+         */
         public Builder keyPrefix(byte[] keyPrefix) {
             this.keyPrefix = Objects.requireNonNull(keyPrefix, "keyPrefix").clone();
             return this;
@@ -157,12 +183,20 @@ public final class RedisSessionStore implements SessionStore, AutoCloseable {
         /**
          * Where the blocking Redis calls run (default: a virtual thread each, owned and stopped
          * by the store). A caller-supplied executor is neither owned nor stopped.
+         *
+         * @param executor the executor
+         * @return this builder
          */
         public Builder executor(java.util.concurrent.Executor executor) {
             this.executor = Objects.requireNonNull(executor, "executor");
             return this;
         }
 
+        /**
+         * Builds from the values set so far.
+         *
+         * @return the redis session store: builds from the values set so far
+         */
         public RedisSessionStore build() {
             return new RedisSessionStore(this);
         }

@@ -120,12 +120,20 @@ public final class RedisTicketKeyRing implements TicketKeyRingSource, AutoClosea
     /**
      * Settings for sharing {@code ring} through {@code redis}. The ring's rotation interval and
      * decrypt lifetime are the policy; give every process the same ones.
+     *
+     * @param redis the redis
+     * @param ring the ring
+     * @return the builder: settings for sharing {@code ring} through {@code redis}
      */
     public static Builder builder(UnifiedJedis redis, TicketKeyRing ring) {
         return new Builder(redis, ring);
     }
 
-    /** The local ring this instance keeps in step (what the server reads its keys from). */
+    /**
+     * The local ring this instance keeps in step (what the server reads its keys from).
+     *
+     * @return the local ring this instance keeps in step (what the server reads its keys from)
+     */
     public TicketKeyRing ring() {
         return ring;
     }
@@ -147,6 +155,7 @@ public final class RedisTicketKeyRing implements TicketKeyRingSource, AutoClosea
     /**
      * One round of the protocol above, blocking on Redis.
      *
+     * @return one round of the protocol above, blocking on Redis
      * @throws redis.clients.jedis.exceptions.JedisException when Redis fails
      * @throws IllegalArgumentException when the shared value is not a snapshot this version reads
      */
@@ -301,7 +310,12 @@ public final class RedisTicketKeyRing implements TicketKeyRingSource, AutoClosea
             this.ring = Objects.requireNonNull(ring, "ring");
         }
 
-        /** The Redis key of the shared snapshot (default {@value #DEFAULT_KEY}). */
+        /**
+         * The Redis key of the shared snapshot (default {@value #DEFAULT_KEY}).
+         *
+         * @param key the key
+         * @return this builder
+         */
         public Builder key(String key) {
             this.key = Objects.requireNonNull(key, "key");
             return this;
@@ -311,36 +325,64 @@ public final class RedisTicketKeyRing implements TicketKeyRingSource, AutoClosea
          * Whether this process may be the one that rotates (default true: the processes elect one
          * with the lock at each rotation). False makes a pure follower, for example when one
          * designated leader process rotates.
+         *
+         * @param mayRotate the may rotate
+         * @return this builder
          */
         public Builder mayRotate(boolean mayRotate) {
             this.mayRotate = mayRotate;
             return this;
         }
 
-        /** How often {@link #start()} syncs (default 5 s). */
+        /**
+         * How often {@link #start()} syncs (default 5 s).
+         *
+         * @param pollInterval the poll interval
+         * @return this builder
+         */
         public Builder pollInterval(Duration pollInterval) {
             this.pollInterval = positive(pollInterval, "pollInterval");
             return this;
         }
 
-        /** The longest a crashed rotating process can hold the lock (default 10 s). */
+        /**
+         * The longest a crashed rotating process can hold the lock (default 10 s).
+         *
+         * @param lockTtl the lock ttl
+         * @return this builder
+         */
         public Builder lockTtl(Duration lockTtl) {
             this.lockTtl = positive(lockTtl, "lockTtl");
             return this;
         }
 
-        /** Where polls run (default: one daemon thread owned by the instance). Not owned. */
+        /**
+         * Where polls run (default: one daemon thread owned by the instance). Not owned.
+         *
+         * @param scheduler the scheduler
+         * @return this builder
+         */
         public Builder scheduler(ScheduledExecutorService scheduler) {
             this.scheduler = Objects.requireNonNull(scheduler, "scheduler");
             return this;
         }
 
-        /** Told about each failed scheduled sync (default: logged as a warning). */
+        /**
+         * Told about each failed scheduled sync (default: logged as a warning).
+         *
+         * @param onError called on {@code 'error'}
+         * @return this builder
+         */
         public Builder onError(Consumer<Throwable> onError) {
             this.onError = Objects.requireNonNull(onError, "onError");
             return this;
         }
 
+        /**
+         * Builds from the values set so far.
+         *
+         * @return the redis ticket key ring: builds from the values set so far
+         */
         public RedisTicketKeyRing build() {
             return new RedisTicketKeyRing(this);
         }

@@ -1,6 +1,7 @@
 package io.jtls.internal.context;
 
 import io.jtls.context.Constants;
+import io.jtls.context.PrivateKeyEntry;
 import io.jtls.context.SecureContextOptions;
 import io.jtls.error.TlsArgumentException;
 import io.jtls.error.TlsException;
@@ -160,6 +161,16 @@ final class SecureContextBuilder {
                 } catch (TlsException e) {
                     throw OptionErrors.annotate(e, OptionErrors.where(o, "options.key"),
                             OptionErrors.keyHint(e, key.pem(), passphrase));
+                }
+            }
+        }
+
+        if (o.keyEntries() != null) {
+            for (PrivateKeyEntry entry : o.keyEntries()) {
+                try {
+                    context.identity(JavaKeyMaterial.use(ctx, entry));
+                } catch (TlsException e) {
+                    throw OptionErrors.annotate(e, "options.keyEntries", entry.toString());
                 }
             }
         }

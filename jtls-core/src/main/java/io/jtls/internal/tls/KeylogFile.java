@@ -42,7 +42,6 @@ public final class KeylogFile {
                 + path);
     }
 
-    /** The file named by the property or the environment, or null when key logging to a file is off. */
     /** True when {@code -Djtls.tls.keylog} or {@code JTLS_TLS_KEYLOG} names a file. */
     public static boolean isConfigured() {
         String name = System.getProperty(PROPERTY);
