@@ -5,6 +5,7 @@
  * The binding calls restricted FFM methods: run with {@code --enable-native-access=io.jtls}
  * (module path) or {@code --enable-native-access=ALL-UNNAMED} (class path).
  */
+@SuppressWarnings("module") // the qualified exports name io.jtls.jsse, which is built after this module
 module io.jtls {
     requires transitive java.net.http; // the OCSP stapler fetches with (and may be given) the JDK's HTTP client
     requires jdk.jfr; // Flight Recorder events (io.jtls.internal.jfr): io.jtls.HandshakeCompleted, ...
