@@ -24,8 +24,14 @@ import java.util.List;
  * @param alpnProtocols         protocols the server selects from, most preferred first, or
  *                              null for no ALPN; a client offering only others fails with
  *                              {@code no_application_protocol}, as in Node
- * @param handshakeTimeout      abort a connection whose handshake takes longer (default 120 s);
- *                              zero or negative for none
+ * @param handshakeTimeout      abort a connection whose handshake takes longer (default 120 s;
+ *                              zero means the default, as Node's {@code || 120000}; negative for
+ *                              none): {@code 'tlsClientError'} {@code ERR_TLS_HANDSHAKE_TIMEOUT},
+ *                              whatever the handshake waits for (the client, or an
+ *                              {@code SNICallback}, {@code 'resumeSession'}, {@code 'newSession'}
+ *                              or {@code 'OCSPRequest'} callback that never answers). Beyond
+ *                              Node, each TLS 1.2 renegotiation has the same bound (the socket's
+ *                              {@code 'error'} when it passes)
  * @param rejectUnauthorized    with {@code requestCert}, drop clients whose certificate does not
  *                              verify (default true)
  * @param requestCert           ask clients for a certificate (default false)

@@ -47,7 +47,7 @@ final class Renegotiations {
         if (!running && refusePeer()) {
             return true;
         }
-        running = true;
+        begin();
         return false;
     }
 
@@ -87,7 +87,7 @@ final class Renegotiations {
             driver.onEngineError(e);
             return false;
         }
-        running = true;
+        begin();
         return true;
     }
 
@@ -103,12 +103,25 @@ final class Renegotiations {
         }
         HandshakeSnapshot before = driver.snapshot();
         if (before != null && !Arrays.equals(engine.finished(), before.finished())) {
-            running = false;
+            end();
             driver.publish(HandshakeSnapshot.capture(engine, before.servername())
                     .authorize(before.authorized(), before.authorizationError()));
             driver.policy().onRenegotiated(driver, engine);
         } else if (engine.encInPending() == 0) {
-            running = false;
+            end();
         }
+    }
+
+    /** A renegotiation is under way: bounded by the handshake timeout, like the first handshake. */
+    private void begin() {
+        if (!running) {
+            running = true;
+            driver.armHandshakeTimer();
+        }
+    }
+
+    private void end() {
+        running = false;
+        driver.cancelHandshakeTimer();
     }
 }
