@@ -64,6 +64,9 @@ public class Socket extends Duplex {
     private long idleTimeoutNanos;
     private long lastActive;
     private Timer idleTimer;
+    /** ServerOptions.halfCloseTimeout of an accepted socket, or null; and its timer once this side ended. */
+    private Duration halfCloseTimeout;
+    private Timer halfCloseTimer;
     // Node's liveness: from connect() (or accept) until 'close' unless unref()'d.
     private final Liveness.Handle liveness = new Liveness.Handle(true);
 
@@ -87,7 +90,11 @@ public class Socket extends Duplex {
         noDelay = options.noDelay();
         keepAlive = options.keepAlive();
         keepAliveIdleSeconds = seconds(options.keepAliveInitialDelay());
-        if (options.pauseOnConnect()) pause();
+        halfCloseTimeout = options.halfCloseTimeout();
+        if (options.pauseOnConnect()) {
+            pause();
+            stopReadAhead();
+        }
         applyOptions();
         rememberAddresses();
         key = loop.register(channel, 0, this);
@@ -306,8 +313,12 @@ public class Socket extends Duplex {
 
     private void read() {
         ByteBuffer buffer = loop.readBuffer();
-        for (int i = 0; i < MAX_READS_PER_EVENT && isReadingWanted(); i++) {
+        for (int i = 0; i < MAX_READS_PER_EVENT && isReadAheadWanted(); i++) {
             buffer.clear();
+            if (!isReadingWanted()) { // reading ahead: no further than the high-water mark
+                buffer.limit((int) Math.min(buffer.capacity(), DEFAULT_HIGH_WATER_MARK - readableLength()));
+            }
+            int room = buffer.remaining();
             int n;
             try {
                 n = channel.read(buffer);
@@ -325,7 +336,7 @@ public class Socket extends Duplex {
             touch();
             buffer.flip();
             boolean more = push(buffer);
-            if (!more || n < buffer.capacity()) break; // a short read means the kernel buffer is empty
+            if (!more || n < room) break; // a short read means the kernel buffer is empty
         }
         if (!destroyed()) updateInterest();
     }
@@ -420,6 +431,12 @@ public class Socket extends Duplex {
             return;
         }
         finished();
+        if (halfCloseTimeout != null && !readableEnded()) {
+            // A peer that neither answers our end nor goes away would hold the connection for ever.
+            halfCloseTimer = loop.schedule(halfCloseTimeout, () -> {
+                if (!destroyed() && !readableEnded()) destroy();
+            });
+        }
     }
 
     // ---------------------------------------------------------------- closing
@@ -428,6 +445,8 @@ public class Socket extends Duplex {
     protected void destroyImpl(Throwable error) {
         if (idleTimer != null) idleTimer.cancel();
         idleTimer = null;
+        if (halfCloseTimer != null) halfCloseTimer.cancel();
+        halfCloseTimer = null;
         if (writeQueue != null) {
             NetException dropped = new NetException("ERR_STREAM_DESTROYED", "Cannot call write after a stream was destroyed");
             writeQueue.clear(callback -> callLater(callback, error != null ? error : dropped));
@@ -476,7 +495,7 @@ public class Socket extends Duplex {
         if (connecting) {
             ops = SelectionKey.OP_CONNECT;
         } else {
-            ops = isReadingWanted() ? SelectionKey.OP_READ : 0;
+            ops = isReadAheadWanted() ? SelectionKey.OP_READ : 0;
             if (writeQueue != null && !writeQueue.isEmpty()) ops |= SelectionKey.OP_WRITE;
         }
         if (ops != interestOps) {
