@@ -27,6 +27,9 @@ import java.util.function.Consumer;
  * (if any), then {@code 'close'}, each once and in that order, after the current call returns.
  * With {@code allowHalfOpen} false (the default) the end of the readable side ends the
  * writable side too, and a stream whose sides have both ended closes itself.
+ * While nobody reads (no {@code 'data'} listener yet, or paused), a socket still reads ahead up
+ * to the high-water mark, as Node's readable buffer fills: the bytes wait
+ * ({@link #readableLength()}), and a peer that ends or resets is noticed.
  *
  * <h2>For implementations</h2>
  * A subclass moves bytes and reports what happened; this class keeps Node's state machine:

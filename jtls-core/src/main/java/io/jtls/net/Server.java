@@ -334,6 +334,7 @@ public class Server extends EventEmitter implements AutoCloseable {
             if (wasListening) {
                 key.cancel();
                 closeQuietly(channel);
+                loop.execute(loop::forgetCancelledKeys); // the descriptor closes before 'close': refused, not reset
                 channel = null;
                 key = null;
                 if (unixPath != null) {

@@ -125,7 +125,8 @@ public class Socket extends Duplex {
      * <p>Unlike Node's single thread, the loop starts at once and may connect (or fail) before a
      * call on another thread returns: add {@code 'error'}/{@code 'close'} listeners before this
      * call, and pass {@code onConnect} here rather than adding a {@code 'connect'} listener after.
-     * No {@code 'data'} can be missed: reading starts only once someone listens or resumes.
+     * No {@code 'data'} can be missed: what arrives before someone listens or resumes waits in the
+     * socket (read ahead up to the high-water mark, as Node's readable buffer).
      */
     public Socket connect(ConnectOptions options, Runnable onConnect) {
         if (onConnect != null) once(CONNECT, onConnect);

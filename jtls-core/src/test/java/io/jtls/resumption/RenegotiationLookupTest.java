@@ -146,6 +146,36 @@ class RenegotiationLookupTest {
         }
     }
 
+    /**
+     * A resumed client that renegotiates from its {@code 'secureConnect'} listener sends its
+     * Finished and the new ClientHello in one write: the server reads the end of the first
+     * handshake and the start of the next together, before it is established. The renegotiation
+     * is still seen (counted against the limit, bounded, and completed with {@code 'secure'}).
+     */
+    @ParameterizedTest
+    @EnumSource(Cache.class)
+    void aRenegotiationThatArrivesWithTheFinishedIsSeen(Cache cache) {
+        Keeping k = keeping(cache);
+        try (Listening l = listen(k.server())) {
+            Conn full = new Conn(clientTo(l.port()).maxVersion("TLSv1.2").build()).awaitSessions(1);
+            byte[] session = full.session();
+            full.destroy();
+            CompletableFuture<Throwable> done = new CompletableFuture<>();
+            TlsSocket socket = Tls.connect(clientTo(l.port()).maxVersion("TLSv1.2").session(session).build(), s -> {
+                s.once(TlsSocket.SECURE_CONNECT, () -> {
+                    assertTrue(s.isSessionReused());
+                    s.renegotiate(e -> done.complete(e == null ? new Throwable("ok") : e));
+                });
+            }, null);
+            assertEquals("ok", await(done).getMessage());
+            eventually("the server's 'secure' for the renegotiation", () -> k.laterSecure().get() == 1);
+            CompletableFuture<Boolean> closed = new CompletableFuture<>();
+            socket.on(Duplex.CLOSE, closed::complete);
+            socket.destroy();
+            await(closed);
+        }
+    }
+
     private static void renegotiateAndEcho(Conn conn, String word) {
         CompletableFuture<Throwable> done = new CompletableFuture<>();
         assertTrue(conn.socket.renegotiate(e -> done.complete(e == null ? new Throwable("ok") : e)));

@@ -334,6 +334,9 @@ public final class ConnectionDriver {
     private void onHandshakeDone() {
         phase = Phase.VERIFYING;
         cancelHandshakeTimer();
+        if (renegotiations.running()) {
+            armHandshakeTimer(); // the peer renegotiates already, in the same read as its Finished
+        }
         if (inbound.consumerPaused()) {
             transport.pause();
         }
