@@ -7,6 +7,7 @@ command -v openssl >/dev/null 2>&1 || missing+=(openssl)
 command -v node >/dev/null 2>&1 || missing+=(nodejs)
 command -v redis-server >/dev/null 2>&1 || missing+=(redis-server)
 command -v cc >/dev/null 2>&1 || missing+=(gcc)
+command -v prlimit >/dev/null 2>&1 || missing+=(util-linux) # AcceptStarvationTest lowers a child's descriptor limit
 [ ${#missing[@]} -eq 0 ] && exit 0
 if ! command -v apt-get >/dev/null 2>&1; then
   echo "jtls: the tests need ${missing[*]}; install them with your package manager." >&2
