@@ -4,8 +4,6 @@ import static io.jtls.TlsTesting.*;
 import static org.junit.jupiter.api.Assertions.*;
 
 import io.jtls.context.Constants;
-import io.jtls.net.Duplex;
-import io.jtls.net.EventEmitter;
 import io.jtls.net.EventLoopGroup;
 import io.jtls.net.Socket;
 import io.jtls.support.ManualClock;

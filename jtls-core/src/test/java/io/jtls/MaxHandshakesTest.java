@@ -110,7 +110,6 @@ class MaxHandshakesTest {
 
                 Client third = connect(clientTo(port).build()); // the slot is free again
                 eventually("third SNICallback", () -> sni.calls.size() == 3);
-                CompletableFuture<Void> late = new CompletableFuture<>();
                 Client fourth = connect(clientTo(port).build());
                 eventually("the fourth is accepted", () -> accepted.size() == 4);
                 Waiting.loopTurns(accepted.get(3).loop(), 2, WAIT);
@@ -119,7 +118,6 @@ class MaxHandshakesTest {
                 eventually("the fourth's SNICallback", () -> sni.calls.size() == 4);
                 sni.calls.get(3).accept(null, null);
                 await(fourth.secure());
-                late.complete(null);
                 third.socket().destroy();
                 fourth.socket().destroy();
             }
