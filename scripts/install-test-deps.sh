@@ -15,6 +15,7 @@ command -v python3 >/dev/null 2>&1 || missing+=(python3)
 # Debian's package is chromium; Ubuntu's chromium-browser is a snap wrapper, so on Ubuntu
 # install Debian's or Google's build by hand (the matrix test skips Chromium's rows without it).
 command -v chromium >/dev/null 2>&1 || command -v chromium-browser >/dev/null 2>&1 || missing+=(chromium)
+command -v prlimit >/dev/null 2>&1 || missing+=(util-linux) # AcceptStarvationTest lowers a child's descriptor limit
 [ ${#missing[@]} -eq 0 ] && exit 0
 if ! command -v apt-get >/dev/null 2>&1; then
   echo "jtls: the tests need ${missing[*]}; install them with your package manager." >&2

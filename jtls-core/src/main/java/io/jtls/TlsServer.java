@@ -9,6 +9,7 @@ import io.jtls.internal.engine.AlpnList;
 import io.jtls.internal.engine.OptionalHook;
 import io.jtls.internal.jfr.TicketKeyChangeEvent;
 import io.jtls.internal.tls.HandshakeRecording;
+import io.jtls.internal.tls.HandshakeSlots;
 import io.jtls.internal.tls.KeylogFile;
 import io.jtls.internal.tls.PskFlow;
 import io.jtls.internal.tls.RingTicketKeys;
@@ -223,6 +224,8 @@ public class TlsServer extends Server {
     /** ALPNProtocols in wire format, encoded once for every connection of this server. */
     private final AlpnList alpn;
     private final Duration handshakeTimeout;
+    /** The maxHandshakes option's slots, or null without a limit (Node). */
+    private final HandshakeSlots handshakeSlots;
     private final List<NamedContext> contexts = new CopyOnWriteArrayList<>();
     private final Object contextLock = new Object();
     /** Counts listen calls (guarded by contextLock), so that a stale release after 'close' does nothing. */
@@ -250,6 +253,7 @@ public class TlsServer extends Server {
         // Node: `handshakeTimeout || 120000`, and a negative value means none.
         this.handshakeTimeout = timeout.isZero() ? TlsServerOptions.DEFAULT_HANDSHAKE_TIMEOUT
                 : timeout.isNegative() ? null : timeout;
+        this.handshakeSlots = options.maxHandshakes() > 0 ? new HandshakeSlots(options.maxHandshakes()) : null;
         this.contextOptions = serverDefaults(options.contextOptions(), null);
         this.sharedContext = buildShared(contextOptions);
         if (options.sessionStore() != null) {
@@ -270,10 +274,22 @@ public class TlsServer extends Server {
 
     // ------------------------------------------------------------------ connections
 
-    /** Node's {@code tlsConnectionListener}: wraps each accepted socket (on its loop). */
+    /**
+     * Node's {@code tlsConnectionListener}: wraps each accepted socket (on its loop), at once or,
+     * with {@code maxHandshakes}, once a handshake slot is free.
+     */
     private void onConnection(Socket raw) {
         counters.opened(raw);
         raw.once(Duplex.CLOSE, hadError -> counters.closed(raw));
+        if (handshakeSlots == null) {
+            startTls(raw, null);
+        } else {
+            handshakeSlots.admit(raw, handshakeTimeout, release -> startTls(raw, release));
+        }
+    }
+
+    /** The TLS layer over {@code raw}; {@code release} (may be null) runs when its first handshake completes. */
+    private void startTls(Socket raw, Runnable release) {
         SniCallback sni = options.sniCallback() != null ? options.sniCallback()
                 : contexts.isEmpty() ? null : this::defaultSniCallback;
         while (true) {
@@ -289,6 +305,9 @@ public class TlsServer extends Server {
                                 options.rejectUnauthorized(), CallbackAdapters.sniSelector(callback), hooksFor(s),
                                 Tls.CLIENT_RENEG_LIMIT, Tls.CLIENT_RENEG_WINDOW), s),
                         context, null, handshakeTimeout);
+                if (release != null) {
+                    socket.once(TlsSocket.SECURE, release); // and the raw socket's 'close' (HandshakeSlots)
+                }
                 if (options.enableTrace()) {
                     socket.enableTraceBeforeBegin();
                 }

@@ -24,8 +24,14 @@ import java.util.List;
  * @param alpnProtocols         protocols the server selects from, most preferred first, or
  *                              null for no ALPN; a client offering only others fails with
  *                              {@code no_application_protocol}, as in Node
- * @param handshakeTimeout      abort a connection whose handshake takes longer (default 120 s);
- *                              zero or negative for none
+ * @param handshakeTimeout      abort a connection whose handshake takes longer (default 120 s;
+ *                              zero means the default, as Node's {@code || 120000}; negative for
+ *                              none): {@code 'tlsClientError'} {@code ERR_TLS_HANDSHAKE_TIMEOUT},
+ *                              whatever the handshake waits for (the client, or an
+ *                              {@code SNICallback}, {@code 'resumeSession'}, {@code 'newSession'}
+ *                              or {@code 'OCSPRequest'} callback that never answers). Beyond
+ *                              Node, each TLS 1.2 renegotiation has the same bound (the socket's
+ *                              {@code 'error'} when it passes)
  * @param rejectUnauthorized    with {@code requestCert}, drop clients whose certificate does not
  *                              verify (default true)
  * @param requestCert           ask clients for a certificate (default false)
@@ -55,22 +61,45 @@ import java.util.List;
  * @param alpnCallback          Node's {@code ALPNCallback}: picks the protocol from the client's
  *                              offer; not with {@code alpnProtocols}
  *                              ({@code ERR_TLS_ALPN_CALLBACK_WITH_PROTOCOLS}), or null
+ * @param maxHandshakes         beyond Node: the most TLS handshakes in progress at once over
+ *                              all of the server's loops; 0 (the default) for no limit, as Node.
+ *                              A connection beyond it waits, unread, in arrival order, until a
+ *                              handshake in progress completes or its connection closes; one
+ *                              that waits longer than {@code handshakeTimeout} is destroyed
+ *                              (it is not refused at once: a burst of clients is served, late);
+ *                              then its own handshake has the whole {@code handshakeTimeout}
+ * @param halfCloseTimeout      beyond Node: once a connection has ended its side ({@code end()}:
+ *                              close_notify, then its FIN), how long the client may keep it open
+ *                              without ending its own; then it is destroyed (a {@code 'close'}
+ *                              without error). Default {@link #DEFAULT_HALF_CLOSE_TIMEOUT};
+ *                              zero or negative for no bound (Node)
  */
 public record TlsServerOptions(List<String> alpnProtocols, Duration handshakeTimeout, boolean rejectUnauthorized,
                                boolean requestCert, SniCallback sniCallback, SecureContextOptions contextOptions,
                                boolean allowHalfOpen, boolean pauseOnConnect, boolean noDelay, boolean keepAlive,
                                Duration keepAliveInitialDelay, EventLoopGroup group, SessionStore sessionStore,
                                TicketKeyRing ticketKeyRing, boolean enableTrace, PskServerCallback pskCallback,
-                               String pskIdentityHint, AlpnCallback alpnCallback) {
+                               String pskIdentityHint, AlpnCallback alpnCallback, int maxHandshakes,
+                               Duration halfCloseTimeout) {
 
     /** Node's default {@code handshakeTimeout}: 120 seconds. */
     public static final Duration DEFAULT_HANDSHAKE_TIMEOUT = Duration.ofSeconds(120);
+
+    /**
+     * The default {@code halfCloseTimeout}: 30 seconds for a client to answer a server's
+     * close_notify or close its side (Linux keeps an orphaned connection in FIN-WAIT-2 for 60).
+     */
+    public static final Duration DEFAULT_HALF_CLOSE_TIMEOUT = Duration.ofSeconds(30);
 
     /** Checks and keeps the values. */
     public TlsServerOptions {
         alpnProtocols = AlpnOption.of(alpnProtocols);
         handshakeTimeout = handshakeTimeout == null ? DEFAULT_HANDSHAKE_TIMEOUT : handshakeTimeout;
+        halfCloseTimeout = halfCloseTimeout == null ? DEFAULT_HALF_CLOSE_TIMEOUT : halfCloseTimeout;
         contextOptions = contextOptions == null ? SecureContextOptions.DEFAULTS : contextOptions;
+        if (maxHandshakes < 0) {
+            throw new IllegalArgumentException("maxHandshakes must not be negative: " + maxHandshakes);
+        }
         if (alpnCallback != null && alpnProtocols != null) {
             throw new TlsException("ERR_TLS_ALPN_CALLBACK_WITH_PROTOCOLS",
                     "The ALPNCallback and ALPNProtocols TLS options are mutually exclusive");
@@ -84,7 +113,10 @@ public record TlsServerOptions(List<String> alpnProtocols, Duration handshakeTim
      */
     public ServerOptions netOptions() {
         return ServerOptions.builder().allowHalfOpen(allowHalfOpen).pauseOnConnect(pauseOnConnect).noDelay(noDelay)
-                .keepAlive(keepAlive).keepAliveInitialDelay(keepAliveInitialDelay).group(group).build();
+                .keepAlive(keepAlive).keepAliveInitialDelay(keepAliveInitialDelay).group(group)
+                .halfCloseTimeout(halfCloseTimeout == null || halfCloseTimeout.isNegative() || halfCloseTimeout.isZero()
+                        ? null : halfCloseTimeout)
+                .build();
     }
 
     /**
@@ -115,6 +147,8 @@ public record TlsServerOptions(List<String> alpnProtocols, Duration handshakeTim
         private PskServerCallback pskCallback;
         private String pskIdentityHint;
         private AlpnCallback alpnCallback;
+        private int maxHandshakes;
+        private Duration halfCloseTimeout = DEFAULT_HALF_CLOSE_TIMEOUT;
 
         private Builder() {}
 
@@ -251,6 +285,10 @@ public record TlsServerOptions(List<String> alpnProtocols, Duration handshakeTim
          * @return this builder
          */
         public Builder alpnCallback(AlpnCallback callback) { this.alpnCallback = callback; return this; }
+        /** Beyond Node: at most {@code max} handshakes in progress at once; 0 for no limit (the default). */
+        public Builder maxHandshakes(int max) { this.maxHandshakes = max; return this; }
+        /** Beyond Node: how long a client may stay after the server ended; zero for ever. */
+        public Builder halfCloseTimeout(Duration timeout) { this.halfCloseTimeout = timeout; return this; }
 
         /**
          * Builds from the values set so far.
@@ -260,7 +298,8 @@ public record TlsServerOptions(List<String> alpnProtocols, Duration handshakeTim
         public TlsServerOptions build() {
             return new TlsServerOptions(alpnProtocols, handshakeTimeout, rejectUnauthorized, requestCert, sniCallback,
                     context.build(), allowHalfOpen, pauseOnConnect, noDelay, keepAlive, keepAliveInitialDelay, group,
-                    sessionStore, ticketKeyRing, enableTrace, pskCallback, pskIdentityHint, alpnCallback);
+                    sessionStore, ticketKeyRing, enableTrace, pskCallback, pskIdentityHint, alpnCallback,
+                    maxHandshakes, halfCloseTimeout);
         }
     }
 }

@@ -26,7 +26,8 @@ import java.util.List;
  * @param session            a client's session to resume (Node's {@code session} buffer), or null
  * @param requestOCSP        a client asks for the server's OCSP staple
  * @param secureContext      the context to use; null builds one from {@code contextOptions}
- * @param handshakeTimeout   fail the connection when the handshake takes longer; null or zero for none
+ * @param handshakeTimeout   fail the connection when the handshake (or, beyond Node, a later
+ *                           renegotiation) takes longer; null or zero for none
  * @param contextOptions     the {@code createSecureContext} options
  * @param enableTrace        print every TLS message to standard error ({@link TlsSocket#enableTrace()})
  * @param serverPskCallback  a server's {@code pskCallback(socket, identity)}, or null

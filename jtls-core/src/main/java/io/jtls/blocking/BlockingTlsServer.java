@@ -91,7 +91,8 @@ public final class BlockingTlsServer implements Closeable {
         return new TlsServerOptions(o.alpnProtocols(), o.handshakeTimeout(), o.rejectUnauthorized(), o.requestCert(),
                 o.sniCallback(), o.contextOptions(), true, o.pauseOnConnect(), o.noDelay(), o.keepAlive(),
                 o.keepAliveInitialDelay(), o.group(), o.sessionStore(), o.ticketKeyRing(), o.enableTrace(),
-                o.pskCallback(), o.pskIdentityHint(), o.alpnCallback());
+                o.pskCallback(), o.pskIdentityHint(), o.alpnCallback(), o.maxHandshakes(),
+                o.halfCloseTimeout());
     }
 
     private void secured(TlsSocket socket) {

@@ -27,6 +27,9 @@ import java.util.function.Consumer;
  * (if any), then {@code 'close'}, each once and in that order, after the current call returns.
  * With {@code allowHalfOpen} false (the default) the end of the readable side ends the
  * writable side too, and a stream whose sides have both ended closes itself.
+ * While nobody reads (no {@code 'data'} listener yet, or paused), a socket still reads ahead up
+ * to the high-water mark, as Node's readable buffer fills: the bytes wait
+ * ({@link #readableLength()}), and a peer that ends or resets is noticed.
  *
  * <h2>For implementations</h2>
  * A subclass moves bytes and reports what happened; this class keeps Node's state machine:
@@ -85,6 +88,8 @@ public abstract class Duplex extends EventEmitter implements AutoCloseable {
     private Boolean flowing;
     private RawReader rawReader;
     private ArrayDeque<ByteBuffer> readQueue; // owned chunks pushed while paused; usually null
+    private long readQueuedBytes; // the bytes in readQueue (Node's readableLength)
+    private boolean readAheadStopped; // pauseOnConnect: nothing is read until the first resume()
     private boolean readEof;
     private boolean endEmitted;
     private CharsetDecoder decoder;
@@ -160,16 +165,19 @@ public abstract class Duplex extends EventEmitter implements AutoCloseable {
      */
     protected final boolean push(ByteBuffer chunk) {
         if (destroyed || readEof) return false;
-        if (rawReader != null) {
+        boolean queueEmpty = readQueue == null || readQueue.isEmpty();
+        if (rawReader != null && flowing != Boolean.FALSE && queueEmpty) {
             rawReader.onBytes(chunk);
             return flowing != Boolean.FALSE && !destroyed;
         }
-        if (flowing == Boolean.TRUE && (readQueue == null || readQueue.isEmpty())) {
+        if (rawReader == null && flowing == Boolean.TRUE && queueEmpty) {
             emitChunk(chunk, true);
             return flowing == Boolean.TRUE && !destroyed;
         }
         if (readQueue == null) readQueue = new ArrayDeque<>(4);
+        readQueuedBytes += chunk.remaining();
         readQueue.add(copy(chunk));
+        if (consuming()) scheduleFlow(); // behind older chunks that a scheduled flow delivers first
         return false;
     }
 
@@ -226,6 +234,7 @@ public abstract class Duplex extends EventEmitter implements AutoCloseable {
         loop.run(() -> {
             if (destroyed || flowing == Boolean.TRUE) return;
             flowing = Boolean.TRUE;
+            readAheadStopped = false;
             emit(RESUME);
             if (!readEof) readStart();
             scheduleFlow();
@@ -612,6 +621,29 @@ public abstract class Duplex extends EventEmitter implements AutoCloseable {
         return !destroyed && !readEof && consuming();
     }
 
+    /**
+     * Whether the implementation should read from its source now: while someone consumes, and
+     * also, as Node's readable buffer fills up to its high-water mark, while nobody does (not
+     * flowing yet, or paused): chunks read ahead wait in the queue, and a peer that ends or
+     * resets the connection is noticed even by a stream nobody reads (its {@code 'end'} comes
+     * once what was queued is consumed). Not after {@link #stopReadAhead()} until the next
+     * {@link #resume()}.
+     */
+    protected final boolean isReadAheadWanted() {
+        return isReadingWanted() || (!destroyed && !readEof && !readAheadStopped
+                && readQueuedBytes < DEFAULT_HIGH_WATER_MARK);
+    }
+
+    /** Node's {@code pauseOnConnect}: nothing is read, not even ahead, until {@link #resume()}. */
+    protected final void stopReadAhead() {
+        readAheadStopped = true;
+    }
+
+    /** Bytes read but not delivered yet (Node's {@code readableLength}). */
+    public long readableLength() {
+        return readQueuedBytes;
+    }
+
     private boolean submit(ByteBuffer data, Consumer<Throwable> callback, boolean borrowed) {
         if (loop.inEventLoop()) return writeNow(data, callback, borrowed);
         long size = data.remaining();
@@ -630,10 +662,10 @@ public abstract class Duplex extends EventEmitter implements AutoCloseable {
     }
 
     private boolean writeNow(ByteBuffer data, Consumer<Throwable> callback, boolean borrowed) {
-        if (ending) {
+        if (ending) { // checked before destroyed, as Node's _write: a write after end() is that, closed or not
             NetException error = new NetException("ERR_STREAM_WRITE_AFTER_END", "write after end");
             callLater(callback, error);
-            destroyNow(error);
+            destroyNow(error); // 'error' unless already destroyed (Node's errorOrDestroy)
             return false;
         }
         if (destroyed) {
@@ -667,6 +699,7 @@ public abstract class Duplex extends EventEmitter implements AutoCloseable {
             LOG.log(System.Logger.Level.ERROR, "releasing " + describe() + " failed", t);
         }
         readQueue = null;
+        readQueuedBytes = 0;
         loop.execute(() -> {
             if (error != null) emit(ERROR, error);
             closed = true;
@@ -709,6 +742,7 @@ public abstract class Duplex extends EventEmitter implements AutoCloseable {
     private void flow() {
         while (!destroyed && consuming() && readQueue != null && !readQueue.isEmpty()) {
             ByteBuffer chunk = readQueue.poll();
+            readQueuedBytes -= chunk.remaining();
             if (rawReader != null) rawReader.onBytes(chunk);
             else emitChunk(chunk, false);
         }

@@ -210,6 +210,21 @@ public final class EventLoop implements Executor {
         return readBuffer;
     }
 
+    /**
+     * Makes the selector forget the keys cancelled so far, now rather than at its next select: a
+     * channel closed while registered keeps its descriptor open until then (the JDK defers the
+     * close), and a listening socket that stays open a little longer resets the connections made
+     * meanwhile instead of refusing them. Loop thread, outside a select (a task). Readiness is
+     * level-triggered, so events this select reports and drops are reported again by the next.
+     */
+    void forgetCancelledKeys() {
+        try {
+            selector.selectNow(key -> { });
+        } catch (IOException | java.nio.channels.ClosedSelectorException e) {
+            // the loop is stopping: its selector's close releases everything
+        }
+    }
+
     /** Registers {@code channel} with this loop's selector; loop thread only. */
     SelectionKey register(SelectableChannel channel, int ops, Object handler) throws IOException {
         return channel.register(selector, ops, handler);

@@ -35,6 +35,13 @@ import java.util.function.Consumer;
  * {@link #close(Duration)} also ends the open connections and destroys those still open at the
  * deadline. {@link #close()} is also {@link AutoCloseable}'s.
  *
+ * <p>When {@code accept} fails because the process (EMFILE) or the system (ENFILE) has no
+ * descriptor left, the server emits {@code 'error'} once and pauses accepting, without spinning
+ * its loop: the waiting connections stay in the kernel's backlog and are accepted as soon as one
+ * of the server's connections closes, or at the latest after a retry delay that grows from
+ * 20 ms to 1 s while the shortage lasts. (Node keeps a spare descriptor to accept and reset
+ * them instead.)
+ *
  * <p>Liveness, as in Node: from {@code listen()} until {@code 'close'} the server keeps the JVM
  * running (a non-daemon thread exists) unless {@link #unref()} was called.
  *
@@ -52,6 +59,15 @@ public class Server extends EventEmitter implements AutoCloseable {
 
     private static final int DEFAULT_BACKLOG = 511; // Node's default
     private static final int MAX_ACCEPTS_PER_EVENT = 64;
+    /** First pause of accepting when descriptors run out; doubled on each failed retry, up to the maximum. */
+    static final Duration ACCEPT_BACKOFF_MIN = Duration.ofMillis(20);
+    static final Duration ACCEPT_BACKOFF_MAX = Duration.ofSeconds(1);
+    /**
+     * The classes the EMFILE path needs, loaded with this one: when it runs there may be no
+     * descriptor left to open their class files (a failed resolution would stick for good).
+     */
+    private static final Errno NO_DESCRIPTOR = Errno.EMFILE;
+    private static final Class<?>[] PRELOADED = {NetException.class, Timer.class};
 
     private final ServerOptions options;
     private final EventLoopGroup group;
@@ -69,6 +85,10 @@ public class Server extends EventEmitter implements AutoCloseable {
     private boolean closing;
     private boolean closeEmitted;
     private volatile Duration closingDeadline; // set by close(Duration) until 'close'
+    // Descriptor exhaustion (loop thread): accepting paused until the retry timer or a closed connection.
+    private Timer acceptRetry;
+    private Duration acceptBackoff;
+    private volatile boolean acceptPaused; // read by connectionClosed on any loop
 
     /**
      * A server on the default group; {@code onConnection} (may be null) becomes a {@code 'connection'} listener.
@@ -283,10 +303,16 @@ public class Server extends EventEmitter implements AutoCloseable {
             try {
                 accepted = channel.accept();
             } catch (IOException e) {
-                emit(ERROR, Errno.exception(e, "accept", null, -1));
+                NetException error = Errno.exception(e, "accept", null, -1);
+                if (Errno.of(e) == NO_DESCRIPTOR) {
+                    starved(error);
+                } else {
+                    emit(ERROR, error);
+                }
                 return;
             }
             if (accepted == null) return;
+            acceptBackoff = null; // descriptors are available again
             connections.incrementAndGet();
             EventLoop child = group.next();
             try {
@@ -296,6 +322,34 @@ public class Server extends EventEmitter implements AutoCloseable {
                 connectionClosed(null);
             }
         }
+    }
+
+    /**
+     * {@code accept} failed with EMFILE or ENFILE: the connection stays in the kernel's backlog,
+     * so the listening socket stays readable and retrying at once would spin the loop. Accepting
+     * pauses instead, until one of this server's connections closes or a timer (20 ms, doubling
+     * to 1 s while the shortage lasts) says to try again; {@code 'error'} is emitted once per
+     * shortage, not per attempt.
+     */
+    private void starved(NetException error) {
+        boolean firstFailure = acceptBackoff == null;
+        acceptBackoff = firstFailure ? ACCEPT_BACKOFF_MIN
+                : acceptBackoff.multipliedBy(2).compareTo(ACCEPT_BACKOFF_MAX) > 0 ? ACCEPT_BACKOFF_MAX
+                : acceptBackoff.multipliedBy(2);
+        if (key != null && key.isValid()) key.interestOps(0);
+        if (acceptRetry != null) acceptRetry.cancel();
+        acceptRetry = loop.schedule(acceptBackoff, this::resumeAccepting);
+        acceptPaused = true;
+        if (firstFailure) emit(ERROR, error);
+    }
+
+    /** Accepting again after a shortage of descriptors (retry timer, or a connection closed). */
+    private void resumeAccepting() {
+        if (acceptRetry == null) return;
+        acceptRetry.cancel();
+        acceptRetry = null;
+        acceptPaused = false;
+        if (channel != null && key != null && key.isValid()) key.interestOps(SelectionKey.OP_ACCEPT);
     }
 
     /** Sets up an accepted connection on its own loop and announces it. */
@@ -333,9 +387,16 @@ public class Server extends EventEmitter implements AutoCloseable {
                 else once(CLOSE, () -> callback.accept(new NetException("ERR_SERVER_NOT_RUNNING", "Server is not running.")));
             }
             closing = true;
+            if (acceptRetry != null) {
+                acceptRetry.cancel();
+                acceptRetry = null;
+            }
+            acceptPaused = false;
+            acceptBackoff = null;
             if (wasListening) {
                 key.cancel();
                 closeQuietly(channel);
+                loop.execute(loop::forgetCancelledKeys); // the descriptor closes before 'close': refused, not reset
                 channel = null;
                 key = null;
                 if (unixPath != null) {
@@ -442,6 +503,7 @@ public class Server extends EventEmitter implements AutoCloseable {
     /** A connection of this server has closed (any loop); {@code socket} null if it never opened. */
     void connectionClosed(Socket socket) {
         if (socket != null) open.remove(socket);
+        if (acceptPaused) loop.execute(this::resumeAccepting); // a descriptor was freed: the accept may succeed now
         if (connections.decrementAndGet() == 0) loop.execute(this::emitCloseIfDrained);
     }
 

@@ -12,9 +12,13 @@ import java.time.Duration;
  * @param keepAliveInitialDelay idle time before the first keep-alive probe, or null for the system's
  * @param group          the loops that accepted connections are spread over (null: the default
  *                       group); the listening socket itself lives on the group's next loop
+ * @param halfCloseTimeout beyond Node: once an accepted socket has ended its side (its FIN
+ *                       sent after {@code end()}), how long the peer may keep the connection
+ *                       open without ending its own; then the socket is destroyed (a
+ *                       {@code 'close'} without error). Null (the default, as Node) for no bound
  */
 public record ServerOptions(boolean allowHalfOpen, boolean pauseOnConnect, boolean noDelay, boolean keepAlive,
-                            Duration keepAliveInitialDelay, EventLoopGroup group) {
+                            Duration keepAliveInitialDelay, EventLoopGroup group, Duration halfCloseTimeout) {
 
     /** Node's defaults, on the default group. */
     public static final ServerOptions DEFAULTS = builder().build();
@@ -39,6 +43,7 @@ public record ServerOptions(boolean allowHalfOpen, boolean pauseOnConnect, boole
         private boolean keepAlive;
         private Duration keepAliveInitialDelay;
         private EventLoopGroup group;
+        private Duration halfCloseTimeout;
 
         /**
          * Sets {@code allowHalfOpen}.
@@ -82,6 +87,8 @@ public record ServerOptions(boolean allowHalfOpen, boolean pauseOnConnect, boole
          * @return this builder
          */
         public Builder group(EventLoopGroup group) { this.group = group; return this; }
+        /** Beyond Node: how long a peer may stay after this side ended; null for ever (the default). */
+        public Builder halfCloseTimeout(Duration timeout) { this.halfCloseTimeout = timeout; return this; }
 
         /**
          * Builds from the values set so far.
@@ -89,7 +96,8 @@ public record ServerOptions(boolean allowHalfOpen, boolean pauseOnConnect, boole
          * @return the server options: builds from the values set so far
          */
         public ServerOptions build() {
-            return new ServerOptions(allowHalfOpen, pauseOnConnect, noDelay, keepAlive, keepAliveInitialDelay, group);
+            return new ServerOptions(allowHalfOpen, pauseOnConnect, noDelay, keepAlive, keepAliveInitialDelay, group,
+                    halfCloseTimeout);
         }
     }
 }

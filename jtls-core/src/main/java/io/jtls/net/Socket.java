@@ -22,13 +22,13 @@ import java.util.function.Consumer;
 /**
  * Node's {@code net.Socket}: a TCP or Unix-domain connection as a {@link Duplex}, driven by one
  * {@link EventLoop}.
- *
+     *
  * <p>Events, in Node's order: {@link #CONNECT} then {@link #READY} once connected; {@link #DATA}
  * (or {@link #TEXT}); {@link #END} when the peer half-closes; {@link #FINISH}; {@link #TIMEOUT}
  * after {@link #setTimeout idle time}; {@link #DRAIN}; {@link #ERROR} then {@link #CLOSE}.
  * Connection failures carry Node's codes ({@link NetException}: {@code connect ECONNREFUSED
  * 127.0.0.1:1}).
- *
+     *
  * <p>Memory: an idle socket holds its channel, its selection key, its listeners and a few
  * fields. Reads land in the loop's shared buffer; a write queue exists only once the kernel
  * refused bytes, and holds the writers' buffers, not copies.
@@ -64,6 +64,9 @@ public class Socket extends Duplex {
     private long idleTimeoutNanos;
     private long lastActive;
     private Timer idleTimer;
+    /** ServerOptions.halfCloseTimeout of an accepted socket, or null; and its timer once this side ended. */
+    private Duration halfCloseTimeout;
+    private Timer halfCloseTimer;
     // Node's liveness: from connect() (or accept) until 'close' unless unref()'d.
     private final Liveness.Handle liveness = new Liveness.Handle(true);
 
@@ -92,7 +95,11 @@ public class Socket extends Duplex {
         noDelay = options.noDelay();
         keepAlive = options.keepAlive();
         keepAliveIdleSeconds = seconds(options.keepAliveInitialDelay());
-        if (options.pauseOnConnect()) pause();
+        halfCloseTimeout = options.halfCloseTimeout();
+        if (options.pauseOnConnect()) {
+            pause();
+            stopReadAhead();
+        }
         applyOptions();
         rememberAddresses();
         key = loop.register(channel, 0, this);
@@ -141,7 +148,8 @@ public class Socket extends Duplex {
      * <p>Unlike Node's single thread, the loop starts at once and may connect (or fail) before a
      * call on another thread returns: add {@code 'error'}/{@code 'close'} listeners before this
      * call, and pass {@code onConnect} here rather than adding a {@code 'connect'} listener after.
-     * No {@code 'data'} can be missed: reading starts only once someone listens or resumes.
+     * No {@code 'data'} can be missed: what arrives before someone listens or resumes waits in the
+     * socket (read ahead up to the high-water mark, as Node's readable buffer).
      *
      * @param options the options
      * @param onConnect called on 'connect'
@@ -350,8 +358,12 @@ public class Socket extends Duplex {
 
     private void read() {
         ByteBuffer buffer = loop.readBuffer();
-        for (int i = 0; i < MAX_READS_PER_EVENT && isReadingWanted(); i++) {
+        for (int i = 0; i < MAX_READS_PER_EVENT && isReadAheadWanted(); i++) {
             buffer.clear();
+            if (!isReadingWanted()) { // reading ahead: no further than the high-water mark
+                buffer.limit((int) Math.min(buffer.capacity(), DEFAULT_HIGH_WATER_MARK - readableLength()));
+            }
+            int room = buffer.remaining();
             int n;
             try {
                 n = channel.read(buffer);
@@ -369,7 +381,7 @@ public class Socket extends Duplex {
             touch();
             buffer.flip();
             boolean more = push(buffer);
-            if (!more || n < buffer.capacity()) break; // a short read means the kernel buffer is empty
+            if (!more || n < room) break; // a short read means the kernel buffer is empty
         }
         if (!destroyed()) updateInterest();
     }
@@ -464,6 +476,12 @@ public class Socket extends Duplex {
             return;
         }
         finished();
+        if (halfCloseTimeout != null && !readableEnded()) {
+            // A peer that neither answers our end nor goes away would hold the connection for ever.
+            halfCloseTimer = loop.schedule(halfCloseTimeout, () -> {
+                if (!destroyed() && !readableEnded()) destroy();
+            });
+        }
     }
 
     // ---------------------------------------------------------------- closing
@@ -472,6 +490,8 @@ public class Socket extends Duplex {
     protected void destroyImpl(Throwable error) {
         if (idleTimer != null) idleTimer.cancel();
         idleTimer = null;
+        if (halfCloseTimer != null) halfCloseTimer.cancel();
+        halfCloseTimer = null;
         if (writeQueue != null) {
             NetException dropped = new NetException("ERR_STREAM_DESTROYED", "Cannot call write after a stream was destroyed");
             writeQueue.clear(callback -> callLater(callback, error != null ? error : dropped));
@@ -522,7 +542,7 @@ public class Socket extends Duplex {
         if (connecting) {
             ops = SelectionKey.OP_CONNECT;
         } else {
-            ops = isReadingWanted() ? SelectionKey.OP_READ : 0;
+            ops = isReadAheadWanted() ? SelectionKey.OP_READ : 0;
             if (writeQueue != null && !writeQueue.isEmpty()) ops |= SelectionKey.OP_WRITE;
         }
         if (ops != interestOps) {

@@ -174,9 +174,7 @@ public final class ConnectionDriver {
         transport.on(Duplex.CLOSE, hadError -> onTransportClose());
         transport.on(Duplex.DRAIN, this::onTransportDrain);
         diagnostics.start(engine);
-        if (handshakeTimeout != null && handshakeTimeout.toNanos() > 0) {
-            handshakeTimer = loop.schedule(handshakeTimeout.toNanos(), TimeUnit.NANOSECONDS, this::onHandshakeTimeout);
-        }
+        armHandshakeTimer();
         if (transport instanceof Socket s && s.pending()) {
             phase = Phase.CONNECTING;
             s.once(Socket.CONNECT, () -> {
@@ -345,9 +343,9 @@ public final class ConnectionDriver {
     /** Node's {@code _finishInit}: publish what was negotiated, then the policy's checks. */
     private void onHandshakeDone() {
         phase = Phase.VERIFYING;
-        if (handshakeTimer != null) {
-            handshakeTimer.cancel();
-            handshakeTimer = null;
+        cancelHandshakeTimer();
+        if (renegotiations.running()) {
+            armHandshakeTimer(); // the peer renegotiates already, in the same read as its Finished
         }
         if (inbound.consumerPaused()) {
             transport.pause();
@@ -523,12 +521,32 @@ public final class ConnectionDriver {
         }
     }
 
+    /**
+     * Starts the handshake timeout: for the first handshake (Node's {@code handshakeTimeout}) and,
+     * beyond Node, for each renegotiation, so that a peer cannot park a connection half-way
+     * through one. Whatever the handshake waits for (the peer, or an application callback that
+     * never answers), the connection is destroyed when it fires.
+     */
+    void armHandshakeTimer() {
+        if (handshakeTimer == null && handshakeTimeout != null && handshakeTimeout.toNanos() > 0 && !gone()) {
+            handshakeTimer = loop.schedule(handshakeTimeout.toNanos(), TimeUnit.NANOSECONDS, this::onHandshakeTimeout);
+        }
+    }
+
+    void cancelHandshakeTimer() {
+        if (handshakeTimer != null) {
+            handshakeTimer.cancel();
+            handshakeTimer = null;
+        }
+    }
+
     private void onHandshakeTimeout() {
         handshakeTimer = null;
-        if (phase.established() || host.destroyed()) {
+        if (host.destroyed() || (phase.established() && !renegotiations.running())) {
             return;
         }
-        // Node reports it (tlsClientError on a server) and, as documented, aborts the connection.
+        // Node reports it (tlsClientError on a server) and, as documented, aborts the connection;
+        // after the first handshake (a renegotiation that stalled) the socket's 'error'.
         fail(new TlsException("ERR_TLS_HANDSHAKE_TIMEOUT", "TLS handshake timeout"));
     }
 
@@ -600,10 +618,7 @@ public final class ConnectionDriver {
         }
         recording = HandshakeRecording.DONE;
         phase = Phase.CLOSED;
-        if (handshakeTimer != null) {
-            handshakeTimer.cancel();
-            handshakeTimer = null;
-        }
+        cancelHandshakeTimer();
         outbound.clear(error != null ? error
                 : new NetException("ERR_STREAM_DESTROYED", "Cannot call write after a stream was destroyed"));
         transport.destroy();

@@ -57,6 +57,11 @@ public final class HandshakeRecordWatch {
         return started;
     }
 
+    /** True while the last chunk scanned ended inside a record: the rest of it is still to come. */
+    public boolean midRecord() {
+        return skip > 0 || headerBytes > 0;
+    }
+
     /** True when a record of {@code type} starts a new handshake. */
     private boolean onRecord(int type) {
         switch (phase) {

@@ -18,6 +18,8 @@ final class Renegotiations {
     /** Frames the incoming records, to see handshake records arrive after the handshake. */
     private final HandshakeRecordWatch watch = new HandshakeRecordWatch();
     private boolean disabled;
+    /** Handshakes the peer started, the first one included. */
+    private int handshakesSeen;
     /** A renegotiation is under way (ours, or the peer's that was let through). */
     private boolean running;
 
@@ -41,13 +43,21 @@ final class Renegotiations {
      * {@code renegotiate()} is not counted.
      */
     boolean refuses(ByteBuffer ciphertext, boolean established) {
-        if (watch.scan(ciphertext) == 0 || !established) {
+        int started = watch.scan(ciphertext);
+        if (started == 0) {
+            return false;
+        }
+        // Every handshake after the first is a renegotiation, even one whose first record comes
+        // in the same read as the end of the first handshake (a client that renegotiates at once
+        // after its Finished): then the connection is not established yet when the chunk is seen.
+        handshakesSeen += started;
+        if (handshakesSeen <= 1 && !established) {
             return false;
         }
         if (!running && refusePeer()) {
             return true;
         }
-        running = true;
+        begin();
         return false;
     }
 
@@ -87,15 +97,15 @@ final class Renegotiations {
             driver.onEngineError(e);
             return false;
         }
-        running = true;
+        begin();
         return true;
     }
 
     /**
      * After engine calls while a renegotiation runs: once OpenSSL is out of the handshake, a new
      * Finished message means it completed (what it established is published, and the policy
-     * emits Node's second {@code 'secure'}); the same Finished with nothing left to read means
-     * none took place (a refused HelloRequest).
+     * emits Node's second {@code 'secure'}); the same Finished with nothing left to read, not
+     * even the rest of a record, means none took place (a refused HelloRequest).
      */
     void check(TlsEngine engine) {
         if (!running || engine.handshakeInProgress()) {
@@ -103,12 +113,27 @@ final class Renegotiations {
         }
         HandshakeSnapshot before = driver.snapshot();
         if (before != null && !Arrays.equals(engine.finished(), before.finished())) {
-            running = false;
+            end();
             driver.publish(HandshakeSnapshot.capture(engine, before.servername())
                     .authorize(before.authorized(), before.authorizationError()));
             driver.policy().onRenegotiated(driver, engine);
-        } else if (engine.encInPending() == 0) {
-            running = false;
+        } else if (engine.encInPending() == 0 && !watch.midRecord()) {
+            // Not while a record is half-received: OpenSSL has taken its first bytes (nothing
+            // pending in the BIO) but has not seen the handshake message in it yet.
+            end();
         }
+    }
+
+    /** A renegotiation is under way: bounded by the handshake timeout, like the first handshake. */
+    private void begin() {
+        if (!running) {
+            running = true;
+            driver.armHandshakeTimer();
+        }
+    }
+
+    private void end() {
+        running = false;
+        driver.cancelHandshakeTimer();
     }
 }

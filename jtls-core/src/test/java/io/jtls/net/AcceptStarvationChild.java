@@ -1,0 +1,55 @@
+package io.jtls.net;
+
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadMXBean;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * Run in a child JVM by {@link AcceptStarvationTest}, whose descriptor limit the parent lowers:
+ * a server on one loop that greets each connection with {@code hi}. Commands on stdin:
+ * {@code cpu MILLIS} prints the CPU time the loop thread used during that many milliseconds of
+ * wall time ({@code cpu NANOS WALLNANOS}); {@code quit} exits. Prints {@code listening PORT PID},
+ * and {@code error CODE} for each server {@code 'error'} (a listener, so that nothing is logged
+ * through files while no descriptor is left).
+ */
+public final class AcceptStarvationChild {
+    private AcceptStarvationChild() {
+    }
+
+    public static void main(String[] args) throws Exception {
+        // What a log line needs from files (time zone data, the logging set-up), loaded while
+        // descriptors are still available.
+        java.util.TimeZone.getDefault();
+        System.getLogger(AcceptStarvationChild.class.getName()).log(System.Logger.Level.INFO, "starting");
+        EventLoopGroup group = new EventLoopGroup("starved", 1);
+        EventLoop loop = group.loops().getFirst();
+        CompletableFuture<Long> loopThread = new CompletableFuture<>();
+        loop.execute(() -> loopThread.complete(Thread.currentThread().threadId()));
+        ThreadMXBean threads = ManagementFactory.getThreadMXBean();
+        long tid = loopThread.get();
+        Server server = Net.createServer(ServerOptions.builder().group(group).build(), socket -> {
+            socket.resume(); // reads the client's EOF: the connection then ends and frees its descriptor
+            socket.write(ByteBuffer.wrap("hi\n".getBytes(StandardCharsets.US_ASCII)));
+        });
+        server.on(EventEmitter.ERROR, e -> System.out.println("error " + ((NetException) e).code()));
+        server.listen(0, "127.0.0.1", () -> System.out.println("listening " + server.address().port() + " "
+                + ProcessHandle.current().pid()));
+        BufferedReader in = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.US_ASCII));
+        for (String line; (line = in.readLine()) != null; ) {
+            if (line.startsWith("cpu ")) {
+                long wall0 = System.nanoTime();
+                long cpu0 = threads.getThreadCpuTime(tid);
+                Thread.sleep(Long.parseLong(line.substring(4)));
+                long cpu = threads.getThreadCpuTime(tid) - cpu0;
+                System.out.println("cpu " + cpu + " " + (System.nanoTime() - wall0));
+            } else if (line.equals("quit")) {
+                break;
+            }
+        }
+        System.exit(0);
+    }
+}
