@@ -285,9 +285,19 @@ public record TlsServerOptions(List<String> alpnProtocols, Duration handshakeTim
          * @return this builder
          */
         public Builder alpnCallback(AlpnCallback callback) { this.alpnCallback = callback; return this; }
-        /** Beyond Node: at most {@code max} handshakes in progress at once; 0 for no limit (the default). */
+        /**
+         * Beyond Node: at most {@code max} handshakes in progress at once; 0 for no limit (the default).
+         *
+         * @param max the limit, or 0
+         * @return this builder
+         */
         public Builder maxHandshakes(int max) { this.maxHandshakes = max; return this; }
-        /** Beyond Node: how long a client may stay after the server ended; zero for ever. */
+        /**
+         * Beyond Node: how long a client may stay after the server ended; zero for ever.
+         *
+         * @param timeout the bound, or zero
+         * @return this builder
+         */
         public Builder halfCloseTimeout(Duration timeout) { this.halfCloseTimeout = timeout; return this; }
 
         /**

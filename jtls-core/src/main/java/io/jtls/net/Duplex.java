@@ -628,6 +628,8 @@ public abstract class Duplex extends EventEmitter implements AutoCloseable {
      * resets the connection is noticed even by a stream nobody reads (its {@code 'end'} comes
      * once what was queued is consumed). Not after {@link #stopReadAhead()} until the next
      * {@link #resume()}.
+     *
+     * @return true when the implementation should read now
      */
     protected final boolean isReadAheadWanted() {
         return isReadingWanted() || (!destroyed && !readEof && !readAheadStopped
@@ -639,7 +641,11 @@ public abstract class Duplex extends EventEmitter implements AutoCloseable {
         readAheadStopped = true;
     }
 
-    /** Bytes read but not delivered yet (Node's {@code readableLength}). */
+    /**
+     * Bytes read but not delivered yet (Node's {@code readableLength}).
+     *
+     * @return the bytes waiting in the readable queue
+     */
     public long readableLength() {
         return readQueuedBytes;
     }

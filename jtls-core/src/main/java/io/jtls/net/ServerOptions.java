@@ -87,7 +87,12 @@ public record ServerOptions(boolean allowHalfOpen, boolean pauseOnConnect, boole
          * @return this builder
          */
         public Builder group(EventLoopGroup group) { this.group = group; return this; }
-        /** Beyond Node: how long a peer may stay after this side ended; null for ever (the default). */
+        /**
+         * Beyond Node: how long a peer may stay after this side ended; null for ever (the default).
+         *
+         * @param timeout the bound, or null
+         * @return this builder
+         */
         public Builder halfCloseTimeout(Duration timeout) { this.halfCloseTimeout = timeout; return this; }
 
         /**
