@@ -27,6 +27,8 @@ import java.util.function.Consumer;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * Limits under abuse (issue 11): many hostile clients at once against one jtls echo server,
@@ -299,15 +301,33 @@ class AbuseLimitsTest {
         }
     }
 
-    /** TLS 1.2 clients that renegotiate again and again: each is stopped at Node's limit (3 per 10 minutes). */
-    @Test
-    void renegotiationFloodIsStoppedAtNodesLimit() {
+    /**
+     * TLS 1.2 clients that renegotiate again and again: each is stopped at Node's limit (3 per 10
+     * minutes). Also against servers with a session cache (listeners, a store), where a
+     * renegotiation's ClientHello carries the session id (issue 11's hang).
+     */
+    @ParameterizedTest(name = "{0}")
+    @ValueSource(strings = {"no session cache", "session listeners", "session store"})
+    void renegotiationFloodIsStoppedAtNodesLimit(String cache) {
         List<String> serverErrors = new CopyOnWriteArrayList<>();
-        try (Server server = new Server(serverWith(SERVER_EC).maxVersion("TLSv1.2"), s -> {
+        io.jtls.TlsServerOptions.Builder options = serverWith(SERVER_EC).maxVersion("TLSv1.2");
+        if (cache.equals("session store")) {
+            options.sessionStore(io.jtls.session.InMemorySessionStore.create());
+        }
+        try (Server server = new Server(options, s -> {
                     s.on(EventEmitter.ERROR, e -> serverErrors.add(code(e)));
                     s.pipe(s);
                 });
                 WellBehavedClient probe = new WellBehavedClient(server.port)) {
+            if (cache.equals("session listeners")) {
+                Map<String, byte[]> sessions = new ConcurrentHashMap<>();
+                server.server.on(TlsServer.NEW_SESSION, (id, data, done) -> {
+                    sessions.put(java.util.HexFormat.of().formatHex(id), data);
+                    done.run();
+                });
+                server.server.on(TlsServer.RESUME_SESSION, (id, callback) ->
+                        callback.call(null, sessions.get(java.util.HexFormat.of().formatHex(id))));
+            }
             int clients = 20;
             List<String> outcomes = new CopyOnWriteArrayList<>();
             List<Runnable> tasks = new ArrayList<>();
@@ -335,7 +355,7 @@ class AbuseLimitsTest {
             }
             allAtOnce(tasks);
             probe.awaitRoundTrips(20);
-            probe.stop("renegotiation flood (" + clients + " TLS 1.2 clients renegotiating in a loop)");
+            probe.stop("renegotiation flood, " + cache + " (" + clients + " TLS 1.2 clients renegotiating in a loop)");
             System.out.println("renegotiation flood: " + new java.util.TreeMap<>(counts(outcomes)));
             eventually("an error on every flooding connection", () -> serverErrors.size() >= clients);
             assertEquals(Map.of("ERR_TLS_SESSION_ATTACK", (long) clients), counts(serverErrors));
