@@ -42,13 +42,21 @@ class CertificateFuzzTest {
     }
 
     @FuzzTest
-    void pem(byte[] input) {
-        // Raw text as PEM, and the same bytes wrapped as a certificate block.
-        String text = new String(input, StandardCharsets.ISO_8859_1);
+    void pem(FuzzedDataProvider data) {
+        // PEM text around a (changed) real certificate, with a changed header, line breaks or
+        // trailing text; or any text at all.
+        String text;
+        if (data.consumeBoolean()) {
+            byte[] der = FuzzChecks.edited(TEMPLATE, data.consumeBytes(3 * data.consumeInt(0, 8)), 0);
+            String label = data.pickValue(new String[] {"CERTIFICATE", "TRUSTED CERTIFICATE", "X509 CERTIFICATE", data.consumeString(20)});
+            String body = data.consumeBoolean() ? Base64.getMimeEncoder().encodeToString(der) : Base64.getEncoder().encodeToString(der);
+            int cut = data.consumeInt(0, body.length());
+            text = data.consumeString(16) + "-----BEGIN " + label + "-----\n" + body.substring(0, cut)
+                    + data.consumeString(8) + body.substring(cut) + "\n-----END " + label + "-----\n" + data.consumeRemainingAsString();
+        } else {
+            text = new String(data.consumeRemainingAsBytes(), StandardCharsets.ISO_8859_1);
+        }
         FuzzChecks.refusesOnlyAsDocumented(() -> read(CertificateReader.fromPem(text), "fuzz.example"));
-        String wrapped = "-----BEGIN CERTIFICATE-----\n" + Base64.getMimeEncoder().encodeToString(input)
-                + "\n-----END CERTIFICATE-----\n";
-        FuzzChecks.refusesOnlyAsDocumented(() -> read(CertificateReader.fromPem(wrapped), "fuzz.example"));
     }
 
     private static void read(Certificate cert, String host) {
