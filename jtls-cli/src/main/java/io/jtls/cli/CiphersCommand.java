@@ -23,7 +23,7 @@ import picocli.CommandLine.Parameters;
  * {@code jtls ciphers}: what {@code openssl ciphers -s [-v]} prints for a cipher string, as jtls
  * applies it. The string goes through a real secure context (Node's split into TLS 1.3 suites
  * and the rest, Node's security level, the versions given), and the list is what a connection
- * from that context would offer, in order.
+ * from that context could use, in preference order.
  */
 @Command(name = "ciphers", mixinStandardHelpOptions = true, sortOptions = false,
         description = {"The ciphers a cipher string enables through jtls (like openssl ciphers -s).",
@@ -53,7 +53,7 @@ final class CiphersCommand implements Callable<Integer> {
         if (maxVersion != null) options.maxVersion(TlsFlags.version(maxVersion));
         List<Cipher> list;
         try (SecureContext context = Tls.createSecureContext(options.build())) {
-            list = offered(SecureContexts.nativeOf(context).sslCtx());
+            list = supported(SecureContexts.nativeOf(context).sslCtx());
         }
         if (verbose) {
             int width = list.stream().mapToInt(c -> c.name().length()).max().orElse(0);
@@ -67,23 +67,32 @@ final class CiphersCommand implements Callable<Integer> {
     }
 
     /**
-     * The ciphers an {@code SSL} made from {@code ctx} offers ({@code SSL_get_ciphers}: only those
-     * its versions and security level allow). The context itself is only read.
+     * The ciphers a client {@code SSL} made from {@code ctx} could use
+     * ({@code SSL_get1_supported_ciphers}, what {@code openssl ciphers -s} lists): the cipher
+     * string as applied, within the context's versions and security level, without the PSK and
+     * SRP ciphers no callback enables. The context is only read.
      */
-    private static List<Cipher> offered(MemorySegment ctx) {
+    private static List<Cipher> supported(MemorySegment ctx) {
         ErrorQueue.clear();
         MemorySegment ssl = SslCalls.SSL_new(ctx);
         if (Types.isNull(ssl)) throw ErrorQueue.exception("SSL_new", "ERR_OSSL_MALLOC_FAILURE");
         try (NativeHandle owned = NativeHandle.own(NativeKind.SSL, ssl)) {
-            MemorySegment stack = SslCtxCalls.SSL_get_ciphers(owned.get()); // borrowed from the SSL
-            int n = Types.isNull(stack) ? 0 : StackCalls.OPENSSL_sk_num(stack);
-            List<Cipher> result = new ArrayList<>(n);
-            for (int i = 0; i < n; i++) {
-                MemorySegment c = StackCalls.OPENSSL_sk_value(stack, i);
-                result.add(new Cipher(Types.cString(SslCalls.SSL_CIPHER_get_name(c)),
-                        Types.cString(SslCalls.SSL_CIPHER_standard_name(c)), Types.cString(SslCalls.SSL_CIPHER_get_version(c))));
+            SslCalls.SSL_set_connect_state(owned.get()); // a client's view, as openssl ciphers -s
+            // A new stack of borrowed ciphers: the stack is ours to free, the ciphers are OpenSSL's.
+            MemorySegment stack = SslCtxCalls.SSL_get1_supported_ciphers(owned.get());
+            if (Types.isNull(stack)) return List.of(); // nothing usable
+            try {
+                int n = StackCalls.OPENSSL_sk_num(stack);
+                List<Cipher> result = new ArrayList<>(n);
+                for (int i = 0; i < n; i++) {
+                    MemorySegment c = StackCalls.OPENSSL_sk_value(stack, i);
+                    result.add(new Cipher(Types.cString(SslCalls.SSL_CIPHER_get_name(c)),
+                            Types.cString(SslCalls.SSL_CIPHER_standard_name(c)), Types.cString(SslCalls.SSL_CIPHER_get_version(c))));
+                }
+                return result;
+            } finally {
+                StackCalls.OPENSSL_sk_free(stack);
             }
-            return result;
         }
     }
 }

@@ -42,7 +42,8 @@ final class ConnectCommand implements java.util.concurrent.Callable<Integer> {
     @Option(names = "--port", paramLabel = "PORT", defaultValue = "443", description = "Server port (default: ${DEFAULT-VALUE}).")
     int port;
 
-    @Option(names = "--servername", paramLabel = "NAME", description = "SNI name to send and check the certificate against (Node's servername).")
+    @Option(names = "--servername", paramLabel = "NAME",
+            description = "SNI name to send and check the certificate against (Node's servername; default: --host unless an IP address; \"\" sends none).")
     String servername;
 
     @Mixin
@@ -82,7 +83,10 @@ final class ConnectCommand implements java.util.concurrent.Callable<Integer> {
         if (reconnect < 0) throw new UsageException("--reconnect must be 0 or more");
         TlsConnectOptions.Builder builder = tls.applyTo(TlsConnectOptions.builder())
                 .host(host).port(port).rejectUnauthorized(!insecure).allowHalfOpen(true);
-        if (servername != null) builder.servername(servername);
+        // As s_client and curl (and Node's https), a host name is sent as SNI unless told otherwise;
+        // Node's tls.connect alone would send none. An IP address is never a server name (RFC 6066).
+        String sni = servername != null ? servername : isIpLiteral(host) ? null : host;
+        if (sni != null && !sni.isEmpty()) builder.servername(sni);
         if (tls.alpn != null) builder.alpnProtocols(tls.alpn);
         if (tls.cert != null ^ tls.key != null) throw new UsageException("--cert and --key go together");
         TlsConnectOptions options = builder.build();
@@ -152,6 +156,10 @@ final class ConnectCommand implements java.util.concurrent.Callable<Integer> {
             throw e.getCause() instanceof TlsIOException t ? t : new TlsIOException(e.getCause().getMessage(), e.getCause());
         }
         return new Connection(socket, view[0], latest, first);
+    }
+
+    private static boolean isIpLiteral(String host) {
+        return host.indexOf(':') >= 0 || host.matches("[0-9.]+");
     }
 
     private void report(int index, TlsSocket socket) {

@@ -22,8 +22,11 @@ final class ConnectionReport {
                 .append(" cipher=").append(cipher == null ? "-" : cipher.name())
                 .append(" alpn=").append(orDash(socket.alpnProtocol()))
                 .append(" sni=").append(orDash(socket.servername()))
-                .append(" reused=").append(socket.isSessionReused())
-                .append(" authorized=").append(socket.authorized());
+                .append(" reused=").append(socket.isSessionReused());
+        if (socket.isServer() && !socket.requestCert()) {
+            return b.toString(); // nothing was asked of the client, so nothing to authorize
+        }
+        b.append(" authorized=").append(socket.authorized());
         if (socket.authorizationError() != null) {
             b.append(" authorizationError=").append(socket.authorizationError());
         }
