@@ -99,7 +99,7 @@ final class ConnectCommand implements java.util.concurrent.Callable<Integer> {
             if (last && !noStdin) {
                 relay(c.view);
             }
-            byte[] next = c.awaitSession(timeout);
+            byte[] next = c.awaitSession(timeout, session);
             c.view.close();
             if (next != null) session = next;
             if (last && sessionOut != null) {
@@ -115,10 +115,18 @@ final class ConnectCommand implements java.util.concurrent.Callable<Integer> {
                               CompletableFuture<byte[]> first) {
         /**
          * The session to offer next: TLS 1.3's arrive after the handshake (a round trip of data or
-         * waiting brings them); TLS 1.2's came with it. Null when the server sent none in time.
+         * waiting brings them); TLS 1.2's came with it. A resumed TLS 1.3 handshake usually brings
+         * none (OpenSSL servers, Node's among them, send no ticket after a resumption): the one
+         * offered stays good. Null when the server sent none in time.
          */
-        byte[] awaitSession(Duration timeout) throws InterruptedException {
+        byte[] awaitSession(Duration timeout, byte[] offered) throws InterruptedException {
             if (latest.get() != null) return latest.get();
+            if (socket.isSessionReused() && offered != null) return offered;
+            if (!"TLSv1.3".equals(socket.getProtocol())) {
+                // Up to TLS 1.2 the handshake's session is the resumable one; a resumed
+                // handshake brings no new 'session' event unless the server renews its ticket.
+                return socket.getSession();
+            }
             try {
                 return first.get(timeout.toNanos(), TimeUnit.NANOSECONDS);
             } catch (ExecutionException | TimeoutException e) {

@@ -114,7 +114,7 @@ final class ServeCommand implements Callable<Integer> {
                 BlockingTlsServer server = new BlockingTlsServer(options.build())) {
             TlsServer tlsServer = server.server();
             for (String entry : sni) {
-                addSniContext(tlsServer, entry);
+                addSniContext(tlsServer, entry, tls.ca);
             }
             if (stapler != null) tlsServer.on(TlsServer.OCSP_REQUEST, stapler::onOcspRequest);
             tlsServer.on(TlsServer.TLS_CLIENT_ERROR, (error, socket) ->
@@ -158,14 +158,21 @@ final class ServeCommand implements Callable<Integer> {
         }
     }
 
-    private static void addSniContext(TlsServer server, String entry) {
+    /**
+     * Node's {@code addContext(name, {cert, key, ca})}. The context a client's SNI selects also
+     * verifies its certificate (OpenSSL takes the trust store from the switched-to context, in
+     * Node too), so it gets {@code --ca}: without it a client certificate could never verify there.
+     */
+    private static void addSniContext(TlsServer server, String entry, Path ca) {
         int eq = entry.indexOf('=');
         int comma = entry.indexOf(',', eq + 1);
         if (eq <= 0 || comma < 0) {
             throw new UsageException("--sni takes NAME=CERT,KEY, not " + entry);
         }
-        server.addContext(entry.substring(0, eq), SecureContextOptions.builder()
-                .cert(Path.of(entry.substring(eq + 1, comma))).key(Path.of(entry.substring(comma + 1))).build());
+        SecureContextOptions.Builder options = SecureContextOptions.builder()
+                .cert(Path.of(entry.substring(eq + 1, comma))).key(Path.of(entry.substring(comma + 1)));
+        if (ca != null) options.ca(ca);
+        server.addContext(entry.substring(0, eq), options.build());
     }
 
     static String code(Throwable error) {
