@@ -24,7 +24,8 @@ import picocli.CommandLine.Option;
 @Command(name = "cert", mixinStandardHelpOptions = true, sortOptions = false,
         description = {"Makes a CA, a server and a client certificate (PEM and PKCS#12).",
                 "%nWrites ca.pem, ca-key.pem, server.pem, server-key.pem, client.pem, client-key.pem, "
-                + "server.p12 and client.p12 in --out. Keys are private files (mode 600)."})
+                + "server.p12 and client.p12 in --out (with --ca-cert/--ca-key, an existing CA signs and "
+                + "ca*.pem are not written). Keys are private files (mode 600)."})
 final class CertCommand implements Callable<Integer> {
     @Option(names = "--out", paramLabel = "DIR", defaultValue = ".", description = "Folder to write to (default: the current one).")
     Path out;
@@ -35,6 +36,13 @@ final class CertCommand implements Callable<Integer> {
 
     @Option(names = "--ca-cn", paramLabel = "CN", defaultValue = "jtls CA", description = "The CA's common name (default: ${DEFAULT-VALUE}).")
     String caCommonName;
+
+    @Option(names = "--ca-cert", paramLabel = "FILE",
+            description = "Sign with this CA (PEM, with --ca-key) instead of making one: ca.pem and ca-key.pem are then not written.")
+    Path caCert;
+
+    @Option(names = "--ca-key", paramLabel = "FILE", description = "The private key of --ca-cert (PEM, unencrypted).")
+    Path caKey;
 
     @Option(names = "--client", paramLabel = "CN", defaultValue = "jtls client", description = "The client certificate's common name (default: ${DEFAULT-VALUE}).")
     String clientCommonName;
@@ -61,8 +69,9 @@ final class CertCommand implements Callable<Integer> {
         if (days < 1) throw new UsageException("--days must be at least 1");
         List<String> serverNames = names.isEmpty() ? List.of("localhost", "127.0.0.1", "::1") : names;
         Duration validity = Duration.ofDays(days);
-        HeldCertificate ca = key(HeldCertificate.builder()).commonName(caCommonName)
-                .certificateAuthority(0).duration(validity).build();
+        if (caCert == null ^ caKey == null) throw new UsageException("--ca-cert and --ca-key go together");
+        HeldCertificate ca = caCert != null ? existingCa()
+                : key(HeldCertificate.builder()).commonName(caCommonName).certificateAuthority(0).duration(validity).build();
         HeldCertificate server = key(HeldCertificate.builder()).commonName(serverNames.getFirst())
                 .addSubjectAltNames(serverNames.toArray(String[]::new)).extendedKeyUsage("serverAuth")
                 .duration(validity).signedBy(ca).build();
@@ -70,8 +79,10 @@ final class CertCommand implements Callable<Integer> {
                 .extendedKeyUsage("clientAuth").duration(validity).signedBy(ca).build();
 
         Map<String, byte[]> files = new LinkedHashMap<>();
-        files.put("ca.pem", utf8(ca.certificatePem()));
-        files.put("ca-key.pem", utf8(ca.privateKeyPem()));
+        if (caCert == null) {
+            files.put("ca.pem", utf8(ca.certificatePem()));
+            files.put("ca-key.pem", utf8(ca.privateKeyPem()));
+        }
         files.put("server.pem", utf8(server.chainPem()));
         files.put("server-key.pem", utf8(server.privateKeyPem()));
         files.put("server.p12", server.pkcs12(p12Password, "server"));
@@ -90,12 +101,24 @@ final class CertCommand implements Callable<Integer> {
         for (Map.Entry<String, byte[]> file : files.entrySet()) {
             write(out.resolve(file.getKey()), file.getValue(), file.getKey().contains("key") || file.getKey().endsWith(".p12"));
         }
-        Output.line("CA      " + out.resolve("ca.pem") + " (key " + out.resolve("ca-key.pem") + "), " + describe(ca));
+        Output.line("CA      " + (caCert != null ? caCert + " (key " + caKey + ")" : out.resolve("ca.pem") + " (key "
+                + out.resolve("ca-key.pem") + ")") + ", " + describe(ca));
         Output.line("server  " + out.resolve("server.pem") + " (key " + out.resolve("server-key.pem") + ", "
                 + out.resolve("server.p12") + "), " + describe(server) + ", names " + String.join(",", serverNames));
         Output.line("client  " + out.resolve("client.pem") + " (key " + out.resolve("client-key.pem") + ", "
                 + out.resolve("client.p12") + "), " + describe(client));
         return 0;
+    }
+
+    private HeldCertificate existingCa() {
+        HeldCertificate ca;
+        try {
+            ca = HeldCertificate.decode(TlsFlags.Files.read(caCert), TlsFlags.Files.read(caKey));
+        } catch (IllegalArgumentException e) {
+            throw new UsageException(caCert + ", " + caKey + ": " + e.getMessage());
+        }
+        if (!ca.isCertificateAuthority()) throw new UsageException(caCert + " is not a CA certificate (basicConstraints CA:TRUE)");
+        return ca;
     }
 
     private HeldCertificate.Builder key(HeldCertificate.Builder builder) {

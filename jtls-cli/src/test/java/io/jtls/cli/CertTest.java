@@ -73,6 +73,23 @@ class CertTest {
     }
 
     @Test
+    void anExistingCaSignsTheNextCertificates() {
+        Cli.run(null, "cert", "--out", dir.resolve("first").toString()).ok();
+        String ca = dir.resolve("first/ca.pem").toString();
+        String out = Cli.run(null, "cert", "--out", dir.resolve("second").toString(), "--ca-cert", ca,
+                "--ca-key", dir.resolve("first/ca-key.pem").toString(), "--name", "next.test").ok();
+        assertTrue(out.startsWith("CA      " + ca), out);
+        assertTrue(!Files.exists(dir.resolve("second/ca.pem")));
+        assertEquals(dir.resolve("second/server.pem") + ": OK\n", openssl("verify", "-CAfile", ca,
+                dir.resolve("second/server.pem").toString()));
+        // A leaf is no CA.
+        Cli.Result notCa = Cli.run(null, "cert", "--out", dir.resolve("third").toString(),
+                "--ca-cert", dir.resolve("first/server.pem").toString(), "--ca-key", dir.resolve("first/server-key.pem").toString());
+        assertEquals(2, notCa.exitCode(), notCa.describe());
+        assertTrue(notCa.stderr().contains("not a CA"), notCa.describe());
+    }
+
+    @Test
     void rsaAndEd25519KeysOnRequest() {
         Cli.run(null, "cert", "--out", dir.resolve("rsa").toString(), "--key-type", "rsa", "--rsa-bits", "2048").ok();
         assertTrue(openssl("x509", "-in", dir.resolve("rsa/server.pem").toString(), "-noout", "-text")
