@@ -518,7 +518,7 @@ public final class HeldCertificate {
         }
 
         /** 16 random bytes, top bit clear so the DER INTEGER stays 16 bytes and positive. */
-        private static BigInteger randomSerial() {
+        static BigInteger randomSerial() {
             byte[] bytes = new byte[16];
             BigInteger serial;
             do {
