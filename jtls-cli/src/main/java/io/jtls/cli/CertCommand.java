@@ -1,5 +1,6 @@
 package io.jtls.cli;
 
+import io.jtls.pki.CertificateRequest;
 import io.jtls.pki.HeldCertificate;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -25,7 +26,8 @@ import picocli.CommandLine.Option;
         description = {"Makes a CA, a server and a client certificate (PEM and PKCS#12).",
                 "%nWrites ca.pem, ca-key.pem, server.pem, server-key.pem, client.pem, client-key.pem, "
                 + "server.p12 and client.p12 in --out (with --ca-cert/--ca-key, an existing CA signs and "
-                + "ca*.pem are not written). Keys are private files (mode 600)."})
+                + "ca*.pem are not written; with --csr, it signs that request instead). "
+                + "Keys are private files (mode 600)."})
 final class CertCommand implements Callable<Integer> {
     @Option(names = "--out", paramLabel = "DIR", defaultValue = ".", description = "Folder to write to (default: the current one).")
     Path out;
@@ -43,6 +45,15 @@ final class CertCommand implements Callable<Integer> {
 
     @Option(names = "--ca-key", paramLabel = "FILE", description = "The private key of --ca-cert (PEM, unencrypted).")
     Path caKey;
+
+    @Option(names = "--csr", paramLabel = "FILE",
+            description = "Sign this certificate request (PEM, PKCS#10) with --ca-cert/--ca-key instead: writes signed.pem "
+                    + "(subject and key from the request; --name as its subjectAltNames, --usage as its extended key usages).")
+    Path csr;
+
+    @Option(names = "--usage", paramLabel = "EKU", split = ",",
+            description = "With --csr: extended key usages (default: serverAuth,clientAuth).")
+    List<String> usages = new ArrayList<>();
 
     @Option(names = "--client", paramLabel = "CN", defaultValue = "jtls client", description = "The client certificate's common name (default: ${DEFAULT-VALUE}).")
     String clientCommonName;
@@ -70,6 +81,9 @@ final class CertCommand implements Callable<Integer> {
         List<String> serverNames = names.isEmpty() ? List.of("localhost", "127.0.0.1", "::1") : names;
         Duration validity = Duration.ofDays(days);
         if (caCert == null ^ caKey == null) throw new UsageException("--ca-cert and --ca-key go together");
+        if (csr != null) {
+            return signRequest(validity);
+        }
         HeldCertificate ca = caCert != null ? existingCa()
                 : key(HeldCertificate.builder()).commonName(caCommonName).certificateAuthority(0).duration(validity).build();
         HeldCertificate server = key(HeldCertificate.builder()).commonName(serverNames.getFirst())
@@ -107,6 +121,26 @@ final class CertCommand implements Callable<Integer> {
                 + out.resolve("server.p12") + "), " + describe(server) + ", names " + String.join(",", serverNames));
         Output.line("client  " + out.resolve("client.pem") + " (key " + out.resolve("client-key.pem") + ", "
                 + out.resolve("client.p12") + "), " + describe(client));
+        return 0;
+    }
+
+    /** {@code --csr}: the request signed by the existing CA, to {@code signed.pem}. */
+    private int signRequest(Duration validity) throws IOException {
+        if (caCert == null) throw new UsageException("--csr needs the signing CA: --ca-cert and --ca-key");
+        HeldCertificate ca = existingCa();
+        String pem;
+        try {
+            pem = CertificateRequest.sign(TlsFlags.Files.read(csr), ca, validity, names,
+                    usages.isEmpty() ? List.of("serverAuth", "clientAuth") : usages);
+        } catch (IllegalArgumentException e) {
+            throw new UsageException(csr + ": " + e.getMessage());
+        }
+        Path target = out.resolve("signed.pem");
+        Files.createDirectories(out);
+        if (!force && Files.exists(target)) throw new UsageException(target + " exists (--force overwrites)");
+        write(target, utf8(pem), false);
+        Output.line("signed  " + target + " by " + describe(ca)
+                + (names.isEmpty() ? "" : ", names " + String.join(",", names)));
         return 0;
     }
 

@@ -82,6 +82,17 @@ class CertTest {
         assertTrue(!Files.exists(dir.resolve("second/ca.pem")));
         assertEquals(dir.resolve("second/server.pem") + ": OK\n", openssl("verify", "-CAfile", ca,
                 dir.resolve("second/server.pem").toString()));
+        // A request made by openssl (its key stays with openssl) is signed by the same CA.
+        openssl("req", "-new", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256", "-nodes",
+                "-keyout", dir.resolve("app-key.pem").toString(), "-out", dir.resolve("app.csr").toString(), "-subj", "/CN=app.test");
+        String signed = Cli.run(null, "cert", "--csr", dir.resolve("app.csr").toString(), "--ca-cert", ca,
+                "--ca-key", dir.resolve("first/ca-key.pem").toString(), "--name", "app.test", "--usage", "serverAuth",
+                "--out", dir.resolve("csr").toString()).ok();
+        assertTrue(signed.startsWith("signed  " + dir.resolve("csr/signed.pem")), signed);
+        assertEquals(dir.resolve("csr/signed.pem") + ": OK\n", openssl("verify", "-CAfile", ca, "-purpose", "sslserver",
+                dir.resolve("csr/signed.pem").toString()));
+        assertTrue(openssl("x509", "-in", dir.resolve("csr/signed.pem").toString(), "-noout", "-subject", "-ext", "subjectAltName")
+                .contains("DNS:app.test"));
         // A leaf is no CA.
         Cli.Result notCa = Cli.run(null, "cert", "--out", dir.resolve("third").toString(),
                 "--ca-cert", dir.resolve("first/server.pem").toString(), "--ca-key", dir.resolve("first/server-key.pem").toString());
