@@ -100,6 +100,7 @@ final class ConnectCommand implements java.util.concurrent.Callable<Integer> {
                 relay(c.view);
             }
             byte[] next = c.awaitSession(timeout, session);
+            if (!last || noStdin) c.endGracefully(timeout);
             c.view.close();
             if (next != null) session = next;
             if (last && sessionOut != null) {
@@ -112,7 +113,22 @@ final class ConnectCommand implements java.util.concurrent.Callable<Integer> {
 
     /** One connection: its blocking view and the sessions Node's {@code 'session'} event brought. */
     private record Connection(TlsSocket socket, BlockingStreams<TlsSocket> view, AtomicReference<byte[]> latest,
-                              CompletableFuture<byte[]> first) {
+                              CompletableFuture<byte[]> first, CompletableFuture<Void> closed) {
+        /**
+         * Ends our side (close_notify, then FIN) and waits for the server to close, as a client
+         * that is done should: closing at once could reset the connection while the server is
+         * still finishing its side of the handshake (TLS 1.3 servers complete after the
+         * client's Finished) or sending tickets, and the server would log a failed handshake.
+         */
+        void endGracefully(Duration timeout) throws InterruptedException {
+            try {
+                view.output().close();
+                closed.get(timeout.toNanos(), TimeUnit.NANOSECONDS);
+            } catch (IOException | ExecutionException | TimeoutException e) {
+                // the server did not close in time (or the connection already failed): close it here
+            }
+        }
+
         /**
          * The session to offer next: TLS 1.3's arrive after the handshake (a round trip of data or
          * waiting brings them); TLS 1.2's came with it. A resumed TLS 1.3 handshake usually brings
@@ -138,6 +154,7 @@ final class ConnectCommand implements java.util.concurrent.Callable<Integer> {
     private static Connection open(TlsConnectOptions options, Duration timeout) throws IOException, InterruptedException {
         CompletableFuture<Void> secure = new CompletableFuture<>();
         CompletableFuture<byte[]> first = new CompletableFuture<>();
+        CompletableFuture<Void> closed = new CompletableFuture<>();
         AtomicReference<byte[]> latest = new AtomicReference<>();
         @SuppressWarnings("unchecked")
         BlockingStreams<TlsSocket>[] view = new BlockingStreams[1];
@@ -150,6 +167,7 @@ final class ConnectCommand implements java.util.concurrent.Callable<Integer> {
             });
             s.once(EventEmitter.ERROR, secure::completeExceptionally);
             s.once(Duplex.CLOSE, hadError -> {
+                closed.complete(null);
                 secure.completeExceptionally(new TlsIOException("connection closed before it was secure", null));
                 first.completeExceptionally(new IOException("closed"));
             });
@@ -163,7 +181,7 @@ final class ConnectCommand implements java.util.concurrent.Callable<Integer> {
             socket.destroy();
             throw e.getCause() instanceof TlsIOException t ? t : new TlsIOException(e.getCause().getMessage(), e.getCause());
         }
-        return new Connection(socket, view[0], latest, first);
+        return new Connection(socket, view[0], latest, first, closed);
     }
 
     private static boolean isIpLiteral(String host) {

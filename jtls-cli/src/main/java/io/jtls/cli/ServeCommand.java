@@ -12,6 +12,7 @@ import io.jtls.net.AddressInfo;
 import io.jtls.ocsp.OcspStapler;
 import io.jtls.pki.HeldCertificate;
 import io.jtls.redis.RedisSessionStore;
+import io.jtls.session.InMemorySessionStore;
 import java.io.IOException;
 import java.net.URI;
 import java.nio.file.Files;
@@ -78,7 +79,7 @@ final class ServeCommand implements Callable<Integer> {
     boolean tickets;
 
     @Option(names = "--session-store", paramLabel = "URI",
-            description = "Share sessions through Redis, e.g. redis://127.0.0.1:6379 (jtls-redis).")
+            description = "Keep sessions in a store: redis://127.0.0.1:6379 (shared by servers, jtls-redis) or memory (this process).")
     URI sessionStore;
 
     @Option(names = "--session-id-context", paramLabel = "TEXT", defaultValue = "jtls serve",
@@ -105,7 +106,12 @@ final class ServeCommand implements Callable<Integer> {
         options.sessionIdContext(sessionIdContext);
         if (!tickets) options.secureOptions(Constants.SSL_OP_NO_TICKET);
         RedisClient redis = null;
-        if (sessionStore != null) {
+        if (sessionStore != null && "memory".equals(sessionStore.toString())) {
+            options.sessionStore(InMemorySessionStore.create());
+        } else if (sessionStore != null) {
+            if (!"redis".equals(sessionStore.getScheme()) && !"rediss".equals(sessionStore.getScheme())) {
+                throw new UsageException("--session-store takes redis://host:port or memory, not " + sessionStore);
+            }
             redis = RedisClient.create(sessionStore);
             options.sessionStore(RedisSessionStore.create(redis));
         }
