@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Installs the real peers the tests talk to, where they are missing: the openssl CLI,
 # Node.js, redis-server, a C compiler (one test fakes an old libcrypto), and the interop
-# matrix's programs: curl, gnutls-cli/gnutls-serv (gnutls-bin), python3 and chromium.
+# matrix's programs: curl, gnutls-cli/gnutls-serv (gnutls-bin), python3 and chromium
+# (also jtls-cli's serve --http tests).
 # Uses apt-get (as root, or through sudo).
 set -euo pipefail
 missing=()

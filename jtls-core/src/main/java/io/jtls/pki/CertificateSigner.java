@@ -57,9 +57,61 @@ final class CertificateSigner {
         return NativeHandle.own(NativeKind.X509, x509);
     }
 
-    /** Version, serial, validity, subject (and issuer, for self-signed) and public key. */
-    private static void fill(NativeHandle x509, NativeHandle key, CertificateSpec spec) {
-        MemorySegment cert = x509.get();
+    /**
+     * Signs a certificate request (CSR) with {@code spec.issuer()}, as {@code openssl x509 -req
+     * -CA} does: the subject name and public key come from the request, once its signature
+     * verified with that key (the requester holds the private key); everything else (validity,
+     * serial, extensions: the request's own are not copied) from {@code spec}.
+     *
+     * @return the certificate, DER
+     */
+    static byte[] signRequest(byte[] requestDer, CertificateSpec spec) {
+        try (NativeHandle request = parseRequest(requestDer);
+                NativeHandle x509 = newCertificate();
+                NativeHandle issuer = Asn1.certificate(spec.issuer().certificateDer());
+                NativeHandle issuerKey = Keys.fromDer(spec.issuer().privateKeyDer())) {
+            MemorySegment publicKey = X509BuildCalls.X509_REQ_get0_pubkey(request.get()); // borrowed from the request
+            if (Types.isNull(publicKey)) {
+                throw new IllegalArgumentException("the certificate request has no usable public key",
+                        ErrorQueue.exception("X509_REQ_get0_pubkey", "ERR_OSSL_X509_ERROR"));
+            }
+            ErrorQueue.clear();
+            if (X509BuildCalls.X509_REQ_verify(request.get(), publicKey) != 1) {
+                throw new IllegalArgumentException("the certificate request's signature does not verify",
+                        ErrorQueue.exception("X509_REQ_verify", "ERR_OSSL_X509_ERROR"));
+            }
+            MemorySegment cert = x509.get();
+            fillVersionSerialValidity(cert, spec);
+            ErrorQueue.clear();
+            // Both setters copy the name; X509_set_pubkey takes its own reference to the key.
+            if (X509BuildCalls.X509_set_subject_name(cert, X509BuildCalls.X509_REQ_get_subject_name(request.get())) <= 0
+                    || X509BuildCalls.X509_set_issuer_name(cert, X509FieldCalls.X509_get_subject_name(issuer.get())) <= 0
+                    || X509BuildCalls.X509_set_pubkey(cert, publicKey) <= 0) {
+                throw ErrorQueue.exception("X509_set_subject_name", "ERR_OSSL_X509_ERROR");
+            }
+            addExtensions(issuer, x509, spec, Keys.typeName(publicKey));
+            signWith(x509, issuerKey);
+            return Asn1.der(x509);
+        }
+    }
+
+    private static NativeHandle parseRequest(byte[] der) {
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment data = arena.allocateFrom(ValueLayout.JAVA_BYTE, der);
+            MemorySegment cursor = arena.allocate(ValueLayout.ADDRESS);
+            cursor.set(ValueLayout.ADDRESS, 0, data);
+            ErrorQueue.clear();
+            MemorySegment request = X509BuildCalls.d2i_X509_REQ(MemorySegment.NULL, cursor, der.length);
+            if (Types.isNull(request)) {
+                throw new IllegalArgumentException("not a certificate request (PKCS#10)",
+                        ErrorQueue.exception("d2i_X509_REQ", "ERR_OSSL_ASN1_DECODE_ERROR"));
+            }
+            return NativeHandle.own(NativeKind.X509_REQ, request);
+        }
+    }
+
+    /** Version 3, the serial number and the validity, on a new certificate. */
+    private static void fillVersionSerialValidity(MemorySegment cert, CertificateSpec spec) {
         ErrorQueue.clear();
         if (X509BuildCalls.X509_set_version(cert, X509BuildCalls.X509_VERSION_3) <= 0) {
             throw ErrorQueue.exception("X509_set_version", "ERR_OSSL_X509_ERROR");
@@ -72,6 +124,12 @@ final class CertificateSigner {
         }
         Asn1.setTime(X509BuildCalls.X509_getm_notBefore(cert), spec.notBefore());
         Asn1.setTime(X509BuildCalls.X509_getm_notAfter(cert), spec.notAfter());
+    }
+
+    /** Version, serial, validity, subject (and issuer, for self-signed) and public key. */
+    private static void fill(NativeHandle x509, NativeHandle key, CertificateSpec spec) {
+        MemorySegment cert = x509.get();
+        fillVersionSerialValidity(cert, spec);
 
         MemorySegment subject = X509FieldCalls.X509_get_subject_name(cert); // borrowed
         try (Arena arena = Arena.ofConfined()) {

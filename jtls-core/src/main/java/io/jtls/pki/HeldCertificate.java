@@ -90,6 +90,23 @@ public final class HeldCertificate {
     }
 
     /**
+     * A certificate and its private key read back from PEM, as {@link #certificatePem()} (or
+     * {@link #chainPem()}: the first certificate is taken) and {@link #privateKeyPem()} or
+     * {@link #privateKeyPkcs1Pem()} wrote them, or as another tool did (unencrypted
+     * {@code PRIVATE KEY}, {@code RSA PRIVATE KEY} or {@code EC PRIVATE KEY}): a CA kept in
+     * files can sign again ({@link Builder#signedBy}). Its {@link #issuer()} is unknown (null) and
+     * it has no {@link #intermediates()}.
+     *
+     * @param certificatePem a PEM {@code CERTIFICATE}
+     * @param privateKeyPem  the PEM private key of that certificate
+     * @return the pair
+     * @throws IllegalArgumentException when either cannot be read, or the key is not the certificate's
+     */
+    public static HeldCertificate decode(String certificatePem, String privateKeyPem) {
+        return HeldCertificateDecoder.decode(certificatePem, privateKeyPem);
+    }
+
+    /**
      * The certificate, PEM ("CERTIFICATE").
      *
      * @return the certificate, PEM ("CERTIFICATE")
@@ -697,7 +714,7 @@ public final class HeldCertificate {
         }
 
         /** 16 random bytes, top bit clear so the DER INTEGER stays 16 bytes and positive. */
-        private static BigInteger randomSerial() {
+        static BigInteger randomSerial() {
             byte[] bytes = new byte[16];
             BigInteger serial;
             do {

@@ -88,7 +88,12 @@ final class Keys {
 
     /** The key type as users name it: "RSA", "EC", "Ed25519" (or OpenSSL's id for others). */
     static String typeName(NativeHandle key) {
-        int id = EvpPkeyCalls.EVP_PKEY_get_base_id(key.get());
+        return typeName(key.get());
+    }
+
+    /** {@link #typeName(NativeHandle)} of a borrowed key. */
+    static String typeName(MemorySegment key) {
+        int id = EvpPkeyCalls.EVP_PKEY_get_base_id(key);
         return switch (id) {
             case KeyGenCalls.EVP_PKEY_RSA -> "RSA";
             case KeyGenCalls.EVP_PKEY_EC -> "EC";

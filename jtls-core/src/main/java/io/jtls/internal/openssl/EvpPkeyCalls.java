@@ -77,6 +77,18 @@ public final class EvpPkeyCalls {
         }
     }
 
+    private static final MethodHandle EVP_PKEY_eq$MH = NativeLibrary.downcall("EVP_PKEY_eq",
+            FunctionDescriptor.of(C_INT, C_POINTER, C_POINTER));
+
+    /** {@code int EVP_PKEY_eq(const EVP_PKEY *a, const EVP_PKEY *b)} */
+    public static int EVP_PKEY_eq(MemorySegment a, MemorySegment b) {
+        try {
+            return (int) EVP_PKEY_eq$MH.invokeExact(a, b);
+        } catch (Throwable t) {
+            throw NativeLibrary.rethrow(t);
+        }
+    }
+
     private static final MethodHandle EVP_PKEY_get_bn_param$MH = NativeLibrary.downcall("EVP_PKEY_get_bn_param",
             FunctionDescriptor.of(C_INT, C_POINTER, C_POINTER, C_POINTER));
 

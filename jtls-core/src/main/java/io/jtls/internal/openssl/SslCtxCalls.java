@@ -415,6 +415,18 @@ public final class SslCtxCalls {
         }
     }
 
+    private static final MethodHandle SSL_get1_supported_ciphers$MH = NativeLibrary.downcall("SSL_get1_supported_ciphers",
+            FunctionDescriptor.of(C_POINTER, C_POINTER));
+
+    /** {@code struct stack_st_SSL_CIPHER *SSL_get1_supported_ciphers(SSL *s)} */
+    public static MemorySegment SSL_get1_supported_ciphers(MemorySegment s) {
+        try {
+            return (MemorySegment) SSL_get1_supported_ciphers$MH.invokeExact(s);
+        } catch (Throwable t) {
+            throw NativeLibrary.rethrow(t);
+        }
+    }
+
     // ---- hand-written: constants and function-like macros ----
     /** {@code # define SSL_CTRL_SET_TMP_DH 3} */
     public static final int SSL_CTRL_SET_TMP_DH = 3;

@@ -9,7 +9,8 @@ import java.lang.invoke.MethodHandle;
 
 /**
  * {@code <openssl/x509.h>}, {@code <openssl/x509v3.h>}: building and signing a certificate:
- * serial, validity, names, public key, v3 extensions.
+ * serial, validity, names, public key, v3 extensions; and the certificate requests (CSRs)
+ * a CA signs.
  * <p>One Java method per C function; the prototype is quoted on each.
  */
 @SuppressWarnings({"unused", "checkstyle:MethodName"})
@@ -143,6 +144,66 @@ public final class X509BuildCalls {
     public static int X509_set_pubkey(MemorySegment x, MemorySegment pkey) {
         try {
             return (int) X509_set_pubkey$MH.invokeExact(x, pkey);
+        } catch (Throwable t) {
+            throw NativeLibrary.rethrow(t);
+        }
+    }
+
+    private static final MethodHandle X509_set_subject_name$MH = NativeLibrary.downcall("X509_set_subject_name",
+            FunctionDescriptor.of(C_INT, C_POINTER, C_POINTER));
+
+    /** {@code int X509_set_subject_name(X509 *x, const X509_NAME *name)} */
+    public static int X509_set_subject_name(MemorySegment x, MemorySegment name) {
+        try {
+            return (int) X509_set_subject_name$MH.invokeExact(x, name);
+        } catch (Throwable t) {
+            throw NativeLibrary.rethrow(t);
+        }
+    }
+
+    private static final MethodHandle d2i_X509_REQ$MH = NativeLibrary.downcall("d2i_X509_REQ",
+            FunctionDescriptor.of(C_POINTER, C_POINTER, C_POINTER, C_LONG));
+
+    /** {@code X509_REQ *d2i_X509_REQ(X509_REQ **a, const unsigned char **in, long len)} */
+    public static MemorySegment d2i_X509_REQ(MemorySegment a, MemorySegment in, long len) {
+        try {
+            return (MemorySegment) d2i_X509_REQ$MH.invokeExact(a, in, len);
+        } catch (Throwable t) {
+            throw NativeLibrary.rethrow(t);
+        }
+    }
+
+    private static final MethodHandle X509_REQ_get0_pubkey$MH = NativeLibrary.downcall("X509_REQ_get0_pubkey",
+            FunctionDescriptor.of(C_POINTER, C_POINTER));
+
+    /** {@code EVP_PKEY *X509_REQ_get0_pubkey(X509_REQ *req)} */
+    public static MemorySegment X509_REQ_get0_pubkey(MemorySegment req) {
+        try {
+            return (MemorySegment) X509_REQ_get0_pubkey$MH.invokeExact(req);
+        } catch (Throwable t) {
+            throw NativeLibrary.rethrow(t);
+        }
+    }
+
+    private static final MethodHandle X509_REQ_get_subject_name$MH = NativeLibrary.downcall("X509_REQ_get_subject_name",
+            FunctionDescriptor.of(C_POINTER, C_POINTER));
+
+    /** {@code X509_NAME *X509_REQ_get_subject_name(const X509_REQ *req)} */
+    public static MemorySegment X509_REQ_get_subject_name(MemorySegment req) {
+        try {
+            return (MemorySegment) X509_REQ_get_subject_name$MH.invokeExact(req);
+        } catch (Throwable t) {
+            throw NativeLibrary.rethrow(t);
+        }
+    }
+
+    private static final MethodHandle X509_REQ_verify$MH = NativeLibrary.downcall("X509_REQ_verify",
+            FunctionDescriptor.of(C_INT, C_POINTER, C_POINTER));
+
+    /** {@code int X509_REQ_verify(X509_REQ *a, EVP_PKEY *r)} */
+    public static int X509_REQ_verify(MemorySegment a, MemorySegment r) {
+        try {
+            return (int) X509_REQ_verify$MH.invokeExact(a, r);
         } catch (Throwable t) {
             throw NativeLibrary.rethrow(t);
         }
