@@ -156,11 +156,10 @@ final class ConnectCommand implements java.util.concurrent.Callable<Integer> {
         CompletableFuture<byte[]> first = new CompletableFuture<>();
         CompletableFuture<Void> closed = new CompletableFuture<>();
         AtomicReference<byte[]> latest = new AtomicReference<>();
-        @SuppressWarnings("unchecked")
-        BlockingStreams<TlsSocket>[] view = new BlockingStreams[1];
+        AtomicReference<BlockingStreams<TlsSocket>> view = new AtomicReference<>();
         TlsSocket socket = Tls.connect(options, s -> {
             // Before the socket starts, so that no event is missed.
-            view[0] = BlockingStreams.of(s);
+            view.set(BlockingStreams.of(s));
             s.on(TlsSocket.SESSION, bytes -> {
                 latest.set(bytes);
                 first.complete(bytes);
@@ -181,7 +180,7 @@ final class ConnectCommand implements java.util.concurrent.Callable<Integer> {
             socket.destroy();
             throw e.getCause() instanceof TlsIOException t ? t : new TlsIOException(e.getCause().getMessage(), e.getCause());
         }
-        return new Connection(socket, view[0], latest, first, closed);
+        return new Connection(socket, view.get(), latest, first, closed);
     }
 
     private static boolean isIpLiteral(String host) {

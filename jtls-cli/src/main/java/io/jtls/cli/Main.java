@@ -19,6 +19,9 @@ public final class Main implements Runnable {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
+    /** The command, as picocli instantiates it. */
+    public Main() {}
+
     /** Without a subcommand: the usage, and status 2 as for any other usage mistake. */
     @Override
     public void run() {
