@@ -5,6 +5,7 @@ import io.jtls.TlsServer;
 import io.jtls.TlsServerOptions;
 import io.jtls.TlsSocket;
 import io.jtls.context.Constants;
+import io.jtls.internal.openssl.NativeCallCounts;
 import io.jtls.net.Duplex;
 import io.jtls.net.EventEmitter;
 import io.jtls.net.EventLoopGroup;
@@ -12,6 +13,7 @@ import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Map;
 
 /**
  * The jtls server of the performance anchors: {@code /work/shared/bench/server-node.js} on
@@ -58,7 +60,11 @@ public final class BenchServer {
             System.err.println("server error: " + error.getMessage());
             System.exit(1);
         });
+        if (NativeCallCounts.ENABLED) {
+            Runtime.getRuntime().addShutdownHook(new Thread(BenchServer::printNativeCalls));
+        }
         server.listen(opt.port(), opt.host(), BACKLOG, () -> {
+            NativeCallCounts.reset(); // count the connections only, not the context's build
             System.out.println("listening " + server.address().port());
             System.out.flush();
         });
@@ -66,6 +72,22 @@ public final class BenchServer {
         // Keeps the process bounded even if orphaned (the loops are daemon threads).
         Thread.sleep((long) (opt.lifetimeSeconds() * 1000));
         System.exit(0);
+    }
+
+    /**
+     * With {@code -Djtls.countNativeCalls=true}: the FFM transitions since the server listened,
+     * per function and per connection ({@code SSL_new} counts the connections), on stderr.
+     */
+    private static void printNativeCalls() {
+        Map<String, Long> calls = NativeCallCounts.snapshot();
+        long connections = Math.max(1, calls.getOrDefault("SSL_new", 0L));
+        long total = calls.values().stream().mapToLong(Long::longValue).sum();
+        StringBuilder out = new StringBuilder(String.format("native calls: %d connections, %.1f per connection%n",
+                connections, (double) total / connections));
+        calls.entrySet().stream().sorted(Map.Entry.<String, Long>comparingByValue().reversed())
+                .forEach(e -> out.append(String.format("  %8.2f  %s%n", (double) e.getValue() / connections, e.getKey())));
+        System.err.print(out);
+        System.err.flush();
     }
 
     /**
