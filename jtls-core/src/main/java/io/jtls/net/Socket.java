@@ -428,11 +428,11 @@ public class Socket extends Duplex {
     protected void destroyImpl(Throwable error) {
         if (idleTimer != null) idleTimer.cancel();
         idleTimer = null;
-        if (writeQueue != null) {
+        if (writeQueue != null && !writeQueue.isEmpty()) { // the exception only for writes it fails
             NetException dropped = new NetException("ERR_STREAM_DESTROYED", "Cannot call write after a stream was destroyed");
             writeQueue.clear(callback -> callLater(callback, error != null ? error : dropped));
-            writeQueue = null;
         }
+        writeQueue = null;
         closeChannel();
         if (server != null) server.connectionClosed(this);
         // liveness: released in afterClose(), once 'close' has been heard
