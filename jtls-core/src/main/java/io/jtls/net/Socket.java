@@ -88,7 +88,10 @@ public class Socket extends Duplex {
         keepAlive = options.keepAlive();
         keepAliveIdleSeconds = seconds(options.keepAliveInitialDelay());
         if (options.pauseOnConnect()) pause();
-        applyOptions();
+        // An accepted socket inherits the listener's options, which jtls leaves at the kernel's
+        // defaults (no TCP_NODELAY, no SO_KEEPALIVE): setting them off again is two syscalls
+        // per connection for nothing.
+        if (noDelay || keepAlive) applyOptions();
         rememberAddresses();
         key = loop.register(channel, 0, this);
         updateInterest();
