@@ -71,12 +71,17 @@ for cfg in $CONFIGS; do
     rm -rf "$W"
   fi
 done
-# A summary: syscalls per connection (handshakes: load.js's count; bulk: per MiB)
+# A summary: syscalls per connection or per MiB
 for f in "$OUT"/*.strace; do
   name=$(basename "$f" .strace)
-  n=$(node -e 'const r=JSON.parse(require("fs").readFileSync(process.argv[1],"utf8"));console.log(r.count||r.mib||r.MiB||1)' "$OUT/$name.json" 2>/dev/null || echo 1)
+  # Handshakes: per connection closed while traced (load.js counts only its window); bulk: per MiB.
+  if [[ $name == *bulk ]]; then
+    n=$(node -e 'const r=JSON.parse(require("fs").readFileSync(process.argv[1],"utf8"));console.log(r.bytes/1048576)' "$OUT/$name.json")
+  else
+    n=$(awk '$NF=="close" {print $4}' "$f"); n=${n:-1}
+  fi
   echo "== $name ($n connections or MiB): syscalls per unit"
   awk -v n="$n" '$1 ~ /^[0-9.]+$/ && NF>=5 {c=$4; name=$NF; if (name!="total") printf "  %8.2f %s\n", c/n, name} $NF=="total" {printf "  %8.2f total\n", $4/n}' "$f" | sort -rn
-  grep -A200 '^native calls' "$OUT/$name.log" 2>/dev/null | head -n 12 || true
+  grep -E -A200 '^loop threads' "$OUT/$name.log" 2>/dev/null | head -n 12 || true
 done | tee "$OUT/summary.txt"
 echo "ledger: $OUT"
