@@ -37,6 +37,9 @@ public class EngineBench {
     @Param({"full13", "resumed13", "full12", "ticket12"})
     public String mode;
 
+    /** Made by JMH. */
+    public EngineBench() {}
+
     private EnginePair pair;
     private TlsEngine[] established;
     private final ByteBuffer record = ByteBuffer.allocateDirect(16 * 1024);
@@ -50,6 +53,10 @@ public class EngineBench {
         /** Operations in the iteration, to divide {@link #server_us} by. */
         public long ops;
 
+        /** Made by JMH. */
+        public ServerCpu() {}
+
+        /** Zero at the start of each iteration: JMH reports the iteration's sums. */
         @Setup(Level.Iteration)
         public void clear() {
             server_us = 0;
@@ -57,6 +64,11 @@ public class EngineBench {
         }
     }
 
+    /**
+     * The contexts, a first session to resume, and an established pair for the record benchmarks.
+     *
+     * @throws IOException when the bench certificates cannot be read
+     */
     @Setup(Level.Trial)
     public void setUp() throws IOException {
         pair = new EnginePair(mode.endsWith("12") ? "TLSv1.2" : "TLSv1.3");
@@ -65,6 +77,7 @@ public class EngineBench {
         pair.resetServerNanos();
     }
 
+    /** Frees the established pair and the contexts. */
     @TearDown(Level.Trial)
     public void tearDown() {
         pair.close(established);
@@ -75,7 +88,11 @@ public class EngineBench {
         return mode.startsWith("resumed") || mode.startsWith("ticket");
     }
 
-    /** One handshake (both engines made, driven to ESTABLISHED, freed). */
+    /**
+     * One handshake (both engines made, driven to ESTABLISHED, freed).
+     *
+     * @param cpu where the server's share is added up
+     */
     @Benchmark
     public void handshake(ServerCpu cpu) {
         long before = pair.serverNanos();
@@ -84,7 +101,11 @@ public class EngineBench {
         cpu.ops++;
     }
 
-    /** The server encrypts one full 16 KiB record and hands out its ciphertext. */
+    /**
+     * The server encrypts one full 16 KiB record and hands out its ciphertext.
+     *
+     * @param cpu where the server's share is added up
+     */
     @Benchmark
     public void serverEncryptRecord(ServerCpu cpu) {
         long before = pair.serverNanos();
@@ -93,7 +114,11 @@ public class EngineBench {
         cpu.ops++;
     }
 
-    /** The client encrypts one 16 KiB record; the server takes it in and decrypts it. */
+    /**
+     * The client encrypts one 16 KiB record; the server takes it in and decrypts it.
+     *
+     * @param cpu where the server's share is added up
+     */
     @Benchmark
     public void serverDecryptRecord(ServerCpu cpu) {
         long before = pair.serverNanos();
