@@ -44,6 +44,7 @@ final class TimerQueue {
 
     /** Forgets a cancelled timer: O(1) now, an occasional sweep later. */
     void remove(Timer timer) {
+        timer.task = null; // until it is dropped, it must not keep its connection reachable
         if (++cancelled >= MIN_SWEEP && cancelled > heap.size() / 2) {
             heap.removeIf(t -> {
                 if (!t.isCancelled()) return false;

@@ -39,6 +39,7 @@ class TimerQueueTest {
             } else {
                 t.cancel(); // off the loop thread: the caller unschedules, as the loop does
                 queue.remove(t);
+                assertNull(t.task, "a cancelled timer waiting in the heap keeps nothing of its task reachable");
             }
         }
         // 900 cancelled among 1000: sweeps ran, so the heap holds few of them.
