@@ -14,6 +14,10 @@ List format (one prototype per line, as in the OpenSSL 3.0 headers):
     # doc <openssl/ssl.h>: the SSL object  -- class Javadoc (may repeat)
     SSL *SSL_new(SSL_CTX *ctx);
     optional ENGINE *ENGINE_by_id(const char *id);   -- may be missing in a build
+    critical int BIO_read(BIO *b, void *data, int dlen);  -- Linker.Option.critical(false): a short
+                                           leaf call that never calls back into Java (no thread-state
+                                           transition; never for SSL_read/SSL_write/SSL_do_handshake,
+                                           which run callbacks)
     %java                                  -- verbatim Java (constants, macros) until %end
     ...
     %end
@@ -89,6 +93,9 @@ def parse_param(p, i):
 
 
 def parse_proto(line):
+    critical = line.startswith("critical ")
+    if critical:
+        line = line[len("critical "):]
     optional = line.startswith("optional ")
     if optional:
         line = line[len("optional "):]
@@ -98,7 +105,7 @@ def parse_proto(line):
         raise SystemExit("cannot parse prototype: %r" % line)
     ret, name, params = m.group(1).strip(), m.group(2), m.group(3).strip()
     plist = [] if params in ("", "void") else [parse_param(p, i) for i, p in enumerate(split_params(params))]
-    return dict(ret=ret, name=name, params=plist, optional=optional, text=line)
+    return dict(ret=ret, name=name, params=plist, optional=optional, critical=critical, text=line)
 
 
 def gen(listfile):
@@ -133,6 +140,8 @@ def gen(listfile):
     o.append("package io.jtls.internal.openssl;\n\n")
     o.append("import static io.jtls.internal.openssl.Types.*;\n\n")
     o.append("import java.lang.foreign.FunctionDescriptor;\n")
+    if any(p["critical"] for p in protos):
+        o.append("import java.lang.foreign.Linker;\n")
     o.append("import java.lang.foreign.MemorySegment;\n")
     o.append("import java.lang.invoke.MethodHandle;\n\n")
     o.append("/**\n")
@@ -149,6 +158,10 @@ def gen(listfile):
         else:
             desc = "FunctionDescriptor.of(%s)" % ", ".join([rt[1]] + layouts)
         fn = "optionalDowncall" if p["optional"] else "downcall"
+        if p["critical"]:
+            if p["optional"]:
+                raise SystemExit("critical and optional together are not supported: " + p["name"])
+            desc += ", Linker.Option.critical(false)"
         o.append("\n    private static final MethodHandle %s$MH = NativeLibrary.%s(\"%s\",\n            %s);\n"
                  % (p["name"], fn, p["name"], desc))
         jparams = ", ".join("%s %s" % (java_type(t)[0], n) for t, n in p["params"])

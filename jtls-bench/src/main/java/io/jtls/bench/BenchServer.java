@@ -5,13 +5,16 @@ import io.jtls.TlsServer;
 import io.jtls.TlsServerOptions;
 import io.jtls.TlsSocket;
 import io.jtls.context.Constants;
+import io.jtls.internal.openssl.NativeCallCounts;
 import io.jtls.net.Duplex;
 import io.jtls.net.EventEmitter;
 import io.jtls.net.EventLoopGroup;
 import java.io.IOException;
+import java.lang.management.ManagementFactory;
 import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Map;
 
 /**
  * The jtls server of the performance anchors: {@code /work/shared/bench/server-node.js} on
@@ -58,7 +61,12 @@ public final class BenchServer {
             System.err.println("server error: " + error.getMessage());
             System.exit(1);
         });
+        if (NativeCallCounts.ENABLED) {
+            Runtime.getRuntime().addShutdownHook(new Thread(BenchServer::printNativeCalls));
+        }
         server.listen(opt.port(), opt.host(), BACKLOG, () -> {
+            NativeCallCounts.reset(); // count the connections only, not the context's build
+            loopAllocatedAtListen = loopAllocatedBytes();
             System.out.println("listening " + server.address().port());
             System.out.flush();
         });
@@ -66,6 +74,38 @@ public final class BenchServer {
         // Keeps the process bounded even if orphaned (the loops are daemon threads).
         Thread.sleep((long) (opt.lifetimeSeconds() * 1000));
         System.exit(0);
+    }
+
+    private static volatile long loopAllocatedAtListen;
+
+    /** Heap bytes allocated so far by the event-loop threads (HotSpot's per-thread counter). */
+    private static long loopAllocatedBytes() {
+        com.sun.management.ThreadMXBean threads = (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
+        long sum = 0;
+        for (Thread t : Thread.getAllStackTraces().keySet()) {
+            if (t.getName().startsWith("bench-loop")) {
+                sum += threads.getThreadAllocatedBytes(t.threadId());
+            }
+        }
+        return sum;
+    }
+
+    /**
+     * With {@code -Djtls.countNativeCalls=true}: the FFM transitions since the server listened,
+     * per function and per connection ({@code SSL_new} counts the connections), on stderr.
+     */
+    private static void printNativeCalls() {
+        Map<String, Long> calls = NativeCallCounts.snapshot();
+        long connections = Math.max(1, calls.getOrDefault("SSL_new", 0L));
+        long total = calls.values().stream().mapToLong(Long::longValue).sum();
+        long allocated = loopAllocatedBytes() - loopAllocatedAtListen;
+        StringBuilder out = new StringBuilder(String.format(
+                "loop threads allocated: %d bytes, %.0f per connection%nnative calls: %d connections, %.1f per connection%n",
+                allocated, (double) allocated / connections, connections, (double) total / connections));
+        calls.entrySet().stream().sorted(Map.Entry.<String, Long>comparingByValue().reversed())
+                .forEach(e -> out.append(String.format("  %8.2f  %s%n", (double) e.getValue() / connections, e.getKey())));
+        System.err.print(out);
+        System.err.flush();
     }
 
     /**

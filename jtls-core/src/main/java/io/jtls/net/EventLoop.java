@@ -9,9 +9,7 @@ import java.nio.channels.SelectableChannel;
 import java.nio.channels.SelectionKey;
 import java.nio.channels.Selector;
 import java.time.Duration;
-import java.util.Comparator;
 import java.util.Objects;
-import java.util.PriorityQueue;
 import java.util.Queue;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CountDownLatch;
@@ -51,8 +49,7 @@ public final class EventLoop implements Executor {
     private final LoopClock clock;
     private final Queue<Runnable> tasks = new ConcurrentLinkedQueue<>();
     private final AtomicBoolean wakeupPending = new AtomicBoolean();
-    private final PriorityQueue<Timer> timers = new PriorityQueue<>(
-            Comparator.comparingLong((Timer t) -> t.deadlineNanos).thenComparingLong(t -> t.sequence));
+    private final TimerQueue timers = new TimerQueue();
     private final ByteBuffer readBuffer = ByteBuffer.allocateDirect(READ_BUFFER_SIZE);
     private final CountDownLatch terminated = new CountDownLatch(1);
     private long timerSequence;
@@ -200,7 +197,7 @@ public final class EventLoop implements Executor {
 
     void unschedule(Timer timer) {
         if (timer.queued) {
-            timers.remove(timer);
+            timers.remove(timer); // O(1): dropped at the head or by a later sweep
             timer.queued = false;
         }
     }

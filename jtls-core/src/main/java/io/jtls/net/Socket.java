@@ -100,7 +100,10 @@ public class Socket extends Duplex {
             pause();
             stopReadAhead();
         }
-        applyOptions();
+        // An accepted socket inherits the listener's options, which jtls leaves at the kernel's
+        // defaults (no TCP_NODELAY, no SO_KEEPALIVE): setting them off again is two syscalls
+        // per connection for nothing.
+        if (noDelay || keepAlive) applyOptions();
         rememberAddresses();
         key = loop.register(channel, 0, this);
         updateInterest();
@@ -492,11 +495,11 @@ public class Socket extends Duplex {
         idleTimer = null;
         if (halfCloseTimer != null) halfCloseTimer.cancel();
         halfCloseTimer = null;
-        if (writeQueue != null) {
+        if (writeQueue != null && !writeQueue.isEmpty()) { // the exception only for writes it fails
             NetException dropped = new NetException("ERR_STREAM_DESTROYED", "Cannot call write after a stream was destroyed");
             writeQueue.clear(callback -> callLater(callback, error != null ? error : dropped));
-            writeQueue = null;
         }
+        writeQueue = null;
         closeChannel();
         if (server != null) server.connectionClosed(this);
         // liveness: released in afterClose(), once 'close' has been heard

@@ -8,7 +8,8 @@ public final class Timer {
     final EventLoop loop;
     final long deadlineNanos;
     long sequence; // set by the loop when queued
-    final Runnable task;
+    /** Dropped (null) once cancelled on the loop: a cancelled timer waits in the heap without what its task holds. */
+    Runnable task;
     private volatile boolean cancelled;
     boolean queued; // loop-thread only
     // Pending until it runs or is cancelled; counts for liveness only once ref()'d.

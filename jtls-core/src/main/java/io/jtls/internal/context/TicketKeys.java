@@ -126,12 +126,16 @@ final class TicketKeys {
             if (keys == null || keys.length != LENGTH) {
                 return 0; // not one of our keys: decline the ticket, full handshake
             }
-            // A confined arena per call, freed before OpenSSL continues: no key material stays in
-            // native memory after the callback.
-            try (Arena arena = Arena.ofConfined()) {
-                MemorySegment aesKey = arena.allocateFrom(ValueLayout.JAVA_BYTE, Arrays.copyOfRange(keys, 32, 48));
-                MemorySegment macParams = macParams(arena, arena.allocateFrom(ValueLayout.JAVA_BYTE,
-                        Arrays.copyOfRange(keys, 16, 32)));
+            // The AES and HMAC keys go into this thread's scratch segment, wiped before OpenSSL
+            // continues: no key material stays in native memory after the callback, and no
+            // arena, malloc or parameter array is made per ticket (the constant parts of the
+            // OSSL_PARAM array are written once per thread).
+            MemorySegment scratch = SCRATCH.get();
+            MemorySegment aesKey = scratch.asSlice(AES_KEY_OFFSET, 16);
+            try {
+                MemorySegment.copy(keys, 32, aesKey, ValueLayout.JAVA_BYTE, 0, 16);
+                MemorySegment.copy(keys, 16, scratch, ValueLayout.JAVA_BYTE, HMAC_KEY_OFFSET, 16);
+                MemorySegment macParams = scratch.asSlice(PARAMS_OFFSET, 3 * PARAM_SIZE);
                 if (enc != 0) {
                     MemorySegment.copy(keys, 0, name, ValueLayout.JAVA_BYTE, 0, 16);
                     if (TicketKeyCalls.RAND_bytes(ivSeg, 16) != 1
@@ -147,6 +151,8 @@ final class TicketKeys {
                 }
                 // 2: valid, but sealed with an older key: OpenSSL issues a fresh ticket.
                 return Arrays.equals(keys, current) ? 1 : 2;
+            } finally {
+                scratch.asSlice(0, KEYS_SIZE).fill((byte) 0);
             }
         } catch (Throwable t) {
             return -1; // never unwind into OpenSSL
@@ -162,13 +168,26 @@ final class TicketKeys {
     /** {@code #define OSSL_PARAM_UNMODIFIED ((size_t)-1)} */
     private static final long OSSL_PARAM_UNMODIFIED = -1L;
 
-    /** The {@code OSSL_PARAM} array {@code {"key": hmacKey (16 bytes), "digest": "SHA256", END}} for the MAC. */
-    private static MemorySegment macParams(Arena arena, MemorySegment hmacKey) {
-        MemorySegment params = arena.allocate(3 * PARAM_SIZE, 8); // zeroed: the third is the END marker
-        param(params.asSlice(0, PARAM_SIZE), arena.allocateFrom("key"), OSSL_PARAM_OCTET_STRING, hmacKey, 16);
-        param(params.asSlice(PARAM_SIZE, PARAM_SIZE), arena.allocateFrom("digest"), OSSL_PARAM_UTF8_STRING,
-                arena.allocateFrom("SHA256"), 6);
-        return params;
+    /** Scratch layout: the AES key, the HMAC key (wiped after each callback), then the OSSL_PARAM array. */
+    private static final long AES_KEY_OFFSET = 0;
+    private static final long HMAC_KEY_OFFSET = 16;
+    private static final long KEYS_SIZE = 32;
+    private static final long PARAMS_OFFSET = 32;
+    /** The parameter names and the digest name, for the life of the process. */
+    private static final MemorySegment KEY_NAME = Arena.global().allocateFrom("key");
+    private static final MemorySegment DIGEST_NAME = Arena.global().allocateFrom("digest");
+    private static final MemorySegment SHA256 = Arena.global().allocateFrom("SHA256");
+    /** Per thread (callbacks run on the thread that drives the SSL, never nested); freed with the thread's entry. */
+    private static final ThreadLocal<MemorySegment> SCRATCH = ThreadLocal.withInitial(() -> {
+        MemorySegment scratch = Arena.ofAuto().allocate(PARAMS_OFFSET + 3 * PARAM_SIZE, 8); // zeroed: the third param is END
+        macParams(scratch.asSlice(PARAMS_OFFSET, 3 * PARAM_SIZE), scratch.asSlice(HMAC_KEY_OFFSET, 16));
+        return scratch;
+    });
+
+    /** Fills {@code params} with {@code {"key": hmacKey (16 bytes), "digest": "SHA256", END}} for the MAC. */
+    private static void macParams(MemorySegment params, MemorySegment hmacKey) {
+        param(params.asSlice(0, PARAM_SIZE), KEY_NAME, OSSL_PARAM_OCTET_STRING, hmacKey, 16);
+        param(params.asSlice(PARAM_SIZE, PARAM_SIZE), DIGEST_NAME, OSSL_PARAM_UTF8_STRING, SHA256, 6);
     }
 
     private static void param(MemorySegment p, MemorySegment key, int type, MemorySegment data, long size) {

@@ -13,6 +13,7 @@ import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.nio.charset.StandardCharsets;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Reads what a connection negotiated from its {@code SSL}, the way Node's TLSWrap getters
@@ -21,6 +22,11 @@ import java.nio.charset.StandardCharsets;
  */
 final class NegotiatedParameters {
     private NegotiatedParameters() {}
+
+    /** {@link CipherInfo} per {@code SSL_CIPHER} address (a handful of entries; read without locks). */
+    private static final ConcurrentHashMap<Long, CipherInfo> CIPHERS = new ConcurrentHashMap<>();
+    /** Longest Finished message: {@code EVP_MAX_MD_SIZE} (TLS 1.2's is 12 bytes, TLS 1.3's the hash length). */
+    private static final int MAX_FINISHED = 64;
 
     /** {@code EVP_PKEY_DH} ({@code NID_dhKeyAgreement}, 28). */
     private static final int EVP_PKEY_DH = 28;
@@ -31,7 +37,7 @@ final class NegotiatedParameters {
 
     /** Node's {@code getProtocol()}: {@code SSL_get_version}, such as "TLSv1.3". */
     static String protocol(MemorySegment ssl) {
-        return Types.cString(SslCalls.SSL_get_version(ssl));
+        return StaticStrings.of(SslCalls.SSL_get_version(ssl));
     }
 
     /** Node's {@code getCipher()}; null before a cipher is chosen (Node: undefined). */
@@ -40,9 +46,16 @@ final class NegotiatedParameters {
         if (Types.isNull(cipher)) {
             return null;
         }
-        return new CipherInfo(Types.cString(SslCalls.SSL_CIPHER_get_name(cipher)),
+        // SSL_CIPHERs are libssl's static table: one CipherInfo per cipher for the process.
+        CipherInfo known = CIPHERS.get(cipher.address());
+        if (known != null) {
+            return known;
+        }
+        CipherInfo info = new CipherInfo(Types.cString(SslCalls.SSL_CIPHER_get_name(cipher)),
                 Types.cString(SslCalls.SSL_CIPHER_standard_name(cipher)),
                 Types.cString(SslCalls.SSL_CIPHER_get_version(cipher)));
+        CIPHERS.putIfAbsent(cipher.address(), info);
+        return info;
     }
 
     /**
@@ -111,17 +124,14 @@ final class NegotiatedParameters {
 
     /** Node's {@code getFinished()}/{@code getPeerFinished()}: a copy, or null before any Finished. */
     static byte[] finished(MemorySegment ssl, boolean peer) {
-        try (Arena arena = Arena.ofConfined()) {
-            // As Node: ask with a one-byte buffer first (OpenSSL returns the full length).
-            MemorySegment probe = arena.allocate(1);
-            long length = peer ? SslCalls.SSL_get_peer_finished(ssl, probe, 1) : SslCalls.SSL_get_finished(ssl, probe, 1);
-            if (length == 0) {
-                return null;
-            }
-            MemorySegment buf = arena.allocate(length);
-            long copied = peer ? SslCalls.SSL_get_peer_finished(ssl, buf, length) : SslCalls.SSL_get_finished(ssl, buf, length);
-            return buf.asSlice(0, copied).toArray(ValueLayout.JAVA_BYTE);
+        // One call into the engine's scratch buffer (the message is at most EVP_MAX_MD_SIZE
+        // bytes): no probe call and no arena per handshake. OpenSSL returns the full length.
+        MemorySegment buf = Scratch.get().buffer();
+        long length = peer ? SslCalls.SSL_get_peer_finished(ssl, buf, MAX_FINISHED) : SslCalls.SSL_get_finished(ssl, buf, MAX_FINISHED);
+        if (length == 0) {
+            return null;
         }
+        return buf.asSlice(0, Math.min(length, MAX_FINISHED)).toArray(ValueLayout.JAVA_BYTE);
     }
 
     /** Node's {@code alpnProtocol}: the selected protocol, or null where Node says {@code false}. */

@@ -159,11 +159,20 @@ public final class TlsEngine implements AutoCloseable {
             // is given and SSL_write never blocks on a full buffer; a BIO pair would cap both
             // directions at a fixed size and make every call loop on partial transfers.
             // An empty memory BIO reads as "retry" (eof_return -1): SSL reports WANT_READ.
-            try (NativeHandle in = Bios.newMemory(); NativeHandle out = Bios.newMemory()) {
-                this.encInBio = in.get();
-                this.encOutBio = out.get();
-                SslCalls.SSL_set_bio(raw, in.release(), out.release()); // the SSL owns both BIOs from here
+            // The BIOs are adopted by the SSL two calls later: no NativeHandle (no Cleaner
+            // registration, no shared counters) for a life of two calls; freed here on failure.
+            MemorySegment in = Bios.newMemoryRaw();
+            MemorySegment out = MemorySegment.NULL;
+            try {
+                out = Bios.newMemoryRaw();
+            } finally {
+                if (Types.isNull(out)) {
+                    Bios.freeRaw(in);
+                }
             }
+            this.encInBio = in;
+            this.encOutBio = out;
+            SslCalls.SSL_set_bio(raw, in, out); // the SSL owns both BIOs from here
             if (SslCalls.SSL_set_ex_data(raw, EngineUpcalls.EX_INDEX, MemorySegment.ofAddress(registered)) != 1) {
                 throw ErrorQueue.exception("SSL_set_ex_data", "ERR_OSSL_MALLOC_FAILURE");
             }

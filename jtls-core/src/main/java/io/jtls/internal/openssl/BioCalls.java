@@ -4,6 +4,7 @@ package io.jtls.internal.openssl;
 import static io.jtls.internal.openssl.Types.*;
 
 import java.lang.foreign.FunctionDescriptor;
+import java.lang.foreign.Linker;
 import java.lang.foreign.MemorySegment;
 import java.lang.invoke.MethodHandle;
 
@@ -52,7 +53,7 @@ public final class BioCalls {
     }
 
     private static final MethodHandle BIO_read$MH = NativeLibrary.downcall("BIO_read",
-            FunctionDescriptor.of(C_INT, C_POINTER, C_POINTER, C_INT));
+            FunctionDescriptor.of(C_INT, C_POINTER, C_POINTER, C_INT), Linker.Option.critical(false));
 
     /** {@code int BIO_read(BIO *b, void *data, int dlen)} */
     public static int BIO_read(MemorySegment b, MemorySegment data, int dlen) {
@@ -64,7 +65,7 @@ public final class BioCalls {
     }
 
     private static final MethodHandle BIO_write$MH = NativeLibrary.downcall("BIO_write",
-            FunctionDescriptor.of(C_INT, C_POINTER, C_POINTER, C_INT));
+            FunctionDescriptor.of(C_INT, C_POINTER, C_POINTER, C_INT), Linker.Option.critical(false));
 
     /** {@code int BIO_write(BIO *b, const void *data, int dlen)} */
     public static int BIO_write(MemorySegment b, MemorySegment data, int dlen) {
@@ -100,7 +101,7 @@ public final class BioCalls {
     }
 
     private static final MethodHandle BIO_ctrl_pending$MH = NativeLibrary.downcall("BIO_ctrl_pending",
-            FunctionDescriptor.of(C_LONG, C_POINTER));
+            FunctionDescriptor.of(C_LONG, C_POINTER), Linker.Option.critical(false));
 
     /** {@code size_t BIO_ctrl_pending(BIO *b)} */
     public static long BIO_ctrl_pending(MemorySegment b) {

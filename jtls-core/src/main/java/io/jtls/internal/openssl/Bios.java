@@ -17,6 +17,29 @@ public final class Bios {
         return NativeHandle.own(NativeKind.BIO, bio);
     }
 
+    /**
+     * A new empty memory BIO as a bare pointer, for a caller that hands it to an owner at once
+     * ({@code SSL_set_bio}) and frees it itself if that cannot happen: no {@link NativeHandle}.
+     *
+     * @return the BIO, never NULL
+     */
+    public static MemorySegment newMemoryRaw() {
+        MemorySegment bio = BioCalls.BIO_new(BioCalls.BIO_s_mem());
+        if (Types.isNull(bio)) {
+            throw ErrorQueue.exception("BIO_new", "ERR_OSSL_MALLOC_FAILURE");
+        }
+        return bio;
+    }
+
+    /** Frees a BIO from {@link #newMemoryRaw()} that no owner adopted. */
+    public static void freeRaw(MemorySegment bio) {
+        try {
+            NativeKind.BIO.free(bio);
+        } catch (Throwable t) {
+            throw NativeLibrary.rethrow(t);
+        }
+    }
+
     /** A memory BIO holding a copy of {@code data} (it does not borrow the Java array). */
     public static NativeHandle of(byte[] data) {
         NativeHandle bio = newMemory();

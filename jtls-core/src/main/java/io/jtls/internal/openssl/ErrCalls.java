@@ -4,6 +4,7 @@ package io.jtls.internal.openssl;
 import static io.jtls.internal.openssl.Types.*;
 
 import java.lang.foreign.FunctionDescriptor;
+import java.lang.foreign.Linker;
 import java.lang.foreign.MemorySegment;
 import java.lang.invoke.MethodHandle;
 
@@ -28,7 +29,7 @@ public final class ErrCalls {
     }
 
     private static final MethodHandle ERR_peek_error$MH = NativeLibrary.downcall("ERR_peek_error",
-            FunctionDescriptor.of(C_LONG));
+            FunctionDescriptor.of(C_LONG), Linker.Option.critical(false));
 
     /** {@code unsigned long ERR_peek_error(void)} */
     public static long ERR_peek_error() {
@@ -52,7 +53,7 @@ public final class ErrCalls {
     }
 
     private static final MethodHandle ERR_clear_error$MH = NativeLibrary.downcall("ERR_clear_error",
-            FunctionDescriptor.ofVoid());
+            FunctionDescriptor.ofVoid(), Linker.Option.critical(false));
 
     /** {@code void ERR_clear_error(void)} */
     public static void ERR_clear_error() {

@@ -152,7 +152,7 @@ public final class NativeLibrary {
         }
         MemorySegment address = LOOKUP.find(symbol).orElseThrow(() ->
                 new OpenSslUnavailableException("OpenSSL symbol not found: " + symbol));
-        return LINKER.downcallHandle(address, descriptor, options);
+        return NativeCallCounts.counting(symbol, LINKER.downcallHandle(address, descriptor, options));
     }
 
     private static final MethodHandle UNAVAILABLE;
@@ -184,7 +184,7 @@ public final class NativeLibrary {
         }
         Optional<MemorySegment> address = LOOKUP.find(symbol);
         if (address.isPresent()) {
-            return LINKER.downcallHandle(address.get(), descriptor);
+            return NativeCallCounts.counting(symbol, LINKER.downcallHandle(address.get(), descriptor));
         }
         MethodHandle thrower = MethodHandles.throwException(descriptor.toMethodType().returnType(),
                 UnsupportedOperationException.class);
@@ -202,6 +202,7 @@ public final class NativeLibrary {
     public static MemorySegment upcall(Class<?> owner, String method, FunctionDescriptor descriptor) {
         try {
             MethodHandle target = MethodHandles.lookup().in(owner).findStatic(owner, method, descriptor.toMethodType());
+            target = NativeCallCounts.counting("up:" + owner.getSimpleName() + "." + method, target);
             return LINKER.upcallStub(target, descriptor, Arena.global());
         } catch (ReflectiveOperationException e) {
             throw new IllegalStateException("bad upcall target " + owner.getName() + "." + method, e);
@@ -210,7 +211,7 @@ public final class NativeLibrary {
 
     /** An upcall stub for a method handle (the handle's type must match the descriptor). */
     public static MemorySegment upcall(MethodHandle target, FunctionDescriptor descriptor) {
-        return LINKER.upcallStub(target, descriptor, Arena.global());
+        return LINKER.upcallStub(NativeCallCounts.counting("up:" + target.type(), target), descriptor, Arena.global());
     }
 
     /** Wraps a {@code Throwable} from {@code invokeExact}; downcalls themselves never throw checked exceptions. */

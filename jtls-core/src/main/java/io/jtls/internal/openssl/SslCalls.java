@@ -4,6 +4,7 @@ package io.jtls.internal.openssl;
 import static io.jtls.internal.openssl.Types.*;
 
 import java.lang.foreign.FunctionDescriptor;
+import java.lang.foreign.Linker;
 import java.lang.foreign.MemorySegment;
 import java.lang.invoke.MethodHandle;
 
@@ -188,7 +189,7 @@ public final class SslCalls {
     }
 
     private static final MethodHandle SSL_get_error$MH = NativeLibrary.downcall("SSL_get_error",
-            FunctionDescriptor.of(C_INT, C_POINTER, C_INT));
+            FunctionDescriptor.of(C_INT, C_POINTER, C_INT), Linker.Option.critical(false));
 
     /** {@code int SSL_get_error(const SSL *s, int ret_code)} */
     public static int SSL_get_error(MemorySegment s, int ret_code) {
@@ -212,7 +213,7 @@ public final class SslCalls {
     }
 
     private static final MethodHandle SSL_get_shutdown$MH = NativeLibrary.downcall("SSL_get_shutdown",
-            FunctionDescriptor.of(C_INT, C_POINTER));
+            FunctionDescriptor.of(C_INT, C_POINTER), Linker.Option.critical(false));
 
     /** {@code int SSL_get_shutdown(const SSL *ssl)} */
     public static int SSL_get_shutdown(MemorySegment ssl) {
@@ -224,7 +225,7 @@ public final class SslCalls {
     }
 
     private static final MethodHandle SSL_is_init_finished$MH = NativeLibrary.downcall("SSL_is_init_finished",
-            FunctionDescriptor.of(C_INT, C_POINTER));
+            FunctionDescriptor.of(C_INT, C_POINTER), Linker.Option.critical(false));
 
     /** {@code int SSL_is_init_finished(const SSL *s)} */
     public static int SSL_is_init_finished(MemorySegment s) {
@@ -236,7 +237,7 @@ public final class SslCalls {
     }
 
     private static final MethodHandle SSL_in_init$MH = NativeLibrary.downcall("SSL_in_init",
-            FunctionDescriptor.of(C_INT, C_POINTER));
+            FunctionDescriptor.of(C_INT, C_POINTER), Linker.Option.critical(false));
 
     /** {@code int SSL_in_init(const SSL *s)} */
     public static int SSL_in_init(MemorySegment s) {
@@ -416,7 +417,7 @@ public final class SslCalls {
     }
 
     private static final MethodHandle SSL_get_servername$MH = NativeLibrary.downcall("SSL_get_servername",
-            FunctionDescriptor.of(C_POINTER, C_POINTER, C_INT));
+            FunctionDescriptor.of(C_POINTER, C_POINTER, C_INT), Linker.Option.critical(false));
 
     /** {@code const char *SSL_get_servername(const SSL *s, const int type)} */
     public static MemorySegment SSL_get_servername(MemorySegment s, int type) {

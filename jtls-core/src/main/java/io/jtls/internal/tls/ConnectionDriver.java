@@ -619,8 +619,10 @@ public final class ConnectionDriver {
         recording = HandshakeRecording.DONE;
         phase = Phase.CLOSED;
         cancelHandshakeTimer();
-        outbound.clear(error != null ? error
-                : new NetException("ERR_STREAM_DESTROYED", "Cannot call write after a stream was destroyed"));
+        if (!outbound.isEmpty()) { // the exception (and its stack trace) only for writes it fails
+            outbound.clear(error != null ? error
+                    : new NetException("ERR_STREAM_DESTROYED", "Cannot call write after a stream was destroyed"));
+        }
         transport.destroy();
         // Freed later in this turn, never under a call that may still be using the engine.
         loop.execute(this::closeEngine);
