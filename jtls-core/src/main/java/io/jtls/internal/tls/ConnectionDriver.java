@@ -8,10 +8,8 @@ import io.jtls.net.Duplex;
 import io.jtls.net.EventLoop;
 import io.jtls.net.NetException;
 import io.jtls.net.Socket;
-import io.jtls.net.Timer;
 import java.nio.ByteBuffer;
 import java.time.Duration;
-import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 
 /**
@@ -29,7 +27,7 @@ import java.util.function.Consumer;
  *
  * <h2>A paused handshake pauses the reader</h2>
  * While the handshake waits for the application ({@link Phase#AWAITING_APPLICATION}) the
- * transport is paused. Before the handshake completes at most {@link #HANDSHAKE_INPUT_LIMIT}
+ * transport is paused. Before the handshake completes at most {@link HandshakeWatch#INPUT_LIMIT}
  * bytes of ciphertext are taken from the peer; more fails the connection with
  * {@code ERR_TLS_HANDSHAKE_INPUT_LIMIT} (a {@code 'tlsClientError'} on a server), so a peer
  * cannot stream into native memory while a callback takes its time.
@@ -41,34 +39,25 @@ import java.util.function.Consumer;
  * after its shutdown).
  */
 public final class ConnectionDriver {
-    /** Ciphertext accepted before the handshake completes (the read that crosses it included). */
-    public static final int HANDSHAKE_INPUT_LIMIT = 64 * 1024;
-
     private final EventLoop loop;
     private final Duplex transport;
     private final ConnectionHost host;
     private final HandshakePolicy policy;
     private final boolean isServer;
     private final SessionFlow sessions;
-    private final Duration handshakeTimeout;
     private final Outbound outbound;
     private final Renegotiations renegotiations = new Renegotiations(this);
     private final LiveQueries queries;
     private final Inbound inbound;
     private final DiagnosticsRelay diagnostics;
+    private final HandshakeWatch watch;
 
     private TlsEngine engine; // null once freed
     private Phase phase = Phase.NEW;
     private WriteSide writeSide = WriteSide.OPEN;
-    private long handshakeInput;
-    private Timer handshakeTimer;
     private volatile HandshakeSnapshot snapshot;
     /** A server's SNI name, as soon as the ClientHello was read (Node sets it then); null before or without SNI. */
     private volatile String requestedServername;
-    /** JFR's handshake events: null unless a recording wanted them at the start; {@link HandshakeRecording#DONE} once secure. */
-    private HandshakeRecording recording;
-    /** The first failure {@link #fail} reported (a server's goes to 'tlsClientError', not to destroy), for the JFR event. */
-    private Throwable handshakeFailure;
 
     /**
      * A connection over {@code transport} on {@code context} (retained by the engine). Nothing
@@ -84,7 +73,7 @@ public final class ConnectionDriver {
         this.host = host;
         this.policy = policy;
         this.isServer = policy.isServer();
-        this.handshakeTimeout = handshakeTimeout;
+        this.watch = new HandshakeWatch(loop, handshakeTimeout, isServer, this::onHandshakeTimeout);
         this.sessions = new SessionFlow(this, host, policy.server());
         this.inbound = new Inbound(transport, host);
         this.outbound = new Outbound(this, transport, host, sessions);
@@ -192,9 +181,7 @@ public final class ConnectionDriver {
             return;
         }
         phase = Phase.HANDSHAKING;
-        if (!isServer) {
-            recording = HandshakeRecording.beginIfEnabled(); // a server's begins with the ClientHello's first bytes
-        }
+        watch.clientStarted();
         cycle();
     }
 
@@ -216,20 +203,14 @@ public final class ConnectionDriver {
             ciphertext.position(ciphertext.limit());
             return;
         }
-        boolean handshaking = !phase.established();
-        if (handshaking) {
-            if (handshakeInput == 0 && isServer) {
-                recording = HandshakeRecording.beginIfEnabled();
-            }
-            handshakeInput += ciphertext.remaining();
-        }
+        boolean overLimit = !phase.established() && watch.input(ciphertext.remaining());
         engine.encIn(ciphertext);
         if (started()) {
             cycle();
         }
-        if (handshaking && !phase.established() && handshakeInput > HANDSHAKE_INPUT_LIMIT && !gone()) {
+        if (overLimit && !phase.established() && !gone()) {
             fail(new TlsException("ERR_TLS_HANDSHAKE_INPUT_LIMIT", "TLS handshake input exceeded "
-                    + HANDSHAKE_INPUT_LIMIT + " bytes before the handshake completed"));
+                    + HandshakeWatch.INPUT_LIMIT + " bytes before the handshake completed"));
         }
     }
 
@@ -363,10 +344,7 @@ public final class ConnectionDriver {
     void allowData() {
         if (phase == Phase.VERIFYING) {
             phase = Phase.OPEN;
-            if (recording != null) {
-                recording.completed(isServer, engine, snapshot, knownServername(), host.peer());
-            }
-            recording = HandshakeRecording.DONE;
+            watch.secure(isServer, engine, snapshot, knownServername(), host.peer());
         }
         outbound.scheduleFlush();
     }
@@ -492,9 +470,7 @@ public final class ConnectionDriver {
 
     /** Destroys the connection for {@code error}, reported where the policy says. */
     void fail(Throwable error) {
-        if (handshakeFailure == null) {
-            handshakeFailure = error;
-        }
+        watch.failed(error);
         policy.fail(host, error);
     }
 
@@ -521,27 +497,18 @@ public final class ConnectionDriver {
         }
     }
 
-    /**
-     * Starts the handshake timeout: for the first handshake (Node's {@code handshakeTimeout}) and,
-     * beyond Node, for each renegotiation, so that a peer cannot park a connection half-way
-     * through one. Whatever the handshake waits for (the peer, or an application callback that
-     * never answers), the connection is destroyed when it fires.
-     */
+    /** The handshake timeout, for the first handshake and (beyond Node) each renegotiation. */
     void armHandshakeTimer() {
-        if (handshakeTimer == null && handshakeTimeout != null && handshakeTimeout.toNanos() > 0 && !gone()) {
-            handshakeTimer = loop.schedule(handshakeTimeout.toNanos(), TimeUnit.NANOSECONDS, this::onHandshakeTimeout);
+        if (!gone()) {
+            watch.arm();
         }
     }
 
     void cancelHandshakeTimer() {
-        if (handshakeTimer != null) {
-            handshakeTimer.cancel();
-            handshakeTimer = null;
-        }
+        watch.cancel();
     }
 
     private void onHandshakeTimeout() {
-        handshakeTimer = null;
         if (host.destroyed() || (phase.established() && !renegotiations.running())) {
             return;
         }
@@ -611,14 +578,12 @@ public final class ConnectionDriver {
 
     /** The socket is being destroyed: drop queued writes, close the transport, free the engine. */
     public void onDestroy(Throwable error) {
-        if (recording != HandshakeRecording.DONE && HandshakeRecording.wantsFailure(recording)) { // ended before it was secure
-            Throwable why = error != null ? error : handshakeFailure != null ? handshakeFailure : policy.rejection();
-            HandshakeRecording.failed(recording, isServer, why, HandshakeRecording.stage(phase, engine == null ? null
-                    : engine.state(), sessions.holdsOutput(), isServer, handshakeInput), knownServername(), host.peer());
+        if (watch.recordsFailure()) { // ended before it was secure
+            watch.recordFailure(error, policy.rejection(), phase, engine == null ? null : engine.state(),
+                    sessions.holdsOutput(), knownServername(), host.peer());
         }
-        recording = HandshakeRecording.DONE;
+        watch.destroyed();
         phase = Phase.CLOSED;
-        cancelHandshakeTimer();
         if (!outbound.isEmpty()) { // the exception (and its stack trace) only for writes it fails
             outbound.clear(error != null ? error
                     : new NetException("ERR_STREAM_DESTROYED", "Cannot call write after a stream was destroyed"));
