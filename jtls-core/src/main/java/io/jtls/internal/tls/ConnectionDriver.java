@@ -158,10 +158,7 @@ public final class ConnectionDriver {
             return;
         }
         transport.setRawReader(this::onCiphertext);
-        transport.on(Duplex.END, this::onTransportEnd);
-        transport.on(Duplex.ERROR, this::onTransportError);
-        transport.on(Duplex.CLOSE, hadError -> onTransportClose());
-        transport.on(Duplex.DRAIN, this::onTransportDrain);
+        TransportEvents.listen(transport, this, outbound);
         diagnostics.start(engine);
         armHandshakeTimer();
         if (transport instanceof Socket s && s.pending()) {
@@ -357,7 +354,7 @@ public final class ConnectionDriver {
 
     // ------------------------------------------------------------------ reading
 
-    private void readPlaintext() {
+    void readPlaintext() {
         inbound.read(engine, sessions, isServer);
     }
 
@@ -421,7 +418,7 @@ public final class ConnectionDriver {
     }
 
     /** True once this side's close_notify is queued or the peer finished: transport errors are quiet. */
-    private boolean shutdownBegun() {
+    boolean shutdownBegun() {
         return writeSide == WriteSide.SHUTDOWN || inbound.side() != ReadSide.OPEN;
     }
 
@@ -517,58 +514,28 @@ public final class ConnectionDriver {
         fail(new TlsException("ERR_TLS_HANDSHAKE_TIMEOUT", "TLS handshake timeout"));
     }
 
-    private void onTransportError(Throwable error) {
-        if (phase == Phase.CLOSED || phase == Phase.CLOSING || host.destroyed()) {
-            return;
-        }
-        if (shutdownBegun() && isDisconnect(error)) {
-            closeQuietly();
-            return;
-        }
-        fail(error);
+    // ------------------------------------------------------------------ for TransportEvents
+
+    Phase phase() {
+        return phase;
     }
 
-    /** The peer went away: a write into a closed connection, or a reset. */
-    private static boolean isDisconnect(Throwable error) {
-        return error instanceof TlsException t && ("EPIPE".equals(t.code()) || "ECONNRESET".equals(t.code()));
+    boolean isServer() {
+        return isServer;
     }
 
-    /** The transport failed after shutdown began: what was read is delivered, then 'end' and 'close'. */
-    private void closeQuietly() {
+    /** The peer sent its last byte (FIN, or close_notify seen by the read side). */
+    void peerFinished() {
         inbound.peerFinished();
-        readPlaintext();
+    }
+
+    void enterClosing() {
         phase = Phase.CLOSING;
-        loop.execute(() -> host.destroy(null)); // after the 'end' that pushEnd scheduled
     }
 
-    private void onTransportClose() {
-        if (phase != Phase.CLOSING) {
-            host.destroy(null);
-        }
-    }
-
-    private void onTransportEnd() {
-        inbound.peerFinished();
-        if (host.destroyed() || phase == Phase.CLOSING) {
-            return;
-        }
-        if (!phase.established()) {
-            if (isServer) {
-                host.destroy(null); // tlsClientError ECONNRESET "socket hang up"
-            } else {
-                // Node: 'end', then (its onConnectEnd listener) 'error' and 'close'.
-                TlsException error = policy.disconnectedBeforeSecure();
-                phase = Phase.CLOSING;
-                host.pushEnd();
-                loop.execute(() -> host.destroy(error)); // after the 'end' that pushEnd scheduled
-            }
-            return;
-        }
-        readPlaintext();
-    }
-
-    private void onTransportDrain() {
-        outbound.onTransportDrain();
+    /** Destroys the socket later in this turn, after the events already scheduled. */
+    void destroyLater(Throwable error) {
+        loop.execute(() -> host.destroy(error));
     }
 
     /** The socket's {@code 'close'} event. */

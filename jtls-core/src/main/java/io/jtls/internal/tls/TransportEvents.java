@@ -1,0 +1,78 @@
+package io.jtls.internal.tls;
+
+import io.jtls.error.TlsException;
+import io.jtls.net.Duplex;
+
+/**
+ * The transport's events as the TLS connection above hears them (Node's {@code onSocketEnd},
+ * {@code onSocketClose} and the socket's {@code 'error'} in {@code _tls_wrap.js}): how the
+ * peer's end, a failure or the close of the stream underneath ends the connection.
+ */
+final class TransportEvents {
+    private final ConnectionDriver driver;
+    private final ConnectionHost host;
+
+    private TransportEvents(ConnectionDriver driver) {
+        this.driver = driver;
+        this.host = driver.host();
+    }
+
+    /** Listens to {@code transport} for {@code driver}: on the loop, when the connection starts. */
+    static void listen(Duplex transport, ConnectionDriver driver, Outbound outbound) {
+        TransportEvents events = new TransportEvents(driver);
+        transport.on(Duplex.END, events::onEnd);
+        transport.on(Duplex.ERROR, events::onError);
+        transport.on(Duplex.CLOSE, hadError -> events.onClose());
+        transport.on(Duplex.DRAIN, outbound::onTransportDrain);
+    }
+
+    private boolean closing() {
+        Phase phase = driver.phase();
+        return phase == Phase.CLOSED || phase == Phase.CLOSING || host.destroyed();
+    }
+
+    private void onError(Throwable error) {
+        if (closing()) {
+            return;
+        }
+        if (driver.shutdownBegun() && isDisconnect(error)) {
+            // Node's TLS layer ignores write errors once shutdown began: what was read is
+            // delivered, then 'end' and 'close', no 'error'.
+            driver.peerFinished();
+            driver.readPlaintext();
+            driver.enterClosing();
+            driver.destroyLater(null); // after the 'end' that the read scheduled
+            return;
+        }
+        driver.fail(error);
+    }
+
+    /** The peer went away: a write into a closed connection, or a reset. */
+    private static boolean isDisconnect(Throwable error) {
+        return error instanceof TlsException t && ("EPIPE".equals(t.code()) || "ECONNRESET".equals(t.code()));
+    }
+
+    private void onClose() {
+        if (driver.phase() != Phase.CLOSING) {
+            host.destroy(null);
+        }
+    }
+
+    private void onEnd() {
+        driver.peerFinished();
+        if (host.destroyed() || driver.phase() == Phase.CLOSING) {
+            return;
+        }
+        if (driver.phase().established()) {
+            driver.readPlaintext();
+        } else if (driver.isServer()) {
+            host.destroy(null); // tlsClientError ECONNRESET "socket hang up"
+        } else {
+            // Node: 'end', then (its onConnectEnd listener) 'error' and 'close'.
+            TlsException error = driver.policy().disconnectedBeforeSecure();
+            driver.enterClosing();
+            host.pushEnd();
+            driver.destroyLater(error); // after the 'end' that pushEnd scheduled
+        }
+    }
+}
