@@ -4,6 +4,7 @@ import java.security.NoSuchAlgorithmException;
 import java.security.Provider;
 import java.util.List;
 import java.util.Map;
+import javax.net.ssl.SSLEngine;
 
 /**
  * The "jtls" JSSE provider: {@code SSLContext} "TLS", "TLSv1.2", "TLSv1.3" and "Default", whose
@@ -30,6 +31,17 @@ public final class JtlsProvider extends Provider {
         for (String protocol : List.of("TLS", "TLSv1.2", "TLSv1.3", "Default")) {
             putService(new ContextService(this, protocol));
         }
+    }
+
+    /**
+     * Tells whether {@code engine} was made by a jtls {@code SSLContext}: for framework glue that
+     * must treat jtls's engines apart from the JDK's (Jetty's ALPN processors choose by engine).
+     *
+     * @param engine any engine, or null
+     * @return true when it is a jtls engine
+     */
+    public static boolean isJtlsEngine(SSLEngine engine) {
+        return engine instanceof JtlsSslEngine;
     }
 
     /** Makes {@link JtlsSslContextSpi}s directly (no reflection: works unchanged on the module path). */

@@ -1,4 +1,4 @@
-package io.jtls.jsse;
+package io.jtls.jsse.jetty;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
@@ -30,7 +30,8 @@ import org.junit.jupiter.api.Test;
 /**
  * A Jetty 12 server whose SslContextFactory is given a jtls SSLContext, and nothing else changed:
  * curl and the JDK's HttpClient (on the JDK's own provider) fetch pages over it, HTTP/1.1 and HTTP/2 by
- * ALPN (with {@link JettyAlpnProcessor}, the one piece Jetty needs besides the provider).
+ * ALPN (Jetty finds {@link JtlsAlpnServerProcessor} through ServiceLoader: this module on the
+ * class path is the one piece Jetty needs besides the provider).
  */
 class JettyOnJtlsTest {
     private Server server;
@@ -39,7 +40,7 @@ class JettyOnJtlsTest {
     @BeforeEach
     void start() throws Exception {
         SslContextFactory.Server ssl = new SslContextFactory.Server();
-        ssl.setSslContext(TestTls.server(TestTls.JTLS));
+        ssl.setSslContext(JettyTls.jtlsServer());
         server = new Server();
         HttpConfiguration config = new HttpConfiguration();
         ALPNServerConnectionFactory alpn = new ALPNServerConnectionFactory("h2", "http/1.1");
@@ -70,7 +71,7 @@ class JettyOnJtlsTest {
     void curlFetchesAPage() throws Exception {
         Path ca = Files.createTempFile("jtls-jsse-ca", ".pem");
         try {
-            Files.writeString(ca, TestTls.ROOT.certificatePem());
+            Files.writeString(ca, JettyTls.ROOT.certificatePem());
             Process curl = new ProcessBuilder("curl", "-sS", "--http1.1", "--cacert", ca.toString(),
                     "--resolve", "localhost:" + port + ":127.0.0.1", "https://localhost:" + port + "/curl")
                     .redirectErrorStream(true).start();
@@ -87,7 +88,7 @@ class JettyOnJtlsTest {
     void http2ByAlpnForCurlAndTheJdkHttpClient() throws Exception {
         Path ca = Files.createTempFile("jtls-jsse-ca", ".pem");
         try {
-            Files.writeString(ca, TestTls.ROOT.certificatePem());
+            Files.writeString(ca, JettyTls.ROOT.certificatePem());
             Process curl = new ProcessBuilder("curl", "-sS", "--http2", "--cacert", ca.toString(),
                     "--resolve", "localhost:" + port + ":127.0.0.1", "https://localhost:" + port + "/curl2")
                     .redirectErrorStream(true).start();
@@ -97,7 +98,7 @@ class JettyOnJtlsTest {
         } finally {
             Files.deleteIfExists(ca);
         }
-        try (HttpClient http = HttpClient.newBuilder().sslContext(TestTls.client(TestTls.JDK))
+        try (HttpClient http = HttpClient.newBuilder().sslContext(JettyTls.client(JettyTls.jdk()))
                 .version(HttpClient.Version.HTTP_2).build()) {
             HttpResponse<String> response = http.send(
                     HttpRequest.newBuilder(URI.create("https://localhost:" + port + "/h2")).build(),
@@ -109,7 +110,7 @@ class JettyOnJtlsTest {
 
     @Test
     void theJdkHttpClientFetchesPagesOnOneConnection() throws Exception {
-        try (HttpClient http = HttpClient.newBuilder().sslContext(TestTls.client(TestTls.JDK))
+        try (HttpClient http = HttpClient.newBuilder().sslContext(JettyTls.client(JettyTls.jdk()))
                 .version(HttpClient.Version.HTTP_1_1).build()) {
             for (int i = 0; i < 3; i++) {
                 HttpResponse<String> response = http.send(
