@@ -18,9 +18,13 @@ import io.netty.handler.ssl.ClientAuth;
 import io.netty.handler.ssl.IdentityCipherSuiteFilter;
 import io.netty.handler.ssl.JdkSslContext;
 import io.netty.handler.ssl.SslContext;
+import io.netty.handler.ssl.SslContextBuilder;
+import io.netty.handler.ssl.SslProvider;
 import io.netty.handler.ssl.SslHandler;
 import io.netty.handler.ssl.SslHandshakeCompletionEvent;
+import java.io.ByteArrayInputStream;
 import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
@@ -28,17 +32,33 @@ import org.junit.jupiter.api.Test;
 
 /**
  * Netty's SslHandler, unchanged, over a JdkSslContext built from a jtls SSLContext: an echo server
- * that {@code openssl s_client} verifies, talks to, and negotiates ALPN with.
+ * that {@code openssl s_client} verifies, talks to, and negotiates ALPN with; and the same server
+ * from Netty's own {@code SslContextBuilder} given the key material and only the provider.
  */
 class NettyOnJtlsTest {
+    private static final ApplicationProtocolConfig ALPN = new ApplicationProtocolConfig(
+            ApplicationProtocolConfig.Protocol.ALPN, ApplicationProtocolConfig.SelectorFailureBehavior.NO_ADVERTISE,
+            ApplicationProtocolConfig.SelectedListenerFailureBehavior.ACCEPT, "h2", "http/1.1");
+
     @Test
     void sslHandlerEchoesToOpensslSClientWithAlpn() throws Exception {
-        SslContext sslContext = new JdkSslContext(TestTls.server(TestTls.JTLS), false, null,
-                IdentityCipherSuiteFilter.INSTANCE,
-                new ApplicationProtocolConfig(ApplicationProtocolConfig.Protocol.ALPN,
-                        ApplicationProtocolConfig.SelectorFailureBehavior.NO_ADVERTISE,
-                        ApplicationProtocolConfig.SelectedListenerFailureBehavior.ACCEPT, "h2", "http/1.1"),
-                ClientAuth.NONE, null, false);
+        echoesToOpensslSClient(new JdkSslContext(TestTls.server(TestTls.JTLS), false, null,
+                IdentityCipherSuiteFilter.INSTANCE, ALPN, ClientAuth.NONE, null, false));
+    }
+
+    /** Netty reads the PEM key and chain and makes the key manager; jtls only as the SSLContext provider. */
+    @Test
+    void sslContextBuilderWithTheJtlsProviderEchoesToOpensslSClient() throws Exception {
+        SslContext sslContext = SslContextBuilder.forServer(
+                        new ByteArrayInputStream(TestTls.SERVER.chainPem().getBytes(StandardCharsets.US_ASCII)),
+                        new ByteArrayInputStream(TestTls.SERVER.privateKeyPem().getBytes(StandardCharsets.US_ASCII)))
+                .sslProvider(SslProvider.JDK).sslContextProvider(TestTls.JTLS).applicationProtocolConfig(ALPN).build();
+        // Netty wraps the engine for ALPN; the context underneath is jtls's.
+        assertEquals("jtls", ((JdkSslContext) sslContext).context().getProvider().getName());
+        echoesToOpensslSClient(sslContext);
+    }
+
+    private static void echoesToOpensslSClient(SslContext sslContext) throws Exception {
         BlockingQueue<String> handshakes = new LinkedBlockingQueue<>();
         EventLoopGroup group = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
         try {
