@@ -65,9 +65,36 @@ public final class JsseBenchServer {
         Path certDir = Path.of(certsDir == null || certsDir.isEmpty() ? "certs" : certsDir);
         // SunJSSE reads this when its first context is made: server-node.js's --tickets.
         System.setProperty("jdk.tls.server.enableSessionTicketExtension", String.valueOf(options.tickets()));
-        SSLContext context = JsseBenchContexts.serverContext(provider(providerName), certDir, options);
-        SSLParameters parameters = JsseBenchContexts.parameters(context, options);
+        Running running = start(provider(providerName), options, certDir);
+        System.out.println("listening " + running.port());
+        System.out.flush();
+        System.err.println("jsse bench server: provider " + providerName + ", " + options.mode().name().toLowerCase());
+        // On the loop only the channel closes (no waiting there); main then shuts the loop down.
+        running.group().schedule(() -> running.server().close(), Math.round(options.lifetimeSeconds() * 1000), TimeUnit.MILLISECONDS);
+        running.server().closeFuture().sync();
+        running.close();
+    }
 
+    /**
+     * A running server: its listening channel, its event loop and its port.
+     *
+     * @param server the listening channel
+     * @param group the one event loop
+     * @param port the port it listens on
+     */
+    record Running(Channel server, EventLoopGroup group, int port) implements AutoCloseable {
+        /** Stops listening and shuts the loop down (connections with it). */
+        @Override
+        public void close() {
+            server.close().syncUninterruptibly();
+            group.shutdownGracefully(0, 1, TimeUnit.SECONDS).syncUninterruptibly();
+        }
+    }
+
+    /** Starts the server on {@code provider} with the key and certificate from {@code certDir}. */
+    static Running start(Provider provider, BenchOptions options, Path certDir) throws Exception {
+        SSLContext context = JsseBenchContexts.serverContext(provider, certDir, options);
+        SSLParameters parameters = JsseBenchContexts.parameters(context, options);
         // One loop: the harness gives the server one CPU; a second loop would only compete.
         EventLoopGroup group = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
         try {
@@ -87,19 +114,15 @@ public final class JsseBenchServer {
                         }
                     })
                     .bind(new InetSocketAddress(options.host(), options.port())).sync().channel();
-            int port = ((InetSocketAddress) server.localAddress()).getPort();
-            System.out.println("listening " + port);
-            System.out.flush();
-            System.err.println("jsse bench server: provider " + context.getProvider().getName() + ", "
-                    + options.mode().name().toLowerCase() + ", " + String.join(",", parameters.getProtocols()));
-            group.schedule(() -> server.close(), Math.round(options.lifetimeSeconds() * 1000), TimeUnit.MILLISECONDS);
-            server.closeFuture().sync();
-        } finally {
-            group.shutdownGracefully(0, 1, TimeUnit.SECONDS).sync();
+            return new Running(server, group, ((InetSocketAddress) server.localAddress()).getPort());
+        } catch (Exception | Error e) {
+            group.shutdownGracefully(0, 1, TimeUnit.SECONDS);
+            throw e;
         }
     }
 
-    private static Provider provider(String name) {
+    /** The provider named on the command line: {@code jdk} (SunJSSE) or {@code jtls}. */
+    static Provider provider(String name) {
         return switch (name) {
             case "jtls" -> new JtlsProvider();
             // The provider a Java user gets by default: SunJSSE.
