@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.jtls.bench.BenchOptions;
+import io.jtls.internal.openssl.NativeKind;
 import io.jtls.pki.HeldCertificate;
 import java.io.ByteArrayInputStream;
 import java.io.InputStream;
@@ -20,6 +21,8 @@ import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLParameters;
 import javax.net.ssl.SSLSocket;
 import javax.net.ssl.TrustManagerFactory;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -29,14 +32,18 @@ import org.junit.jupiter.params.provider.ValueSource;
  * The JSSE bench server on each provider serves what load.js expects of server-node.js: the
  * harness's TLS 1.2 config (protocol and suite from OpenSSL's name), echo, and a source that sends
  * exactly {@code --bytes} and ends; a JDK client checks, verifying the certificate from the files.
+ * Every native object the jtls provider made is freed once its servers are closed and collected
+ * (other tests in this JVM count them).
  */
 class JsseBenchServerTest {
     @TempDir
     static Path certs;
     private static SSLContext client;
+    private static long natives;
 
     @BeforeAll
     static void certificates() throws Exception {
+        natives = NativeKind.liveTotal();
         HeldCertificate root = HeldCertificate.builder().commonName("JSSE Bench Root").certificateAuthority(0).build();
         HeldCertificate leaf = HeldCertificate.builder().commonName("localhost")
                 .addSubjectAltName("localhost").addSubjectAltName("127.0.0.1").signedBy(root).build();
@@ -50,6 +57,17 @@ class JsseBenchServerTest {
         factory.init(trust);
         client = SSLContext.getInstance("TLS", "SunJSSE");
         client.init(null, factory.getTrustManagers(), null);
+    }
+
+    @AfterAll
+    static void nativeObjectsFreed() throws InterruptedException {
+        // The provider's OpenSSL contexts go with their SSLContext: unreachable once the servers closed.
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (NativeKind.liveTotal() != natives && System.nanoTime() < deadline) {
+            System.gc();
+            Thread.sleep(10);
+        }
+        assertEquals(natives, NativeKind.liveTotal(), "native objects freed");
     }
 
     private static BenchOptions options(String... args) {
