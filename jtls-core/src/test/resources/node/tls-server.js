@@ -40,7 +40,7 @@ if (cfg.sniCallback) {
 const paused = new Set();
 const server = tls.createServer(opts);
 for (const [name, c] of Object.entries(cfg.sniContexts || {})) {
-  server.addContext(name, { key: read(c.key), cert: read(c.cert) });
+  server.addContext(name, { key: read(c.key), cert: read(c.cert), ca: read(c.ca) });
 }
 if (cfg.sessionCache) {
   const cache = new Map();

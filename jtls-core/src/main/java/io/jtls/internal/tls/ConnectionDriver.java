@@ -248,8 +248,15 @@ public final class ConnectionDriver {
                     awaitApplication(() -> policy.onCertCallback(this, engine)); // SNICallback
                     return;
                 }
-                if (state != EngineState.ESTABLISHED || sessions.holdsOutput()) {
-                    outbound.flushCiphertext(); // held, as Node's EncOut, until 'newSession' is done
+                // Held, as Node's EncOut, until 'newSession' is done; 'secure' too for a TLS 1.2
+                // session (Node's _securePending: its session exists at handshake done). A TLS 1.3
+                // stateful ticket is made after the handshake (Node emits 'secure' first, then
+                // 'newSession'): the connection is established while the ticket is stored, and a
+                // client that ends right after its resumed handshake ends an open connection,
+                // not one that hung up mid-handshake (tlsClientError ECONNRESET).
+                if (state != EngineState.ESTABLISHED
+                        || sessions.holdsOutput() && !"TLSv1.3".equals(engine.protocol())) {
+                    outbound.flushCiphertext();
                     return;
                 }
                 onHandshakeDone();
