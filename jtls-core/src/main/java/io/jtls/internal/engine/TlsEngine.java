@@ -90,9 +90,9 @@ public final class TlsEngine implements AutoCloseable {
     /** sslHandle's pointer; read only while the state is not DESTROYED. */
     private final MemorySegment ssl;
     /** The SSL's read BIO (borrowed): ciphertext from the peer. */
-    private MemorySegment encInBio;
+    private final MemorySegment encInBio;
     /** The SSL's write BIO (borrowed): ciphertext for the peer. */
-    private MemorySegment encOutBio;
+    private final MemorySegment encOutBio;
     /** This engine's id in {@link EngineRegistry}, kept in the SSL's ex_data for upcalls. */
     private final int id;
     /** The context the SSL was made from; retained until after SSL_free. */
@@ -483,7 +483,6 @@ public final class TlsEngine implements AutoCloseable {
         if (rc == 1) {
             checkUpcallFailure();
             state = EngineState.ESTABLISHED;
-            biosToRenew = !biosRenewed;
             return state;
         }
         int error = SslCalls.SSL_get_error(ssl, rc); // at once: nothing may touch the queue in between
@@ -664,45 +663,8 @@ public final class TlsEngine implements AutoCloseable {
             dst.position(dst.position() + read);
             total += read;
         }
-        if (biosToRenew) {
-            renewBiosIfEmpty();
-        }
         return total;
     }
-
-    /**
-     * Swaps both memory BIOs for empty ones once the handshake's last flight has left and
-     * nothing waits in either: a memory BIO keeps the capacity of the largest flight it ever
-     * held (OpenSSL never shrinks it), about 1.5 KiB per idle connection after a TLS 1.3
-     * handshake (scripts/idle-ssl-floor.c: 16.3 → 14.8 KB of malloc per idle server SSL).
-     * Once per engine; two BIO_new and frees per handshake are small beside a handshake.
-     */
-    private void renewBiosIfEmpty() {
-        if (state != EngineState.ESTABLISHED || BioCalls.BIO_ctrl_pending(encOutBio) != 0
-                || BioCalls.BIO_ctrl_pending(encInBio) != 0) {
-            return; // bytes in flight: try again after the next drain
-        }
-        biosToRenew = false;
-        biosRenewed = true;
-        MemorySegment in = Bios.newMemoryRaw();
-        MemorySegment out;
-        try {
-            out = Bios.newMemoryRaw();
-        } catch (RuntimeException e) {
-            Bios.freeRaw(in);
-            return; // out of memory: the old BIOs keep working
-        }
-        SslCalls.SSL_set0_rbio(ssl, in); // frees the old read BIO; the SSL owns the new one
-        SslCalls.SSL_set0_wbio(ssl, out); // the same for the write BIO
-        encInBio = in;
-        encOutBio = out;
-    }
-
-    /** The handshake completed and the BIOs have not been renewed yet (see {@link #renewBiosIfEmpty()}). */
-    private boolean biosToRenew;
-
-    /** Set once the BIOs were renewed: a renegotiation's handshake does not renew them again. */
-    private boolean biosRenewed;
 
     /**
      * Encrypts plaintext for the peer ({@code SSL_write}); the records land in encOut.
