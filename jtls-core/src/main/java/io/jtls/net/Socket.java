@@ -355,10 +355,8 @@ public class Socket extends Duplex {
             if ((ready & SelectionKey.OP_CONNECT) != 0) attempt.finish();
             return;
         }
-        // Reads first, as libuv (POLLIN before POLLOUT): what the peer sent is taken before a
-        // pending half-close completes, so that a close after it finds nothing unread.
-        if ((ready & SelectionKey.OP_READ) != 0) read();
-        if ((ready & SelectionKey.OP_WRITE) != 0 && !destroyed()) flush();
+        if ((ready & SelectionKey.OP_WRITE) != 0) flush();
+        if ((ready & SelectionKey.OP_READ) != 0 && !destroyed()) read();
     }
 
     private void read() {
@@ -467,13 +465,8 @@ public class Socket extends Duplex {
 
     @Override
     protected void writeEnd() {
-        // Not at once: as libuv's uv_shutdown, the half-close (and 'finish') waits for the next
-        // poll of this socket, which reads what already arrived first. A layer that destroys
-        // the socket at 'finish' (TLS inside TLS: the inner connection done, the outer one not)
-        // would otherwise close it with the peer's last bytes unread: the kernel then answers
-        // with a reset, which throws away the tail of our own output still on its way.
         endRequested = true;
-        updateInterest();
+        shutdownOutputIfDone();
     }
 
     private void shutdownOutputIfDone() {
@@ -553,7 +546,7 @@ public class Socket extends Duplex {
             ops = SelectionKey.OP_CONNECT;
         } else {
             ops = isReadAheadWanted() ? SelectionKey.OP_READ : 0;
-            if (writeQueue != null && !writeQueue.isEmpty() || endRequested && !outputShut) ops |= SelectionKey.OP_WRITE;
+            if (writeQueue != null && !writeQueue.isEmpty()) ops |= SelectionKey.OP_WRITE;
         }
         if (ops != interestOps) {
             interestOps = ops;
