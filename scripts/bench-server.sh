@@ -7,6 +7,8 @@
 #
 # Environment: JTLS_BENCH_JAR   the jar [jtls-bench/$JTLS_BUILD_DIR/jtls-bench.jar]
 #              JTLS_BUILD_DIR   Maven build folder the jar is in [target]
+#              JTLS_BENCH_MAIN  a main class of the jar to run instead of its Main-Class
+#                (scripts/bench-jsse-server.sh: the JSSE server, on the same JVM flags)
 #              JTLS_BENCH_JVM_OPTS  extra JVM flags, appended (they win), e.g. for a JFR recording:
 #                '-XX:StartFlightRecording=filename=/tmp/bench.jfr,settings=profile'
 #
@@ -37,9 +39,10 @@ fi
 JAR=${JTLS_BENCH_JAR:-$ROOT/jtls-bench/${JTLS_BUILD_DIR:-target}/jtls-bench.jar}
 [[ -f $JAR ]] || { echo "bench-server: $JAR not found: build it with scripts/bench.sh (or mvn -pl jtls-bench -am package)" >&2; exit 1; }
 [[ $(nproc) == 1 ]] && export MALLOC_ARENA_MAX=${MALLOC_ARENA_MAX:-1}
+if [[ -n ${JTLS_BENCH_MAIN:-} ]]; then run=(-cp "$JAR" "$JTLS_BENCH_MAIN"); else run=(-jar "$JAR"); fi
 # shellcheck disable=SC2086 # JTLS_BENCH_JVM_OPTS is a list of flags
 exec "$JAVA_HOME/bin/java" \
   -XX:+UseSerialGC -Xms64m -Xmn32m -Xmx1g -XX:+UseCompactObjectHeaders -Xss512k -XX:-UsePerfData \
   --enable-native-access=ALL-UNNAMED \
   ${JTLS_BENCH_JVM_OPTS:-} \
-  -jar "$JAR" "$@"
+  "${run[@]}" "$@"
