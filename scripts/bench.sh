@@ -12,6 +12,9 @@
 #   BENCH_DIR       the harness [../shared/bench beside this checkout, else /work/shared/bench]
 #   JTLS_BUILD_DIR  Maven build folder [target]; JTLS_BENCH_JVM_OPTS extra server JVM flags
 #   SKIP_BUILD=1    use the jar already built
+#   AOT=0           no AOT cache: every server starts cold (default: scripts/aot-train.sh records
+#                   jtls-bench/$JTLS_BUILD_DIR/jtls-bench.aot after a build, when the jar is newer
+#                   than the cache; bench-server.sh starts from it)
 # The harness runs from a copy in $BENCH_WORKDIR [/tmp/jtls-bench] (BENCH_FORCE_RELOCATE [1]:
 # the shared folder stays clean even where root could write into it); the results folder is
 # printed at the end.
@@ -30,6 +33,18 @@ if [[ ${SKIP_BUILD:-0} != 1 ]]; then
     echo "$build_log" >&2
     exit 1
   fi
+fi
+
+jar=jtls-bench/$JTLS_BUILD_DIR/jtls-bench.jar
+cache=${jar%.jar}.aot
+if [[ ${AOT:-1} == 0 ]]; then
+  export JTLS_AOT_CACHE=none
+elif [[ ! -f $cache || $jar -nt $cache ]]; then
+  # The training run's certificates: where the relocated harness keeps its own (make-certs.sh
+  # is idempotent), unless CERTS_DIR says otherwise.
+  certs=${CERTS_DIR:-${BENCH_WORKDIR:-/tmp/jtls-bench}/certs}
+  CERTS_DIR=$certs "$BENCH_DIR/make-certs.sh" > /dev/null
+  CERTS_DIR=$certs BENCH_DIR=$BENCH_DIR scripts/aot-train.sh "$cache" >&2
 fi
 
 export BENCH_FORCE_RELOCATE=${BENCH_FORCE_RELOCATE:-1}
