@@ -1,14 +1,14 @@
 #!/usr/bin/env bash
-# Warm-up with JDK 25's AOT cache (JEP 483/514) for the bench server: time from the JVM's
-# launch to the first completed handshake, and the handshake rate over the first seconds,
-# cold and with a cache recorded by a training run.
+# Warm-up with JDK 25's AOT cache (JEP 483/514/515) for the bench server: time from the JVM's
+# launch to the first completed handshake, then the server CPU per handshake and the rate over
+# the first FIRST_S seconds of load (about the first 10,000 handshakes), cold and with a cache
+# recorded by scripts/aot-train.sh.
 #
 #   CERTS_DIR=<make-certs.sh output> scripts/aot-bench.sh [ROUNDS]
 # Environment: AOT_CACHE  where the cache goes [/tmp/jtls-bench/jtls-bench.aot]
-#              TRAIN_S    seconds of handshake load in the training run [8]
-#              FIRST_S    seconds of load measured after the first handshake [3]
-# Using it: JTLS_BENCH_JVM_OPTS="-XX:AOTCache=$AOT_CACHE" scripts/bench-server.sh ...
-# (the cache is valid for the same JDK, jar and JVM flags; the JVM ignores a stale one).
+#              FIRST_S    seconds of load measured after the first handshake [4]
+# Using it: JTLS_AOT_CACHE=$AOT_CACHE scripts/bench-server.sh ... (bench-server.sh's default
+# cache is the one beside the jar; the cache is valid for the same JDK, jar and JVM flags).
 set -euo pipefail
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 BENCH=${BENCH_DIR:-/work/shared/bench}
@@ -18,8 +18,8 @@ ROUNDS=${1:-3}
 AOT_CACHE=${AOT_CACHE:-/tmp/jtls-bench/jtls-bench.aot}
 mkdir -p "$(dirname "$AOT_CACHE")"
 PORT=9731
-server() { # extra JVM opts; prints the pid
-  JTLS_BENCH_JVM_OPTS="$1" taskset -c 0 "$ROOT/scripts/bench-server.sh" --port $PORT --host 127.0.0.1 \
+server() { # cache (none: cold); prints the pid
+  JTLS_AOT_CACHE="$1" taskset -c 0 "$ROOT/scripts/bench-server.sh" --port $PORT --host 127.0.0.1 \
     --lifetime "${2:-60}" --cert ec --tickets on --idcache off --mode echo > /tmp/aot-server.log 2>&1 &
   echo $!
 }
@@ -40,29 +40,21 @@ first_handshake() {
     })();' "$1" "$PORT"
 }
 
-echo "training run: $AOT_CACHE" >&2
-rm -f "$AOT_CACHE"
-pid=$(server "-XX:AOTCacheOutput=$AOT_CACHE" 120)
-for _ in $(seq 1 120); do grep -q listening /tmp/aot-server.log && break; sleep 0.5; done
-taskset -c 1 node "$BENCH/load.js" handshakes --port $PORT -c 16 -d "${TRAIN_S:-8}" --warmup 0 > /dev/null 2>&1
-taskset -c 1 node "$BENCH/load.js" handshakes --port $PORT -c 16 -d 2 --warmup 0 --resume > /dev/null 2>&1
-taskset -c 1 node "$BENCH/load.js" handshakes --port $PORT -c 16 -d 2 --warmup 0 --max TLSv1.2 > /dev/null 2>&1
-stop "$pid"
-ls -la "$AOT_CACHE" >&2 || { echo "aot-bench: no cache written" >&2; exit 1; }
+"$ROOT/scripts/aot-train.sh" "$AOT_CACHE" >&2
 
 # CPU time as well as wall time: on a shared machine the wall time moves with the load.
 cpu_ms() { awk -v t="$(getconf CLK_TCK)" '{sub(/.*\) /, ""); split($0, f, " "); print int((f[12] + f[13]) * 1000 / t)}' "/proc/$1/stat"; }
-printf '%-6s %-6s %24s %26s %20s\n' round cache "first handshake (ms)" "server CPU until then (ms)" "hs/s in next ${FIRST_S:-3}s"
+printf '%-6s %-6s %22s %28s %14s %16s\n' round cache "first handshake (ms)" "server CPU until then (ms)" "next ${FIRST_S:-4}s: hs" "srv us/hs, hs/s"
 for r in $(seq 1 "$ROUNDS"); do
   for mode in cold aot; do
-    opts=""; [[ $mode == aot ]] && opts="-XX:AOTCache=$AOT_CACHE"
+    opts=none; [[ $mode == aot ]] && opts=$AOT_CACHE
     t0=$(date +%s%3N)
     pid=$(server "$opts" 60)
     ms=$(first_handshake "$t0")
     cpu=$(cpu_ms "$pid")
-    rate=$(taskset -c 1 node "$BENCH/load.js" handshakes --port $PORT --pid "$pid" -c 16 -d "${FIRST_S:-3}" --warmup 0 2>/dev/null |
-      tail -n 1 | node -e 'let s="";process.stdin.on("data",d=>s+=d).on("end",()=>console.log(Math.round(JSON.parse(s).rate)))')
+    read -r count us rate < <(taskset -c 1 node "$BENCH/load.js" handshakes --port $PORT --pid "$pid" -c 16 -d "${FIRST_S:-4}" --warmup 0 2>/dev/null |
+      tail -n 1 | node -e 'let s="";process.stdin.on("data",d=>s+=d).on("end",()=>{const r=JSON.parse(s);console.log(r.count, r.server_us_per_hs, Math.round(r.rate))})')
     stop "$pid"
-    printf '%-6s %-6s %24s %26s %20s\n' "$r" "$mode" "$ms" "$cpu" "$rate"
+    printf '%-6s %-6s %22s %28s %14s %16s\n' "$r" "$mode" "$ms" "$cpu" "$count" "$us, $rate"
   done
 done
