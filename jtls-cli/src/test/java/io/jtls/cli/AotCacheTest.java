@@ -1,6 +1,7 @@
 package io.jtls.cli;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Files;
@@ -41,20 +42,20 @@ class AotCacheTest {
 
         // Used: a class of the jar comes from the cache; with JTLS_AOT=off from the jar.
         assertTrue(VERSION_FROM_CACHE.matcher(classLoading(Map.of())).find(), "the launcher did not use the trained cache");
-        assertTrue(!VERSION_FROM_CACHE.matcher(classLoading(Map.of("JTLS_AOT", "off"))).find());
+        assertFalse(VERSION_FROM_CACHE.matcher(classLoading(Map.of("JTLS_AOT", "off"))).find());
 
         // The same output, cold and with the cache; nothing on stderr either way.
-        for (List<String> command : List.of(List.of("version"), List.of("ciphers", "-v"), List.of("--help"))) {
-            assertEquals(quiet(Map.of("JTLS_AOT", "off"), command), quiet(Map.of(), command), command.toString());
-        }
+        String version = quiet(Map.of("JTLS_AOT", "off"), List.of("version"));
+        assertEquals(version, quiet(Map.of(), List.of("version")));
+        List<String> ciphers = List.of("ciphers", "-v");
+        assertEquals(quiet(Map.of("JTLS_AOT", "off"), ciphers), quiet(Map.of(), ciphers));
         assertEquals(certOutput("cold", Map.of("JTLS_AOT", "off")), certOutput("cache", Map.of()));
         assertServeAndConnectAgree();
 
         // Stale: the jar rebuilt (a new modification time). The launcher runs it cold, silently ...
-        String version = quiet(Map.of("JTLS_AOT", "off"), List.of("version"));
         Files.setLastModifiedTime(jar, FileTime.fromMillis(Files.getLastModifiedTime(jar).toMillis() + 10_000));
         assertEquals(version, quiet(Map.of(), List.of("version")));
-        assertTrue(!VERSION_FROM_CACHE.matcher(classLoading(Map.of())).find(), "a stale cache was used");
+        assertFalse(VERSION_FROM_CACHE.matcher(classLoading(Map.of())).find(), "a stale cache was used");
         // ... and the JVM given the stale cache anyway runs without it and prints the same after
         // its warnings. Those go to stdout (unified logging's default), into the command's own
         // output: the reason the launcher checks the cache's key before it passes the cache.
@@ -65,8 +66,8 @@ class AotCacheTest {
     }
 
     /**
-     * {@code serve} with the cache, {@code connect} cold and with it (TLS 1.3 verified, then TLS
-     * 1.2 resumed): the client prints the same lines, and the server the same line for each,
+     * {@code serve} with the cache, {@code connect} cold and with it (TLS 1.3 verified and TLS
+     * 1.2, each full then resumed): the client prints the same lines, and the server the same line for each,
      * but for the client's port.
      */
     private void assertServeAndConnectAgree() {
