@@ -67,8 +67,8 @@ class AotCacheTest {
 
     /**
      * {@code serve} with the cache, {@code connect} cold and with it (TLS 1.3 verified and TLS
-     * 1.2, each full then resumed): the client prints the same lines, and the server the same line for each,
-     * but for the client's port.
+     * 1.2, each full then resumed): the client prints the same lines, and the server the same
+     * line for each, but for the client's port.
      */
     private void assertServeAndConnectAgree() {
         Path ca = dir.resolve("serve-ca.pem");
