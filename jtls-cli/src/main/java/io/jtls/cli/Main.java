@@ -14,7 +14,8 @@ import picocli.CommandLine.Command;
 @Command(name = "jtls", mixinStandardHelpOptions = true, versionProvider = VersionCommand.Provider.class,
         description = "Node.js's tls module for Java on OpenSSL 3, from the shell.",
         subcommands = {ServeCommand.class, ConnectCommand.class, CertCommand.class, CiphersCommand.class,
-                VersionCommand.class, DemoCommand.class, CommandLine.HelpCommand.class})
+                VersionCommand.class, DemoCommand.class, CommandLine.HelpCommand.class,
+                AotTrainingCommand.class})
 public final class Main implements Runnable {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;

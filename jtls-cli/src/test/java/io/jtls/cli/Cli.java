@@ -14,6 +14,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -68,14 +69,21 @@ final class Cli {
      * that keeps them open cannot stall the test. Fails when it overruns {@code timeout}.
      */
     static Result exec(String stdin, Duration timeout, List<String> command) {
+        return exec(Map.of(), stdin, timeout, command);
+    }
+
+    /** As {@link #exec(String, Duration, List)}, with {@code env} added to the environment. */
+    static Result exec(Map<String, String> env, String stdin, Duration timeout, List<String> command) {
         try {
             Path in = Files.createTempFile("jtls-cli-in", ".txt");
             Path out = Files.createTempFile("jtls-cli-out", ".txt");
             Path err = Files.createTempFile("jtls-cli-err", ".txt");
             try {
                 Files.writeString(in, stdin == null ? "" : stdin);
-                Process p = new ProcessBuilder(command).redirectInput(in.toFile())
-                        .redirectOutput(out.toFile()).redirectError(err.toFile()).start();
+                ProcessBuilder builder = new ProcessBuilder(command).redirectInput(in.toFile())
+                        .redirectOutput(out.toFile()).redirectError(err.toFile());
+                builder.environment().putAll(env);
+                Process p = builder.start();
                 if (!p.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
                     p.destroyForcibly().waitFor(5, TimeUnit.SECONDS);
                     throw new AssertionError(command + " did not finish within " + timeout
@@ -112,8 +120,15 @@ final class Cli {
 
         /** Starts {@code command}, stderr merged into the lines. */
         static Running start(List<String> command) {
+            return start(command, Map.of());
+        }
+
+        /** Starts {@code command} with {@code env} added to the environment, stderr merged into the lines. */
+        static Running start(List<String> command, Map<String, String> env) {
             try {
-                Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
+                ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
+                builder.environment().putAll(env);
+                Process p = builder.start();
                 return new Running(Path.of(command.getFirst()).getFileName() + " " + command.getLast(), p);
             } catch (IOException e) {
                 throw new UncheckedIOException(e);
