@@ -58,57 +58,109 @@ final class Acceptor {
     }
 
     /**
-     * Opens and binds {@code count} listening sockets on {@code address}, non-blocking. With
-     * {@code reusePort} each has {@code SO_REUSEPORT} set before its bind; the first bind picks
-     * the port when {@code address} asks for port 0, and the others bind to that port. On a
-     * failure the sockets opened so far are closed.
+     * Opens a server's listening sockets on {@code address}: one per loop of {@code loops}
+     * ({@code home}, the server's loop, first), each bound before the next; with
+     * {@code reusePort} each has {@code SO_REUSEPORT} set before its bind, and when
+     * {@code address} asks for port 0 the first bind picks the port the others bind to. The
+     * first is registered on {@code home}, which must be the calling thread's loop; the others
+     * start with {@link #startOnItsLoop()}. On a failure every socket opened is closed.
      */
-    static List<ServerSocketChannel> open(SocketAddress address, int backlog, int count, boolean reusePort)
-            throws IOException {
-        List<ServerSocketChannel> opened = new ArrayList<>(count);
+    static List<Acceptor> open(Server server, List<EventLoop> loops, EventLoop home, SocketAddress address,
+                               int backlog, boolean reusePort) throws IOException {
+        List<EventLoop> ordered = homeFirst(loops, home);
+        List<Acceptor> opened = new ArrayList<>(ordered.size());
         try {
             SocketAddress target = address;
-            for (int i = 0; i < count; i++) {
+            for (EventLoop loop : ordered) {
                 ServerSocketChannel channel = address instanceof UnixDomainSocketAddress
                         ? ServerSocketChannel.open(StandardProtocolFamily.UNIX)
                         : ServerSocketChannel.open();
-                opened.add(channel);
+                opened.add(new Acceptor(server, loop, channel, reusePort));
                 channel.configureBlocking(false);
                 if (reusePort) channel.setOption(StandardSocketOptions.SO_REUSEPORT, true);
                 channel.bind(target, backlog);
-                if (i == 0 && target instanceof InetSocketAddress inet && inet.getPort() == 0) {
+                if (target instanceof InetSocketAddress inet && inet.getPort() == 0) {
                     int port = ((InetSocketAddress) channel.getLocalAddress()).getPort();
                     target = new InetSocketAddress(inet.getAddress(), port);
                 }
             }
-            return opened;
+            opened.getFirst().register();
+            return List.copyOf(opened);
         } catch (IOException | RuntimeException e) {
-            opened.forEach(Acceptor::closeQuietly);
+            opened.forEach(acceptor -> closeQuietly(acceptor.channel));
             throw e;
         }
     }
 
+    /** {@code loops} in their order, starting at {@code home}'s place (home alone when it is not among them). */
+    private static List<EventLoop> homeFirst(List<EventLoop> loops, EventLoop home) {
+        int first = loops.indexOf(home);
+        if (first < 0) return List.of(home);
+        List<EventLoop> ordered = new ArrayList<>(loops.size());
+        for (int i = 0; i < loops.size(); i++) ordered.add(loops.get((first + i) % loops.size()));
+        return ordered;
+    }
+
+    /** Node's error when the platform lacks {@code SO_REUSEPORT} (libuv's {@code ENOTSUP}), naming the option. */
+    static NetException reusePortUnsupported(SocketAddress address) {
+        InetSocketAddress inet = (InetSocketAddress) address;
+        String host = inet.getAddress().isAnyLocalAddress() ? "::" : AddressInfo.text(inet.getAddress());
+        return new NetException(Errno.ENOTSUP.name(), Errno.ENOTSUP.errno, "listen", host, inet.getPort(),
+                "listen ENOTSUP: " + Errno.ENOTSUP.description() + " " + host + ":" + inet.getPort()
+                        + " (the reusePort option: this platform has no SO_REUSEPORT)", null);
+    }
+
     /** Whether this platform's server sockets take {@code SO_REUSEPORT} (Linux 3.9+, the BSDs). */
     static boolean reusePortSupported() {
-        try (ServerSocketChannel probe = ServerSocketChannel.open()) {
-            return probe.supportedOptions().contains(StandardSocketOptions.SO_REUSEPORT);
-        } catch (IOException e) {
-            return false;
+        return Platform.REUSE_PORT;
+    }
+
+    /** Asked once, at the first listen with reusePort. */
+    private static final class Platform {
+        static final boolean REUSE_PORT = probe();
+
+        private static boolean probe() {
+            try (ServerSocketChannel probe = ServerSocketChannel.open()) {
+                return probe.supportedOptions().contains(StandardSocketOptions.SO_REUSEPORT);
+            } catch (IOException e) {
+                return false;
+            }
         }
     }
 
-    EventLoop loop() {
-        return loop;
-    }
-
-    ServerSocketChannel channel() {
-        return channel;
+    /** The bound address (the first socket's is the server's {@code address()}). */
+    SocketAddress localAddress() throws IOException {
+        return channel.getLocalAddress();
     }
 
     /** Starts accepting: registers the socket with this acceptor's loop. Loop thread. */
-    void register() throws IOException {
+    private void register() throws IOException {
         if (closed) return;
         key = loop.register(channel, SelectionKey.OP_ACCEPT, this);
+    }
+
+    /**
+     * Starts accepting on this acceptor's loop (a selector takes registrations from its own
+     * thread); until then the kernel queues connections in the socket's backlog. Should the loop
+     * be shut down, or the registration fail, the socket is closed, so that the kernel stops
+     * giving it connections nobody would accept.
+     */
+    void startOnItsLoop() {
+        try {
+            loop.execute(() -> {
+                try {
+                    register();
+                } catch (IOException | RuntimeException e) {
+                    EventEmitter.LOG.log(System.Logger.Level.ERROR,
+                            "cannot accept on " + loop + " for " + server.describe(), e);
+                    closeQuietly(channel);
+                }
+            });
+        } catch (RejectedExecutionException e) {
+            EventEmitter.LOG.log(System.Logger.Level.ERROR,
+                    "cannot accept on " + loop + " (shut down) for " + server.describe());
+            closeQuietly(channel);
+        }
     }
 
     /** The loop found connections waiting. */
@@ -164,12 +216,25 @@ final class Acceptor {
     }
 
     /**
+     * {@link #close(Runnable)} on this acceptor's loop: now when called there, else as a task
+     * (or at once when that loop is shut down: its selector's close released the socket).
+     */
+    void closeOnItsLoop(Runnable whenClosed) {
+        try {
+            loop.run(() -> close(whenClosed));
+        } catch (RejectedExecutionException e) {
+            closeQuietly(channel);
+            whenClosed.run();
+        }
+    }
+
+    /**
      * Stops accepting and closes the socket; {@code whenClosed} runs on this loop once the
      * descriptor is really closed (the selector has forgotten the key: the JDK defers the close
      * of a registered channel until then), so that a {@code 'close'} emitted after it means new
      * connections are refused, not reset. Loop thread.
      */
-    void close(Runnable whenClosed) {
+    private void close(Runnable whenClosed) {
         closed = true;
         if (acceptRetry != null) {
             acceptRetry.cancel();

@@ -5,12 +5,10 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
 import java.net.UnixDomainSocketAddress;
-import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.SocketChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -39,9 +37,9 @@ import java.util.function.Consumer;
  *
  * <p>When {@code accept} fails because the process (EMFILE) or the system (ENFILE) has no
  * descriptor left, the server emits {@code 'error'} once (on the accepting loop) and pauses
- * accepting, without spinning its loop: the waiting connections stay in the kernel's backlog and are accepted as soon as one
- * of the server's connections closes, or at the latest after a retry delay that grows from
- * 20 ms to 1 s while the shortage lasts. (Node keeps a spare descriptor to accept and reset
+ * accepting, without spinning its loop: the waiting connections stay in the kernel's backlog
+ * and are accepted as soon as one of the server's connections closes, or at the latest after a
+ * retry delay that grows from 20 ms to 1 s while the shortage lasts. (Node keeps a spare descriptor to accept and reset
  * them instead.)
  *
  * <p>Liveness, as in Node: from {@code listen()} until {@code 'close'} the server keeps the JVM
@@ -263,30 +261,26 @@ public class Server extends EventEmitter implements AutoCloseable {
             return;
         }
         if (reusePort && !Acceptor.reusePortSupported()) {
-            NetException error = reusePortUnsupported(address);
+            NetException error = Acceptor.reusePortUnsupported(address);
             emitLater(() -> listenFailed(error, result));
             return;
         }
-        List<EventLoop> loops = reusePort ? acceptingLoops() : List.of(loop);
-        List<Acceptor> opened = new ArrayList<>(loops.size());
+        List<Acceptor> opened;
         try {
-            List<ServerSocketChannel> channels = Acceptor.open(address, backlog, loops.size(), reusePort);
-            for (int i = 0; i < loops.size(); i++) opened.add(new Acceptor(this, loops.get(i), channels.get(i), reusePort));
-            opened.getFirst().register(); // the server's own loop: this thread
+            opened = Acceptor.open(this, reusePort ? group.loops() : List.of(loop), loop, address, backlog, reusePort);
         } catch (IOException e) {
-            opened.forEach(a -> Acceptor.closeQuietly(a.channel()));
             NetException error = listenError(e, address);
             emitLater(() -> listenFailed(error, result));
             return;
         }
         liveness.activate(); // again: a failed earlier listen may have released it meanwhile
-        acceptors = List.copyOf(opened);
-        for (Acceptor other : opened.subList(1, opened.size())) registerOnItsLoop(other);
+        acceptors = opened;
+        for (Acceptor other : opened.subList(1, opened.size())) other.startOnItsLoop();
         closing = false;
         closeEmitted = false;
         unixPath = address instanceof UnixDomainSocketAddress unix ? unix.getPath() : null;
         try {
-            boundAddress = opened.getFirst().channel().getLocalAddress();
+            boundAddress = opened.getFirst().localAddress();
         } catch (IOException e) {
             boundAddress = address;
         }
@@ -294,47 +288,6 @@ public class Server extends EventEmitter implements AutoCloseable {
             emit(LISTENING);
             if (result != null) result.complete(address());
         });
-    }
-
-    /** With reusePort: every loop of the group, the server's own first (it holds the acceptor that binds first). */
-    private List<EventLoop> acceptingLoops() {
-        List<EventLoop> all = group.loops();
-        int first = Math.max(0, all.indexOf(loop));
-        List<EventLoop> ordered = new ArrayList<>(all.size());
-        for (int i = 0; i < all.size(); i++) ordered.add(all.get((first + i) % all.size()));
-        return ordered;
-    }
-
-    /**
-     * Registers an acceptor of another loop there (a selector takes registrations from its own
-     * thread). Until then the kernel queues its connections in the socket's backlog. Should that
-     * loop refuse (shut down), or the registration fail, the socket is closed, so that the kernel
-     * stops giving it connections nobody would accept.
-     */
-    private void registerOnItsLoop(Acceptor acceptor) {
-        Runnable register = () -> {
-            try {
-                acceptor.register();
-            } catch (IOException | RuntimeException e) {
-                LOG.log(System.Logger.Level.ERROR, describe() + ": cannot accept on " + acceptor.loop(), e);
-                Acceptor.closeQuietly(acceptor.channel());
-            }
-        };
-        try {
-            acceptor.loop().execute(register);
-        } catch (java.util.concurrent.RejectedExecutionException e) {
-            LOG.log(System.Logger.Level.ERROR, describe() + ": cannot accept on " + acceptor.loop() + ", shut down");
-            Acceptor.closeQuietly(acceptor.channel());
-        }
-    }
-
-    /** Node's error when the platform lacks {@code SO_REUSEPORT} (libuv: {@code ENOTSUP}). */
-    private static NetException reusePortUnsupported(SocketAddress address) {
-        InetSocketAddress inet = (InetSocketAddress) address;
-        String host = inet.getAddress().isAnyLocalAddress() ? "::" : AddressInfo.text(inet.getAddress());
-        return new NetException(Errno.ENOTSUP.name(), Errno.ENOTSUP.errno, "listen", host, inet.getPort(),
-                "listen ENOTSUP: " + Errno.ENOTSUP.description() + " " + host + ":" + inet.getPort()
-                        + " (the reusePort option: this platform has no SO_REUSEPORT)", null);
     }
 
     /**
@@ -417,7 +370,7 @@ public class Server extends EventEmitter implements AutoCloseable {
                 acceptors = List.of();
                 acceptorsClosing += listening.size();
                 // Each socket closes on its own loop; 'close' waits until every descriptor is released.
-                for (Acceptor acceptor : listening) closeOnItsLoop(acceptor);
+                for (Acceptor acceptor : listening) acceptor.closeOnItsLoop(() -> loop.run(this::acceptorReleased));
                 if (unixPath != null) {
                     try {
                         Files.deleteIfExists(unixPath);
@@ -519,21 +472,7 @@ public class Server extends EventEmitter implements AutoCloseable {
         return liveness.hasRef();
     }
 
-    /**
-     * Closes {@code acceptor} on its loop (inline for the server's own); the server hears back on
-     * its loop once the descriptor is released, so that connections attempted after
-     * {@code 'close'} are refused, not reset.
-     */
-    private void closeOnItsLoop(Acceptor acceptor) {
-        Runnable released = () -> loop.run(this::acceptorReleased);
-        try {
-            acceptor.loop().run(() -> acceptor.close(released));
-        } catch (RejectedExecutionException e) { // its loop is shut down: its selector released the socket
-            Acceptor.closeQuietly(acceptor.channel());
-            acceptorReleased();
-        }
-    }
-
+    /** A closed acceptor's descriptor is released (the server's loop). */
     private void acceptorReleased() {
         acceptorsClosing--;
         emitCloseIfDrained();

@@ -57,7 +57,11 @@ class ServerReusePortTest {
     }
 
     private static int listen(Server server, boolean reusePort) {
-        return await(server.listenAsync(ListenOptions.builder().port(0).host("127.0.0.1").reusePort(reusePort).build()))
+        return listen(server, reusePort, "127.0.0.1");
+    }
+
+    private static int listen(Server server, boolean reusePort, String host) {
+        return await(server.listenAsync(ListenOptions.builder().port(0).host(host).reusePort(reusePort).build()))
                 .port();
     }
 
@@ -73,12 +77,16 @@ class ServerReusePortTest {
 
     /** Serves CLIENTS connections at once (each answered "ok"), recording where each 'connection' ran. */
     private List<Seen> serveManyClients(boolean reusePort) throws Exception {
+        return serveManyClients(reusePort, "127.0.0.1");
+    }
+
+    private List<Seen> serveManyClients(boolean reusePort, String host) throws Exception {
         List<Seen> seen = new CopyOnWriteArrayList<>();
         Server server = server(false, socket -> {
             seen.add(new Seen(Thread.currentThread().getName(), socket.loop().name(), calledFromTheAccept()));
             socket.end(ByteBuffer.wrap("ok".getBytes(StandardCharsets.US_ASCII)));
         });
-        int port = listen(server, reusePort);
+        int port = listen(server, reusePort, host);
         List<java.net.Socket> clients = new ArrayList<>();
         try {
             // All open at once: each from its own source port, which the kernel's reuseport hash spreads.
@@ -109,6 +117,14 @@ class ServerReusePortTest {
         }
         Map<String, Long> perLoop = seen.stream().collect(Collectors.groupingBy(Seen::thread, Collectors.counting()));
         assertEquals(Set.of("reuse-0", "reuse-1"), perLoop.keySet(), "both loops accepted: " + perLoop);
+    }
+
+    @Test
+    void onEveryInterfaceThePortTheFirstBindPickedIsEveryLoops() throws Exception {
+        // Port 0 on the wildcard address: the other loops' sockets bind to the port the first got.
+        List<Seen> seen = serveManyClients(true, null);
+        assertTrue(seen.stream().allMatch(Seen::direct));
+        assertEquals(Set.of("reuse-0", "reuse-1"), seen.stream().map(Seen::thread).collect(Collectors.toSet()));
     }
 
     @Test
