@@ -36,7 +36,7 @@ import java.util.function.Consumer;
  * deadline. {@link #close()} is also {@link AutoCloseable}'s.
  *
  * <p>When {@code accept} fails because the process (EMFILE) or the system (ENFILE) has no
- * descriptor left, the server emits {@code 'error'} once (on the accepting loop) and pauses
+ * descriptor left, the server emits {@code 'error'} once (per listening socket, on its loop) and pauses
  * accepting, without spinning its loop: the waiting connections stay in the kernel's backlog
  * and are accepted as soon as one of the server's connections closes, or at the latest after a
  * retry delay that grows from 20 ms to 1 s while the shortage lasts. (Node keeps a spare descriptor to accept and reset
