@@ -36,11 +36,11 @@ import java.util.function.Consumer;
  * deadline. {@link #close()} is also {@link AutoCloseable}'s.
  *
  * <p>When {@code accept} fails because the process (EMFILE) or the system (ENFILE) has no
- * descriptor left, the server emits {@code 'error'} once (per listening socket, on its loop) and pauses
- * accepting, without spinning its loop: the waiting connections stay in the kernel's backlog
- * and are accepted as soon as one of the server's connections closes, or at the latest after a
- * retry delay that grows from 20 ms to 1 s while the shortage lasts. (Node keeps a spare descriptor to accept and reset
- * them instead.)
+ * descriptor left, the server emits {@code 'error'} once (per listening socket, on its loop)
+ * and pauses accepting, without spinning its loop: the waiting connections stay in the
+ * kernel's backlog and are accepted as soon as one of the server's connections closes, or at
+ * the latest after a retry delay that grows from 20 ms to 1 s while the shortage lasts. (Node
+ * keeps a spare descriptor to accept and reset them instead.)
  *
  * <p>Liveness, as in Node: from {@code listen()} until {@code 'close'} the server keeps the JVM
  * running (a non-daemon thread exists) unless {@link #unref()} was called.
