@@ -14,10 +14,13 @@ import java.util.concurrent.CompletableFuture;
  * Run in a child JVM by {@link AcceptStarvationTest}, whose descriptor limit the parent lowers:
  * a server on one loop that greets each connection with {@code hi}. Commands on stdin:
  * {@code cpu MILLIS} prints the CPU time the loop thread used during that many milliseconds of
- * wall time ({@code cpu NANOS WALLNANOS}); {@code quit} exits. Prints {@code listening PORT PID},
- * and {@code error CODE} for each server {@code 'error'} (a listener, so that nothing is logged
- * through files while no descriptor is left). With the argument {@code reusePort} the server
- * listens with that option on two loops, and {@code cpu} sums both loop threads.
+ * wall time ({@code cpu NANOS WALLNANOS}); {@code settle} waits until the server has no
+ * connection left and every loop has polled twice since (a closed socket's descriptor is
+ * released at its loop's next poll), then prints {@code settled}; {@code quit} exits. Prints
+ * {@code listening PORT PID}, and {@code error CODE} for each server {@code 'error'} (a
+ * listener, so that nothing is logged through files while no descriptor is left). With the
+ * argument {@code reusePort} the server listens with that option on two loops, and {@code cpu}
+ * sums both loop threads.
  */
 public final class AcceptStarvationChild {
     private AcceptStarvationChild() {
@@ -52,6 +55,17 @@ public final class AcceptStarvationChild {
                 Thread.sleep(Long.parseLong(line.substring(4)));
                 long cpu = cpuTime(threads, tids) - cpu0;
                 System.out.println("cpu " + cpu + " " + (System.nanoTime() - wall0));
+            } else if (line.equals("settle")) {
+                while (server.connections() > 0) Thread.sleep(5);
+                for (EventLoop loop : group.loops()) {
+                    for (int turn = 0; turn < 2; turn++) {
+                        CompletableFuture<Void> turned = new CompletableFuture<>();
+                        loop.execute(() -> loop.schedule(java.time.Duration.ZERO,
+                                () -> loop.execute(() -> turned.complete(null))));
+                        turned.get();
+                    }
+                }
+                System.out.println("settled");
             } else if (line.equals("quit")) {
                 break;
             }

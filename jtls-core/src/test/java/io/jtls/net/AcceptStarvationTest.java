@@ -72,6 +72,10 @@ class AcceptStarvationTest {
             Client warm = Client.connect(port);
             assertEquals("hi", warm.greeting().get(TIMEOUT.toSeconds(), TimeUnit.SECONDS));
             warm.close();
+            // Its server side closed and its descriptor released before they are counted: a
+            // descriptor freed later would end the shortage early (a second 'error' for a new one).
+            child.write("settle\n");
+            child.awaitLine(Pattern.compile("settled"), TIMEOUT);
 
             // A few descriptors of slack, then more clients than that.
             long open = openDescriptors(pid);
