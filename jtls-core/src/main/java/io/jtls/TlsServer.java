@@ -664,6 +664,21 @@ public class TlsServer extends Server {
         return super.listenAsync(port, host);
     }
 
+    /** Node's {@code server.listen(options[, callback])}: a port or a path, and {@code reusePort}. */
+    @Override
+    public TlsServer listen(io.jtls.net.ListenOptions listenOptions, Runnable onListening) {
+        rebuildContextsIfClosed();
+        warnIfNoIdentity();
+        super.listen(listenOptions, onListening);
+        return this;
+    }
+
+    @Override
+    public java.util.concurrent.CompletableFuture<io.jtls.net.AddressInfo> listenAsync(io.jtls.net.ListenOptions listenOptions) {
+        rebuildContextsIfClosed();
+        return super.listenAsync(listenOptions);
+    }
+
     /** Node's {@code server.listen(path[, callback])} on a Unix-domain socket. */
     @Override
     public TlsServer listen(Path path, Runnable onListening) {

@@ -30,6 +30,7 @@ enum Errno {
     ENOTFOUND(-3008, "getaddrinfo"),
     EMFILE(-24, "too many open files"),
     EINVAL(-22, "invalid argument"),
+    ENOTSUP(-95, "operation not supported"),
     EIO(-5, "input/output error");
 
     final int errno;
@@ -63,6 +64,7 @@ enum Errno {
             case EADDRINUSE -> "address already in use";
             case EADDRNOTAVAIL -> "address not available";
             case EACCES -> "permission denied";
+            case ENOTSUP -> "operation not supported on socket";
             default -> text;
         };
     }

@@ -317,8 +317,8 @@ public final class EventLoop implements Executor {
         try {
             if (handler instanceof Socket socket) {
                 socket.ioReady(key);
-            } else if (handler instanceof Server server) {
-                server.acceptReady();
+            } else if (handler instanceof Acceptor acceptor) {
+                acceptor.acceptReady();
             }
         } catch (Throwable t) {
             EventEmitter.LOG.log(Level.ERROR, "I/O handler threw on " + thread.getName(), t);

@@ -4,10 +4,7 @@ import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
-import java.net.StandardProtocolFamily;
 import java.net.UnixDomainSocketAddress;
-import java.nio.channels.SelectionKey;
-import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.SocketChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -29,6 +26,9 @@ import java.util.function.Consumer;
  * spread over the group's loops, round robin, and {@link #CONNECTION} is emitted on the loop of
  * the new connection, before it reads anything, so listeners added there see every byte.
  * {@link #LISTENING}, {@link #CLOSE} and listen errors are emitted on the server's loop.
+ * With {@link ListenOptions#reusePort()} (TCP only) every loop of the group has a listening
+ * socket of its own on the same port ({@code SO_REUSEPORT}), the kernel spreads the incoming
+ * connections over them, and each connection is served on the loop that accepted it.
  *
  * <p>{@link #close()} stops accepting at once; {@code 'close'} follows when the last
  * connection has closed. A Unix-domain socket file is removed on close, as libuv does.
@@ -36,11 +36,11 @@ import java.util.function.Consumer;
  * deadline. {@link #close()} is also {@link AutoCloseable}'s.
  *
  * <p>When {@code accept} fails because the process (EMFILE) or the system (ENFILE) has no
- * descriptor left, the server emits {@code 'error'} once and pauses accepting, without spinning
- * its loop: the waiting connections stay in the kernel's backlog and are accepted as soon as one
- * of the server's connections closes, or at the latest after a retry delay that grows from
- * 20 ms to 1 s while the shortage lasts. (Node keeps a spare descriptor to accept and reset
- * them instead.)
+ * descriptor left, the server emits {@code 'error'} once (per listening socket, on its loop)
+ * and pauses accepting, without spinning its loop: the waiting connections stay in the
+ * kernel's backlog and are accepted as soon as one of the server's connections closes, or at
+ * the latest after a retry delay that grows from 20 ms to 1 s while the shortage lasts. (Node
+ * keeps a spare descriptor to accept and reset them instead.)
  *
  * <p>Liveness, as in Node: from {@code listen()} until {@code 'close'} the server keeps the JVM
  * running (a non-daemon thread exists) unless {@link #unref()} was called.
@@ -57,17 +57,7 @@ public class Server extends EventEmitter implements AutoCloseable {
     /** {@code 'close'}: closed and every connection has ended. */
     public static final Signal CLOSE = new Signal("close");
 
-    private static final int DEFAULT_BACKLOG = 511; // Node's default
-    private static final int MAX_ACCEPTS_PER_EVENT = 64;
-    /** First pause of accepting when descriptors run out; doubled on each failed retry, up to the maximum. */
-    static final Duration ACCEPT_BACKOFF_MIN = Duration.ofMillis(20);
-    static final Duration ACCEPT_BACKOFF_MAX = Duration.ofSeconds(1);
-    /**
-     * The classes the EMFILE path needs, loaded with this one: when it runs there may be no
-     * descriptor left to open their class files (a failed resolution would stick for good).
-     */
-    private static final Errno NO_DESCRIPTOR = Errno.EMFILE;
-    private static final Class<?>[] PRELOADED = {NetException.class, Timer.class};
+    private static final int DEFAULT_BACKLOG = ListenOptions.DEFAULT_BACKLOG;
 
     private final ServerOptions options;
     private final EventLoopGroup group;
@@ -77,18 +67,15 @@ public class Server extends EventEmitter implements AutoCloseable {
     /** Open connections, each with the stream close(Duration) ends (the TLS socket over a raw one). */
     private final Map<Socket, Duplex> open = new ConcurrentHashMap<>();
     private volatile SocketAddress requestedAddress; // for log lines before the bind
+    /** The listening sockets, one, or one per loop with reusePort: written on the server's loop, read by any. */
+    private volatile List<Acceptor> acceptors = List.of();
     // Loop-thread state.
-    private ServerSocketChannel channel;
-    private SelectionKey key;
+    private int acceptorsClosing; // closed by close(), their descriptors not yet released
     private Path unixPath;
     private volatile SocketAddress boundAddress;
     private boolean closing;
     private boolean closeEmitted;
     private volatile Duration closingDeadline; // set by close(Duration) until 'close'
-    // Descriptor exhaustion (loop thread): accepting paused until the retry timer or a closed connection.
-    private Timer acceptRetry;
-    private Duration acceptBackoff;
-    private volatile boolean acceptPaused; // read by connectionClosed on any loop
 
     /**
      * A server on the default group; {@code onConnection} (may be null) becomes a {@code 'connection'} listener.
@@ -160,8 +147,37 @@ public class Server extends EventEmitter implements AutoCloseable {
      * @return this server
      */
     public Server listen(int port, String host, int backlog, Runnable onListening) {
-        listen(port, host, backlog, onListening, null);
+        listen(ListenOptions.builder().port(port).host(host).backlog(backlog).build(), onListening, null);
         return this;
+    }
+
+    /**
+     * Node's {@code server.listen(options[, callback])}: on a TCP port or a Unix-domain path,
+     * with a backlog and {@link ListenOptions#reusePort() reusePort}. Failures ({@code EADDRINUSE},
+     * {@code EACCES}, {@code ENOTSUP} for a reusePort the platform lacks) are emitted as
+     * {@code 'error'}.
+     *
+     * @param options where and how to listen
+     * @param onListening called on 'listening' (may be null)
+     * @return this server
+     */
+    public Server listen(ListenOptions options, Runnable onListening) {
+        listen(options, onListening, null);
+        return this;
+    }
+
+    /**
+     * {@link #listen(ListenOptions, Runnable)} with a future: completes with the bound address at
+     * {@code 'listening'}, or exceptionally with the {@link NetException} that is also emitted as
+     * {@code 'error'}.
+     *
+     * @param options where and how to listen
+     * @return a future that completes with the bound address at {@code 'listening'}
+     */
+    public CompletableFuture<AddressInfo> listenAsync(ListenOptions options) {
+        CompletableFuture<AddressInfo> result = new CompletableFuture<>();
+        listen(options, null, result);
+        return result;
     }
 
     /**
@@ -178,7 +194,7 @@ public class Server extends EventEmitter implements AutoCloseable {
      */
     public CompletableFuture<AddressInfo> listenAsync(int port, String host) {
         CompletableFuture<AddressInfo> result = new CompletableFuture<>();
-        listen(port, host, DEFAULT_BACKLOG, null, result);
+        listen(ListenOptions.builder().port(port).host(host).build(), null, result);
         return result;
     }
 
@@ -192,26 +208,27 @@ public class Server extends EventEmitter implements AutoCloseable {
         return listenAsync(port, null);
     }
 
-    private void listen(int port, String host, int backlog, Runnable onListening, CompletableFuture<AddressInfo> result) {
-        if (port < 0 || port > 65535) {
-            throw new io.jtls.error.TlsRangeException("ERR_SOCKET_BAD_PORT", "options.port should be >= 0 and < 65536. Received " + port + ".");
-        }
+    private void listen(ListenOptions listen, Runnable onListening, CompletableFuture<AddressInfo> result) {
         if (onListening != null) once(LISTENING, onListening);
         liveness.activate(); // now, on the caller's thread: main may return before the bind runs
-        InetSocketAddress address;
-        if (host == null) {
-            address = new InetSocketAddress(port);
+        SocketAddress address;
+        if (listen.path() != null) {
+            address = UnixDomainSocketAddress.of(listen.path());
+        } else if (listen.host() == null) {
+            address = new InetSocketAddress(listen.port());
         } else {
             try {
-                address = new InetSocketAddress(InetAddress.getByName(host), port);
+                address = new InetSocketAddress(InetAddress.getByName(listen.host()), listen.port());
             } catch (IOException e) {
-                NetException error = Errno.notFound(host, e);
+                NetException error = Errno.notFound(listen.host(), e);
                 loop.execute(() -> listenFailed(error, result));
                 return;
             }
         }
         requestedAddress = address;
-        loop.run(() -> bind(address, backlog, result));
+        // reusePort is for TCP: ignored on a Unix-domain path, as in Node.
+        boolean reusePort = listen.reusePort() && listen.path() == null;
+        loop.run(() -> bind(address, listen.backlog(), reusePort, result));
     }
 
     /**
@@ -222,10 +239,7 @@ public class Server extends EventEmitter implements AutoCloseable {
      * @return this server
      */
     public Server listen(Path path, Runnable onListening) {
-        if (onListening != null) once(LISTENING, onListening);
-        liveness.activate();
-        requestedAddress = UnixDomainSocketAddress.of(path);
-        loop.run(() -> bind(UnixDomainSocketAddress.of(path), DEFAULT_BACKLOG, null));
+        listen(ListenOptions.builder().path(path).build(), onListening, null);
         return this;
     }
 
@@ -239,34 +253,34 @@ public class Server extends EventEmitter implements AutoCloseable {
         return listen(path, null);
     }
 
-    private void bind(SocketAddress address, int backlog, CompletableFuture<AddressInfo> result) {
-        if (channel != null) {
+    private void bind(SocketAddress address, int backlog, boolean reusePort, CompletableFuture<AddressInfo> result) {
+        if (!acceptors.isEmpty()) {
             NetException error = new NetException("ERR_SERVER_ALREADY_LISTEN", "Listen method has been called more than once without closing.");
             if (result != null) result.completeExceptionally(error);
             emit(ERROR, error);
             return;
         }
-        ServerSocketChannel opened = null;
+        if (reusePort && !Acceptor.reusePortSupported()) {
+            NetException error = Acceptor.reusePortUnsupported(address);
+            emitLater(() -> listenFailed(error, result));
+            return;
+        }
+        List<Acceptor> opened;
         try {
-            opened = address instanceof UnixDomainSocketAddress
-                    ? ServerSocketChannel.open(StandardProtocolFamily.UNIX)
-                    : ServerSocketChannel.open();
-            opened.configureBlocking(false);
-            opened.bind(address, backlog);
-            key = loop.register(opened, SelectionKey.OP_ACCEPT, this);
+            opened = Acceptor.open(this, reusePort ? group.loops() : List.of(loop), loop, address, backlog, reusePort);
         } catch (IOException e) {
-            closeQuietly(opened);
             NetException error = listenError(e, address);
             emitLater(() -> listenFailed(error, result));
             return;
         }
         liveness.activate(); // again: a failed earlier listen may have released it meanwhile
-        channel = opened;
+        acceptors = opened;
+        for (Acceptor other : opened.subList(1, opened.size())) other.startOnItsLoop();
         closing = false;
         closeEmitted = false;
         unixPath = address instanceof UnixDomainSocketAddress unix ? unix.getPath() : null;
         try {
-            boundAddress = opened.getLocalAddress();
+            boundAddress = opened.getFirst().localAddress();
         } catch (IOException e) {
             boundAddress = address;
         }
@@ -284,7 +298,7 @@ public class Server extends EventEmitter implements AutoCloseable {
     private void listenFailed(NetException error, CompletableFuture<AddressInfo> result) {
         if (result != null) result.completeExceptionally(error);
         emit(ERROR, error);
-        if (channel == null) liveness.deactivate();
+        if (acceptors.isEmpty()) liveness.deactivate();
     }
 
     private static NetException listenError(IOException e, SocketAddress address) {
@@ -296,60 +310,24 @@ public class Server extends EventEmitter implements AutoCloseable {
         return Errno.exception(e, "listen", host, inet.getPort());
     }
 
-    /** The loop found connections waiting. */
-    void acceptReady() {
-        for (int i = 0; i < MAX_ACCEPTS_PER_EVENT && channel != null; i++) {
-            SocketChannel accepted;
-            try {
-                accepted = channel.accept();
-            } catch (IOException e) {
-                NetException error = Errno.exception(e, "accept", null, -1);
-                if (Errno.of(e) == NO_DESCRIPTOR) {
-                    starved(error);
-                } else {
-                    emit(ERROR, error);
-                }
-                return;
-            }
-            if (accepted == null) return;
-            acceptBackoff = null; // descriptors are available again
-            connections.incrementAndGet();
-            EventLoop child = group.next();
-            try {
-                child.execute(() -> adopt(child, accepted));
-            } catch (RejectedExecutionException e) {
-                closeQuietly(accepted);
-                connectionClosed(null);
-            }
-        }
-    }
-
     /**
-     * {@code accept} failed with EMFILE or ENFILE: the connection stays in the kernel's backlog,
-     * so the listening socket stays readable and retrying at once would spin the loop. Accepting
-     * pauses instead, until one of this server's connections closes or a timer (20 ms, doubling
-     * to 1 s while the shortage lasts) says to try again; {@code 'error'} is emitted once per
-     * shortage, not per attempt.
+     * An acceptor took a connection (on its loop): served right there on {@code here} (reusePort:
+     * the kernel already chose the loop), or handed to the group's next loop when {@code here}
+     * is null.
      */
-    private void starved(NetException error) {
-        boolean firstFailure = acceptBackoff == null;
-        acceptBackoff = firstFailure ? ACCEPT_BACKOFF_MIN
-                : acceptBackoff.multipliedBy(2).compareTo(ACCEPT_BACKOFF_MAX) > 0 ? ACCEPT_BACKOFF_MAX
-                : acceptBackoff.multipliedBy(2);
-        if (key != null && key.isValid()) key.interestOps(0);
-        if (acceptRetry != null) acceptRetry.cancel();
-        acceptRetry = loop.schedule(acceptBackoff, this::resumeAccepting);
-        acceptPaused = true;
-        if (firstFailure) emit(ERROR, error);
-    }
-
-    /** Accepting again after a shortage of descriptors (retry timer, or a connection closed). */
-    private void resumeAccepting() {
-        if (acceptRetry == null) return;
-        acceptRetry.cancel();
-        acceptRetry = null;
-        acceptPaused = false;
-        if (channel != null && key != null && key.isValid()) key.interestOps(SelectionKey.OP_ACCEPT);
+    void accepted(SocketChannel accepted, EventLoop here) {
+        connections.incrementAndGet();
+        if (here != null) {
+            adopt(here, accepted);
+            return;
+        }
+        EventLoop child = group.next();
+        try {
+            child.execute(() -> adopt(child, accepted));
+        } catch (RejectedExecutionException e) {
+            Acceptor.closeQuietly(accepted);
+            connectionClosed(null);
+        }
     }
 
     /** Sets up an accepted connection on its own loop and announces it. */
@@ -358,7 +336,7 @@ public class Server extends EventEmitter implements AutoCloseable {
         try {
             socket = new Socket(child, accepted, this, options);
         } catch (IOException e) {
-            closeQuietly(accepted);
+            Acceptor.closeQuietly(accepted);
             connectionClosed(null);
             return;
         }
@@ -381,24 +359,18 @@ public class Server extends EventEmitter implements AutoCloseable {
      */
     public Server close(Consumer<Throwable> callback) {
         loop.run(() -> {
-            boolean wasListening = channel != null;
+            List<Acceptor> listening = acceptors;
+            boolean wasListening = !listening.isEmpty();
             if (callback != null) {
                 if (wasListening) once(CLOSE, () -> callback.accept(null));
                 else once(CLOSE, () -> callback.accept(new NetException("ERR_SERVER_NOT_RUNNING", "Server is not running.")));
             }
             closing = true;
-            if (acceptRetry != null) {
-                acceptRetry.cancel();
-                acceptRetry = null;
-            }
-            acceptPaused = false;
-            acceptBackoff = null;
             if (wasListening) {
-                key.cancel();
-                closeQuietly(channel);
-                loop.execute(loop::forgetCancelledKeys); // the descriptor closes before 'close': refused, not reset
-                channel = null;
-                key = null;
+                acceptors = List.of();
+                acceptorsClosing += listening.size();
+                // Each socket closes on its own loop; 'close' waits until every descriptor is released.
+                for (Acceptor acceptor : listening) acceptor.closeOnItsLoop(() -> loop.run(this::acceptorReleased));
                 if (unixPath != null) {
                     try {
                         Files.deleteIfExists(unixPath);
@@ -500,15 +472,22 @@ public class Server extends EventEmitter implements AutoCloseable {
         return liveness.hasRef();
     }
 
+    /** A closed acceptor's descriptor is released (the server's loop). */
+    private void acceptorReleased() {
+        acceptorsClosing--;
+        emitCloseIfDrained();
+    }
+
     /** A connection of this server has closed (any loop); {@code socket} null if it never opened. */
     void connectionClosed(Socket socket) {
         if (socket != null) open.remove(socket);
-        if (acceptPaused) loop.execute(this::resumeAccepting); // a descriptor was freed: the accept may succeed now
+        // A descriptor was freed: an acceptor paused for want of one may succeed now.
+        for (Acceptor acceptor : acceptors) acceptor.connectionClosed();
         if (connections.decrementAndGet() == 0) loop.execute(this::emitCloseIfDrained);
     }
 
     private void emitCloseIfDrained() {
-        if (closing && channel == null && connections.get() == 0 && !closeEmitted) {
+        if (closing && acceptors.isEmpty() && acceptorsClosing == 0 && connections.get() == 0 && !closeEmitted) {
             closeEmitted = true;
             boundAddress = null;
             closingDeadline = null;
@@ -560,9 +539,10 @@ public class Server extends EventEmitter implements AutoCloseable {
     }
 
     /**
-     * The loop the listening socket lives on.
+     * The loop the listening socket lives on (with reusePort, the first of them): where
+     * {@code 'listening'}, {@code 'close'} and listen errors are emitted.
      *
-     * @return the loop the listening socket lives on
+     * @return the server's loop
      */
     public EventLoop loop() {
         return loop;
@@ -587,15 +567,6 @@ public class Server extends EventEmitter implements AutoCloseable {
 
     private void emitLater(Runnable emission) {
         loop.execute(emission);
-    }
-
-    private static void closeQuietly(java.nio.channels.Channel channel) {
-        if (channel == null) return;
-        try {
-            channel.close();
-        } catch (IOException ignored) {
-            // releasing anyway
-        }
     }
 
     // Node's emitter methods, returning this Server so that calls chain on the receiver's own type.

@@ -11,7 +11,8 @@ import java.time.Duration;
  * @param keepAlive      enable TCP keep-alive on accepted sockets
  * @param keepAliveInitialDelay idle time before the first keep-alive probe, or null for the system's
  * @param group          the loops that accepted connections are spread over (null: the default
- *                       group); the listening socket itself lives on the group's next loop
+ *                       group); the listening socket itself lives on the group's next loop (with
+ *                       {@link ListenOptions#reusePort()}, each loop has one)
  * @param halfCloseTimeout beyond Node: once an accepted socket has ended its side (its FIN
  *                       sent after {@code end()}), how long the peer may keep the connection
  *                       open without ending its own; then the socket is destroyed (a
