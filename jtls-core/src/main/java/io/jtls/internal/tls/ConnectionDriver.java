@@ -335,7 +335,9 @@ public final class ConnectionDriver {
         if (inbound.consumerPaused()) {
             transport.pause();
         }
-        snapshot = HandshakeSnapshot.capture(engine, null);
+        // A server's SNI name was read after this cycle's handshake step (noteServername): not asked again.
+        snapshot = isServer ? HandshakeSnapshot.capture(engine, requestedServername, true)
+                : HandshakeSnapshot.capture(engine, null);
         policy.onEstablished(this, engine);
     }
 
