@@ -302,12 +302,15 @@ public abstract class Duplex extends EventEmitter implements AutoCloseable {
      * @return this stream
      */
     public Duplex setRawReader(RawReader reader) {
-        loop.run(() -> {
-            rawReader = reader;
-            if (reader != null && flowing == null) resume();
-            else if (reader != null) scheduleFlow(); // hand over what was queued while nobody read
-        });
+        if (loop.inEventLoop()) setRawReaderNow(reader);
+        else loop.execute(() -> setRawReaderNow(reader));
         return this;
+    }
+
+    private void setRawReaderNow(RawReader reader) {
+        rawReader = reader;
+        if (reader != null && flowing == null) resume();
+        else if (reader != null) scheduleFlow(); // hand over what was queued while nobody read
     }
 
     /**

@@ -350,7 +350,7 @@ public final class ConnectionDriver {
     void allowData() {
         if (phase == Phase.VERIFYING) {
             phase = Phase.OPEN;
-            watch.secure(isServer, engine, snapshot, knownServername(), host.peer());
+            watch.secure(isServer, engine, snapshot, knownServername(), host);
         }
         outbound.scheduleFlush();
     }

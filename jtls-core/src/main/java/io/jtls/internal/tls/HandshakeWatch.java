@@ -79,11 +79,14 @@ final class HandshakeWatch {
         }
     }
 
-    /** The first handshake completed and the peer passed the checks. */
+    /**
+     * The first handshake completed and the peer passed the checks. The peer's address text is
+     * built only for a recording ({@code host.peer()}), not on every connection.
+     */
     void secure(boolean server, TlsEngine engine, HandshakeSnapshot established, String servername,
-                String peer) {
+                ConnectionHost host) {
         if (recording != null) {
-            recording.completed(server, engine, established, servername, peer);
+            recording.completed(server, engine, established, servername, host.peer());
         }
         recording = HandshakeRecording.DONE;
     }
