@@ -242,8 +242,8 @@ public final class EventLoop implements Executor {
 
     /**
      * Closes {@code channel}, whose key was just cancelled, once the selector has dropped the key:
-     * right after the next select, which waits at most a millisecond when such a close is
-     * pending. Loop thread.
+     * when the next select returns, before its handlers run (that select waits at most a
+     * millisecond while such a close is pending). Loop thread.
      *
      * <p>Why not {@code channel.close()} at once: the JDK defers the close of a channel still
      * registered with a selector to that same select, and first asks the socket for
@@ -255,7 +255,7 @@ public final class EventLoop implements Executor {
         toClose.add(channel);
     }
 
-    /** Closes the channels queued before the select that just returned (their keys are gone now). */
+    /** Closes the channels queued before the current select, whose keys it has dropped. */
     private void closeDeregistered() {
         ArrayList<Channel> batch = closing;
         for (int i = 0; i < batch.size(); i++) {
@@ -334,7 +334,7 @@ public final class EventLoop implements Executor {
                 } else {
                     selector.select(this::handle, Math.max(1, waitMillis));
                 }
-                if (closesPending) closeDeregistered();
+                if (closesPending) closeDeregistered(); // unless handle() did (no channel was ready)
                 runTasks();
             }
         } catch (ClosedSelectorException | IOException e) {
@@ -378,6 +378,10 @@ public final class EventLoop implements Executor {
     }
 
     private void handle(SelectionKey key) {
+        // The select has dropped the cancelled keys by now: close their channels before any
+        // handler runs, so that an accept in this same select finds their descriptors free (as
+        // with the JDK's own deferred close, which happens before the select waits).
+        if (!closing.isEmpty()) closeDeregistered();
         Object handler = key.attachment();
         try {
             if (handler instanceof Socket socket) {
