@@ -216,6 +216,7 @@ public final class ConnectionDriver {
         if (gone()) {
             return;
         }
+        boolean justEstablished = false;
         try {
             if (!phase.established()) {
                 if (phase == Phase.AWAITING_APPLICATION) {
@@ -263,9 +264,14 @@ public final class ConnectionDriver {
                 if (gone()) {
                     return;
                 }
+                justEstablished = isServer;
             }
             readPlaintext();
-            outbound.flushCiphertext();
+            if (justEstablished) {
+                outbound.flushCiphertextLater(); // tickets with the first data or the close_notify
+            } else {
+                outbound.flushCiphertext();
+            }
             outbound.afterCycle(); // writes the engine refused while the peer renegotiated
             emitDiagnostics();
             if (renegotiations.running() && !gone()) {
@@ -564,6 +570,7 @@ public final class ConnectionDriver {
             outbound.clear(error != null ? error
                     : new NetException("ERR_STREAM_DESTROYED", "Cannot call write after a stream was destroyed"));
         }
+        outbound.flushScheduledCiphertext(); // a server's tickets still go first, as they would have
         transport.destroy();
         // Freed later in this turn, never under a call that may still be using the engine.
         loop.execute(this::closeEngine);

@@ -21,6 +21,8 @@ final class Outbound {
     /** The transport's write queue is above its mark: encryption waits for its 'drain'. */
     private boolean transportFull;
     private boolean flushScheduled;
+    /** A ciphertext flush waits for the end of this loop turn ({@link #flushCiphertextLater}). */
+    private boolean ciphertextFlushScheduled;
 
     Outbound(ConnectionDriver driver, Duplex transport, ConnectionHost host, SessionFlow sessions) {
         this.driver = driver;
@@ -109,8 +111,30 @@ final class Outbound {
         driver.shutdownIfDone();
     }
 
+    /**
+     * Writes the engine's ciphertext at the end of this loop turn rather than now, so that what
+     * the turn adds goes out in the same write: after a server's handshake, its TLS 1.3 tickets
+     * share a write with the first data, or with the close_notify of a client that ended at once
+     * (one system call fewer per connection). The bytes keep their order: they all leave the
+     * engine's output buffer, in one piece or in two.
+     */
+    void flushCiphertextLater() {
+        if (!ciphertextFlushScheduled) {
+            ciphertextFlushScheduled = true;
+            driver.loop().execute(this::flushScheduledCiphertext);
+        }
+    }
+
+    /** The flush {@link #flushCiphertextLater} put off, unless one ran since; also before the transport is destroyed. */
+    void flushScheduledCiphertext() {
+        if (ciphertextFlushScheduled) {
+            flushCiphertext();
+        }
+    }
+
     /** Writes every byte of ciphertext the engine has for the peer to the transport. */
     void flushCiphertext() {
+        ciphertextFlushScheduled = false;
         TlsEngine engine = driver.engine();
         if (engine == null || sessions.holdsOutput()) {
             return;
