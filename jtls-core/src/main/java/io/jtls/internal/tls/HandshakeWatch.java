@@ -55,6 +55,11 @@ final class HandshakeWatch {
         return input > INPUT_LIMIT;
     }
 
+    /** True once ciphertext came from the peer (before the first handshake completed). */
+    boolean inputSeen() {
+        return input > 0;
+    }
+
     /** Starts the timeout (at most one at a time); when it fires, {@code onTimeout} runs. */
     void arm() {
         if (timer == null && timeout != null && timeout.toNanos() > 0) {

@@ -132,16 +132,22 @@ final class Outbound {
         }
     }
 
-    /** Writes every byte of ciphertext the engine has for the peer to the transport. */
-    void flushCiphertext() {
+    /**
+     * Writes every byte of ciphertext the engine has for the peer to the transport.
+     *
+     * @return true when the engine had some (written, or dropped because the transport ended)
+     */
+    boolean flushCiphertext() {
         ciphertextFlushScheduled = false;
         TlsEngine engine = driver.engine();
         if (engine == null || sessions.holdsOutput()) {
-            return;
+            return false;
         }
+        boolean produced = false;
         LoopBuffers buffers = LoopBuffers.get();
         boolean closedUnderneath = transport.writableEnded() || transport.destroyed();
         while (engine.encPending() > 0) {
+            produced = true;
             ByteBuffer ciphertext = buffers.acquireCiphertext();
             try {
                 engine.encOut(ciphertext);
@@ -153,10 +159,11 @@ final class Outbound {
                 buffers.release();
             }
             if (driver.engine() == null) {
-                return; // the transport failed and destroyed us
+                return true; // the transport failed and destroyed us
             }
         }
         transportFull = transport.writableLength() >= transport.writableHighWaterMark();
+        return produced;
     }
 
     /** Drops every queued write, failing its callback with {@code error}. */
