@@ -231,15 +231,19 @@ public abstract class Duplex extends EventEmitter implements AutoCloseable {
      * @return this stream
      */
     public Duplex resume() {
-        loop.run(() -> {
-            if (destroyed || flowing == Boolean.TRUE) return;
-            flowing = Boolean.TRUE;
-            readAheadStopped = false;
-            emit(RESUME);
-            if (!readEof) readStart();
-            scheduleFlow();
-        });
+        // Directly on the loop (no task object): resume/pause/end/destroy run once or more per connection.
+        if (loop.inEventLoop()) resumeNow();
+        else loop.execute(this::resumeNow);
         return this;
+    }
+
+    private void resumeNow() {
+        if (destroyed || flowing == Boolean.TRUE) return;
+        flowing = Boolean.TRUE;
+        readAheadStopped = false;
+        emit(RESUME);
+        if (!readEof) readStart();
+        scheduleFlow();
     }
 
     /**
@@ -248,13 +252,16 @@ public abstract class Duplex extends EventEmitter implements AutoCloseable {
      * @return this stream
      */
     public Duplex pause() {
-        loop.run(() -> {
-            if (flowing == Boolean.FALSE) return;
-            flowing = Boolean.FALSE;
-            emit(PAUSE);
-            if (!destroyed) readStop();
-        });
+        if (loop.inEventLoop()) pauseNow();
+        else loop.execute(this::pauseNow);
         return this;
+    }
+
+    private void pauseNow() {
+        if (flowing == Boolean.FALSE) return;
+        flowing = Boolean.FALSE;
+        emit(PAUSE);
+        if (!destroyed) readStop();
     }
 
     /**
@@ -295,12 +302,15 @@ public abstract class Duplex extends EventEmitter implements AutoCloseable {
      * @return this stream
      */
     public Duplex setRawReader(RawReader reader) {
-        loop.run(() -> {
-            rawReader = reader;
-            if (reader != null && flowing == null) resume();
-            else if (reader != null) scheduleFlow(); // hand over what was queued while nobody read
-        });
+        if (loop.inEventLoop()) setRawReaderNow(reader);
+        else loop.execute(() -> setRawReaderNow(reader));
         return this;
+    }
+
+    private void setRawReaderNow(RawReader reader) {
+        rawReader = reader;
+        if (reader != null && flowing == null) resume();
+        else if (reader != null) scheduleFlow(); // hand over what was queued while nobody read
     }
 
     /**
@@ -453,7 +463,8 @@ public abstract class Duplex extends EventEmitter implements AutoCloseable {
      * @return this stream
      */
     public Duplex end(Runnable onFinish) {
-        loop.run(() -> endNow(onFinish));
+        if (loop.inEventLoop()) endNow(onFinish);
+        else loop.execute(() -> endNow(onFinish));
         return this;
     }
 
@@ -506,7 +517,8 @@ public abstract class Duplex extends EventEmitter implements AutoCloseable {
      * @return this stream
      */
     public Duplex destroy(Throwable error) {
-        loop.run(() -> destroyNow(error));
+        if (loop.inEventLoop()) destroyNow(error);
+        else loop.execute(() -> destroyNow(error));
         return this;
     }
 

@@ -139,7 +139,22 @@ public class EventEmitter {
             logUnhandled((Throwable) value);
             return false;
         }
-        return emitWith(key, (Consumer<T> l) -> l.accept(value));
+        // The loop of emitWith without its invoker: no capturing lambda per emission ('data' is hot).
+        Listener[] snapshot = listeners;
+        boolean heard = false;
+        for (Listener l : snapshot) {
+            if (l.key != key) continue;
+            if (l.once && !removeRegistration(l)) continue; // already removed by someone else
+            heard = true;
+            try {
+                @SuppressWarnings("unchecked")
+                Consumer<T> listener = (Consumer<T>) l.fn;
+                listener.accept(value);
+            } catch (Throwable t) {
+                LOG.log(Level.ERROR, "Listener for " + key + " on " + describe() + " threw", t);
+            }
+        }
+        return heard;
     }
 
     /**

@@ -4,11 +4,14 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.lang.System.Logger.Level;
 import java.nio.ByteBuffer;
+import java.nio.channels.Channel;
 import java.nio.channels.ClosedSelectorException;
 import java.nio.channels.SelectableChannel;
 import java.nio.channels.SelectionKey;
 import java.nio.channels.Selector;
 import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
 import java.util.Objects;
 import java.util.Queue;
 import java.util.concurrent.ConcurrentLinkedQueue;
@@ -47,11 +50,21 @@ public final class EventLoop implements Executor {
     private final Selector selector;
     private final Thread thread;
     private final LoopClock clock;
+    /** Tasks handed over by other threads. */
     private final Queue<Runnable> tasks = new ConcurrentLinkedQueue<>();
+    /**
+     * Tasks the loop thread queued for itself (several per connection): no node allocation nor
+     * atomic operation per task. They all precede what {@link #tasks} holds, because the loop
+     * moves the handed-over tasks here before it adds one of its own: FIFO over both.
+     */
+    private final ArrayDeque<Runnable> ownTasks = new ArrayDeque<>();
     private final AtomicBoolean wakeupPending = new AtomicBoolean();
     private final TimerQueue timers = new TimerQueue();
     private final ByteBuffer readBuffer = ByteBuffer.allocateDirect(READ_BUFFER_SIZE);
     private final CountDownLatch terminated = new CountDownLatch(1);
+    /** Channels whose keys were cancelled, to close after the next select (see {@link #closeWhenDeregistered}). */
+    private ArrayList<Channel> toClose = new ArrayList<>();
+    private ArrayList<Channel> closing = new ArrayList<>();
     private long timerSequence;
     private volatile boolean shuttingDown;
 
@@ -100,8 +113,13 @@ public final class EventLoop implements Executor {
     @Override
     public void execute(Runnable task) {
         if (shuttingDown) throw new RejectedExecutionException("event loop " + thread.getName() + " is shut down");
+        if (inEventLoop()) {
+            for (Runnable earlier; (earlier = tasks.poll()) != null; ) ownTasks.add(earlier);
+            ownTasks.add(task);
+            return;
+        }
         tasks.add(task);
-        if (!inEventLoop() && wakeupPending.compareAndSet(false, true)) {
+        if (wakeupPending.compareAndSet(false, true)) {
             selector.wakeup();
         }
     }
@@ -222,6 +240,38 @@ public final class EventLoop implements Executor {
         }
     }
 
+    /**
+     * Closes {@code channel}, whose key was just cancelled, once the selector has dropped the key:
+     * when the next select returns, before its handlers run (that select waits at most a
+     * millisecond while such a close is pending). Loop thread.
+     *
+     * <p>Why not {@code channel.close()} at once: the JDK defers the close of a channel still
+     * registered with a selector to that same select, and first asks the socket for
+     * {@code SO_LINGER} and shuts its output down so that the peer sees EOF meanwhile: two system
+     * calls per connection that a socket whose output is already shut does not need (the caller
+     * shuts the output itself when it is not).
+     */
+    void closeWhenDeregistered(Channel channel) {
+        toClose.add(channel);
+    }
+
+    /** Closes the channels queued before the current select, whose keys it has dropped. */
+    private void closeDeregistered() {
+        ArrayList<Channel> batch = closing;
+        for (int i = 0; i < batch.size(); i++) {
+            closeQuietly(batch.get(i));
+        }
+        batch.clear();
+    }
+
+    private static void closeQuietly(Channel channel) {
+        try {
+            channel.close();
+        } catch (IOException ignored) {
+            // the descriptor is released either way
+        }
+    }
+
     /** Registers {@code channel} with this loop's selector; loop thread only. */
     SelectionKey register(SelectableChannel channel, int ops, Object handler) throws IOException {
         return channel.register(selector, ops, handler);
@@ -264,16 +314,27 @@ public final class EventLoop implements Executor {
 
     private void run() {
         try {
-            while (!shuttingDown || !tasks.isEmpty()) {
+            while (!shuttingDown || !tasks.isEmpty() || !ownTasks.isEmpty()) {
                 long waitMillis = runDueTimers();
                 wakeupPending.set(false);
-                if (!tasks.isEmpty() || shuttingDown) {
+                boolean closesPending = !toClose.isEmpty();
+                if (closesPending) { // this select drops their keys; those cancelled during it wait for the next
+                    ArrayList<Channel> swap = closing;
+                    closing = toClose;
+                    toClose = swap;
+                }
+                if (!ownTasks.isEmpty() || !tasks.isEmpty() || shuttingDown) {
                     selector.selectNow(this::handle);
+                } else if (closesPending) {
+                    // At most a millisecond: a busy loop's next event comes sooner (no extra
+                    // epoll_wait), an idle loop closes the descriptors without waiting for one.
+                    selector.select(this::handle, 1);
                 } else if (waitMillis < 0) {
                     selector.select(this::handle);
                 } else {
                     selector.select(this::handle, Math.max(1, waitMillis));
                 }
+                if (closesPending) closeDeregistered(); // unless handle() did (no channel was ready)
                 runTasks();
             }
         } catch (ClosedSelectorException | IOException e) {
@@ -285,6 +346,9 @@ public final class EventLoop implements Executor {
             } catch (IOException ignored) {
                 // nothing left to release
             }
+            closeDeregistered();
+            toClose.forEach(EventLoop::closeQuietly);
+            toClose.clear();
             terminated.countDown();
         }
     }
@@ -306,13 +370,18 @@ public final class EventLoop implements Executor {
 
     private void runTasks() {
         for (int i = 0; i < MAX_TASKS_PER_TURN; i++) {
-            Runnable task = tasks.poll();
+            Runnable task = ownTasks.poll();
+            if (task == null) task = tasks.poll();
             if (task == null) return;
             safely(task);
         }
     }
 
     private void handle(SelectionKey key) {
+        // The select has dropped the cancelled keys by now: close their channels before any
+        // handler runs, so that an accept in this same select finds their descriptors free (as
+        // with the JDK's own deferred close, which happens before the select waits).
+        if (!closing.isEmpty()) closeDeregistered();
         Object handler = key.attachment();
         try {
             if (handler instanceof Socket socket) {

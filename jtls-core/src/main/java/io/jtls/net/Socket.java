@@ -52,6 +52,8 @@ public class Socket extends Duplex {
     private WriteQueue writeQueue;   // only once the kernel pushed back
     private boolean endRequested;
     private boolean outputShut;
+    private boolean resetting;       // SO_LINGER 0 set by resetAndDestroy: the close sends RST
+    private boolean channelReleased; // handed to the loop to close (closeChannel)
     private SocketAddress localAddress;
     private SocketAddress remoteAddress;
     private long bytesRead;
@@ -295,6 +297,7 @@ public class Socket extends Duplex {
             }
             try {
                 channel = SocketChannel.open(family);
+                channelReleased = false; // a new channel after a failed attempt's
                 channel.configureBlocking(false);
                 if (options.localAddress() != null || options.localPort() != 0) {
                     channel.bind(new InetSocketAddress(options.localAddress(), options.localPort()));
@@ -516,6 +519,7 @@ public class Socket extends Duplex {
             if (channel != null && !connecting && remoteAddress instanceof InetSocketAddress) {
                 try {
                     channel.setOption(StandardSocketOptions.SO_LINGER, 0);
+                    resetting = true;
                 } catch (IOException ignored) {
                     // closing anyway
                 }
@@ -526,16 +530,32 @@ public class Socket extends Duplex {
     }
 
     private void closeChannel() {
-        if (key != null) key.cancel();
+        SelectionKey registered = key;
         key = null;
         interestOps = 0;
-        if (channel != null) {
+        if (channel == null) return;
+        if (registered == null) { // never registered: the JDK closes it at once
             try {
                 channel.close();
             } catch (IOException ignored) {
                 // the descriptor is released either way
             }
+            return;
         }
+        registered.cancel();
+        // The loop closes the descriptor once its selector has dropped the key, where the JDK's
+        // deferred close would (EventLoop.closeWhenDeregistered). Until then the peer is told EOF
+        // as the JDK does: the output is shut unless it already is (end()), the connection never
+        // opened, or a reset was asked for (SO_LINGER 0: the close sends RST).
+        if (!connecting && !outputShut && !resetting) {
+            try {
+                channel.shutdownOutput();
+            } catch (IOException ignored) {
+                // the peer went away: nothing to tell it
+            }
+        }
+        channelReleased = true;
+        loop.closeWhenDeregistered(channel);
     }
 
     /** Sets the selector interest to what the socket needs now; loop thread only. */
@@ -658,7 +678,7 @@ public class Socket extends Duplex {
 
     @SuppressWarnings("unchecked")
     private void applyOptions() throws IOException {
-        if (channel == null || connecting || !channel.isOpen()) return;
+        if (channel == null || connecting || channelReleased || !channel.isOpen()) return;
         if (!channel.supportedOptions().contains(StandardSocketOptions.TCP_NODELAY)) return; // Unix domain
         channel.setOption(StandardSocketOptions.TCP_NODELAY, noDelay);
         channel.setOption(StandardSocketOptions.SO_KEEPALIVE, keepAlive);

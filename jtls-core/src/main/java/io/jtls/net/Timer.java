@@ -12,19 +12,21 @@ public final class Timer {
     Runnable task;
     private volatile boolean cancelled;
     boolean queued; // loop-thread only
-    // Pending until it runs or is cancelled; counts for liveness only once ref()'d.
-    private final Liveness.Handle liveness = new Liveness.Handle(false);
+    // Counts for liveness only once ref()'d, while pending: the handle is made by the first ref(),
+    // so that jtls's own timers (two per connection, never referenced) carry none. Guarded by this.
+    private Liveness.Handle liveness;
+    private boolean over; // ran or cancelled; guarded by this
 
     Timer(EventLoop loop, long deadlineNanos, Runnable task) {
         this.loop = loop;
         this.deadlineNanos = deadlineNanos;
         this.task = task;
-        liveness.activate();
     }
 
     /** The loop ran it (or dropped it as cancelled): it no longer keeps the JVM alive. */
-    void done() {
-        liveness.deactivate();
+    synchronized void done() {
+        over = true;
+        if (liveness != null) liveness.deactivate();
     }
 
     /**
@@ -35,7 +37,13 @@ public final class Timer {
      * @return this {@code Timer}
      */
     public Timer ref() {
-        liveness.ref();
+        synchronized (this) {
+            if (liveness == null) {
+                liveness = new Liveness.Handle(false);
+                if (!over) liveness.activate();
+            }
+            liveness.ref();
+        }
         return this;
     }
 
@@ -45,7 +53,9 @@ public final class Timer {
      * @return this {@code Timer}
      */
     public Timer unref() {
-        liveness.unref();
+        synchronized (this) {
+            if (liveness != null) liveness.unref();
+        }
         return this;
     }
 
@@ -54,8 +64,8 @@ public final class Timer {
      *
      * @return Node's {@code timeout.hasRef()}
      */
-    public boolean hasRef() {
-        return liveness.hasRef();
+    public synchronized boolean hasRef() {
+        return liveness != null && liveness.hasRef();
     }
 
     /**
@@ -67,7 +77,7 @@ public final class Timer {
     public boolean cancel() {
         if (cancelled) return false;
         cancelled = true;
-        liveness.deactivate();
+        done();
         if (loop.inEventLoop()) {
             loop.unschedule(this);
         }

@@ -58,6 +58,8 @@ public final class ConnectionDriver {
     private volatile HandshakeSnapshot snapshot;
     /** A server's SNI name, as soon as the ClientHello was read (Node sets it then); null before or without SNI. */
     private volatile String requestedServername;
+    /** A server's: it has answered a ClientHello (written its flight, or a HelloRetryRequest). */
+    private boolean servernameSettled;
 
     /**
      * A connection over {@code transport} on {@code context} (retained by the engine). Nothing
@@ -119,8 +121,16 @@ public final class ConnectionDriver {
         return requestedServername;
     }
 
-    /** After each server handshake step: the SNI name once OpenSSL parsed the ClientHello. */
-    private void noteServername() {
+    /**
+     * After each server handshake step: the SNI name once OpenSSL parsed the ClientHello. Not
+     * asked before the peer sent anything, nor at the step that completes the handshake once the
+     * server answered a ClientHello: that step read the client's last flight, not a ClientHello
+     * (a second one, after a HelloRetryRequest, comes in a step of its own, which still asks).
+     */
+    private void noteServername(EngineState state) {
+        if (!watch.inputSeen() || state == EngineState.ESTABLISHED && servernameSettled) {
+            return; // no ClientHello yet (the step at start), or none in this step
+        }
         if (isServer && requestedServername == null && engine != null && !gone()) {
             requestedServername = engine.servername();
         }
@@ -216,16 +226,17 @@ public final class ConnectionDriver {
         if (gone()) {
             return;
         }
+        boolean justEstablished = false;
         try {
             if (!phase.established()) {
                 if (phase == Phase.AWAITING_APPLICATION) {
                     return;
                 }
-                EngineState state;
+                EngineState state = null;
                 try {
                     state = engine.handshake();
                 } finally {
-                    noteServername(); // also when the handshake fails: 'tlsClientError' listeners read it
+                    noteServername(state); // also when the handshake fails: 'tlsClientError' listeners read it
                 }
                 if (failedInCallback()) {
                     return;
@@ -256,16 +267,23 @@ public final class ConnectionDriver {
                 // not one that hung up mid-handshake (tlsClientError ECONNRESET).
                 if (state != EngineState.ESTABLISHED
                         || sessions.holdsOutput() && !"TLSv1.3".equals(engine.protocol())) {
-                    outbound.flushCiphertext();
+                    if (outbound.flushCiphertext() && isServer) {
+                        servernameSettled = true; // it answered a ClientHello
+                    }
                     return;
                 }
                 onHandshakeDone();
                 if (gone()) {
                     return;
                 }
+                justEstablished = isServer;
             }
             readPlaintext();
-            outbound.flushCiphertext();
+            if (justEstablished) {
+                outbound.flushCiphertextLater(); // tickets with the first data or the close_notify
+            } else {
+                outbound.flushCiphertext();
+            }
             outbound.afterCycle(); // writes the engine refused while the peer renegotiated
             emitDiagnostics();
             if (renegotiations.running() && !gone()) {
@@ -335,7 +353,9 @@ public final class ConnectionDriver {
         if (inbound.consumerPaused()) {
             transport.pause();
         }
-        snapshot = HandshakeSnapshot.capture(engine, null);
+        // A server's SNI name was read after this cycle's handshake step (noteServername): not asked again.
+        snapshot = isServer ? HandshakeSnapshot.capture(engine, requestedServername, true)
+                : HandshakeSnapshot.capture(engine, null);
         policy.onEstablished(this, engine);
     }
 
@@ -348,7 +368,7 @@ public final class ConnectionDriver {
     void allowData() {
         if (phase == Phase.VERIFYING) {
             phase = Phase.OPEN;
-            watch.secure(isServer, engine, snapshot, knownServername(), host.peer());
+            watch.secure(isServer, engine, snapshot, knownServername(), host);
         }
         outbound.scheduleFlush();
     }
@@ -562,6 +582,7 @@ public final class ConnectionDriver {
             outbound.clear(error != null ? error
                     : new NetException("ERR_STREAM_DESTROYED", "Cannot call write after a stream was destroyed"));
         }
+        outbound.flushScheduledCiphertext(); // a server's tickets still go first, as they would have
         transport.destroy();
         // Freed later in this turn, never under a call that may still be using the engine.
         loop.execute(this::closeEngine);

@@ -25,6 +25,15 @@ public record HandshakeSnapshot(String protocol, CipherInfo cipher, EphemeralKey
 
     /** Reads everything from {@code engine}, which has just completed its handshake. */
     static HandshakeSnapshot capture(TlsEngine engine, String servername) {
+        return capture(engine, servername, servername != null);
+    }
+
+    /**
+     * {@link #capture(TlsEngine, String)}; {@code servernameKnown} says that {@code servername},
+     * even null, is what the engine would answer now (a server read it after this handshake's last
+     * step), so that it is not asked again.
+     */
+    static HandshakeSnapshot capture(TlsEngine engine, String servername, boolean servernameKnown) {
         Certificate chain = engine.peerCertificate(true);
         Certificate leaf = null;
         if (chain != null) {
@@ -32,7 +41,7 @@ public record HandshakeSnapshot(String protocol, CipherInfo cipher, EphemeralKey
             leaf = chain.issuerCertificate() == null ? chain : chain.toBuilder().issuerCertificate(null).build();
         }
         return new HandshakeSnapshot(engine.protocol(), engine.cipher(), engine.ephemeralKeyInfo(),
-                engine.alpnProtocol(), servername != null ? servername : engine.servername(), engine.finished(),
+                engine.alpnProtocol(), servernameKnown ? servername : engine.servername(), engine.finished(),
                 engine.peerFinished(), engine.isSessionReused(), leaf, chain, false, null);
     }
 

@@ -55,6 +55,11 @@ final class HandshakeWatch {
         return input > INPUT_LIMIT;
     }
 
+    /** True once ciphertext came from the peer (before the first handshake completed). */
+    boolean inputSeen() {
+        return input > 0;
+    }
+
     /** Starts the timeout (at most one at a time); when it fires, {@code onTimeout} runs. */
     void arm() {
         if (timer == null && timeout != null && timeout.toNanos() > 0) {
@@ -79,11 +84,14 @@ final class HandshakeWatch {
         }
     }
 
-    /** The first handshake completed and the peer passed the checks. */
+    /**
+     * The first handshake completed and the peer passed the checks. The peer's address text is
+     * built only for a recording ({@code host.peer()}), not on every connection.
+     */
     void secure(boolean server, TlsEngine engine, HandshakeSnapshot established, String servername,
-                String peer) {
+                ConnectionHost host) {
         if (recording != null) {
-            recording.completed(server, engine, established, servername, peer);
+            recording.completed(server, engine, established, servername, host.peer());
         }
         recording = HandshakeRecording.DONE;
     }

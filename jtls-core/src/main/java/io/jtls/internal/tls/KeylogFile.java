@@ -18,7 +18,8 @@ import java.util.concurrent.Executors;
  * Node's {@code --tls-keylog=file}: every connection's key log lines appended to one file
  * (NSS key log format, which Wireshark reads to decrypt a capture). Switched on by the system
  * property {@value #PROPERTY} or, when that is unset, the environment variable
- * {@value #ENVIRONMENT}; read when each connection starts. As Node, the file is created with
+ * {@value #ENVIRONMENT} (the property is read when each connection starts, the environment once).
+ * As Node, the file is created with
  * mode 0600, a warning is logged once, and a failed write is reported once.
  *
  * <p>Lines are written by one background thread in the order they were logged: an event loop
@@ -34,6 +35,12 @@ public final class KeylogFile {
     private static final Set<StandardOpenOption> APPEND =
             Set.of(StandardOpenOption.CREATE, StandardOpenOption.APPEND, StandardOpenOption.WRITE);
 
+    /**
+     * {@value #ENVIRONMENT}, read once: a process's environment does not change, and looking it
+     * up allocates (the property is still read per connection: a program may set it at run time).
+     */
+    private static final String ENVIRONMENT_VALUE = System.getenv(ENVIRONMENT);
+
     private final Path path;
 
     private KeylogFile(Path path) {
@@ -46,7 +53,7 @@ public final class KeylogFile {
     public static boolean isConfigured() {
         String name = System.getProperty(PROPERTY);
         if (name == null || name.isEmpty()) {
-            name = System.getenv(ENVIRONMENT);
+            name = ENVIRONMENT_VALUE;
         }
         return name != null && !name.isEmpty();
     }
@@ -54,7 +61,7 @@ public final class KeylogFile {
     static KeylogFile configured() {
         String name = System.getProperty(PROPERTY);
         if (name == null || name.isEmpty()) {
-            name = System.getenv(ENVIRONMENT);
+            name = ENVIRONMENT_VALUE;
         }
         if (name == null || name.isEmpty()) {
             return null;

@@ -78,7 +78,9 @@ public final class ServerPolicy extends HandshakePolicy {
 
     @Override
     void configure(TlsEngine engine, SessionFlow sessions) {
-        if (requestCert || rejectUnauthorized) {
+        // Without requestCert the mode is SSL_VERIFY_NONE, which a new engine already has (Node's
+        // default rejectUnauthorized alone asks nothing of the client): no native call for it.
+        if (requestCert) {
             engine.setVerifyMode(requestCert, rejectUnauthorized);
         }
         if (!alpn.isEmpty()) {

@@ -2,13 +2,14 @@ package io.jtls.internal.tls;
 
 import io.jtls.error.TlsException;
 import io.jtls.net.Duplex;
+import java.util.function.Consumer;
 
 /**
  * The transport's events as the TLS connection above hears them (Node's {@code onSocketEnd},
  * {@code onSocketClose} and the socket's {@code 'error'} in {@code _tls_wrap.js}): how the
  * peer's end, a failure or the close of the stream underneath ends the connection.
  */
-final class TransportEvents {
+final class TransportEvents implements Runnable, Consumer<Throwable> {
     private final ConnectionDriver driver;
     private final ConnectionHost host;
 
@@ -20,10 +21,23 @@ final class TransportEvents {
     /** Listens to {@code transport} for {@code driver}: on the loop, when the connection starts. */
     static void listen(Duplex transport, ConnectionDriver driver, Outbound outbound) {
         TransportEvents events = new TransportEvents(driver);
-        transport.on(Duplex.END, events::onEnd);
-        transport.on(Duplex.ERROR, events::onError);
+        // The object itself is the 'end' and 'error' listener: two listener objects fewer per connection.
+        transport.on(Duplex.END, events);
+        transport.on(Duplex.ERROR, events);
         transport.on(Duplex.CLOSE, hadError -> events.onClose());
         transport.on(Duplex.DRAIN, outbound::onTransportDrain);
+    }
+
+    /** {@code 'end'}. */
+    @Override
+    public void run() {
+        onEnd();
+    }
+
+    /** {@code 'error'}. */
+    @Override
+    public void accept(Throwable error) {
+        onError(error);
     }
 
     private boolean closing() {
