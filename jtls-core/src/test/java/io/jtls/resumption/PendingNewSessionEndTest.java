@@ -69,13 +69,17 @@ class PendingNewSessionEndTest {
 
             CompletableFuture<Boolean> resumed = new CompletableFuture<>();
             CompletableFuture<Void> clientClosed = new CompletableFuture<>();
-            TlsSocket client = Tls.connect(clientTo(l.port()).session(session).build());
-            client.on(TlsSocket.SECURE_CONNECT, () -> {
-                resumed.complete(client.isSessionReused());
-                client.end(); // right after the resumed handshake
-            });
-            client.on(Duplex.DATA, buf -> { });
-            client.on(Duplex.CLOSE, hadError -> clientClosed.complete(null));
+            // Listeners go on before the connection starts (on its loop): a resumed handshake on
+            // loopback can finish before a call on this thread returns, and 'secureConnect' would
+            // be missed (the test then timed out waiting for it, a few runs in ten under load).
+            Tls.connect(clientTo(l.port()).session(session).build(), client -> {
+                client.on(TlsSocket.SECURE_CONNECT, () -> {
+                    resumed.complete(client.isSessionReused());
+                    client.end(); // right after the resumed handshake
+                });
+                client.on(Duplex.DATA, buf -> { });
+                client.on(Duplex.CLOSE, hadError -> clientClosed.complete(null));
+            }, null);
             assertTrue(await(resumed), "the client resumed");
             await(heldOne);
             await(serverHeardTheClient); // while the new ticket is still being stored

@@ -69,7 +69,9 @@ import java.util.Objects;
  * thread and handed to another with the usual happens-before (a queue, a lock).
  *
  * <h2>Native memory</h2>
- * The engine owns its {@code SSL}, and through {@code SSL_set_bio} both BIOs. It holds a
+ * The engine owns its {@code SSL}, and through {@code SSL_set_bio} both BIOs (each replaced
+ * once by an empty one after the first handshake, {@code BioRenewal}: the SSL owns the new one
+ * and frees the old one). It holds a
  * reference on its {@link EngineContext} from before {@code SSL_new} until after
  * {@code SSL_free}, so the owner may close a context while its connections live; the reference
  * and the engine's upcall id go with the {@code SSL} even when the Cleaner frees it (an engine
@@ -89,10 +91,10 @@ public final class TlsEngine implements AutoCloseable {
     private final NativeHandle sslHandle;
     /** sslHandle's pointer; read only while the state is not DESTROYED. */
     private final MemorySegment ssl;
-    /** The SSL's read BIO (borrowed): ciphertext from the peer. */
-    private final MemorySegment encInBio;
-    /** The SSL's write BIO (borrowed): ciphertext for the peer. */
-    private final MemorySegment encOutBio;
+    /** The SSL's read BIO (borrowed): ciphertext from the peer; replaced once (see {@link BioRenewal}). */
+    private MemorySegment encInBio;
+    /** The SSL's write BIO (borrowed): ciphertext for the peer; replaced once (see {@link BioRenewal}). */
+    private MemorySegment encOutBio;
     /** This engine's id in {@link EngineRegistry}, kept in the SSL's ex_data for upcalls. */
     private final int id;
     /** The context the SSL was made from; retained until after SSL_free. */
@@ -132,6 +134,8 @@ public final class TlsEngine implements AutoCloseable {
     private final EngineOcsp ocsp = new EngineOcsp();
     /** Key log lines and the message trace, when asked for (see ConnectionDiagnostics). */
     private final ConnectionDiagnostics diagnostics = new ConnectionDiagnostics();
+    /** {@link BioRenewal}'s bits: which memory BIO still carries the handshake's capacity. */
+    private int bioRenewal;
 
     private TlsEngine(EngineContext context, boolean server) {
         Objects.requireNonNull(context, "context");
@@ -483,6 +487,7 @@ public final class TlsEngine implements AutoCloseable {
         if (rc == 1) {
             checkUpcallFailure();
             state = EngineState.ESTABLISHED;
+            bioRenewal = BioRenewal.arm(bioRenewal);
             return state;
         }
         int error = SslCalls.SSL_get_error(ssl, rc); // at once: nothing may touch the queue in between
@@ -645,7 +650,12 @@ public final class TlsEngine implements AutoCloseable {
         requireOutsideCallback();
         int total = 0;
         Scratch scratch = null;
-        while (dst.hasRemaining() && BioCalls.BIO_ctrl_pending(encOutBio) > 0) {
+        boolean drained = false;
+        while (dst.hasRemaining()) {
+            if (BioCalls.BIO_ctrl_pending(encOutBio) == 0) {
+                drained = true;
+                break;
+            }
             MemorySegment to = MemorySegment.ofBuffer(dst);
             int length = dst.remaining();
             boolean direct = to.isNative();
@@ -663,7 +673,35 @@ public final class TlsEngine implements AutoCloseable {
             dst.position(dst.position() + read);
             total += read;
         }
+        if (drained && (bioRenewal & BioRenewal.WRITE_DUE) != 0 && state == EngineState.ESTABLISHED) {
+            renewWriteBio(); // its owner took every byte: nothing held back is in it
+        }
         return total;
+    }
+
+    /** Replaces the drained write BIO by an empty one, once (see {@link BioRenewal}). */
+    private void renewWriteBio() {
+        MemorySegment fresh = BioRenewal.replacement(ssl, encOutBio);
+        if (fresh != null) {
+            SslCalls.SSL_set0_wbio(ssl, fresh); // frees the old BIO; the SSL owns the new one
+            encOutBio = fresh;
+        }
+        bioRenewal = BioRenewal.after(bioRenewal, BioRenewal.WRITE_DUE, fresh != null);
+    }
+
+    /** Replaces the emptied read BIO by an empty one, once (see {@link BioRenewal}). */
+    private void renewReadBio() {
+        MemorySegment fresh = BioRenewal.replacement(ssl, encInBio);
+        if (fresh != null) {
+            SslCalls.SSL_set0_rbio(ssl, fresh); // frees the old BIO; the SSL owns the new one
+            encInBio = fresh;
+        }
+        bioRenewal = BioRenewal.after(bioRenewal, BioRenewal.READ_DUE, fresh != null);
+    }
+
+    /** {@link BioRenewal}'s bits, for tests: which BIOs were renewed, which are still due. */
+    int bioRenewalBits() {
+        return bioRenewal;
     }
 
     /**
@@ -739,6 +777,10 @@ public final class TlsEngine implements AutoCloseable {
                     return total > 0 ? total : -1;
                 }
                 onStall(error, "SSL_read_ex");
+                if (error == SslCalls.SSL_ERROR_WANT_READ && (bioRenewal & BioRenewal.READ_DUE) != 0
+                        && state == EngineState.ESTABLISHED) {
+                    renewReadBio(); // OpenSSL asked for more: the read BIO gave it all it had
+                }
                 break;
             }
             int read = (int) scratch.size();
@@ -1221,6 +1263,7 @@ public final class TlsEngine implements AutoCloseable {
         if (state == EngineState.NEW || state == EngineState.HANDSHAKING) {
             if (SslCalls.SSL_is_init_finished(ssl) == 1) {
                 state = EngineState.ESTABLISHED;
+                bioRenewal = BioRenewal.arm(bioRenewal);
             } else if (state == EngineState.NEW && SslCalls.SSL_in_init(ssl) == 1) {
                 state = EngineState.HANDSHAKING;
             }

@@ -44,6 +44,30 @@ public final class SslCalls {
         }
     }
 
+    private static final MethodHandle SSL_set0_rbio$MH = NativeLibrary.downcall("SSL_set0_rbio",
+            FunctionDescriptor.ofVoid(C_POINTER, C_POINTER));
+
+    /** {@code void SSL_set0_rbio(SSL *s, BIO *rbio)} */
+    public static void SSL_set0_rbio(MemorySegment s, MemorySegment rbio) {
+        try {
+            SSL_set0_rbio$MH.invokeExact(s, rbio);
+        } catch (Throwable t) {
+            throw NativeLibrary.rethrow(t);
+        }
+    }
+
+    private static final MethodHandle SSL_set0_wbio$MH = NativeLibrary.downcall("SSL_set0_wbio",
+            FunctionDescriptor.ofVoid(C_POINTER, C_POINTER));
+
+    /** {@code void SSL_set0_wbio(SSL *s, BIO *wbio)} */
+    public static void SSL_set0_wbio(MemorySegment s, MemorySegment wbio) {
+        try {
+            SSL_set0_wbio$MH.invokeExact(s, wbio);
+        } catch (Throwable t) {
+            throw NativeLibrary.rethrow(t);
+        }
+    }
+
     private static final MethodHandle SSL_set_connect_state$MH = NativeLibrary.downcall("SSL_set_connect_state",
             FunctionDescriptor.ofVoid(C_POINTER));
 
