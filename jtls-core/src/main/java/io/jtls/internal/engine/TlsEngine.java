@@ -699,6 +699,11 @@ public final class TlsEngine implements AutoCloseable {
         bioRenewal = BioRenewal.after(bioRenewal, BioRenewal.READ_DUE, fresh != null);
     }
 
+    /** The SSL's current read or write memory BIO, for tests of the renewal's ownership. */
+    MemorySegment bioForTests(boolean write) {
+        return write ? encOutBio : encInBio;
+    }
+
     /** {@link BioRenewal}'s bits, for tests: which BIOs were renewed, which are still due. */
     int bioRenewalBits() {
         return bioRenewal;

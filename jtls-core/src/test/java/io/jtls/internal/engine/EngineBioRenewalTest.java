@@ -107,6 +107,40 @@ class EngineBioRenewalTest {
         }
     }
 
+    /**
+     * One owner, freed once: each replaced BIO is freed by the swap itself, the new BIOs are not
+     * freed while the engine lives, and closing frees exactly the new ones. A BIO leaked by the
+     * swap, or freed early (a use after free to come), changes these lists; a double free aborts.
+     */
+    @Test
+    void eachReplacedBioIsFreedOnceAtTheSwapAndTheNewOnesWithTheEngine() {
+        try (var serverCtx = TestContexts.builder().cert(SERVER_EC).build();
+             var clientCtx = TestContexts.builder().ca(ROOT).maxVersion("TLSv1.3").build();
+             var frees = new BioFrees();
+             var pair = new EnginePair(clientCtx, serverCtx)) {
+            long oldIn = pair.server.bioForTests(false).address();
+            long oldOut = pair.server.bioForTests(true).address();
+            frees.watch(pair.server.bioForTests(false));
+            frees.watch(pair.server.bioForTests(true));
+            pair.handshake();
+            exchange(pair);
+            assertEquals(BOTH_RENEWED, pair.server.bioRenewalBits() & BOTH_RENEWED);
+            List<Long> freedBySwap = frees.takeFreed();
+            assertEquals(2, freedBySwap.size(), "each replaced BIO freed once: " + freedBySwap);
+            assertTrue(freedBySwap.containsAll(List.of(oldIn, oldOut)), "the replaced ones: " + freedBySwap);
+            long newIn = pair.server.bioForTests(false).address();
+            long newOut = pair.server.bioForTests(true).address();
+            frees.watch(pair.server.bioForTests(false));
+            frees.watch(pair.server.bioForTests(true));
+            exchange(pair);
+            assertEquals(List.of(), frees.takeFreed(), "nothing freed while the engine lives");
+            pair.close(); // again at the end of the try: closing is idempotent
+            List<Long> freedByClose = frees.takeFreed();
+            assertEquals(2, freedByClose.size(), "each new BIO freed once, with the engine: " + freedByClose);
+            assertTrue(freedByClose.containsAll(List.of(newIn, newOut)), "the new ones: " + freedByClose);
+        }
+    }
+
     /** A request larger than a record and its answer, compared byte for byte. */
     private static void exchange(EnginePair pair) {
         byte[] request = new byte[40_000];
