@@ -86,7 +86,8 @@ final class ServeCommand implements Callable<Integer> {
             description = "Session id context: equal on every server that shares sessions (default: ${DEFAULT-VALUE}).")
     String sessionIdContext;
 
-    @Option(names = "--ocsp", description = "Staple OCSP responses fetched from the certificate's responder (io.jtls.ocsp).")
+    @Option(names = "--ocsp", description = "Staple OCSP responses fetched from the certificate's responder (io.jtls.ocsp); "
+            + "its issuer must be in the --cert chain or in --ca.")
     boolean ocsp;
 
     @Option(names = "--ca-out", paramLabel = "FILE", description = "Write the generated test certificate's CA here (PEM), for clients' --ca.")
