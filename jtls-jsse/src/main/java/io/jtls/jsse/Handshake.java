@@ -3,6 +3,7 @@ package io.jtls.jsse;
 import io.jtls.internal.engine.ClientHelloInfo;
 import io.jtls.internal.engine.EngineState;
 import io.jtls.internal.engine.NewSession;
+import io.jtls.internal.engine.OcspResponse;
 import io.jtls.internal.engine.PausePoint;
 import io.jtls.internal.engine.TlsEngine;
 import java.lang.ref.Cleaner;
@@ -100,6 +101,9 @@ final class Handshake {
             if (s.applicationProtocols.length > 0) {
                 engine.setAlpnProtocols(List.of(s.applicationProtocols));
             }
+            if (clientStapling()) {
+                engine.requestOcsp();
+            }
             if (owner.getPeerHost() != null && owner.getPeerPort() > 0) {
                 engine.enableSessionCallbacks();
                 offered = owner.context.clientSessions().lookup(owner.getPeerHost(), owner.getPeerPort());
@@ -146,6 +150,9 @@ final class Handshake {
             }
             state = engine.resumeHandshake();
         }
+        if (owner.clientMode) {
+            takeStatusResponse();
+        }
         if (session.getProtocol().equals("NONE") || session.getCipherSuite().startsWith("SSL_NULL")) {
             var cipher = engine.cipher();
             if (cipher != null && cipher.standardName() != null) {
@@ -154,6 +161,22 @@ final class Handshake {
             }
         }
         scheduleTrust();
+    }
+
+    /** SunJSSE's switch for the client's status_request extension (on unless set to false). */
+    private static boolean clientStapling() {
+        return !"false".equalsIgnoreCase(System.getProperty("jdk.tls.client.enableStatusRequestExtension", "true"));
+    }
+
+    /**
+     * The server's stapled OCSP response, read with its certificate flight: in the session before
+     * the trust manager runs, as SunJSSE has it there for revocation checks.
+     */
+    private void takeStatusResponse() {
+        OcspResponse stapled = engine.takeOcspResponse();
+        if (stapled != null && stapled.der() != null) {
+            session.setStatusResponses(List.of(stapled.der()));
+        }
     }
 
     private void onClientHello(ClientHelloInfo hello) throws SSLHandshakeException {

@@ -44,6 +44,7 @@ final class JtlsSession extends ExtendedSSLSession {
     private volatile X509Certificate[] peerCertificates;
     private volatile X509Certificate[] localCertificates;
     private volatile List<SNIServerName> requestedServerNames = List.of();
+    private volatile List<byte[]> statusResponses = List.of();
     private volatile boolean valid = true;
     private volatile SSLSessionContext context;
 
@@ -229,10 +230,20 @@ final class JtlsSession extends ExtendedSSLSession {
         return SIGNATURE_SCHEMES.clone();
     }
 
-    /** No stapled OCSP responses are passed on yet (OpenSSL has them; see the module's notes). */
+    /**
+     * On a client, the OCSP response the server stapled for its certificate (one entry, the
+     * leaf's), as SunJSSE gives it: a trust manager that checks revocation reads it from here
+     * during the handshake. Empty on a server, when nothing was stapled, or when the client did
+     * not ask ({@code jdk.tls.client.enableStatusRequestExtension=false}).
+     */
     @Override
     public List<byte[]> getStatusResponses() {
-        return List.of();
+        List<byte[]> responses = statusResponses;
+        return responses.isEmpty() ? responses : responses.stream().map(byte[]::clone).toList();
+    }
+
+    void setStatusResponses(List<byte[]> value) {
+        statusResponses = value;
     }
 
     @Override
