@@ -3,7 +3,6 @@ package io.jtls.jsse;
 import io.jtls.internal.engine.ClientHelloInfo;
 import io.jtls.internal.engine.EngineState;
 import io.jtls.internal.engine.NewSession;
-import io.jtls.internal.engine.OcspResponse;
 import io.jtls.internal.engine.PausePoint;
 import io.jtls.internal.engine.TlsEngine;
 import java.lang.ref.Cleaner;
@@ -58,6 +57,8 @@ final class Handshake {
     private String negotiatedAlpn;
 
     private boolean trustChecked;
+    /** A client asked for a stapled OCSP response (status_request). */
+    private boolean requestedStatus;
     private Runnable task;
     private boolean taskHandedOut;
     private CertificateException trustFailure;
@@ -103,6 +104,7 @@ final class Handshake {
             }
             if (clientStapling()) {
                 engine.requestOcsp();
+                requestedStatus = true;
             }
             if (owner.getPeerHost() != null && owner.getPeerPort() > 0) {
                 engine.enableSessionCallbacks();
@@ -150,9 +152,6 @@ final class Handshake {
             }
             state = engine.resumeHandshake();
         }
-        if (owner.clientMode) {
-            takeStatusResponse();
-        }
         if (session.getProtocol().equals("NONE") || session.getCipherSuite().startsWith("SSL_NULL")) {
             var cipher = engine.cipher();
             if (cipher != null && cipher.standardName() != null) {
@@ -169,14 +168,20 @@ final class Handshake {
     }
 
     /**
-     * The server's stapled OCSP response, read with its certificate flight: in the session before
-     * the trust manager runs, as SunJSSE has it there for revocation checks.
+     * The server's stapled OCSP response, in the session before the trust manager runs, as
+     * SunJSSE has it there for revocation checks; false while it may still come (TLS 1.2: the
+     * CertificateStatus message follows the Certificate one, in the next record).
      */
-    private void takeStatusResponse() {
-        OcspResponse stapled = engine.takeOcspResponse();
-        if (stapled != null && stapled.der() != null) {
-            session.setStatusResponses(List.of(stapled.der()));
+    private boolean statusResponseKnown() {
+        if (!requestedStatus) {
+            return true;
         }
+        byte[] stapled = engine.heldOcspResponse();
+        if (stapled != null) {
+            session.setStatusResponses(List.of(stapled));
+            return true;
+        }
+        return !engine.justReadServerCertificate();
     }
 
     private void onClientHello(ClientHelloInfo hello) throws SSLHandshakeException {
@@ -264,6 +269,9 @@ final class Handshake {
             return;
         }
         boolean client = owner.clientMode;
+        if (client && !statusResponseKnown()) {
+            return; // checked after the next record, with the staple it may carry
+        }
         String authType = client
                 ? PeerTrust.serverAuthType(engine.protocol(), session.getCipherSuite(), chain[0])
                 : PeerTrust.keyAuthType(chain[0]);

@@ -11,18 +11,25 @@ import io.jtls.net.EventEmitter;
 import io.jtls.pki.HeldCertificate;
 import java.io.IOException;
 import java.math.BigInteger;
+import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.Provider;
+import java.security.cert.CertificateException;
+import java.security.cert.X509Certificate;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import javax.net.ssl.ExtendedSSLSession;
 import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLEngine;
 import javax.net.ssl.SSLParameters;
 import javax.net.ssl.SSLSocket;
+import javax.net.ssl.TrustManager;
+import javax.net.ssl.X509ExtendedTrustManager;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -78,9 +85,11 @@ class StatusResponsesTest {
     @ParameterizedTest(name = "{0} {2}")
     @MethodSource("clients")
     void theStapledResponseIsInTheClientSession(String version, Provider provider, String name) throws Exception {
-        List<byte[]> responses = statusResponses(provider, version);
+        List<Integer> seenByTrustManager = new CopyOnWriteArrayList<>();
+        List<byte[]> responses = statusResponses(provider, version, seenByTrustManager);
         assertEquals(1, responses.size(), name + ": one response, the leaf's");
         assertArrayEquals(response, responses.getFirst(), name + ": the bytes the server stapled");
+        assertEquals(List.of(1), seenByTrustManager, name + ": the trust manager sees it in the handshake session (revocation checks)");
     }
 
     @Test
@@ -89,15 +98,17 @@ class StatusResponsesTest {
         String before = System.getProperty(key);
         System.setProperty(key, "false");
         try {
-            assertEquals(List.of(), statusResponses(TestTls.JTLS, "TLSv1.3"));
+            assertEquals(List.of(), statusResponses(TestTls.JTLS, "TLSv1.3", new CopyOnWriteArrayList<>()));
         } finally {
             if (before == null) System.clearProperty(key);
             else System.setProperty(key, before);
         }
     }
 
-    private static List<byte[]> statusResponses(Provider provider, String version) throws IOException {
-        SSLContext context = TestTls.context(provider, "TLS", null, TestTls.trustManagers(CA));
+    private static List<byte[]> statusResponses(Provider provider, String version, List<Integer> seenByTrustManager)
+            throws IOException {
+        X509ExtendedTrustManager pkix = (X509ExtendedTrustManager) TestTls.trustManagers(CA)[0];
+        SSLContext context = TestTls.context(provider, "TLS", null, new TrustManager[] {new Recording(pkix, seenByTrustManager)});
         try (SSLSocket socket = (SSLSocket) context.getSocketFactory().createSocket("localhost", port)) {
             SSLParameters parameters = socket.getSSLParameters();
             parameters.setProtocols(new String[] {version});
@@ -106,6 +117,54 @@ class StatusResponsesTest {
             socket.startHandshake();
             assertEquals(version, socket.getSession().getProtocol());
             return ((ExtendedSSLSession) socket.getSession()).getStatusResponses();
+        }
+    }
+
+    /** PKIX, noting how many status responses the handshake session holds when the server's chain is checked. */
+    private static final class Recording extends X509ExtendedTrustManager {
+        private final X509ExtendedTrustManager pkix;
+        private final List<Integer> seen;
+
+        Recording(X509ExtendedTrustManager pkix, List<Integer> seen) {
+            this.pkix = pkix;
+            this.seen = seen;
+        }
+
+        @Override
+        public void checkServerTrusted(X509Certificate[] chain, String authType, Socket socket) throws CertificateException {
+            seen.add(((ExtendedSSLSession) ((SSLSocket) socket).getHandshakeSession()).getStatusResponses().size());
+            pkix.checkServerTrusted(chain, authType, socket);
+        }
+
+        @Override
+        public void checkServerTrusted(X509Certificate[] chain, String authType, SSLEngine engine) throws CertificateException {
+            seen.add(((ExtendedSSLSession) engine.getHandshakeSession()).getStatusResponses().size());
+            pkix.checkServerTrusted(chain, authType, engine);
+        }
+
+        @Override
+        public void checkServerTrusted(X509Certificate[] chain, String authType) throws CertificateException {
+            throw new CertificateException("a client's trust manager is given its socket or engine");
+        }
+
+        @Override
+        public void checkClientTrusted(X509Certificate[] chain, String authType, Socket socket) throws CertificateException {
+            pkix.checkClientTrusted(chain, authType, socket);
+        }
+
+        @Override
+        public void checkClientTrusted(X509Certificate[] chain, String authType, SSLEngine engine) throws CertificateException {
+            pkix.checkClientTrusted(chain, authType, engine);
+        }
+
+        @Override
+        public void checkClientTrusted(X509Certificate[] chain, String authType) throws CertificateException {
+            pkix.checkClientTrusted(chain, authType);
+        }
+
+        @Override
+        public X509Certificate[] getAcceptedIssuers() {
+            return pkix.getAcceptedIssuers();
         }
     }
 

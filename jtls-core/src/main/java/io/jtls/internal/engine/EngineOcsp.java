@@ -54,14 +54,22 @@ final class EngineOcsp {
         if (server) {
             return stapled ? SslCalls.SSL_TLSEXT_ERR_OK : SslCalls.SSL_TLSEXT_ERR_NOACK;
         }
+        received = new OcspResponse(held(ssl));
+        return 1;
+    }
+
+    /**
+     * Client: the staple OpenSSL holds now, or null. Read with the server's Certificate in TLS 1.3
+     * (the leaf's status_request extension) and with its CertificateStatus message in TLS 1.2:
+     * earlier than the status callback, which OpenSSL calls once the server's whole flight is in.
+     */
+    byte[] held(MemorySegment ssl) {
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment out = arena.allocate(ValueLayout.ADDRESS);
             long length = OcspCalls.SSL_get_tlsext_status_ocsp_resp(ssl, out);
             MemorySegment response = out.get(ValueLayout.ADDRESS, 0);
-            byte[] der = length < 0 || Types.isNull(response) ? null : Types.bytes(response, length);
-            received = new OcspResponse(der);
+            return length < 0 || Types.isNull(response) ? null : Types.bytes(response, length);
         }
-        return 1;
     }
 
     /** What the status callback found and nobody took yet, or null. */

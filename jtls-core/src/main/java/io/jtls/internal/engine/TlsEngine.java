@@ -11,6 +11,7 @@ import io.jtls.internal.openssl.ErrorQueue;
 import io.jtls.internal.openssl.NativeHandle;
 import io.jtls.internal.openssl.NativeKind;
 import io.jtls.internal.openssl.PskCalls;
+import io.jtls.internal.openssl.OcspCalls;
 import io.jtls.internal.openssl.SslCalls;
 import io.jtls.internal.openssl.Types;
 import io.jtls.x509.Certificate;
@@ -465,6 +466,25 @@ public final class TlsEngine implements AutoCloseable {
     public OcspResponse takeOcspResponse() {
         requireLive();
         return ocsp.take();
+    }
+
+    /**
+     * On a client that {@link #requestOcsp() asked}: the staple read so far, or null; unlike
+     * {@link #takeOcspResponse()} it is there as soon as the message carrying it was read, so
+     * that a JSSE trust manager checking the server's chain sees it.
+     */
+    public byte[] heldOcspResponse() {
+        requireLive();
+        return ocsp.held(ssl);
+    }
+
+    /**
+     * A client's handshake has just read the server's Certificate and nothing after it: in TLS 1.2
+     * the server's CertificateStatus may be the next message.
+     */
+    public boolean justReadServerCertificate() {
+        requireLive();
+        return !server && OcspCalls.SSL_get_state(ssl) == OcspCalls.TLS_ST_CR_CERT;
     }
 
     // ------------------------------------------------------------------ handshake

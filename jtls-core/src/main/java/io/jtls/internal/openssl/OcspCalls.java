@@ -149,7 +149,24 @@ public final class OcspCalls {
         }
     }
 
+    private static final MethodHandle SSL_get_state$MH = NativeLibrary.downcall("SSL_get_state",
+            FunctionDescriptor.of(C_INT, C_POINTER));
+
+    /** {@code int SSL_get_state(const SSL *ssl)} */
+    public static int SSL_get_state(MemorySegment ssl) {
+        try {
+            return (int) SSL_get_state$MH.invokeExact(ssl);
+        } catch (Throwable t) {
+            throw NativeLibrary.rethrow(t);
+        }
+    }
+
     // ---- hand-written: constants and function-like macros ----
+    /**
+     * {@code TLS_ST_CR_CERT} of {@code OSSL_HANDSHAKE_STATE} ({@code SSL_get_state}): a client has
+     * just read the server's Certificate; in TLS 1.2 a CertificateStatus may still follow.
+     */
+    public static final int TLS_ST_CR_CERT = 4;
     /** {@code #define OCSP_RESPONSE_STATUS_SUCCESSFUL 0} */
     public static final int OCSP_RESPONSE_STATUS_SUCCESSFUL = 0;
     /**
