@@ -87,6 +87,8 @@ public abstract class Duplex extends EventEmitter implements AutoCloseable {
     // Readable side (loop thread). flowing mirrors Node's readableFlowing: null, true, false.
     private Boolean flowing;
     private RawReader rawReader;
+    private OnReadSink onRead; // Node's onread option; null for 'data'
+    private boolean onReadStopped; // the onread callback returned false: nothing is read until resume()
     private ArrayDeque<ByteBuffer> readQueue; // owned chunks pushed while paused; usually null
     private long readQueuedBytes; // the bytes in readQueue (Node's readableLength)
     private boolean readAheadStopped; // pauseOnConnect: nothing is read until the first resume()
@@ -170,7 +172,11 @@ public abstract class Duplex extends EventEmitter implements AutoCloseable {
             rawReader.onBytes(chunk);
             return flowing != Boolean.FALSE && !destroyed;
         }
-        if (rawReader == null && flowing == Boolean.TRUE && queueEmpty) {
+        if (rawReader == null && onRead != null && consuming() && queueEmpty) {
+            deliverOnRead(chunk);
+            if (!chunk.hasRemaining() || destroyed) return consuming() && !destroyed;
+            // the callback stopped reading inside this chunk: its rest waits in the queue
+        } else if (rawReader == null && onRead == null && flowing == Boolean.TRUE && queueEmpty) {
             emitChunk(chunk, true);
             return flowing == Boolean.TRUE && !destroyed;
         }
@@ -238,7 +244,16 @@ public abstract class Duplex extends EventEmitter implements AutoCloseable {
     }
 
     private void resumeNow() {
-        if (destroyed || flowing == Boolean.TRUE) return;
+        if (destroyed) return;
+        boolean restart = onReadStopped; // Node's resume() restarts an onread socket's reading
+        onReadStopped = false;
+        if (flowing == Boolean.TRUE) {
+            if (restart) {
+                if (!readEof) readStart();
+                scheduleFlow();
+            }
+            return;
+        }
         flowing = Boolean.TRUE;
         readAheadStopped = false;
         emit(RESUME);
@@ -644,13 +659,51 @@ public abstract class Duplex extends EventEmitter implements AutoCloseable {
      * @return true when the implementation should read now
      */
     protected final boolean isReadAheadWanted() {
-        return isReadingWanted() || (!destroyed && !readEof && !readAheadStopped
+        // An onread stream reads nothing ahead: Node stops its handle while the callback's
+        // answer or pause() says so, and the bytes wait in the kernel, not in a copy here.
+        return isReadingWanted() || (onRead == null && !destroyed && !readEof && !readAheadStopped
                 && readQueuedBytes < DEFAULT_HIGH_WATER_MARK);
     }
 
     /** Node's {@code pauseOnConnect}: nothing is read, not even ahead, until {@link #resume()}. */
     protected final void stopReadAhead() {
         readAheadStopped = true;
+    }
+
+    /**
+     * Node's {@code onread} option, for implementations: from now on incoming bytes go to
+     * {@code option}'s buffer and callback instead of {@code 'data'} (see {@link OnRead}). Call
+     * it before the stream reads (while it is built, or on the loop before connecting); null
+     * leaves the stream as it is.
+     *
+     * @param option the option, or null
+     */
+    protected final void useOnRead(OnRead option) {
+        if (option != null) onRead = new OnReadSink(option, this);
+    }
+
+    /**
+     * Where an implementation should put the next bytes it reads, to push them afterwards: the
+     * {@code onread} buffer itself when it is direct and will be handed over at once (the bytes
+     * then go straight from the source to the program, with no copy), else {@code fallback}, its
+     * limit lowered to the {@code onread} buffer's capacity when there is one (so that each read
+     * fits one callback). Fill the returned buffer from its position, flip it and {@link #push} it.
+     *
+     * @param fallback the implementation's own buffer, cleared
+     * @return the buffer to read into
+     */
+    protected final ByteBuffer readTarget(ByteBuffer fallback) {
+        boolean queueEmpty = readQueue == null || readQueue.isEmpty();
+        if (onRead == null || rawReader != null || destroyed || !consuming() || !queueEmpty) return fallback;
+        ByteBuffer target;
+        try {
+            target = onRead.target();
+        } catch (RuntimeException e) { // the program's buffer supplier failed: as Node, the stream fails
+            destroyNow(e);
+            return fallback;
+        }
+        if (target.isDirect()) return target;
+        return fallback.limit(Math.min(fallback.limit(), fallback.position() + target.capacity()));
     }
 
     /**
@@ -759,8 +812,16 @@ public abstract class Duplex extends EventEmitter implements AutoCloseable {
      */
     private void flow() {
         while (!destroyed && consuming() && readQueue != null && !readQueue.isEmpty()) {
-            ByteBuffer chunk = readQueue.poll();
-            readQueuedBytes -= chunk.remaining();
+            ByteBuffer chunk = readQueue.peek();
+            int size = chunk.remaining();
+            if (rawReader == null && onRead != null) {
+                boolean all = deliverOnRead(chunk); // a stop inside the chunk leaves its rest at the head
+                readQueuedBytes -= size - chunk.remaining();
+                if (all) readQueue.poll();
+                continue;
+            }
+            readQueue.poll();
+            readQueuedBytes -= size;
             if (rawReader != null) rawReader.onBytes(chunk);
             else emitChunk(chunk, false);
         }
@@ -770,7 +831,25 @@ public abstract class Duplex extends EventEmitter implements AutoCloseable {
 
     /** Someone takes the bytes: flowing, or a raw reader that has not paused. */
     private boolean consuming() {
-        return flowing == Boolean.TRUE || rawReader != null && flowing != Boolean.FALSE;
+        if (rawReader != null) return flowing != Boolean.FALSE;
+        if (onRead != null) return flowing != Boolean.FALSE && !onReadStopped; // reads from the start, as Node's
+        return flowing == Boolean.TRUE;
+    }
+
+    /** Hands {@code chunk} to the onread callback, as far as it takes it; true when all of it went. */
+    private boolean deliverOnRead(ByteBuffer chunk) {
+        if (onRead.filledInPlace(chunk)) {
+            if (!onRead.deliverInPlace(chunk)) onReadStopped = true;
+            return true;
+        }
+        while (chunk.hasRemaining() && consuming() && !destroyed) {
+            try {
+                if (!onRead.copyAndDeliver(chunk)) onReadStopped = true;
+            } catch (RuntimeException e) { // the program's buffer supplier failed: as Node, the stream fails
+                destroyNow(e);
+            }
+        }
+        return !chunk.hasRemaining();
     }
 
     private void emitEnd() {
@@ -793,10 +872,16 @@ public abstract class Duplex extends EventEmitter implements AutoCloseable {
             String text = decode(chunk, false);
             if (!text.isEmpty()) emit(TEXT, text);
         } else {
+            int listeners = listenerCount(DATA);
+            if (listeners == 0) return; // flowing after resume() with nobody listening: the bytes go nowhere, uncopied
+            ByteBuffer data = borrowed ? copy(chunk) : chunk; // the listener owns its chunk, as Node's owns its Buffer
+            if (listeners == 1) {
+                emit(DATA, data);
+                return;
+            }
             // Each listener gets its own view of the bytes: reading a ByteBuffer moves its
             // position, and one listener must not consume what the next one sees (Node's
             // listeners share one immutable Buffer).
-            ByteBuffer data = borrowed ? copy(chunk) : chunk;
             emitWith(DATA, listener -> listener.accept(data.duplicate()));
         }
     }
