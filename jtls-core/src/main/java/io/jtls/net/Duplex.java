@@ -173,8 +173,7 @@ public abstract class Duplex extends EventEmitter implements AutoCloseable {
             return flowing != Boolean.FALSE && !destroyed;
         }
         if (rawReader == null && onRead != null && consuming() && queueEmpty) {
-            deliverOnRead(chunk);
-            if (!chunk.hasRemaining() || destroyed) return consuming() && !destroyed;
+            if (deliverOnRead(chunk) || destroyed) return consuming() && !destroyed;
             // the callback stopped reading inside this chunk: its rest waits in the queue
         } else if (rawReader == null && onRead == null && flowing == Boolean.TRUE && queueEmpty) {
             emitChunk(chunk, true);
@@ -935,3 +934,4 @@ public abstract class Duplex extends EventEmitter implements AutoCloseable {
         return this;
     }
 }
+

@@ -34,8 +34,7 @@ final class OnReadSink {
 
     /** Hands over a buffer filled in place ({@link #filledInPlace}); false when the callback asked to stop. */
     boolean deliverInPlace(ByteBuffer chunk) {
-        int n = chunk.remaining();
-        chunk.position(chunk.limit()); // consumed, for the caller; the callback gets [0, n)
+        int n = chunk.remaining(); // the buffer is the chunk: the callback gets it as it is, [0, n)
         return n == 0 || call(n);
     }
 
