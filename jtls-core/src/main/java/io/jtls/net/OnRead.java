@@ -33,9 +33,11 @@ import java.util.function.Supplier;
  *
  * <h2>The callback</h2>
  * Called on the socket's loop thread for each chunk, with {@code nread > 0}. Returning
- * {@code false} stops reading, as Node's: nothing more is read (not even ahead) until
- * {@link Duplex#resume()}; {@link Duplex#isPaused()} stays false, as in Node, where it is
- * the socket's handle that stops. A callback that throws is logged (as a throwing listener
+ * {@code false} stops reading, as Node's: nothing more is read (not even ahead) and nothing
+ * more is delivered until {@link Duplex#resume()}; {@link Duplex#isPaused()} stays false, as in
+ * Node, where it is the socket's handle that stops. (Node's TLS socket still delivers the
+ * plaintext of the records it read in the same batch, up to a few tens of KiB, before it stops;
+ * its TCP socket stops at once, as jtls does for both.) A callback that throws is logged (as a throwing listener
  * is, see {@link EventEmitter}) and reading goes on, as in a Node process whose
  * {@code 'uncaughtException'} handler keeps it running: the exception does not reach the
  * socket.
