@@ -50,7 +50,9 @@ public abstract class Duplex extends EventEmitter implements AutoCloseable {
     /**
      * {@code 'data'} with bytes: a heap buffer the listener may keep (no copy needed). Each
      * listener gets its own view of the same bytes, so one that reads its buffer does not
-     * empty it for the next.
+     * empty it for the next. One heap chunk per read is what this costs: with no listener
+     * (flowing after {@link #resume()}) nothing is copied, and {@link OnRead} or
+     * {@link #setRawReader} read without a chunk.
      */
     public static final Event<ByteBuffer> DATA = new Event<>("data");
     /** {@code 'data'} after {@link #setEncoding(Charset)}: decoded text, never split inside a character. */
@@ -311,6 +313,12 @@ public abstract class Duplex extends EventEmitter implements AutoCloseable {
      * <p>The layer also owns the writable side's end: while a raw reader is installed,
      * {@code 'end'} does not end this stream even if {@code allowHalfOpen} is false; the layer
      * calls {@link #end()} after its own last write (TLS: after close_notify).
+     *
+     * <p>On a TLS socket this is also the program's borrowed read path, the counterpart on a
+     * server's connections of Node's {@code onread} (which Node offers to clients only, see
+     * {@link OnRead}): the reader gets the loop's own plaintext buffer, uncopied and valid
+     * during the call, and no chunk is allocated per read. Call {@link #end()} at
+     * {@code 'end'} (the rule above).
      *
      * @param reader the reader
      * @return this stream
