@@ -131,14 +131,14 @@ class DataPathAllocationTest {
         TlsServer server = Tls.createServer(server().build(), socket -> pump(socket, send));
         try (Closing c = closing(server)) {
             int port = listen(server);
-            CompletableFuture<Void> ended = new CompletableFuture<>();
+            CompletableFuture<Boolean> closed = new CompletableFuture<>();
             TlsConnectOptions.Builder b = clientTo(port).loop(clientLoop);
             options.accept(b);
             Tls.connect(b.build(), s -> {
-                s.on(Duplex.END, () -> ended.complete(null));
+                s.on(Duplex.CLOSE, closed::complete);
                 setup.accept(s);
             }, null);
-            await(ended, TIMEOUT);
+            assertFalse(await(closed, TIMEOUT)); // closed before its loop stops: nothing native left behind
         }
     }
 
@@ -202,9 +202,12 @@ class DataPathAllocationTest {
         });
         try (Closing c = closing(server)) {
             int port = listen(server);
-            TlsSocket client = Tls.connect(clientTo(port).loop(clientLoop).build(), null);
+            CompletableFuture<Boolean> closed = new CompletableFuture<>();
+            TlsSocket client = Tls.connect(clientTo(port).loop(clientLoop).build(), s -> s.on(Duplex.CLOSE, closed::complete),
+                    () -> { });
             client.once(TlsSocket.SECURE_CONNECT, () -> pump(client, null));
             await(ended, TIMEOUT);
+            assertFalse(await(closed, TIMEOUT)); // closed before its loop stops: nothing native left behind
         }
         long received = await(receiving.perMib, Duration.ZERO);
         assertTrue(received < BOUND_PER_MIB, "raw reader: " + received + " bytes allocated per MiB received");
