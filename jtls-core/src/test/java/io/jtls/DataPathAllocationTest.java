@@ -203,9 +203,10 @@ class DataPathAllocationTest {
         try (Closing c = closing(server)) {
             int port = listen(server);
             CompletableFuture<Boolean> closed = new CompletableFuture<>();
-            TlsSocket client = Tls.connect(clientTo(port).loop(clientLoop).build(), s -> s.on(Duplex.CLOSE, closed::complete),
-                    () -> { });
-            client.once(TlsSocket.SECURE_CONNECT, () -> pump(client, null));
+            Tls.connect(clientTo(port).loop(clientLoop).build(), s -> {
+                s.on(Duplex.CLOSE, closed::complete);
+                s.once(TlsSocket.SECURE_CONNECT, () -> pump(s, null)); // before the connection starts
+            }, null);
             await(ended, TIMEOUT);
             assertFalse(await(closed, TIMEOUT)); // closed before its loop stops: nothing native left behind
         }

@@ -238,12 +238,12 @@ class OnReadTest {
         TlsServer server = sender(data);
         try (Closing c = closing(server)) {
             int port = listen(server);
-            io.jtls.net.Socket tcp = io.jtls.net.Net.connect(io.jtls.net.ConnectOptions.builder().port(port)
-                    .host("127.0.0.1").build(), null);
+            io.jtls.net.Socket tcp = new io.jtls.net.Socket();
             Seen seen = new Seen();
             TlsSocket socket = new TlsSocket(tcp, TlsSocketOptions.builder()
                     .onread(OnRead.of(ByteBuffer.allocateDirect(20000), (n, b) -> seen.take(n, b, i -> true))).build());
             seen.watch(socket);
+            tcp.connect(port, "127.0.0.1", null); // after the listeners: nothing can be missed
             assertEquals(data.length, await(seen.end, TIMEOUT));
             assertEquals(sha256(data), seen.hash());
             assertEquals(0, seen.dataEvents.get());
