@@ -87,7 +87,8 @@ public final class SecurePair extends EventEmitter {
     private static TlsSocketOptions withContext(TlsSocketOptions o, SecureContext context) {
         return new TlsSocketOptions(o.isServer(), o.server(), o.requestCert(), o.rejectUnauthorized(), o.alpnProtocols(),
                 o.sniCallback(), o.session(), o.requestOCSP(), context, o.handshakeTimeout(), o.contextOptions(),
-                o.enableTrace(), o.serverPskCallback(), o.clientPskCallback(), o.pskIdentityHint(), o.alpnCallback());
+                o.enableTrace(), o.serverPskCallback(), o.clientPskCallback(), o.pskIdentityHint(), o.alpnCallback(),
+                o.onread());
     }
 
     /**

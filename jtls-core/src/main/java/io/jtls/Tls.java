@@ -483,6 +483,7 @@ public final class Tls {
         if (o.enableTrace()) {
             socket.enableTraceBeforeBegin();
         }
+        socket.onread(o.onread());
         if (setup != null) {
             try {
                 setup.accept(socket);

@@ -45,13 +45,17 @@ import java.util.List;
  * @param contextOptions      the {@code createSecureContext} options
  * @param enableTrace         print every TLS message to standard error ({@link TlsSocket#enableTrace()})
  * @param pskCallback         Node's {@code pskCallback(hint)}: the PSK identity and key to offer, or null
+ * @param onread              Node's {@code onread}: incoming plaintext goes into one reused buffer
+ *                            and a callback instead of {@code 'data'} ({@link io.jtls.net.OnRead}; a
+ *                            direct buffer is decrypted into straight), or null for {@code 'data'}
  */
 public record TlsConnectOptions(String host, int port, Path path, Duplex socket, boolean rejectUnauthorized,
                                 List<String> alpnProtocols, String servername, ServerIdentityCheck checkServerIdentity,
                                 byte[] session, int minDHSize, SecureContext secureContext, Lookup lookup,
                                 Duration timeout, boolean requestOCSP, boolean allowHalfOpen, String localAddress,
                                 int localPort, boolean noDelay, boolean keepAlive, EventLoop loop,
-                                SecureContextOptions contextOptions, boolean enableTrace, PskClientCallback pskCallback) {
+                                SecureContextOptions contextOptions, boolean enableTrace, PskClientCallback pskCallback,
+                                io.jtls.net.OnRead onread) {
 
     /** Checks and keeps the values. */
     public TlsConnectOptions {
@@ -95,7 +99,8 @@ public record TlsConnectOptions(String host, int port, Path path, Duplex socket,
                 .checkServerIdentity(checkServerIdentity).session(session).minDHSize(minDHSize)
                 .secureContext(secureContext).lookup(lookup).timeout(timeout).requestOCSP(requestOCSP)
                 .allowHalfOpen(allowHalfOpen).localAddress(localAddress).localPort(localPort).noDelay(noDelay)
-                .keepAlive(keepAlive).loop(loop).secureContextOptions(contextOptions).pskCallback(pskCallback);
+                .keepAlive(keepAlive).loop(loop).secureContextOptions(contextOptions).pskCallback(pskCallback)
+                .onread(onread);
         b.alpnProtocols = alpnProtocols;
         return b;
     }
@@ -124,6 +129,7 @@ public record TlsConnectOptions(String host, int port, Path path, Duplex socket,
         private EventLoop loop;
         private boolean enableTrace;
         private PskClientCallback pskCallback;
+        private io.jtls.net.OnRead onread;
 
         private Builder() {}
 
@@ -295,6 +301,13 @@ public record TlsConnectOptions(String host, int port, Path path, Duplex socket,
          * @return this builder
          */
         public Builder pskCallback(PskClientCallback callback) { this.pskCallback = callback; return this; }
+        /**
+         * Node's {@code onread}: one reused buffer and a callback instead of {@code 'data'}.
+         *
+         * @param onread the buffer and callback, or null for {@code 'data'}
+         * @return this builder
+         */
+        public Builder onread(io.jtls.net.OnRead onread) { this.onread = onread; return this; }
 
         /**
          * Builds from the values set so far.
@@ -305,7 +318,7 @@ public record TlsConnectOptions(String host, int port, Path path, Duplex socket,
             return new TlsConnectOptions(host, port, path, socket, rejectUnauthorized, alpnProtocols, servername,
                     checkServerIdentity, session, minDHSize, secureContext, lookup, timeout, requestOCSP,
                     allowHalfOpen, localAddress, localPort, noDelay, keepAlive, loop, context.build(), enableTrace,
-                    pskCallback);
+                    pskCallback, onread);
         }
     }
 }

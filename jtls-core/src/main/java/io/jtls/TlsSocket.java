@@ -131,6 +131,7 @@ public class TlsSocket extends LayeredSocket {
         if (options.enableTrace()) {
             enableTraceBeforeBegin();
         }
+        useOnRead(options.onread());
         begin();
     }
 
@@ -153,6 +154,11 @@ public class TlsSocket extends LayeredSocket {
                 this.secureContext.close(); // the engine holds its own reference: freed with it
             }
         }
+    }
+
+    /** Node's {@code onread} option of {@code tls.connect}, before {@link #begin()}. */
+    final void onread(io.jtls.net.OnRead option) {
+        useOnRead(option);
     }
 
     /** Takes over the transport: on the loop, after everything the caller set up before this call. */
@@ -198,6 +204,7 @@ public class TlsSocket extends LayeredSocket {
     /** The socket as its driver sees it: the stream machinery and the socket's events. */
     private final class Host implements ConnectionHost {
         @Override public boolean push(ByteBuffer plaintext) { return TlsSocket.this.push(plaintext); }
+        @Override public ByteBuffer plaintextTarget(ByteBuffer loopBuffer) { return readTarget(loopBuffer); }
         @Override public void pushEnd() { TlsSocket.this.pushEnd(); }
         @Override public boolean readingWanted() { return isReadingWanted(); }
         @Override public void flushed(long bytes) { TlsSocket.this.flushed(bytes); }

@@ -35,12 +35,16 @@ import java.util.List;
  * @param pskIdentityHint    a server's {@code pskIdentityHint} (with its {@code pskCallback}), or null
  * @param alpnCallback       a server's {@code ALPNCallback}, or null (as in Node, it takes the
  *                           place of {@code alpnProtocols} for selection when both are given)
+ * @param onread             Node's {@code onread}: incoming plaintext goes into one reused buffer
+ *                           and a callback instead of {@code 'data'} ({@link io.jtls.net.OnRead}; a
+ *                           direct buffer is decrypted into straight), or null for {@code 'data'}
  */
 public record TlsSocketOptions(boolean isServer, TlsServer server, boolean requestCert, boolean rejectUnauthorized,
                                List<String> alpnProtocols, SniCallback sniCallback, byte[] session,
                                boolean requestOCSP, SecureContext secureContext, Duration handshakeTimeout,
                                SecureContextOptions contextOptions, boolean enableTrace, PskServerCallback serverPskCallback,
-                               PskClientCallback clientPskCallback, String pskIdentityHint, AlpnCallback alpnCallback) {
+                               PskClientCallback clientPskCallback, String pskIdentityHint, AlpnCallback alpnCallback,
+                               io.jtls.net.OnRead onread) {
 
     /** Node's defaults: a client, nothing requested, a context with default options. */
     public static final TlsSocketOptions DEFAULTS = builder().build();
@@ -92,6 +96,7 @@ public record TlsSocketOptions(boolean isServer, TlsServer server, boolean reque
         private PskClientCallback clientPskCallback;
         private String pskIdentityHint;
         private AlpnCallback alpnCallback;
+        private io.jtls.net.OnRead onread;
 
         private Builder() {}
 
@@ -214,6 +219,14 @@ public record TlsSocketOptions(boolean isServer, TlsServer server, boolean reque
          * @return this builder
          */
         public Builder alpnCallback(AlpnCallback callback) { this.alpnCallback = callback; return this; }
+        /**
+         * Node's {@code onread}: one reused buffer and a callback instead of {@code 'data'}
+         * (Node applies it only when the TLS socket opens its own connection; jtls over any stream).
+         *
+         * @param onread the buffer and callback, or null for {@code 'data'}
+         * @return this builder
+         */
+        public Builder onread(io.jtls.net.OnRead onread) { this.onread = onread; return this; }
 
         /**
          * Builds from the values set so far.
@@ -223,7 +236,7 @@ public record TlsSocketOptions(boolean isServer, TlsServer server, boolean reque
         public TlsSocketOptions build() {
             return new TlsSocketOptions(isServer, server, requestCert, rejectUnauthorized, alpnProtocols, sniCallback,
                     session, requestOCSP, secureContext, handshakeTimeout, context.build(), enableTrace, serverPskCallback,
-                    clientPskCallback, pskIdentityHint, alpnCallback);
+                    clientPskCallback, pskIdentityHint, alpnCallback, onread);
         }
     }
 }

@@ -30,6 +30,11 @@ import java.util.Map;
  *       backpressure included); {@code sink} discards and ends when the peer ends;
  *       {@code source} writes {@code --bytes} in {@code --chunk} writes honouring
  *       backpressure ({@link SourcePump}), then ends.</li>
+ *   <li>{@code READ=raw} (environment; default {@code data}): in {@code sink} and {@code source}
+ *       modes, read what the client sends with a borrowed raw reader
+ *       ({@link TlsSocket#setRawReader}: the loop's plaintext buffer, no chunk per read) instead
+ *       of a {@code 'data'} listener (one heap chunk per read, as Node's Buffers); the socket is
+ *       ended at {@code 'end'} either way.</li>
  *   <li>{@code --tickets off}: {@code secureOptions = SSL_OP_NO_TICKET}; {@code --idcache on}:
  *       the server's {@code newSession}/{@code resumeSession} events on a bounded in-memory
  *       map ({@link SessionIdCache}): TLS 1.2 session ids, and with {@code --tickets off} TLS 1.3
@@ -54,6 +59,13 @@ public final class BenchServer {
             System.exit(2);
             return;
         }
+        String read = System.getenv().getOrDefault("READ", "data");
+        if (!read.equals("data") && !read.equals("raw")) {
+            System.err.println("bench-server: READ must be data or raw");
+            System.exit(2);
+            return;
+        }
+        rawRead = read.equals("raw");
         String certsDir = System.getenv("CERTS_DIR");
         Path certDir = Path.of(certsDir == null || certsDir.isEmpty() ? "certs" : certsDir);
         TlsServer server = create(opt, certDir, new EventLoopGroup("bench-loop", Runtime.getRuntime().availableProcessors()));
@@ -77,6 +89,8 @@ public final class BenchServer {
     }
 
     private static volatile long loopAllocatedAtListen;
+    /** {@code READ=raw}: sink and source read with a raw reader instead of 'data'. */
+    static volatile boolean rawRead;
 
     /** Heap bytes allocated so far by the event-loop threads (HotSpot's per-thread counter). */
     private static long loopAllocatedBytes() {
@@ -130,18 +144,24 @@ public final class BenchServer {
         return server;
     }
 
+    /** Reads and drops what the client sends, then ends at its end: with 'data', or borrowed ({@code READ=raw}). */
+    private static void discard(TlsSocket socket) {
+        if (rawRead) {
+            socket.setRawReader(data -> data.position(data.limit()));
+        } else {
+            socket.on(Duplex.DATA, data -> {});
+        }
+        socket.on(Duplex.END, socket::end); // the raw reader leaves the end to the program: ended here as with 'data'
+    }
+
     /** server-node.js's 'secureConnection' listener. */
     private static void serve(TlsSocket socket, BenchOptions opt, ByteBuffer chunk) {
         socket.on(EventEmitter.ERROR, error -> {});
         switch (opt.mode()) {
             case ECHO -> socket.pipe(socket);
-            case SINK -> {
-                socket.on(Duplex.DATA, data -> {});
-                socket.on(Duplex.END, socket::end);
-            }
+            case SINK -> discard(socket);
             case SOURCE -> {
-                socket.on(Duplex.DATA, data -> {});
-                socket.on(Duplex.END, socket::end);
+                discard(socket);
                 SourcePump.start(socket, chunk, opt.bytes());
             }
         }

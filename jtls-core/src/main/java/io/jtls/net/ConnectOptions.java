@@ -19,10 +19,12 @@ import java.time.Duration;
  * @param keepAliveInitialDelay idle time before the first keep-alive probe, or null for the system's
  * @param allowHalfOpen used by {@link Net#connect(ConnectOptions, Runnable)} when it creates the socket
  * @param loop          the loop {@link Net#connect(ConnectOptions, Runnable)} puts the socket on; null for the default group's next
+ * @param onread        Node's {@code onread}: incoming bytes go into one reused buffer and a callback
+ *                      instead of {@code 'data'} (see {@link OnRead}); null for {@code 'data'}
  */
 public record ConnectOptions(int port, String host, Path path, Lookup lookup, String localAddress, int localPort,
                              Duration timeout, boolean noDelay, boolean keepAlive, Duration keepAliveInitialDelay,
-                             boolean allowHalfOpen, EventLoop loop) {
+                             boolean allowHalfOpen, EventLoop loop, OnRead onread) {
 
     /** Checks and keeps the values. */
     public ConnectOptions {
@@ -57,6 +59,7 @@ public record ConnectOptions(int port, String host, Path path, Lookup lookup, St
         private Duration keepAliveInitialDelay;
         private boolean allowHalfOpen;
         private EventLoop loop;
+        private OnRead onread;
 
         /**
          * Sets {@code port}.
@@ -142,6 +145,13 @@ public record ConnectOptions(int port, String host, Path path, Lookup lookup, St
          * @return this builder
          */
         public Builder loop(EventLoop loop) { this.loop = loop; return this; }
+        /**
+         * Sets Node's {@code onread}: one reused buffer and a callback instead of {@code 'data'}.
+         *
+         * @param onread the buffer and callback, or null for {@code 'data'}
+         * @return this builder
+         */
+        public Builder onread(OnRead onread) { this.onread = onread; return this; }
 
         /**
          * Builds from the values set so far.
@@ -150,7 +160,7 @@ public record ConnectOptions(int port, String host, Path path, Lookup lookup, St
          */
         public ConnectOptions build() {
             return new ConnectOptions(port, host, path, lookup, localAddress, localPort, timeout, noDelay, keepAlive,
-                    keepAliveInitialDelay, allowHalfOpen, loop);
+                    keepAliveInitialDelay, allowHalfOpen, loop, onread);
         }
     }
 }

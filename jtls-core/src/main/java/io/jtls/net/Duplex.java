@@ -50,7 +50,9 @@ public abstract class Duplex extends EventEmitter implements AutoCloseable {
     /**
      * {@code 'data'} with bytes: a heap buffer the listener may keep (no copy needed). Each
      * listener gets its own view of the same bytes, so one that reads its buffer does not
-     * empty it for the next.
+     * empty it for the next. One heap chunk per read is what this costs: with no listener
+     * (flowing after {@link #resume()}) nothing is copied, and {@link OnRead} or
+     * {@link #setRawReader} read without a chunk.
      */
     public static final Event<ByteBuffer> DATA = new Event<>("data");
     /** {@code 'data'} after {@link #setEncoding(Charset)}: decoded text, never split inside a character. */
@@ -87,6 +89,8 @@ public abstract class Duplex extends EventEmitter implements AutoCloseable {
     // Readable side (loop thread). flowing mirrors Node's readableFlowing: null, true, false.
     private Boolean flowing;
     private RawReader rawReader;
+    private OnReadSink onRead; // Node's onread option; null for 'data'
+    private boolean onReadStopped; // the onread callback returned false: nothing is read until resume()
     private ArrayDeque<ByteBuffer> readQueue; // owned chunks pushed while paused; usually null
     private long readQueuedBytes; // the bytes in readQueue (Node's readableLength)
     private boolean readAheadStopped; // pauseOnConnect: nothing is read until the first resume()
@@ -170,7 +174,10 @@ public abstract class Duplex extends EventEmitter implements AutoCloseable {
             rawReader.onBytes(chunk);
             return flowing != Boolean.FALSE && !destroyed;
         }
-        if (rawReader == null && flowing == Boolean.TRUE && queueEmpty) {
+        if (rawReader == null && onRead != null && consuming() && queueEmpty) {
+            if (deliverOnRead(chunk) || destroyed) return consuming() && !destroyed;
+            // the callback stopped reading inside this chunk: its rest waits in the queue
+        } else if (rawReader == null && onRead == null && flowing == Boolean.TRUE && queueEmpty) {
             emitChunk(chunk, true);
             return flowing == Boolean.TRUE && !destroyed;
         }
@@ -238,7 +245,16 @@ public abstract class Duplex extends EventEmitter implements AutoCloseable {
     }
 
     private void resumeNow() {
-        if (destroyed || flowing == Boolean.TRUE) return;
+        if (destroyed) return;
+        boolean restart = onReadStopped; // Node's resume() restarts an onread socket's reading
+        onReadStopped = false;
+        if (flowing == Boolean.TRUE) {
+            if (restart) {
+                if (!readEof) readStart();
+                scheduleFlow();
+            }
+            return;
+        }
         flowing = Boolean.TRUE;
         readAheadStopped = false;
         emit(RESUME);
@@ -297,6 +313,12 @@ public abstract class Duplex extends EventEmitter implements AutoCloseable {
      * <p>The layer also owns the writable side's end: while a raw reader is installed,
      * {@code 'end'} does not end this stream even if {@code allowHalfOpen} is false; the layer
      * calls {@link #end()} after its own last write (TLS: after close_notify).
+     *
+     * <p>On a TLS socket this is also the program's borrowed read path, the counterpart on a
+     * server's connections of Node's {@code onread} (which Node offers to clients only, see
+     * {@link OnRead}): the reader gets the loop's own plaintext buffer, uncopied and valid
+     * during the call, and no chunk is allocated per read. Call {@link #end()} at
+     * {@code 'end'} (the rule above).
      *
      * @param reader the reader
      * @return this stream
@@ -644,13 +666,51 @@ public abstract class Duplex extends EventEmitter implements AutoCloseable {
      * @return true when the implementation should read now
      */
     protected final boolean isReadAheadWanted() {
-        return isReadingWanted() || (!destroyed && !readEof && !readAheadStopped
+        // An onread stream reads nothing ahead: Node stops its handle while the callback's
+        // answer or pause() says so, and the bytes wait in the kernel, not in a copy here.
+        return isReadingWanted() || (onRead == null && !destroyed && !readEof && !readAheadStopped
                 && readQueuedBytes < DEFAULT_HIGH_WATER_MARK);
     }
 
     /** Node's {@code pauseOnConnect}: nothing is read, not even ahead, until {@link #resume()}. */
     protected final void stopReadAhead() {
         readAheadStopped = true;
+    }
+
+    /**
+     * Node's {@code onread} option, for implementations: from now on incoming bytes go to
+     * {@code option}'s buffer and callback instead of {@code 'data'} (see {@link OnRead}). Call
+     * it before the stream reads (while it is built, or on the loop before connecting); null
+     * leaves the stream as it is.
+     *
+     * @param option the option, or null
+     */
+    protected final void useOnRead(OnRead option) {
+        if (option != null) onRead = new OnReadSink(option, this);
+    }
+
+    /**
+     * Where an implementation should put the next bytes it reads, to push them afterwards: the
+     * {@code onread} buffer itself when it is direct and will be handed over at once (the bytes
+     * then go straight from the source to the program, with no copy), else {@code fallback}, its
+     * limit lowered to the {@code onread} buffer's capacity when there is one (so that each read
+     * fits one callback). Fill the returned buffer from its position, flip it and {@link #push} it.
+     *
+     * @param fallback the implementation's own buffer, cleared
+     * @return the buffer to read into
+     */
+    protected final ByteBuffer readTarget(ByteBuffer fallback) {
+        boolean queueEmpty = readQueue == null || readQueue.isEmpty();
+        if (onRead == null || rawReader != null || destroyed || !consuming() || !queueEmpty) return fallback;
+        ByteBuffer target;
+        try {
+            target = onRead.target();
+        } catch (RuntimeException e) { // the program's buffer supplier failed: as Node, the stream fails
+            destroyNow(e);
+            return fallback;
+        }
+        if (target.isDirect()) return target;
+        return fallback.limit(Math.min(fallback.limit(), fallback.position() + target.capacity()));
     }
 
     /**
@@ -759,8 +819,16 @@ public abstract class Duplex extends EventEmitter implements AutoCloseable {
      */
     private void flow() {
         while (!destroyed && consuming() && readQueue != null && !readQueue.isEmpty()) {
-            ByteBuffer chunk = readQueue.poll();
-            readQueuedBytes -= chunk.remaining();
+            ByteBuffer chunk = readQueue.peek();
+            int size = chunk.remaining();
+            if (rawReader == null && onRead != null) {
+                boolean all = deliverOnRead(chunk); // a stop inside the chunk leaves its rest at the head
+                readQueuedBytes -= size - chunk.remaining();
+                if (all) readQueue.poll();
+                continue;
+            }
+            readQueue.poll();
+            readQueuedBytes -= size;
             if (rawReader != null) rawReader.onBytes(chunk);
             else emitChunk(chunk, false);
         }
@@ -770,7 +838,25 @@ public abstract class Duplex extends EventEmitter implements AutoCloseable {
 
     /** Someone takes the bytes: flowing, or a raw reader that has not paused. */
     private boolean consuming() {
-        return flowing == Boolean.TRUE || rawReader != null && flowing != Boolean.FALSE;
+        if (rawReader != null) return flowing != Boolean.FALSE;
+        if (onRead != null) return flowing != Boolean.FALSE && !onReadStopped; // reads from the start, as Node's
+        return flowing == Boolean.TRUE;
+    }
+
+    /** Hands {@code chunk} to the onread callback, as far as it takes it; true when all of it went. */
+    private boolean deliverOnRead(ByteBuffer chunk) {
+        if (onRead.filledInPlace(chunk)) {
+            if (!onRead.deliverInPlace(chunk)) onReadStopped = true;
+            return true;
+        }
+        while (chunk.hasRemaining() && consuming() && !destroyed) {
+            try {
+                if (!onRead.copyAndDeliver(chunk)) onReadStopped = true;
+            } catch (RuntimeException e) { // the program's buffer supplier failed: as Node, the stream fails
+                destroyNow(e);
+            }
+        }
+        return !chunk.hasRemaining();
     }
 
     private void emitEnd() {
@@ -793,10 +879,16 @@ public abstract class Duplex extends EventEmitter implements AutoCloseable {
             String text = decode(chunk, false);
             if (!text.isEmpty()) emit(TEXT, text);
         } else {
+            int listeners = listenerCount(DATA);
+            if (listeners == 0) return; // flowing after resume() with nobody listening: the bytes go nowhere, uncopied
+            ByteBuffer data = borrowed ? copy(chunk) : chunk; // the listener owns its chunk, as Node's owns its Buffer
+            if (listeners == 1) {
+                emit(DATA, data);
+                return;
+            }
             // Each listener gets its own view of the bytes: reading a ByteBuffer moves its
             // position, and one listener must not consume what the next one sees (Node's
             // listeners share one immutable Buffer).
-            ByteBuffer data = borrowed ? copy(chunk) : chunk;
             emitWith(DATA, listener -> listener.accept(data.duplicate()));
         }
     }
@@ -850,3 +942,4 @@ public abstract class Duplex extends EventEmitter implements AutoCloseable {
         return this;
     }
 }
+

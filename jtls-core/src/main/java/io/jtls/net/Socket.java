@@ -236,6 +236,7 @@ public class Socket extends Duplex {
             return;
         }
         connecting = true;
+        useOnRead(options.onread());
         noDelay |= options.noDelay();
         keepAlive |= options.keepAlive();
         if (options.keepAliveInitialDelay() != null) keepAliveIdleSeconds = seconds(options.keepAliveInitialDelay());
@@ -363,11 +364,11 @@ public class Socket extends Duplex {
     }
 
     private void read() {
-        ByteBuffer buffer = loop.readBuffer();
+        ByteBuffer shared = loop.readBuffer();
         for (int i = 0; i < MAX_READS_PER_EVENT && isReadAheadWanted(); i++) {
-            buffer.clear();
+            ByteBuffer buffer = readTarget(shared.clear()); // an onread direct buffer is read into itself
             if (!isReadingWanted()) { // reading ahead: no further than the high-water mark
-                buffer.limit((int) Math.min(buffer.capacity(), DEFAULT_HIGH_WATER_MARK - readableLength()));
+                buffer.limit((int) Math.min(buffer.limit(), DEFAULT_HIGH_WATER_MARK - readableLength()));
             }
             int room = buffer.remaining();
             int n;

@@ -60,8 +60,10 @@
  *
  * <h2>Memory</h2>
  * Reads land in the loop's shared 64 KiB direct buffer and are copied only into the
- * {@code 'data'} payload (never for a raw reader); a socket keeps no read buffer and allocates
- * its write queue only when the kernel pushes back. An idle connection costs its channel, its
+ * {@code 'data'} payload, and only when a {@code 'data'} listener exists (never for a raw
+ * reader); with Node's {@code onread} ({@link io.jtls.net.OnRead}) they land in the program's
+ * own buffer, read into directly when it is a direct one. A socket keeps no read buffer and
+ * allocates its write queue only when the kernel pushes back. An idle connection costs its channel, its
  * selection key, its listeners and a few dozen bytes of fields.
  */
 package io.jtls.net;

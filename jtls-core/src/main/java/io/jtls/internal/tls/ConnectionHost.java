@@ -13,6 +13,15 @@ public interface ConnectionHost {
     /** Delivers plaintext (borrowed); false when the consumer wants no more for now. */
     boolean push(ByteBuffer plaintext);
 
+    /**
+     * Where the next plaintext should be decrypted to, then {@link #push}ed: the consumer's own
+     * direct buffer (Node's {@code onread}: no copy between OpenSSL and the program), or
+     * {@code loopBuffer} (its limit possibly lowered to what the consumer takes at once).
+     */
+    default ByteBuffer plaintextTarget(ByteBuffer loopBuffer) {
+        return loopBuffer;
+    }
+
     /** The plaintext input ended (Node's {@code push(null)}). */
     void pushEnd();
 

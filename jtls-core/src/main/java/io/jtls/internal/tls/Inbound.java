@@ -42,7 +42,7 @@ final class Inbound {
     void read(TlsEngine engine, SessionFlow sessions, boolean isServer) {
         LoopBuffers buffers = LoopBuffers.get();
         while (!consumerPaused && engine != null && !host.destroyed()) {
-            ByteBuffer plaintext = buffers.acquirePlaintext();
+            ByteBuffer plaintext = host.plaintextTarget(buffers.acquirePlaintext());
             boolean more;
             try {
                 int n = engine.clearOut(plaintext);
