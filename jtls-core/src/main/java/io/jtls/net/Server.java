@@ -63,7 +63,7 @@ public class Server extends EventEmitter implements AutoCloseable {
     private final EventLoopGroup group;
     private final EventLoop loop;
     private final AtomicInteger connections = new AtomicInteger();
-    private final Liveness.Handle liveness = new Liveness.Handle(true);
+    private final Liveness.Handle liveness = new Liveness.Handle(Liveness.SHARED, true);
     /** Open connections, each with the stream close(Duration) ends (the TLS socket over a raw one). */
     private final Map<Socket, Duplex> open = new ConcurrentHashMap<>();
     private volatile SocketAddress requestedAddress; // for log lines before the bind

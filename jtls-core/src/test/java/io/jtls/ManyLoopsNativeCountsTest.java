@@ -1,0 +1,96 @@
+package io.jtls;
+
+import static io.jtls.TlsTesting.SERVER_EC;
+import static io.jtls.TlsTesting.clientTo;
+import static io.jtls.TlsTesting.eventually;
+import static io.jtls.TlsTesting.listen;
+import static io.jtls.TlsTesting.serverWith;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.jtls.internal.openssl.NativeKind;
+import io.jtls.net.Duplex;
+import io.jtls.net.EventEmitter;
+import io.jtls.net.EventLoop;
+import io.jtls.net.EventLoopGroup;
+import io.jtls.support.NativeLeakCheck;
+import java.nio.ByteBuffer;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Connections opened and destroyed on several loops at once (two server loops, two client
+ * loops, destroyed from either side at different points), counted without any per-connection
+ * word shared between loops: the live native counts still come back to their start, nothing is
+ * left for the Cleaner, and the sockets' engines never registered with the Cleaner at all (the
+ * socket always frees its engine when it is destroyed), while an engine a user holds still does.
+ */
+class ManyLoopsNativeCountsTest {
+    private static final int CONNECTIONS = 400;
+
+    @Test
+    void connectionsOnTwoLoopsEachSideLeaveTheCountsWhereTheyStarted() throws Exception {
+        long liveStart = NativeLeakCheck.settledLiveTotal();
+        long sslLeakedStart = NativeKind.SSL.leaked();
+        long sslCleanerStart = NativeKind.SSL.cleanerRegistrations();
+        EventLoopGroup serverLoops = new EventLoopGroup("counts-server", 2);
+        EventLoop clientA = new EventLoop("counts-client-a");
+        EventLoop clientB = new EventLoop("counts-client-b");
+        AtomicInteger serverSecure = new AtomicInteger();
+        TlsServer server = Tls.createServer(serverWith(SERVER_EC).group(serverLoops).build(), socket -> {
+            serverSecure.incrementAndGet();
+            socket.on(EventEmitter.ERROR, e -> { });
+            if (serverSecure.get() % 5 == 0) {
+                socket.destroy(); // the server side ends some at once
+            } else {
+                socket.pipe(socket);
+            }
+        });
+        server.on(TlsServer.TLS_CLIENT_ERROR, (e, s) -> { });
+        try {
+            int port = listen(server);
+            CountDownLatch closed = new CountDownLatch(CONNECTIONS);
+            AtomicInteger echoed = new AtomicInteger();
+            for (int i = 0; i < CONNECTIONS; i++) {
+                int n = i;
+                TlsSocket socket = Tls.connect(clientTo(port).loop((i & 1) == 0 ? clientA : clientB).build(), s -> {
+                    s.on(EventEmitter.ERROR, e -> { });
+                    s.on(Duplex.CLOSE, hadError -> closed.countDown());
+                    s.on(Duplex.DATA, data -> {
+                        echoed.incrementAndGet();
+                        s.end();
+                    });
+                }, null);
+                if (n % 7 == 0) {
+                    socket.destroy(); // before or during the handshake, from this thread
+                } else {
+                    socket.once(TlsSocket.SECURE_CONNECT, () -> socket.write(ByteBuffer.wrap(new byte[] {1, 2, 3})));
+                }
+            }
+            assertTrue(closed.await(60, TimeUnit.SECONDS), "still open: " + closed.getCount());
+            assertTrue(echoed.get() > CONNECTIONS / 2, "echoes: " + echoed.get());
+        } finally {
+            TlsTesting.close(server);
+            clientA.shutdown();
+            clientB.shutdown();
+            serverLoops.shutdown();
+        }
+        eventually("every native object freed (" + NativeKind.liveSummary() + ")",
+                () -> NativeKind.liveTotal() == liveStart);
+        assertEquals(sslCleanerStart, NativeKind.SSL.cleanerRegistrations(),
+                "no socket's SSL went through the Cleaner's registration");
+        assertEquals(sslLeakedStart, NativeKind.SSL.leaked(), "nothing was left for the Cleaner");
+    }
+
+    @Test
+    void anEngineAUserHoldsKeepsTheCleanerBackstop() {
+        long before = NativeKind.SSL.cleanerRegistrations();
+        try (SecureContext context = Tls.createSecureContext(io.jtls.context.SecureContextOptions.builder()
+                .cert(SERVER_EC.chainPem()).key(SERVER_EC.privateKeyPem()).build())) {
+            io.jtls.internal.engine.TlsEngine.server(io.jtls.internal.context.SecureContexts.nativeOf(context)).close();
+        }
+        assertEquals(before + 1, NativeKind.SSL.cleanerRegistrations());
+    }
+}
