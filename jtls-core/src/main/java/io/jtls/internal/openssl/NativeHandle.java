@@ -97,6 +97,21 @@ public final class NativeHandle implements AutoCloseable {
         return new NativeHandle(kind, pointer, afterFree, false);
     }
 
+    /**
+     * A handle for a pointer used and freed inside one method, by try-with-resources (or a
+     * {@code finally} in its caller): {@link #ownAlwaysClosed} without an after-free action. The
+     * readers of a peer's certificate make a dozen of these per connection; the Cleaner would
+     * add a process-wide lock to each for a handle that cannot be leaked.
+     *
+     * @param kind what the pointer is
+     * @param pointer the pointer, with a reference for the caller
+     * @return the owning handle
+     * @throws NullPointerException for a NULL pointer
+     */
+    public static NativeHandle scoped(NativeKind kind, MemorySegment pointer) {
+        return ownAlwaysClosed(kind, pointer, null);
+    }
+
     public NativeKind kind() {
         return state.kind;
     }
