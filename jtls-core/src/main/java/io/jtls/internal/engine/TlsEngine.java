@@ -129,7 +129,7 @@ public final class TlsEngine implements AutoCloseable {
     /** A Throwable an upcall caught; turned into the engine's failure when OpenSSL returns. */
     private Throwable upcallFailure;
     /** Session resumption: new sessions to hand out, the server's lookup (see EngineSessions). */
-    private final EngineSessions sessions = new EngineSessions();
+    private final EngineSessions sessions;
     /** OCSP stapling: a client's request and what it received, a server's staple. */
     private final EngineOcsp ocsp = new EngineOcsp();
     /** Key log lines and the message trace, when asked for (see ConnectionDiagnostics). */
@@ -141,6 +141,7 @@ public final class TlsEngine implements AutoCloseable {
         Objects.requireNonNull(context, "context");
         this.server = server;
         this.context = context;
+        this.sessions = new EngineSessions(closedByOwner);
         context.retain(); // throws for a context its owner closed
         int registered = EngineRegistry.register(this);
         ErrorQueue.clear();
