@@ -6,6 +6,7 @@ import static io.jtls.TlsTesting.listen;
 import static io.jtls.TlsTesting.serverWith;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
 
 import io.jtls.internal.openssl.NativeKind;
 import io.jtls.net.Duplex;
@@ -54,13 +55,19 @@ class ManyLoopsNativeCountsTest {
             long cleanerStart = cleanerRegistrations(); // the contexts are made: from here on, connections only
             CountDownLatch closed = new CountDownLatch(CONNECTIONS);
             AtomicInteger echoed = new AtomicInteger();
+            String[] phase = new String[CONNECTIONS]; // where each connection got to, for a failure message
             for (int i = 0; i < CONNECTIONS; i++) {
                 int n = i;
+                phase[n] = "connecting";
                 TlsSocket socket = Tls.connect(TlsConnectOptions.builder().host("127.0.0.1").servername("localhost").port(port)
                         .secureContext(clientContext).loop((i & 1) == 0 ? clientA : clientB).build(), s -> {
-                    s.on(EventEmitter.ERROR, e -> { });
-                    s.on(Duplex.CLOSE, hadError -> closed.countDown());
+                    s.on(EventEmitter.ERROR, e -> phase[n] = phase[n] + ", error " + TlsTesting.code(e));
+                    s.on(Duplex.CLOSE, hadError -> {
+                        phase[n] = "closed";
+                        closed.countDown();
+                    });
                     s.on(Duplex.DATA, data -> {
+                        phase[n] = "echoed";
                         echoed.incrementAndGet();
                         s.end();
                     });
@@ -68,16 +75,28 @@ class ManyLoopsNativeCountsTest {
                 if (n % 7 == 0) {
                     socket.destroy(); // before or during the handshake, from this thread
                 } else {
-                    socket.once(TlsSocket.SECURE_CONNECT, () -> socket.write(ByteBuffer.wrap(new byte[] {1, 2, 3})));
+                    socket.once(TlsSocket.SECURE_CONNECT, () -> {
+                        phase[n] = "secure";
+                        socket.write(ByteBuffer.wrap(new byte[] {1, 2, 3}));
+                    });
                 }
             }
-            assertTrue(closed.await(60, TimeUnit.SECONDS), "still open: " + closed.getCount());
+            if (!closed.await(60, TimeUnit.SECONDS)) {
+                java.util.Map<String, Integer> stuck = new java.util.TreeMap<>();
+                for (int k = 0; k < CONNECTIONS; k++) {
+                    if (!"closed".equals(phase[k])) {
+                        stuck.merge((k % 7 == 0 ? "destroyed at once, " : "") + phase[k], 1, Integer::sum);
+                    }
+                }
+                fail("still open: " + closed.getCount() + " " + stuck + "; server: " + server.connections()
+                        + " open, " + serverSecure.get() + " secure, stats " + server.stats());
+            }
             assertTrue(echoed.get() > CONNECTIONS / 2, "echoes: " + echoed.get());
             // Engines, and every handle the handshakes made (peer certificate readers, keys):
             // none went through the Cleaner's process-wide list.
             assertEquals(cleanerStart, cleanerRegistrations(), "Cleaner registrations while connections came and went");
         } finally {
-            TlsTesting.close(server);
+            server.close(java.time.Duration.ofSeconds(5)).get(30, TimeUnit.SECONDS); // ends what a failure left open
             clientContext.close();
             clientA.shutdown();
             clientB.shutdown();
