@@ -98,6 +98,37 @@ class WeakIdTableTest {
     }
 
     @Test
+    void threadsPastTheShardLimitShareShardsAndStillFindEverything() throws Exception {
+        WeakIdTable<Object> table = new WeakIdTable<>();
+        int threads = WeakIdTable.MAX_SHARDS + 40;
+        Object[] objects = new Object[threads];
+        int[] ids = new int[threads];
+        for (int t = 0; t < threads; t++) {
+            int k = t;
+            objects[k] = new Object();
+            Thread thread = Thread.ofPlatform().start(() -> ids[k] = table.add(objects[k]));
+            thread.join();
+        }
+        assertEquals(WeakIdTable.MAX_SHARDS, table.shardCount());
+        Set<Integer> distinct = new HashSet<>();
+        for (int t = 0; t < threads; t++) {
+            assertTrue(distinct.add(ids[t]), "id " + ids[t] + " handed out twice");
+            assertSame(objects[t], table.lookup(ids[t]));
+        }
+        for (int t = 0; t < threads; t += 2) {
+            table.remove(ids[t]);
+        }
+        for (int t = 0; t < threads; t++) {
+            if (t % 2 == 0) {
+                assertNull(table.lookup(ids[t]));
+            } else {
+                assertSame(objects[t], table.lookup(ids[t]));
+            }
+        }
+        assertEquals(threads / 2, table.liveCount());
+    }
+
+    @Test
     void manyThreadsAddAndRemoveAtOnceWithUniqueIds() throws Exception {
         WeakIdTable<Object> table = new WeakIdTable<>();
         int threads = 8;
