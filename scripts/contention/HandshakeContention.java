@@ -47,6 +47,7 @@ public final class HandshakeContention {
         int port = server.address().port();
         // One client context for every connection, as an application shares one.
         SecureContext clientContext = Tls.createSecureContext(SecureContextOptions.builder().ca(root.certificatePem()).build());
+        long cleanerBefore = cleanerRegistrations();
         Semaphore slots = new Semaphore(inFlight);
         CountDownLatch done = new CountDownLatch(connections);
         long start = System.nanoTime();
@@ -68,7 +69,25 @@ public final class HandshakeContention {
         }
         System.out.printf("%d handshakes, %d in flight, %d server loops, %d client loops (%d ms, not a benchmark)%n",
                 connections, inFlight, serverLoops, clientLoops, TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start));
+        long cleanerAfter = cleanerRegistrations();
+        if (cleanerAfter >= 0) {
+            System.out.printf("Cleaner registrations during the handshakes (both sides): %d%n", cleanerAfter - cleanerBefore);
+        }
         server.close();
         System.exit(0);
+    }
+
+    /** NativeKind.cleanerRegistrations() summed over the kinds, or -1 on a revision without it. */
+    private static long cleanerRegistrations() {
+        try {
+            Class<?> kinds = Class.forName("io.jtls.internal.openssl.NativeKind");
+            long total = 0;
+            for (Object kind : kinds.getEnumConstants()) {
+                total += (long) kinds.getMethod("cleanerRegistrations").invoke(kind);
+            }
+            return total;
+        } catch (ReflectiveOperationException e) {
+            return -1;
+        }
     }
 }
