@@ -1,17 +1,18 @@
 package io.jtls;
 
+import io.jtls.internal.util.ThreadShardedMap;
 import io.jtls.net.Socket;
 import java.util.HashMap;
 import java.util.Map;
-import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.LongAdder;
 
 /**
  * The counters behind {@link TlsServer#stats()}. Every loop of a server updates them at once,
  * so none is a shared word that loops fight over: each count is a {@link LongAdder} (striped
- * per thread under contention), found in a map by protocol or code with a lock-free read, and
- * nothing here is touched per byte. Bytes are the raw sockets' own counters: added here when
+ * per thread under contention), found in a map by protocol or code with a lock-free read, the
+ * open connections are kept per loop ({@link ThreadShardedMap}), and nothing here is touched per
+ * byte. Bytes are the raw sockets' own counters: added here when
  * a connection closes, read live for the open ones when a snapshot is taken.
  */
 final class ServerCounters {
@@ -22,7 +23,8 @@ final class ServerCounters {
     private final Map<String, LongAdder> completed = new ConcurrentHashMap<>();
     private final Map<String, LongAdder> resumed = new ConcurrentHashMap<>();
     private final Map<String, LongAdder> failures = new ConcurrentHashMap<>();
-    private final Set<Socket> open = ConcurrentHashMap.newKeySet();
+    /** Open connections, sharded by the loop that opened them (each loop adds and removes its own). */
+    private final ThreadShardedMap<Socket, Socket> open = new ThreadShardedMap<>();
     private final LongAdder closedBytesIn = new LongAdder();
     private final LongAdder closedBytesOut = new LongAdder();
     /** Closes begun and finished: a snapshot that saw both equal saw no connection move from open to closed. */
@@ -31,7 +33,7 @@ final class ServerCounters {
 
     /** A connection was accepted (its loop). */
     void opened(Socket raw) {
-        open.add(raw);
+        open.put(raw, raw);
     }
 
     /** The connection closed (its loop): its bytes move from the open to the closed sum. */
@@ -81,10 +83,13 @@ final class ServerCounters {
             long done = closesDone.sum();
             in = closedBytesIn.sum();
             out = closedBytesOut.sum();
-            for (Socket s : open) {
-                in += s.bytesRead();
-                out += s.bytesWritten();
-            }
+            long[] openBytes = new long[2];
+            open.forEach((s, same) -> {
+                openBytes[0] += s.bytesRead();
+                openBytes[1] += s.bytesWritten();
+            });
+            in += openBytes[0];
+            out += openBytes[1];
             if (closesBegun.sum() == done) {
                 break;
             }

@@ -67,6 +67,8 @@ public final class EventLoop implements Executor {
     private ArrayList<Channel> closing = new ArrayList<>();
     private long timerSequence;
     private volatile boolean shuttingDown;
+    /** Active referenced sockets and timers of this loop: only its 0/1 edges touch the process-wide count. */
+    private final Liveness.Counter liveness = new Liveness.Counter();
 
     /**
      * Starts a loop on a new daemon thread called {@code name}, on the system clock.
@@ -122,6 +124,11 @@ public final class EventLoop implements Executor {
         if (wakeupPending.compareAndSet(false, true)) {
             selector.wakeup();
         }
+    }
+
+    /** This loop's liveness counter, for the handles of its sockets and timers. */
+    Liveness.Counter liveness() {
+        return liveness;
     }
 
     /** Runs {@code task} now if called on the loop thread, else hands it over with {@link #execute}. */

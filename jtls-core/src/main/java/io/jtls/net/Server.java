@@ -1,5 +1,6 @@
 package io.jtls.net;
 
+import io.jtls.internal.util.ThreadShardedMap;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -10,11 +11,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.RejectedExecutionException;
-import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.LongAdder;
 import java.util.function.BiConsumer;
 import java.util.function.Consumer;
 
@@ -62,10 +61,13 @@ public class Server extends EventEmitter implements AutoCloseable {
     private final ServerOptions options;
     private final EventLoopGroup group;
     private final EventLoop loop;
-    private final AtomicInteger connections = new AtomicInteger();
-    private final Liveness.Handle liveness = new Liveness.Handle(true);
+    // Per connection, from every loop at once: nothing here is one word or one table all loops
+    // write. The count is a LongAdder (striped per thread under contention; 'close' is decided by
+    // its sum once no acceptor is left to add to it), the open streams a map sharded per loop.
+    private final LongAdder connections = new LongAdder();
+    private final Liveness.Handle liveness = new Liveness.Handle(Liveness.SHARED, true);
     /** Open connections, each with the stream close(Duration) ends (the TLS socket over a raw one). */
-    private final Map<Socket, Duplex> open = new ConcurrentHashMap<>();
+    private final ThreadShardedMap<Socket, Duplex> open = new ThreadShardedMap<>();
     private volatile SocketAddress requestedAddress; // for log lines before the bind
     /** The listening sockets, one, or one per loop with reusePort: written on the server's loop, read by any. */
     private volatile List<Acceptor> acceptors = List.of();
@@ -73,7 +75,7 @@ public class Server extends EventEmitter implements AutoCloseable {
     private int acceptorsClosing; // closed by close(), their descriptors not yet released
     private Path unixPath;
     private volatile SocketAddress boundAddress;
-    private boolean closing;
+    private volatile boolean closing; // read by connectionClosed on any loop
     private boolean closeEmitted;
     private volatile Duration closingDeadline; // set by close(Duration) until 'close'
 
@@ -316,7 +318,7 @@ public class Server extends EventEmitter implements AutoCloseable {
      * is null.
      */
     void accepted(SocketChannel accepted, EventLoop here) {
-        connections.incrementAndGet();
+        connections.increment();
         if (here != null) {
             adopt(here, accepted);
             return;
@@ -403,8 +405,8 @@ public class Server extends EventEmitter implements AutoCloseable {
         once(CLOSE, () -> result.complete(null));
         closingDeadline = grace;
         close();
-        for (Duplex stream : List.copyOf(open.values())) stream.end();
-        Timer deadline = loop.schedule(grace, () -> List.copyOf(open.values()).forEach(Duplex::destroy));
+        for (Duplex stream : open.values()) stream.end();
+        Timer deadline = loop.schedule(grace, () -> open.values().forEach(Duplex::destroy));
         result.whenComplete((ignored, error) -> deadline.cancel());
         return result;
     }
@@ -483,11 +485,14 @@ public class Server extends EventEmitter implements AutoCloseable {
         if (socket != null) open.remove(socket);
         // A descriptor was freed: an acceptor paused for want of one may succeed now.
         for (Acceptor acceptor : acceptors) acceptor.connectionClosed();
-        if (connections.decrementAndGet() == 0) loop.execute(this::emitCloseIfDrained);
+        connections.decrement();
+        // Only a closing server waits for its count to reach zero. closing is volatile and the
+        // decrement a CAS: either this thread sees closing, or close()'s own check sees this decrement.
+        if (closing) loop.execute(this::emitCloseIfDrained);
     }
 
     private void emitCloseIfDrained() {
-        if (closing && acceptors.isEmpty() && acceptorsClosing == 0 && connections.get() == 0 && !closeEmitted) {
+        if (closing && acceptors.isEmpty() && acceptorsClosing == 0 && connections.sum() == 0 && !closeEmitted) {
             closeEmitted = true;
             boundAddress = null;
             closingDeadline = null;
@@ -524,7 +529,7 @@ public class Server extends EventEmitter implements AutoCloseable {
      * @return the number of open connections, right now, from any thread
      */
     public int connections() {
-        return connections.get();
+        return (int) connections.sum();
     }
 
     /**
@@ -534,7 +539,7 @@ public class Server extends EventEmitter implements AutoCloseable {
      * @return this server
      */
     public Server getConnections(BiConsumer<Throwable, Integer> callback) {
-        loop.execute(() -> callback.accept(null, connections.get()));
+        loop.execute(() -> callback.accept(null, (int) connections.sum()));
         return this;
     }
 

@@ -70,7 +70,7 @@ public class Socket extends Duplex {
     private Duration halfCloseTimeout;
     private Timer halfCloseTimer;
     // Node's liveness: from connect() (or accept) until 'close' unless unref()'d.
-    private final Liveness.Handle liveness = new Liveness.Handle(true);
+    private final Liveness.Handle liveness = new Liveness.Handle(loop.liveness(), true);
 
     /** A socket on the default group's next loop, not yet connected (Node's {@code new net.Socket()}). */
     public Socket() {

@@ -39,7 +39,7 @@ public final class Timer {
     public Timer ref() {
         synchronized (this) {
             if (liveness == null) {
-                liveness = new Liveness.Handle(false);
+                liveness = new Liveness.Handle(loop.liveness(), false);
                 if (!over) liveness.activate();
             }
             liveness.ref();

@@ -41,6 +41,15 @@ public final class LivenessChild {
                 socket.on(Socket.CLOSE, hadError -> System.out.println("socket closed"));
                 socket.connect(Integer.parseInt(args[1]), "127.0.0.1", null);
             }
+            case "two-loops" -> { // one socket on each of two loops of their own
+                for (String name : new String[] {"a", "b"}) {
+                    Socket socket = new Socket(new EventLoop("liveness-" + name), false);
+                    socket.on(Socket.DATA, buf -> System.out.println(
+                            name + " got " + StandardCharsets.US_ASCII.decode(buf).toString().trim()));
+                    socket.on(Socket.CLOSE, hadError -> System.out.println("socket " + name + " closed"));
+                    socket.connect(Integer.parseInt(args[1]), "127.0.0.1", () -> System.out.println(name + " connected"));
+                }
+            }
             case "timer" -> EventLoopGroup.defaultGroup().next()
                     .setTimeout(Duration.ofMillis(Long.parseLong(args[1])), () -> System.out.println("timer fired"));
             case "timer-unref" -> EventLoopGroup.defaultGroup().next()

@@ -76,6 +76,32 @@ class LivenessTest {
         }
     }
 
+    /**
+     * Each loop counts its own handles and only its first and last one touch the process-wide
+     * count: the JVM stays up while either loop still has an open socket, and exits when both closed.
+     */
+    @Test
+    void socketsOnTwoLoopsKeepTheJvmUpUntilTheLastOneCloses() throws Exception {
+        try (ServerSocket listener = new ServerSocket(0, 2, java.net.InetAddress.getLoopbackAddress());
+             ExternalProcess p = child("two-loops", Integer.toString(listener.getLocalPort()))) {
+            java.net.Socket first = listener.accept();
+            try (java.net.Socket second = listener.accept()) {
+                p.awaitLine(Pattern.compile("main returned"), TIMEOUT);
+                p.awaitLine(Pattern.compile("a connected"), TIMEOUT);
+                p.awaitLine(Pattern.compile("b connected"), TIMEOUT);
+                first.close(); // one loop's only socket ends: that loop's count drops to zero
+                String closedName = p.awaitLine(Pattern.compile("socket (\\w) closed"), TIMEOUT).group(1);
+                OutputStream out = second.getOutputStream();
+                out.write("hi\n".getBytes(StandardCharsets.US_ASCII));
+                out.flush();
+                String otherName = closedName.equals("a") ? "b" : "a";
+                p.awaitLine(Pattern.compile(otherName + " got hi"), TIMEOUT); // still up: the other loop's socket holds it
+            }
+            assertEquals(0, p.waitFor(TIMEOUT), p.output());
+            assertTrue(p.output().contains("socket a closed") && p.output().contains("socket b closed"), p.output());
+        }
+    }
+
     @Test
     void aPendingTimerKeepsTheJvmUpUntilItFires() {
         try (ExternalProcess p = child("timer", "300")) {

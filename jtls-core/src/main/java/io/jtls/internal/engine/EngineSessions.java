@@ -28,6 +28,12 @@ final class EngineSessions {
     private boolean enabled;
     private byte[] lookupId;
     private NativeHandle next;
+    /** True for an engine its owner always closes (a socket's): the sessions skip the Cleaner too. */
+    private final boolean closedByOwner;
+
+    EngineSessions(boolean closedByOwner) {
+        this.closedByOwner = closedByOwner;
+    }
 
     /** Node's {@code enableSessionCallbacks()}: record new sessions, look up ids at the ClientHello. */
     void enable() {
@@ -56,7 +62,9 @@ final class EngineSessions {
                 && (SslCalls.SSL_get_options(ssl) & Constants.SSL_OP_NO_TICKET) == 0) {
             return false;
         }
-        created.add(NativeHandle.own(NativeKind.SSL_SESSION, session));
+        // Freed when taken or at the engine's close; only an engine a user may leak needs the Cleaner.
+        created.add(closedByOwner ? NativeHandle.ownAlwaysClosed(NativeKind.SSL_SESSION, session, null)
+                : NativeHandle.own(NativeKind.SSL_SESSION, session));
         return true;
     }
 

@@ -73,7 +73,7 @@ final class NegotiatedParameters {
                 return EphemeralKeyInfo.NONE;
             }
             // SSL_get_peer_tmp_key gives us a reference: own it, free it on the way out.
-            try (NativeHandle key = NativeHandle.own(NativeKind.EVP_PKEY, out.get(ValueLayout.ADDRESS, 0))) {
+            try (NativeHandle key = NativeHandle.scoped(NativeKind.EVP_PKEY, out.get(ValueLayout.ADDRESS, 0))) {
                 int id = EvpPkeyCalls.EVP_PKEY_get_id(key.get());
                 int bits = EvpPkeyCalls.EVP_PKEY_get_bits(key.get());
                 if (id == EVP_PKEY_DH) {

@@ -66,7 +66,7 @@ final class PeerCertificates {
                 ErrorQueue.clear();
                 return null;
             }
-            try (NativeHandle owned = NativeHandle.own(NativeKind.X509_STORE_CTX, storeCtx);
+            try (NativeHandle owned = NativeHandle.scoped(NativeKind.X509_STORE_CTX, storeCtx);
                  Arena arena = Arena.ofConfined()) {
                 if (X509StoreCalls.X509_STORE_CTX_init(owned.get(), SslCtxCalls.SSL_CTX_get_cert_store(sslCtx),
                         MemorySegment.NULL, MemorySegment.NULL) != 1) {
@@ -76,7 +76,7 @@ final class PeerCertificates {
                 if (X509StoreCalls.X509_STORE_CTX_get1_issuer(out, owned.get(), x509) != 1) {
                     return null;
                 }
-                return NativeHandle.own(NativeKind.X509, out.get(ValueLayout.ADDRESS, 0)); // get1: ours to free
+                return NativeHandle.scoped(NativeKind.X509, out.get(ValueLayout.ADDRESS, 0)); // get1: ours to free (CertificateChain's finally)
             } finally {
                 ErrorQueue.clear();
             }

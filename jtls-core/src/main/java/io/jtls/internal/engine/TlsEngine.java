@@ -130,7 +130,7 @@ public final class TlsEngine implements AutoCloseable {
     /** A Throwable an upcall caught; turned into the engine's failure when OpenSSL returns. */
     private Throwable upcallFailure;
     /** Session resumption: new sessions to hand out, the server's lookup (see EngineSessions). */
-    private final EngineSessions sessions = new EngineSessions();
+    private final EngineSessions sessions;
     /** OCSP stapling: a client's request and what it received, a server's staple. */
     private final EngineOcsp ocsp = new EngineOcsp();
     /** Key log lines and the message trace, when asked for (see ConnectionDiagnostics). */
@@ -138,10 +138,11 @@ public final class TlsEngine implements AutoCloseable {
     /** {@link BioRenewal}'s bits: which memory BIO still carries the handshake's capacity. */
     private int bioRenewal;
 
-    private TlsEngine(EngineContext context, boolean server) {
+    private TlsEngine(EngineContext context, boolean server, boolean closedByOwner) {
         Objects.requireNonNull(context, "context");
         this.server = server;
         this.context = context;
+        this.sessions = new EngineSessions(closedByOwner);
         context.retain(); // throws for a context its owner closed
         int registered = EngineRegistry.register(this);
         ErrorQueue.clear();
@@ -152,11 +153,14 @@ public final class TlsEngine implements AutoCloseable {
             throw ErrorQueue.exception("SSL_new", "ERR_OSSL_MALLOC_FAILURE");
         }
         // After SSL_free, by close() or by the Cleaner: the id and the context reference go too.
-        // (The action captures the context and the id, never the engine.)
-        this.sslHandle = NativeHandle.own(NativeKind.SSL, raw, () -> {
+        // (The action captures the context and the id, never the engine.) A socket's engine is
+        // always closed by its driver: no Cleaner registration (a process-wide lock) per connection.
+        Runnable afterFree = () -> {
             EngineRegistry.unregister(registered);
             context.release();
-        });
+        };
+        this.sslHandle = closedByOwner ? NativeHandle.ownAlwaysClosed(NativeKind.SSL, raw, afterFree)
+                : NativeHandle.own(NativeKind.SSL, raw, afterFree);
         this.ssl = raw;
         this.id = registered;
         try {
@@ -209,12 +213,21 @@ public final class TlsEngine implements AutoCloseable {
      * @throws IllegalStateException when the context's owner closed it
      */
     public static TlsEngine client(EngineContext context) {
-        return new TlsEngine(context, false);
+        return new TlsEngine(context, false, false);
     }
 
     /** A server connection on {@code context} (retained, as for {@link #client}). */
     public static TlsEngine server(EngineContext context) {
-        return new TlsEngine(context, true);
+        return new TlsEngine(context, true, false);
+    }
+
+    /**
+     * A connection for an owner that closes it on every path (a socket's driver, on destroy): as
+     * {@link #client}/{@link #server}, without the Cleaner backstop for an engine nobody closed,
+     * which costs a process-wide lock per connection. Never for an engine a user holds.
+     */
+    public static TlsEngine alwaysClosedByOwner(EngineContext context, boolean server) {
+        return new TlsEngine(context, server, true);
     }
 
     // ------------------------------------------------------------------ configuration

@@ -16,6 +16,11 @@ import java.util.concurrent.atomic.AtomicInteger;
  *       calls that take ownership): the handle forgets the pointer without freeing it.</li>
  *   <li>A {@link Cleaner} frees a handle that became unreachable without being closed, and
  *       counts it as a leak ({@link NativeKind#leaked()}): a backstop, never the plan.</li>
+ *   <li>Except for a handle made by {@link #ownAlwaysClosed}: its owner is jtls code that closes
+ *       it on every path (a socket's engine, freed when the socket is destroyed), so it skips
+ *       the Cleaner. Registering with a {@code Cleaner} takes that Cleaner's lock (one list for
+ *       the process) and adds a reference the GC must process: a cost for objects a user can
+ *       leak, not for one made and freed per connection by every event loop.</li>
  * </ul>
  * Closing is thread-safe, but the owner must make sure no other thread is inside a native
  * call with the pointer while it closes (the connection's loop thread owns its objects).
@@ -29,11 +34,17 @@ public final class NativeHandle implements AutoCloseable {
     private static final System.Logger LOG = System.getLogger("io.jtls.native");
 
     private final State state;
+    /** Null for a handle its owner always closes ({@link #ownAlwaysClosed}): no Cleaner then. */
     private final Cleaner.Cleanable cleanable;
 
-    private NativeHandle(NativeKind kind, MemorySegment pointer, Runnable afterFree) {
+    private NativeHandle(NativeKind kind, MemorySegment pointer, Runnable afterFree, boolean cleaner) {
         this.state = new State(kind, pointer, afterFree);
-        this.cleanable = CLEANER.register(this, state);
+        if (cleaner) {
+            this.cleanable = CLEANER.register(this, state);
+            kind.registeredWithCleaner();
+        } else {
+            this.cleanable = null;
+        }
     }
 
     /**
@@ -47,7 +58,7 @@ public final class NativeHandle implements AutoCloseable {
             throw new NullPointerException("NULL " + kind);
         }
         kind.acquired();
-        return new NativeHandle(kind, pointer, null);
+        return new NativeHandle(kind, pointer, null, true);
     }
 
     /**
@@ -62,7 +73,43 @@ public final class NativeHandle implements AutoCloseable {
             throw new NullPointerException("NULL " + kind);
         }
         kind.acquired();
-        return new NativeHandle(kind, pointer, afterFree);
+        return new NativeHandle(kind, pointer, afterFree, true);
+    }
+
+    /**
+     * Like {@link #own(NativeKind, MemorySegment, Runnable)} but without the Cleaner backstop, for
+     * an owner inside jtls that closes the handle on every path, however its user behaves (a
+     * connection's engine, which the socket frees when it is destroyed). Counted in
+     * {@link NativeKind#live()} all the same, so that a path that forgot to close it shows up in
+     * the leak checks; a handle nobody closes is never freed (nor reported by the Cleaner).
+     *
+     * @param kind what the pointer is
+     * @param pointer the pointer, with a reference for the caller
+     * @param afterFree run once after the object was freed by {@link #close()} (not after {@link #release()})
+     * @return the owning handle
+     * @throws NullPointerException for a NULL pointer
+     */
+    public static NativeHandle ownAlwaysClosed(NativeKind kind, MemorySegment pointer, Runnable afterFree) {
+        if (Types.isNull(pointer)) {
+            throw new NullPointerException("NULL " + kind);
+        }
+        kind.acquired();
+        return new NativeHandle(kind, pointer, afterFree, false);
+    }
+
+    /**
+     * A handle for a pointer used and freed inside one method, by try-with-resources (or a
+     * {@code finally} in its caller): {@link #ownAlwaysClosed} without an after-free action. The
+     * readers of a peer's certificate make a dozen of these per connection; the Cleaner would
+     * add a process-wide lock to each for a handle that cannot be leaked.
+     *
+     * @param kind what the pointer is
+     * @param pointer the pointer, with a reference for the caller
+     * @return the owning handle
+     * @throws NullPointerException for a NULL pointer
+     */
+    public static NativeHandle scoped(NativeKind kind, MemorySegment pointer) {
+        return ownAlwaysClosed(kind, pointer, null);
     }
 
     public NativeKind kind() {
@@ -87,7 +134,9 @@ public final class NativeHandle implements AutoCloseable {
             throw new IllegalStateException(state.kind + " already freed or released");
         }
         state.kind.released();
-        cleanable.clean(); // the state sees RELEASED and frees nothing
+        if (cleanable != null) {
+            cleanable.clean(); // the state sees RELEASED and frees nothing
+        }
         return state.pointer;
     }
 
@@ -95,7 +144,11 @@ public final class NativeHandle implements AutoCloseable {
     @Override
     public void close() {
         if (state.status.compareAndSet(State.OPEN, State.CLOSING)) {
-            cleanable.clean();
+            if (cleanable != null) {
+                cleanable.clean(); // runs the state once, and unregisters it
+            } else {
+                state.run();
+            }
         }
     }
 

@@ -80,7 +80,10 @@ public final class ConnectionDriver {
         this.inbound = new Inbound(transport, host);
         this.outbound = new Outbound(this, transport, host, sessions);
         this.diagnostics = new DiagnosticsRelay(host);
-        TlsEngine e = isServer ? TlsEngine.server(context) : TlsEngine.client(context);
+        // Over a socket of ours the loop destroys it when it closes, and onDestroy closes the engine:
+        // no Cleaner backstop. A user's own Duplex might be dropped without a destroy: keep it there.
+        TlsEngine e = transport instanceof Socket ? TlsEngine.alwaysClosedByOwner(context, isServer)
+                : isServer ? TlsEngine.server(context) : TlsEngine.client(context);
         try {
             policy.configure(e, sessions);
             policy.configureCommon(e);

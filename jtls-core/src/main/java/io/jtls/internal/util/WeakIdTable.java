@@ -17,69 +17,174 @@ import java.util.Arrays;
  * may do it: it must not capture the object itself). An upcall always runs inside a call on the
  * object, which keeps it strongly reachable while it is looked up.
  *
- * <p>Adding and removing take a lock (once per object); lookup is a plain read of a volatile
- * array (every upcall).
+ * <h2>Nothing shared between threads per object</h2>
+ * Every connection adds and removes one id, from whichever event loop runs it, so one table
+ * with one lock would be a lock that all loops take twice per connection. The table is split
+ * into shards: each thread adds to its own shard (the first {@value #MAX_SHARDS} threads get
+ * one each, later ones share), the shard's number is part of the id, and removing goes to the
+ * shard the id names. A shard's lock is therefore taken by one thread, except when an object is
+ * removed on another thread than the one that added it (the Cleaner, an engine handed over):
+ * it guards a few array writes. Lookup takes no lock at all: two plain reads of volatile arrays
+ * (the shards, the shard's slots), every upcall.
  *
  * @param <T> what the ids stand for
  */
 public final class WeakIdTable<T> {
-    private final Object lock = new Object();
-    @SuppressWarnings("unchecked")
-    private volatile WeakReference<T>[] slots = (WeakReference<T>[]) new WeakReference<?>[64];
-    /** Free ids as a stack; grows with the table. */
-    private int[] free = new int[0];
-    private int freeCount;
-    /** The next id never handed out yet. */
-    private int nextFresh = 1;
-    private int live;
+    /** Bits of an id that number the slot inside its shard; the bits above number the shard. */
+    private static final int SLOT_BITS = 23;
+    private static final int SLOT_MASK = (1 << SLOT_BITS) - 1;
+    /** Shards at most: ids stay positive ints (8 bits of shard, 23 of slot). */
+    static final int MAX_SHARDS = 1 << (31 - SLOT_BITS);
 
-    /** Gives {@code value} an id (&gt; 0) until {@link #remove(int)}. */
+    /** Guards making shards (once per thread, for the first {@link #MAX_SHARDS} threads). */
+    private final Object shardsLock = new Object();
+    @SuppressWarnings("unchecked")
+    private volatile Shard<T>[] shards = (Shard<T>[]) new Shard<?>[0];
+    /** The shard a thread adds to; made on the thread's first add. */
+    private final ThreadLocal<Shard<T>> mine = new ThreadLocal<>();
+    /** Threads given a shard: past {@link #MAX_SHARDS} they share them round-robin (guarded by shardsLock). */
+    private int threadsSeen;
+
+    /**
+     * Gives {@code value} an id (&gt; 0) until {@link #remove(int)}.
+     *
+     * @param value the object the id stands for
+     * @return the id, never 0
+     * @throws IllegalStateException when this thread's shard holds 2^23 - 1 ids already
+     */
     public int add(T value) {
-        synchronized (lock) {
-            int id;
+        Shard<T> shard = mine.get();
+        if (shard == null) {
+            shard = shardForThisThread();
+            mine.set(shard);
+        }
+        return (shard.index << SLOT_BITS) | shard.add(value);
+    }
+
+    private Shard<T> shardForThisThread() {
+        synchronized (shardsLock) {
+            Shard<T>[] current = shards;
+            int n = threadsSeen++;
+            if (n < MAX_SHARDS) {
+                Shard<T>[] grown = Arrays.copyOf(current, n + 1);
+                grown[n] = new Shard<>(n);
+                shards = grown;
+                return grown[n];
+            }
+            return current[n % MAX_SHARDS];
+        }
+    }
+
+    /**
+     * Releases an id (idempotent); its object is no longer found.
+     *
+     * @param id an id from {@link #add}; 0 and unknown ids are ignored
+     */
+    public void remove(int id) {
+        Shard<T> shard = shardOf(id);
+        if (shard != null) {
+            shard.remove(id & SLOT_MASK);
+        }
+    }
+
+    /**
+     * The object with this id, or null (unknown id, removed, or collected). Lock-free.
+     *
+     * @param id the id, as kept in native memory
+     * @return the object, or null
+     */
+    public T lookup(long id) {
+        if (id <= 0 || id > Integer.MAX_VALUE) {
+            return null;
+        }
+        Shard<T> shard = shardOf((int) id);
+        return shard == null ? null : shard.lookup((int) id & SLOT_MASK);
+    }
+
+    private Shard<T> shardOf(int id) {
+        if (id <= 0) {
+            return null;
+        }
+        Shard<T>[] all = shards;
+        int index = id >>> SLOT_BITS;
+        return index < all.length ? all[index] : null;
+    }
+
+    /**
+     * Ids handed out and not removed yet (for tests: it must return to its start value).
+     *
+     * @return the number of live ids, over all shards
+     */
+    public int liveCount() {
+        int total = 0;
+        for (Shard<T> shard : shards) {
+            total += shard.liveCount();
+        }
+        return total;
+    }
+
+    /** Shards made so far (for tests). */
+    int shardCount() {
+        return shards.length;
+    }
+
+    /** One thread's ids: a slot array read without a lock, changed under this shard's lock. */
+    private static final class Shard<T> {
+        final int index;
+        @SuppressWarnings("unchecked")
+        private volatile WeakReference<T>[] slots = (WeakReference<T>[]) new WeakReference<?>[16];
+        /** Free slots as a stack; grows with the table. */
+        private int[] free = new int[0];
+        private int freeCount;
+        /** The next slot never handed out yet (slot 0 never is: id 0 would mean "not ours" for shard 0). */
+        private int nextFresh = 1;
+        private int live;
+
+        Shard(int index) {
+            this.index = index;
+        }
+
+        synchronized int add(T value) {
+            int slot;
             if (freeCount > 0) {
-                id = free[--freeCount];
+                slot = free[--freeCount];
             } else {
-                id = nextFresh++;
-                if (id >= slots.length) {
+                if (nextFresh > SLOT_MASK) {
+                    throw new IllegalStateException("more than " + SLOT_MASK + " live ids on one thread");
+                }
+                slot = nextFresh++;
+                if (slot >= slots.length) {
                     slots = Arrays.copyOf(slots, slots.length * 2);
                 }
             }
-            slots[id] = new WeakReference<>(value);
+            slots[slot] = new WeakReference<>(value);
             live++;
-            return id;
+            return slot;
         }
-    }
 
-    /** Releases an id (idempotent); its object is no longer found. */
-    public void remove(int id) {
-        synchronized (lock) {
+        synchronized void remove(int slot) {
             WeakReference<T>[] table = slots;
-            if (id <= 0 || id >= table.length || table[id] == null) {
+            if (slot <= 0 || slot >= table.length || table[slot] == null) {
                 return;
             }
-            table[id] = null;
+            table[slot] = null;
             if (freeCount == free.length) {
                 free = Arrays.copyOf(free, Math.max(16, free.length * 2));
             }
-            free[freeCount++] = id;
+            free[freeCount++] = slot;
             live--;
         }
-    }
 
-    /** The object with this id, or null (unknown id, removed, or collected). */
-    public T lookup(long id) {
-        WeakReference<T>[] table = slots;
-        if (id <= 0 || id >= table.length) {
-            return null;
+        T lookup(int slot) {
+            WeakReference<T>[] table = slots;
+            if (slot <= 0 || slot >= table.length) {
+                return null;
+            }
+            WeakReference<T> ref = table[slot];
+            return ref == null ? null : ref.get();
         }
-        WeakReference<T> ref = table[(int) id];
-        return ref == null ? null : ref.get();
-    }
 
-    /** Ids handed out and not removed yet (for tests: it must return to its start value). */
-    public int liveCount() {
-        synchronized (lock) {
+        synchronized int liveCount() {
             return live;
         }
     }

@@ -156,7 +156,7 @@ public final class CertificateReader {
 
     /** {@code ASN1_TIME_print}: "Jan  1 00:00:00 2026 GMT". */
     private static String timeText(MemorySegment time) {
-        try (NativeHandle bio = Bios.newMemory()) {
+        try (NativeHandle bio = NativeHandle.scoped(NativeKind.BIO, Bios.newMemoryRaw())) {
             X509FieldCalls.ASN1_TIME_print(bio.get(), time);
             return new String(Bios.contents(bio), StandardCharsets.UTF_8);
         }
@@ -200,7 +200,7 @@ public final class CertificateReader {
         if (Types.isNull(eku)) {
             return null;
         }
-        try (NativeHandle owned = NativeHandle.own(NativeKind.EXTENDED_KEY_USAGE, eku);
+        try (NativeHandle owned = NativeHandle.scoped(NativeKind.EXTENDED_KEY_USAGE, eku);
                 Arena arena = Arena.ofConfined()) {
             int count = StackCalls.sk_num(owned.get());
             List<String> oids = new ArrayList<>(count);
@@ -224,12 +224,12 @@ public final class CertificateReader {
         if (Types.isNull(bn)) {
             return null;
         }
-        try (NativeHandle ownedBn = NativeHandle.own(NativeKind.BIGNUM, bn)) {
+        try (NativeHandle ownedBn = NativeHandle.scoped(NativeKind.BIGNUM, bn)) {
             MemorySegment hex = X509FieldCalls.BN_bn2hex(ownedBn.get());
             if (Types.isNull(hex)) {
                 return null;
             }
-            try (NativeHandle ownedHex = NativeHandle.own(NativeKind.OPENSSL_MEMORY, hex)) {
+            try (NativeHandle ownedHex = NativeHandle.scoped(NativeKind.OPENSSL_MEMORY, hex)) {
                 return Types.cString(ownedHex.get());
             }
         }
@@ -257,7 +257,7 @@ public final class CertificateReader {
             if (length <= 0) {
                 return null;
             }
-            try (NativeHandle der = NativeHandle.own(NativeKind.OPENSSL_MEMORY, pp.get(ValueLayout.ADDRESS, 0))) {
+            try (NativeHandle der = NativeHandle.scoped(NativeKind.OPENSSL_MEMORY, pp.get(ValueLayout.ADDRESS, 0))) {
                 return Types.bytes(der.get(), length);
             }
         }

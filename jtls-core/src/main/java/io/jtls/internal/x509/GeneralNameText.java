@@ -47,7 +47,7 @@ final class GeneralNameText {
         if (Types.isNull(names)) {
             return null;
         }
-        try (NativeHandle owned = NativeHandle.own(NativeKind.GENERAL_NAMES, names);
+        try (NativeHandle owned = NativeHandle.scoped(NativeKind.GENERAL_NAMES, names);
                 Arena arena = Arena.ofConfined()) {
             ByteArrayOutputStream out = new ByteArrayOutputStream();
             int count = StackCalls.sk_num(owned.get());
@@ -77,7 +77,7 @@ final class GeneralNameText {
         if (Types.isNull(descriptions)) {
             return null;
         }
-        try (NativeHandle owned = NativeHandle.own(NativeKind.AUTHORITY_INFO_ACCESS, descriptions);
+        try (NativeHandle owned = NativeHandle.scoped(NativeKind.AUTHORITY_INFO_ACCESS, descriptions);
                 Arena arena = Arena.ofConfined()) {
             ByteArrayOutputStream out = new ByteArrayOutputStream();
             int count = StackCalls.sk_num(owned.get());
@@ -120,7 +120,7 @@ final class GeneralNameText {
             }
             case X509FieldCalls.GEN_DIRNAME -> {
                 ascii(out, "DirName:");
-                try (NativeHandle bio = Bios.newMemory()) {
+                try (NativeHandle bio = NativeHandle.scoped(NativeKind.BIO, Bios.newMemoryRaw())) {
                     if (X509FieldCalls.X509_NAME_print_ex(bio.get(), value, 0, DIRNAME_FLAGS) < 0) {
                         return false;
                     }

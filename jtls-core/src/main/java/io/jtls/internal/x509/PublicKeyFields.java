@@ -103,7 +103,7 @@ final class PublicKeyFields {
             if (EvpPkeyCalls.EVP_PKEY_get_bn_param(pkey, arena.allocateFrom(name), out) != 1) {
                 return null;
             }
-            try (NativeHandle bn = NativeHandle.own(NativeKind.BIGNUM, out.get(ValueLayout.ADDRESS, 0))) {
+            try (NativeHandle bn = NativeHandle.scoped(NativeKind.BIGNUM, out.get(ValueLayout.ADDRESS, 0))) {
                 int size = EvpPkeyCalls.BN_num_bytes(bn.get());
                 MemorySegment bytes = arena.allocate(Math.max(size, 1));
                 EvpPkeyCalls.BN_bn2bin(bn.get(), bytes);
@@ -121,7 +121,7 @@ final class PublicKeyFields {
             if (length <= 0) {
                 return null;
             }
-            try (NativeHandle der = NativeHandle.own(NativeKind.OPENSSL_MEMORY, pp.get(ValueLayout.ADDRESS, 0))) {
+            try (NativeHandle der = NativeHandle.scoped(NativeKind.OPENSSL_MEMORY, pp.get(ValueLayout.ADDRESS, 0))) {
                 return Types.bytes(der.get(), length);
             }
         }

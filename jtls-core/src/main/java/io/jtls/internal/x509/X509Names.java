@@ -49,7 +49,7 @@ final class X509Names {
                     entries.add(new DistinguishedName.Entry(type, ""));
                     continue;
                 }
-                try (NativeHandle utf8 = NativeHandle.own(NativeKind.OPENSSL_MEMORY, utf8Pointer)) {
+                try (NativeHandle utf8 = NativeHandle.scoped(NativeKind.OPENSSL_MEMORY, utf8Pointer)) {
                     String value = new String(Types.bytes(utf8.get(), length), StandardCharsets.UTF_8);
                     entries.add(new DistinguishedName.Entry(type, value));
                 }

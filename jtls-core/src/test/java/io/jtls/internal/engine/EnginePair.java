@@ -33,6 +33,12 @@ public final class EnginePair implements AutoCloseable {
         this.server = s;
     }
 
+    /** A pair of engines made elsewhere (on other threads, say); closing the pair closes both. */
+    public EnginePair(TlsEngine client, TlsEngine server) {
+        this.client = client;
+        this.server = server;
+    }
+
     /** Moves every pending ciphertext byte of {@code from} into {@code to}; returns the count. */
     public int transfer(TlsEngine from, TlsEngine to) {
         int moved = 0;

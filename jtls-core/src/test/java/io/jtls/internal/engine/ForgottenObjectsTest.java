@@ -42,6 +42,21 @@ class ForgottenObjectsTest {
         collectUntil("the context freed after its engine", () -> !context.isAlive());
     }
 
+    @Test
+    void anEngineNobodyClosedGivesBackItsUpcallIdOnAnyThread() throws Exception {
+        int registered = EngineRegistry.liveCount();
+        try (NativeSecureContext context = NativeSecureContext.create(SecureContextOptions.builder()
+                .cert(SERVER_EC.chainPem()).key(SERVER_EC.privateKeyPem()).build())) {
+            // Made on threads that end at once: each id sits in a shard no live thread adds to,
+            // and the Cleaner's thread removes it.
+            for (int i = 0; i < 2; i++) {
+                Thread t = Thread.ofPlatform().start(() -> TlsEngine.client(context)); // forgotten
+                t.join();
+            }
+            collectUntil("both forgotten engines' ids removed", () -> EngineRegistry.liveCount() == registered);
+        }
+    }
+
     private static void collectUntil(String what, BooleanSupplier condition) {
         long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
         while (!condition.getAsBoolean()) {
