@@ -125,4 +125,19 @@ class ManyLoopsNativeCountsTest {
         }
         assertEquals(before + 1, NativeKind.SSL.cleanerRegistrations());
     }
+
+    /**
+     * A TLS socket over a jtls socket that nobody connected yet is the user's to drop: no loop
+     * will destroy it, so its engine keeps the Cleaner backstop; once connected it needs none.
+     */
+    @Test
+    void aTlsSocketOverASocketNobodyConnectedKeepsTheCleanerBackstop() {
+        EventLoop loop = EventLoopGroup.defaultGroup().next();
+        long before = NativeKind.SSL.cleanerRegistrations();
+        io.jtls.net.Socket raw = new io.jtls.net.Socket(loop, false);
+        TlsSocket unconnected = new TlsSocket(raw);
+        assertEquals(before + 1, NativeKind.SSL.cleanerRegistrations(), "a socket nobody connected: the Cleaner");
+        unconnected.destroy();
+        raw.destroy();
+    }
 }

@@ -52,6 +52,11 @@ public final class ClientPolicy extends HandshakePolicy {
 
     private final Target target;
 
+    @Override
+    boolean connectsTransport() {
+        return target != null;
+    }
+
     /** Node's {@code onConnectEnd}: the options' host, port, path and localAddress on the error. */
     @Override
     TlsException disconnectedBeforeSecure() {

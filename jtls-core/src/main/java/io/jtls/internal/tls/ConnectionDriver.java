@@ -80,9 +80,7 @@ public final class ConnectionDriver {
         this.inbound = new Inbound(transport, host);
         this.outbound = new Outbound(this, transport, host, sessions);
         this.diagnostics = new DiagnosticsRelay(host);
-        // Over a socket of ours the loop destroys it when it closes, and onDestroy closes the engine:
-        // no Cleaner backstop. A user's own Duplex might be dropped without a destroy: keep it there.
-        TlsEngine e = transport instanceof Socket ? TlsEngine.alwaysClosedByOwner(context, isServer)
+        TlsEngine e = loopOwned(transport, policy) ? TlsEngine.alwaysClosedByOwner(context, isServer)
                 : isServer ? TlsEngine.server(context) : TlsEngine.client(context);
         try {
             policy.configure(e, sessions);
@@ -603,5 +601,16 @@ public final class ConnectionDriver {
             engine.close();
             engine = null;
         }
+    }
+
+    /**
+     * Whether an event loop is sure to destroy the transport, and with it this connection's engine:
+     * a jtls socket that is connected or connecting (accepted, or {@code tls.connect}'s own, which
+     * it connects next). Its engine then skips the Cleaner (a process-wide lock per connection).
+     * Anything else (a user's {@link Duplex}, a socket nobody connected yet) may be dropped without
+     * a destroy: its engine keeps the Cleaner backstop.
+     */
+    private static boolean loopOwned(Duplex transport, HandshakePolicy policy) {
+        return transport instanceof Socket s && (!s.pending() || s.connecting() || policy.connectsTransport());
     }
 }

@@ -21,6 +21,11 @@ public abstract sealed class HandshakePolicy permits ClientPolicy, ServerPolicy 
 
     abstract boolean isServer();
 
+    /** True when {@code tls.connect} made the transport and connects it itself (it will be destroyed by its loop). */
+    boolean connectsTransport() {
+        return false;
+    }
+
     /** Sets the engine up before the handshake (verification, ALPN, SNI, sessions, pause points). */
     abstract void configure(TlsEngine engine, SessionFlow sessions);
 
