@@ -223,26 +223,6 @@ final class EngineBio {
         return take(st, OUT_BUF, OUT_START, OUT_END, OUT_CAP, dst, offset, max);
     }
 
-    /** The stored output as a view (valid until the next call that touches the engine), or null when empty. */
-    static MemorySegment outView(MemorySegment st) {
-        long start = st.get(ValueLayout.JAVA_LONG, OUT_START);
-        long end = st.get(ValueLayout.JAVA_LONG, OUT_END);
-        if (start == end) {
-            return null;
-        }
-        return MemorySegment.ofAddress(st.get(ValueLayout.JAVA_LONG, OUT_BUF) + start).reinterpret(end - start);
-    }
-
-    /** Drops the first {@code n} bytes of stored output (taken through {@link #outView}). */
-    static void skipOut(MemorySegment st, long n) {
-        long start = st.get(ValueLayout.JAVA_LONG, OUT_START) + n;
-        if (start >= st.get(ValueLayout.JAVA_LONG, OUT_END)) {
-            release(st, OUT_BUF, OUT_START, OUT_END, OUT_CAP);
-        } else {
-            st.set(ValueLayout.JAVA_LONG, OUT_START, start);
-        }
-    }
-
     // ------------------------------------------------------------------ storage
 
     private static boolean append(MemorySegment st, long bufAt, long startAt, long endAt, long capAt, long countAt,

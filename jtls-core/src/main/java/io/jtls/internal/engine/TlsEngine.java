@@ -651,7 +651,13 @@ public final class TlsEngine implements AutoCloseable {
     public void endInputLoan(ByteBuffer src) {
         if (state != EngineState.DESTROYED && src.isDirect() && src.hasRemaining()
                 && EngineBio.inputLoan(bioState) == MemorySegment.ofBuffer(src).address()) {
-            detachInputLoan();
+            src.position(src.limit());
+            if (state == EngineState.FAILED) {
+                EngineBio.lendInput(bioState, 0, 0); // a failed connection reads nothing more
+            } else {
+                detachInputLoan();
+            }
+            return;
         }
         src.position(src.limit());
     }
@@ -730,32 +736,6 @@ public final class TlsEngine implements AutoCloseable {
         int n = (int) EngineBio.takeOut(bioState, to, 0, to.byteSize());
         dst.position(dst.position() + n);
         return n;
-    }
-
-    /**
-     * The ciphertext waiting for the peer, as a read-only view over the engine's storage, for a
-     * caller that writes it out in place (no copy); null when there is none. The view is valid
-     * only until the next call on this engine: consume it with {@link #skipOut} first.
-     *
-     * @return a direct buffer over the pending ciphertext, or null
-     */
-    public ByteBuffer pendingOutView() {
-        requireLive();
-        MemorySegment view = EngineBio.outView(bioState);
-        return view == null ? null : view.asByteBuffer().asReadOnlyBuffer();
-    }
-
-    /**
-     * Drops the first {@code n} bytes of pending ciphertext, taken through {@link #pendingOutView}.
-     *
-     * @param n how many bytes were written out
-     */
-    public void skipOut(int n) {
-        requireLive();
-        if (n < 0 || n > EngineBio.outPending(bioState)) {
-            throw new IllegalArgumentException("skipOut(" + n + ") with " + EngineBio.outPending(bioState) + " pending");
-        }
-        EngineBio.skipOut(bioState, n);
     }
 
     /**
