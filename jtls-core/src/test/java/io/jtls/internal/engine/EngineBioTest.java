@@ -162,6 +162,36 @@ class EngineBioTest {
     }
 
     /**
+     * A handshake paused at the certificate callback (an async SNICallback) with bytes behind the
+     * ClientHello in the same read (here the change_cipher_spec record TLS 1.3 lets a client send
+     * at any time after its ClientHello, RFC 8446 section 5): the loan's unread tail is kept
+     * through the pause, read after the resume, and the handshake completes.
+     */
+    @Test
+    void bytesBehindTheClientHelloWaitThroughAPausedHandshake() {
+        try (var serverCtx = TestContexts.builder().cert(SERVER_EC).build();
+             var clientCtx = TestContexts.builder().ca(ROOT).maxVersion("TLSv1.3").build();
+             var pair = new EnginePair(clientCtx, serverCtx)) {
+            pair.server.pauseAt(PausePoint.CERT_CALLBACK);
+            pair.client.handshake();
+            ByteBuffer wire = ByteBuffer.allocateDirect(8192);
+            pair.client.encOut(wire);
+            byte[] ccs = {20, 3, 3, 0, 1, 1};
+            wire.put(ccs).flip();
+            pair.server.lendInput(wire);
+            assertEquals(EngineState.AWAITING_CERT_CALLBACK, pair.server.handshake());
+            pair.server.endInputLoan(wire);
+            assertEquals(ccs.length, pair.server.encInPending(), "the bytes behind the ClientHello are kept");
+            assertEquals(0, wire.remaining(), "the loan is over: the buffer may be reused");
+            wire.clear().put(new byte[wire.capacity()]); // the lender reuses its buffer
+            pair.resumeServer();
+            assertEquals(EngineState.ESTABLISHED, pair.server.state());
+            assertEquals(0, pair.server.encInPending());
+            exchange(pair);
+        }
+    }
+
+    /**
      * One owner, freed once: the engine's one BIO (read and write) is not freed while the engine
      * lives and is freed exactly once when it closes; a double free would abort.
      */
