@@ -42,10 +42,16 @@ import java.lang.invoke.MethodHandles;
  * {@code SSL_free}, none of them critical.
  *
  * <h2>Control</h2>
- * Answers as a memory BIO does where libssl asks: {@code BIO_CTRL_PENDING} the input waiting,
- * {@code BIO_CTRL_WPENDING} 0 (a memory BIO's answer: nothing is buffered on the way out),
- * {@code BIO_CTRL_FLUSH} 1, and 0 for everything else (the datagram and kTLS controls included,
- * which tells libssl this is neither).
+ * libssl asks its BIOs several questions per record ({@code BIO_get_ktls_send} on each write,
+ * {@code BIO_get_ktls_recv} on each read, {@code BIO_flush} after a flight): about 6 per 16 KiB
+ * record, counted with {@code scripts/bulk-native-calls.java}. An upcall each would cost more than
+ * the copies saved, so the method's control function is the null BIO's own, in C
+ * ({@code BIO_meth_get_ctrl(BIO_s_null())}): 1 for {@code BIO_CTRL_FLUSH}, {@code SET_CLOSE},
+ * {@code RESET}, {@code EOF}, {@code DUP}, and 0 for everything else (the kTLS and datagram
+ * controls included, which tells libssl this BIO is neither; {@code WPENDING} 0 as a memory
+ * BIO). {@code BIO_CTRL_PENDING} answers 0 there: libssl does not ask it of a TLS BIO, and the
+ * engine counts its input itself ({@link #inPending}). Where {@code BIO_meth_get_ctrl} is gone
+ * (deprecated in later OpenSSL), {@link #ctrl} gives the same answers from Java.
  */
 final class EngineBio {
     private EngineBio() {}
@@ -63,7 +69,9 @@ final class EngineBio {
     static final long FAILED = 112;
     /** Bytes copied into the input / output storage (a copy the loans did not save), for tests and diagnostics. */
     static final long STAGED_IN = 120, STAGED_OUT = 128;
-    static final long SIZE = 136;
+    /** Non-zero while the BIO's retry flags are set (by {@link #readEx}): only then are they cleared. */
+    static final long RETRY_SET = 136;
+    static final long SIZE = 144;
 
     static final long FAILED_MEMORY = 1;
     static final long FAILED_EXCEPTION = 2;
@@ -71,7 +79,7 @@ final class EngineBio {
     private static final FunctionDescriptor READ_WRITE = FunctionDescriptor.of(C_INT, C_POINTER, C_POINTER, C_LONG, C_POINTER);
     private static final MemorySegment WRITE_EX = stub("writeEx", READ_WRITE);
     private static final MemorySegment READ_EX = stub("readEx", READ_WRITE);
-    private static final MemorySegment CTRL = stub("ctrl", FunctionDescriptor.of(C_LONG, C_POINTER, C_INT, C_LONG, C_POINTER));
+    private static final MemorySegment CTRL = nativeCtrl();
     private static final MemorySegment DESTROY = stub("destroy", FunctionDescriptor.of(C_INT, C_POINTER));
     /** The method, made once per process (never freed: BIOs of it live as long as their SSLs). */
     private static final MemorySegment METHOD = makeMethod();
@@ -84,6 +92,19 @@ final class EngineBio {
         } catch (ReflectiveOperationException e) {
             throw new IllegalStateException("bad upcall target EngineBio." + method, e);
         }
+    }
+
+    /** The null BIO's control function (C, no upcall), else {@link #ctrl} as an upcall. */
+    private static MemorySegment nativeCtrl() {
+        try {
+            MemorySegment ctrl = BioCalls.BIO_meth_get_ctrl(BioCalls.BIO_s_null());
+            if (!Types.isNull(ctrl)) {
+                return ctrl;
+            }
+        } catch (UnsupportedOperationException gone) {
+            // an OpenSSL without BIO_meth_get_ctrl: answer from Java
+        }
+        return stub("ctrl", FunctionDescriptor.of(C_LONG, C_POINTER, C_INT, C_LONG, C_POINTER));
     }
 
     private static MemorySegment makeMethod() {
@@ -295,8 +316,8 @@ final class EngineBio {
     static int readEx(MemorySegment bio, MemorySegment data, long dlen, MemorySegment readbytes) {
         MemorySegment st = null;
         try {
-            BioCalls.BIO_clear_flags(bio, BioCalls.BIO_FLAGS_RWS | BioCalls.BIO_FLAGS_SHOULD_RETRY);
             st = state(bio);
+            clearRetry(bio, st);
             MemorySegment to = data.reinterpret(dlen);
             long n = take(st, IN_BUF, IN_START, IN_END, IN_CAP, to, 0, dlen);
             long lent = st.get(ValueLayout.JAVA_LONG, LENT_IN);
@@ -313,6 +334,7 @@ final class EngineBio {
             readbytes.reinterpret(8).set(ValueLayout.JAVA_LONG, 0, n);
             if (n == 0) { // as an empty memory BIO with eof_return -1: "try again" (SSL: WANT_READ)
                 BioCalls.BIO_set_flags(bio, BioCalls.BIO_FLAGS_READ | BioCalls.BIO_FLAGS_SHOULD_RETRY);
+                st.set(ValueLayout.JAVA_LONG, RETRY_SET, 1);
                 return 0;
             }
             return 1;
@@ -325,8 +347,8 @@ final class EngineBio {
     static int writeEx(MemorySegment bio, MemorySegment data, long dlen, MemorySegment written) {
         MemorySegment st = null;
         try {
-            BioCalls.BIO_clear_flags(bio, BioCalls.BIO_FLAGS_RWS | BioCalls.BIO_FLAGS_SHOULD_RETRY);
             st = state(bio);
+            clearRetry(bio, st);
             MemorySegment from = data.reinterpret(dlen);
             long n = 0;
             long lent = st.get(ValueLayout.JAVA_LONG, LENT_OUT);
@@ -350,15 +372,24 @@ final class EngineBio {
         }
     }
 
-    /** {@code long ctrl(BIO *, int, long, void *)}: a memory BIO's answers where libssl asks. */
+    /**
+     * Clears the retry flags, as every memory BIO read and write does first, but only when this
+     * BIO set them (nothing else does): a downcall saved on almost every upcall.
+     */
+    private static void clearRetry(MemorySegment bio, MemorySegment st) {
+        if (st.get(ValueLayout.JAVA_LONG, RETRY_SET) != 0) {
+            BioCalls.BIO_clear_flags(bio, BioCalls.BIO_FLAGS_RWS | BioCalls.BIO_FLAGS_SHOULD_RETRY);
+            st.set(ValueLayout.JAVA_LONG, RETRY_SET, 0);
+        }
+    }
+
+    /** {@code long ctrl(BIO *, int, long, void *)}, where the null BIO's is missing: the same answers. */
     static long ctrl(MemorySegment bio, int cmd, long num, MemorySegment ptr) {
         try {
             return switch (cmd) {
-                case BioCalls.BIO_CTRL_PENDING -> inPending(state(bio));
-                case BioCalls.BIO_CTRL_EOF -> inPending(state(bio)) == 0 ? 1 : 0;
                 case BioCalls.BIO_CTRL_FLUSH, BioCalls.BIO_CTRL_DUP, BioCalls.BIO_CTRL_RESET,
-                     BioCalls.BIO_CTRL_SET_CLOSE, BioCalls.BIO_CTRL_GET_CLOSE -> 1;
-                default -> 0; // WPENDING (as a memory BIO), PUSH/POP, datagram, kTLS, ...
+                     BioCalls.BIO_CTRL_SET_CLOSE, BioCalls.BIO_CTRL_EOF -> 1;
+                default -> 0; // PENDING, WPENDING, GET_CLOSE, PUSH/POP, datagram, kTLS, ...
             };
         } catch (Throwable t) {
             return 0;

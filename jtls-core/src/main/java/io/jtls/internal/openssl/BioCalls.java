@@ -196,6 +196,30 @@ public final class BioCalls {
         }
     }
 
+    private static final MethodHandle BIO_s_null$MH = NativeLibrary.downcall("BIO_s_null",
+            FunctionDescriptor.of(C_POINTER));
+
+    /** {@code const BIO_METHOD *BIO_s_null(void)} */
+    public static MemorySegment BIO_s_null() {
+        try {
+            return (MemorySegment) BIO_s_null$MH.invokeExact();
+        } catch (Throwable t) {
+            throw NativeLibrary.rethrow(t);
+        }
+    }
+
+    private static final MethodHandle BIO_meth_get_ctrl$MH = NativeLibrary.optionalDowncall("BIO_meth_get_ctrl",
+            FunctionDescriptor.of(C_POINTER, C_POINTER));
+
+    /** {@code void *BIO_meth_get_ctrl(const BIO_METHOD *biom)} (optional: may be missing in a build) */
+    public static MemorySegment BIO_meth_get_ctrl(MemorySegment biom) {
+        try {
+            return (MemorySegment) BIO_meth_get_ctrl$MH.invokeExact(biom);
+        } catch (Throwable t) {
+            throw NativeLibrary.rethrow(t);
+        }
+    }
+
     private static final MethodHandle BIO_set_data$MH = NativeLibrary.downcall("BIO_set_data",
             FunctionDescriptor.ofVoid(C_POINTER, C_POINTER), Linker.Option.critical(false));
 
