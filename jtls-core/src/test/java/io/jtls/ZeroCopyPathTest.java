@@ -127,6 +127,65 @@ class ZeroCopyPathTest {
         }
     }
 
+    /**
+     * Connections on two loops, each destroyed or aborted by one side from inside its own
+     * {@code 'data'} listener (the engine closed while the transport's bytes are lent to it and
+     * records are being written into the loop's buffer), at random points of a transfer both ways:
+     * nothing crashes, every connection closes, and every native object is freed (the leak check).
+     */
+    @Test
+    void connectionsDestroyedWhileTheirBytesAreLentCloseCleanly() throws Exception {
+        int connections = 200;
+        java.util.concurrent.CountDownLatch clientsClosed = new java.util.concurrent.CountDownLatch(connections);
+        java.util.concurrent.CountDownLatch serversClosed = new java.util.concurrent.CountDownLatch(connections);
+        byte[] chunk = random(100_000, 14);
+        io.jtls.net.EventLoopGroup loops = new io.jtls.net.EventLoopGroup("zero-copy-stress", 2);
+        TlsServer server = Tls.createServer(serverWith(SERVER_EC).group(loops).build(), socket -> {
+            socket.on(io.jtls.net.EventEmitter.ERROR, e -> { });
+            socket.on(Duplex.CLOSE, hadError -> serversClosed.countDown());
+            int dieAt = java.util.concurrent.ThreadLocalRandom.current().nextInt(1, 12);
+            int[] chunks = {0};
+            socket.on(Duplex.DATA, buf -> {
+                if (++chunks[0] == dieAt) {
+                    if (dieAt % 2 == 0) {
+                        socket.destroy();
+                    } else {
+                        socket.destroy(new io.jtls.error.TlsException("E_ABORT", "aborted mid-transfer"));
+                    }
+                } else {
+                    socket.write(ByteBuffer.wrap(chunk)); // records into the lent buffer while reading
+                }
+            });
+        });
+        server.on(TlsServer.TLS_CLIENT_ERROR, (e, s) -> { });
+        int port = listen(server);
+        try (Closing closing = closing(server)) {
+            for (int i = 0; i < connections; i++) {
+                int dieAt = 1 + i % 9;
+                TlsSocket socket = Tls.connect(clientTo(port).loop(loops.next()).build(), s -> {
+                    s.on(io.jtls.net.EventEmitter.ERROR, e -> { });
+                    s.on(Duplex.CLOSE, hadError -> clientsClosed.countDown());
+                    int[] chunks = {0};
+                    s.on(Duplex.DATA, buf -> {
+                        if (++chunks[0] == dieAt * 3) {
+                            s.destroy();
+                        }
+                    });
+                }, null);
+                socket.once(TlsSocket.SECURE_CONNECT, () -> {
+                    for (int k = 0; k < 16; k++) {
+                        socket.write(ByteBuffer.wrap(chunk));
+                    }
+                    socket.end();
+                });
+            }
+            assertTrue(clientsClosed.await(60, java.util.concurrent.TimeUnit.SECONDS), "clients still open: " + clientsClosed.getCount());
+            assertTrue(serversClosed.await(60, java.util.concurrent.TimeUnit.SECONDS), "servers still open: " + serversClosed.getCount());
+        } finally {
+            loops.shutdown();
+        }
+    }
+
     /** Writes {@code data} in pieces, respecting backpressure, then ends; completes {@code blocked} at the first backup or the end. */
     private static void writeAll(Duplex stream, byte[] data, int chunk, CompletableFuture<Void> blocked) {
         int[] offset = {0};
