@@ -9,7 +9,7 @@ import java.lang.foreign.MemorySegment;
 import java.lang.invoke.MethodHandle;
 
 /**
- * {@code <openssl/bio.h>}: memory BIOs.
+ * {@code <openssl/bio.h>}: memory BIOs, and the functions that make the engine's own BIO method.
  * <p>One Java method per C function; the prototype is quoted on each.
  */
 @SuppressWarnings({"unused", "checkstyle:MethodName"})
