@@ -73,6 +73,9 @@ final class EngineBio {
     static final long RETRY_SET = 136;
     static final long SIZE = 144;
 
+    /** The least a storage is allocated with: one handshake flight's worth, fewer reallocations. */
+    private static final long MIN_STORAGE = 4096;
+
     static final long FAILED_MEMORY = 1;
     static final long FAILED_EXCEPTION = 2;
 
@@ -263,7 +266,9 @@ final class EngineBio {
                 start = 0;
             }
             if (end + length > cap) {
-                long wanted = Math.max(end + length, Math.min(2 * cap, cap + (1 << 20)));
+                // Doubling (a flight arrives in several writes), from a small first size: the
+                // storage goes again once drained, so its size never stays with an idle connection.
+                long wanted = Math.max(end + length, Math.max(MIN_STORAGE, Math.min(2 * cap, cap + (1 << 20))));
                 MemorySegment grown = CryptoCalls.CRYPTO_realloc(MemorySegment.ofAddress(buf), wanted, MemorySegment.NULL, 0);
                 if (Types.isNull(grown)) {
                     return false; // the old buffer is still whole and still recorded
