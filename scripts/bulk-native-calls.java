@@ -8,6 +8,8 @@
 //   . scripts/env.sh && mvn -B -o -ntp -q -pl jtls-core compile
 //   java -Djtls.countNativeCalls=true --enable-native-access=ALL-UNNAMED -cp jtls-core/target/classes \
 //        scripts/bulk-native-calls.java CERTS_DIR [MiB]
+// With "hs N" after CERTS_DIR: the calls per full TLS 1.3 handshake instead (N connections, one
+// at a time, each ended after its handshake; both ends counted).
 import io.jtls.Tls;
 import io.jtls.TlsConnectOptions;
 import io.jtls.TlsServer;
@@ -27,6 +29,10 @@ import java.util.concurrent.atomic.AtomicLong;
 public class BulkNativeCalls {
     public static void main(String[] args) throws Exception {
         Path certs = Path.of(args[0]);
+        if (args.length > 2 && args[1].equals("hs")) {
+            handshakes(certs, Integer.parseInt(args[2]));
+            return;
+        }
         int mib = args.length > 1 ? Integer.parseInt(args[1]) : 64;
         long total = (long) mib << 20;
         byte[] chunk = new byte[64 * 1024];
@@ -70,6 +76,41 @@ public class BulkNativeCalls {
             }
         });
         client.destroy();
+        server.close();
+        System.exit(0);
+    }
+
+    /** Native calls per full handshake: {@code n} connections one after the other, after 200 to warm up. */
+    static void handshakes(Path certs, int n) throws Exception {
+        TlsServer server = Tls.createServer(TlsServerOptions.builder()
+                .cert(Files.readString(certs.resolve("server-ec.crt")))
+                .key(Files.readString(certs.resolve("server-ec.key"))).build(), socket -> socket.end());
+        CompletableFuture<Integer> port = new CompletableFuture<>();
+        server.listen(0, "127.0.0.1", () -> port.complete(server.address().port()));
+        TlsConnectOptions options = TlsConnectOptions.builder().host("127.0.0.1").servername("localhost")
+                .port(port.get(10, TimeUnit.SECONDS)).ca(Files.readString(certs.resolve("ca-ec.crt"))).build();
+        Map<String, Long> before = Map.of();
+        for (int i = -200; i < n; i++) {
+            if (i == 0) {
+                Thread.sleep(200); // the last warm-up connection's close on the server
+                before = NativeCallCounts.snapshot();
+            }
+            CompletableFuture<Void> closed = new CompletableFuture<>();
+            TlsSocket client = Tls.connect(options, () -> { });
+            client.on(Duplex.CLOSE, hadError -> closed.complete(null));
+            client.resume();
+            closed.get(10, TimeUnit.SECONDS);
+        }
+        Thread.sleep(200);
+        Map<String, Long> after = NativeCallCounts.snapshot();
+        System.out.printf("%d full handshakes; native calls per handshake (both ends):%n", n);
+        Map<String, Long> base = before;
+        after.forEach((name, count) -> {
+            long d = count - base.getOrDefault(name, 0L);
+            if (d > 0) {
+                System.out.printf("  %-60s %8.2f%n", name, (double) d / n);
+            }
+        });
         server.close();
         System.exit(0);
     }

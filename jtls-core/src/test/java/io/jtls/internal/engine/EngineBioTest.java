@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.jtls.internal.openssl.BioCalls;
 import io.jtls.support.NativeLeakCheck;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
@@ -187,6 +188,31 @@ class EngineBioTest {
             pair.resumeServer();
             assertEquals(EngineState.ESTABLISHED, pair.server.state());
             assertEquals(0, pair.server.encInPending());
+            exchange(pair);
+        }
+    }
+
+    /**
+     * The questions libssl asks its BIO (flush after a flight, kTLS on every record, and the
+     * datagram controls of DTLS) get a memory BIO's answers, from the null BIO's C function and
+     * from the Java fallback alike: flushed (1), not kTLS (0), nothing buffered for writing (0).
+     */
+    @Test
+    void controlsAnswerAsAMemoryBioWhereLibsslAsks() {
+        try (var serverCtx = TestContexts.builder().cert(SERVER_EC).build();
+             var clientCtx = TestContexts.builder().ca(ROOT).build();
+             var pair = new EnginePair(clientCtx, serverCtx)) {
+            var bio = pair.server.bioForTests();
+            int getKtlsSend = 73;
+            int getKtlsRecv = 76;
+            int dgramQueryMtu = 40;
+            int[][] expected = {{BioCalls.BIO_CTRL_FLUSH, 1}, {getKtlsSend, 0}, {getKtlsRecv, 0},
+                    {BioCalls.BIO_CTRL_WPENDING, 0}, {dgramQueryMtu, 0}};
+            for (int[] e : expected) {
+                assertEquals(e[1], BioCalls.BIO_ctrl(bio, e[0], 0, java.lang.foreign.MemorySegment.NULL), "cmd " + e[0]);
+                assertEquals(e[1], EngineBio.ctrl(bio, e[0], 0, java.lang.foreign.MemorySegment.NULL), "Java, cmd " + e[0]);
+            }
+            pair.handshake();
             exchange(pair);
         }
     }
