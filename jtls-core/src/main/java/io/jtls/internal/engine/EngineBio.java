@@ -44,7 +44,8 @@ import java.lang.invoke.MethodHandles;
  * <h2>Control</h2>
  * libssl asks its BIOs several questions per record ({@code BIO_get_ktls_send} on each write,
  * {@code BIO_get_ktls_recv} on each read, {@code BIO_flush} after a flight): about 6 per 16 KiB
- * record, counted with {@code scripts/bulk-native-calls.java}. An upcall each would cost more than
+ * record at each end (12.5 per record sent and read), counted with
+ * {@code scripts/bulk-native-calls.java}. An upcall each would cost more than
  * the copies saved, so the method's control function is the null BIO's own, in C
  * ({@code BIO_meth_get_ctrl(BIO_s_null())}): 1 for {@code BIO_CTRL_FLUSH}, {@code SET_CLOSE},
  * {@code RESET}, {@code EOF}, {@code DUP}, and 0 for everything else (the kTLS and datagram
