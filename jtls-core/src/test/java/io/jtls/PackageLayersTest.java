@@ -33,7 +33,7 @@ import org.junit.jupiter.api.Test;
  *   io.jtls.session, io.jtls.pki, io.jtls.ocsp   session stores and key rings; certificates for users; the OCSP stapler (beside)
  *   io.jtls.net                  the event loop and Node's stream model
  *   io.jtls.internal.context     building (and freezing) an SSL_CTX
- *   io.jtls.internal.engine, io.jtls.internal.x509   one connection over memory BIOs; certificate objects
+ *   io.jtls.internal.engine, io.jtls.internal.x509   one connection over its own BIO; certificate objects
  *   io.jtls.internal.openssl     the binding
  *   io.jtls.internal.util        small helpers of every layer
  *   io.jtls.internal.jfr         the Flight Recorder events (beside the helpers: they depend on the JDK only)

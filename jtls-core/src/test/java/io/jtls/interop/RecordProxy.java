@@ -26,8 +26,21 @@ final class RecordProxy implements AutoCloseable {
     private final List<Socket> sockets = new CopyOnWriteArrayList<>();
     private final List<String> failures = new CopyOnWriteArrayList<>();
 
+    /** 0: bytes go on as read; else the most bytes per forwarding write (pieces of 1, 2, .., this, 1, ..). */
+    private final int maxPiece;
+
     RecordProxy(int targetPort) throws IOException {
+        this(targetPort, 0);
+    }
+
+    /**
+     * A proxy that also cuts the stream into pieces of 1, 2, 3, .. up to {@code maxPiece} bytes,
+     * each its own write with Nagle off, so the peer's reads end at ever other places inside
+     * records (and their headers).
+     */
+    RecordProxy(int targetPort, int maxPiece) throws IOException {
         this.targetPort = targetPort;
+        this.maxPiece = maxPiece;
         this.listener = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
         Thread acceptor = new Thread(this::acceptLoop, "record-proxy-accept");
         acceptor.setDaemon(true);
@@ -66,6 +79,10 @@ final class RecordProxy implements AutoCloseable {
             try {
                 Socket client = listener.accept();
                 Socket server = new Socket(InetAddress.getLoopbackAddress(), targetPort);
+                if (maxPiece > 0) {
+                    client.setTcpNoDelay(true);
+                    server.setTcpNoDelay(true);
+                }
                 sockets.add(client);
                 sockets.add(server);
                 pump(client, server, toServer, "client->server");
@@ -90,11 +107,22 @@ final class RecordProxy implements AutoCloseable {
                 InputStream in = from.getInputStream();
                 OutputStream out = to.getOutputStream();
                 int n;
+                int piece = 0;
                 while ((n = in.read(buf)) > 0) {
                     parser.feed(buf, n);
                     if (forwarding) {
                         try {
-                            out.write(buf, 0, n);
+                            if (maxPiece == 0) {
+                                out.write(buf, 0, n);
+                            } else {
+                                for (int at = 0; at < n; ) {
+                                    piece = piece % maxPiece + 1;
+                                    int len = Math.min(piece, n - at);
+                                    out.write(buf, at, len);
+                                    out.flush();
+                                    at += len;
+                                }
+                            }
                         } catch (IOException e) {
                             failures.add(direction + " write: " + e);
                             forwarding = false; // keep reading, so that nothing unread is left

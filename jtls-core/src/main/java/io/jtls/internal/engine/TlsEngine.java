@@ -5,8 +5,6 @@ import io.jtls.error.OpenSslError;
 import io.jtls.error.TlsException;
 import io.jtls.handshake.CipherInfo;
 import io.jtls.handshake.EphemeralKeyInfo;
-import io.jtls.internal.openssl.BioCalls;
-import io.jtls.internal.openssl.Bios;
 import io.jtls.internal.openssl.ErrorQueue;
 import io.jtls.internal.openssl.NativeHandle;
 import io.jtls.internal.openssl.NativeKind;
@@ -23,7 +21,7 @@ import java.util.List;
 import java.util.Objects;
 
 /**
- * One TLS connection as a state machine over two memory BIOs: bytes in, bytes out, no
+ * One TLS connection as a state machine over its own BIO ({@code EngineBio}): bytes in, bytes out, no
  * sockets, no threads (rustls's sans-IO core, with Node's {@code TLSWrap} verbs).
  *
  * <h2>Data path</h2>
@@ -70,9 +68,10 @@ import java.util.Objects;
  * thread and handed to another with the usual happens-before (a queue, a lock).
  *
  * <h2>Native memory</h2>
- * The engine owns its {@code SSL}, and through {@code SSL_set_bio} both BIOs (each replaced
- * once by an empty one after the first handshake, {@code BioRenewal}: the SSL owns the new one
- * and frees the old one). It holds a
+ * The engine owns its {@code SSL}, and through {@code SSL_set_bio} its one BIO, an
+ * {@code EngineBio} that reads from and writes into memory the caller lends
+ * ({@link #lendInput}, {@link #lendOutput}) and keeps only what a call leaves over, in
+ * storage that exists only while it holds bytes; {@code SSL_free} frees the BIO and its storage. It holds a
  * reference on its {@link EngineContext} from before {@code SSL_new} until after
  * {@code SSL_free}, so the owner may close a context while its connections live; the reference
  * and the engine's upcall id go with the {@code SSL} even when the Cleaner frees it (an engine
@@ -92,10 +91,10 @@ public final class TlsEngine implements AutoCloseable {
     private final NativeHandle sslHandle;
     /** sslHandle's pointer; read only while the state is not DESTROYED. */
     private final MemorySegment ssl;
-    /** The SSL's read BIO (borrowed): ciphertext from the peer; replaced once (see {@link BioRenewal}). */
-    private MemorySegment encInBio;
-    /** The SSL's write BIO (borrowed): ciphertext for the peer; replaced once (see {@link BioRenewal}). */
-    private MemorySegment encOutBio;
+    /** The SSL's read and write BIO, an {@code EngineBio} (borrowed: the SSL owns it). */
+    private final MemorySegment bio;
+    /** {@link #bio}'s native struct: loans and leftovers; read only while the state is not DESTROYED. */
+    private final MemorySegment bioState;
     /** This engine's id in {@link EngineRegistry}, kept in the SSL's ex_data for upcalls. */
     private final int id;
     /** The context the SSL was made from; retained until after SSL_free. */
@@ -135,8 +134,6 @@ public final class TlsEngine implements AutoCloseable {
     private final EngineOcsp ocsp = new EngineOcsp();
     /** Key log lines and the message trace, when asked for (see ConnectionDiagnostics). */
     private final ConnectionDiagnostics diagnostics = new ConnectionDiagnostics();
-    /** {@link BioRenewal}'s bits: which memory BIO still carries the handshake's capacity. */
-    private int bioRenewal;
 
     private TlsEngine(EngineContext context, boolean server, boolean closedByOwner) {
         Objects.requireNonNull(context, "context");
@@ -163,25 +160,19 @@ public final class TlsEngine implements AutoCloseable {
                 : NativeHandle.own(NativeKind.SSL, raw, afterFree);
         this.ssl = raw;
         this.id = registered;
+        MemorySegment engineBio = MemorySegment.NULL;
         try {
-            // Two plain memory BIOs, as Node: each grows as needed, so encIn always takes all it
-            // is given and SSL_write never blocks on a full buffer; a BIO pair would cap both
-            // directions at a fixed size and make every call loop on partial transfers.
-            // An empty memory BIO reads as "retry" (eof_return -1): SSL reports WANT_READ.
-            // The BIOs are adopted by the SSL two calls later: no NativeHandle (no Cleaner
-            // registration, no shared counters) for a life of two calls; freed here on failure.
-            MemorySegment in = Bios.newMemoryRaw();
-            MemorySegment out = MemorySegment.NULL;
-            try {
-                out = Bios.newMemoryRaw();
-            } finally {
-                if (Types.isNull(out)) {
-                    Bios.freeRaw(in);
-                }
+            // One BIO of jtls's own for both directions (EngineBio): it reads from memory the
+            // caller lends and writes into memory the caller lends, and keeps only what a call
+            // leaves over; it takes all it is given (encIn never refuses, SSL_write never blocks)
+            // and reads as "retry" when empty (SSL reports WANT_READ), as a memory BIO.
+            // Adopted by the SSL on the next call: no NativeHandle (no Cleaner registration, no
+            // shared counters) for a life of one call.
+            engineBio = EngineBio.newBio();
+            if (Types.isNull(engineBio)) {
+                throw ErrorQueue.exception("BIO_new", "ERR_OSSL_MALLOC_FAILURE");
             }
-            this.encInBio = in;
-            this.encOutBio = out;
-            SslCalls.SSL_set_bio(raw, in, out); // the SSL owns both BIOs from here
+            SslCalls.SSL_set_bio(raw, engineBio, engineBio); // one reference for both roles: the SSL owns it from here
             if (SslCalls.SSL_set_ex_data(raw, EngineUpcalls.EX_INDEX, MemorySegment.ofAddress(registered)) != 1) {
                 throw ErrorQueue.exception("SSL_set_ex_data", "ERR_OSSL_MALLOC_FAILURE");
             }
@@ -197,9 +188,11 @@ public final class TlsEngine implements AutoCloseable {
                 SslCalls.SSL_set_connect_state(raw);
             }
         } catch (RuntimeException | Error e) {
-            sslHandle.close(); // unregisters and releases the context
+            sslHandle.close(); // unregisters and releases the context (and frees the BIO once adopted)
             throw e;
         }
+        this.bio = engineBio;
+        this.bioState = EngineBio.state(engineBio);
     }
 
     /** {@code # define SSL_MODE_ACCEPT_MOVING_WRITE_BUFFER 0x00000002U} */
@@ -520,7 +513,6 @@ public final class TlsEngine implements AutoCloseable {
         if (rc == 1) {
             checkUpcallFailure();
             state = EngineState.ESTABLISHED;
-            bioRenewal = BioRenewal.arm(bioRenewal);
             return state;
         }
         int error = SslCalls.SSL_get_error(ssl, rc); // at once: nothing may touch the queue in between
@@ -581,7 +573,7 @@ public final class TlsEngine implements AutoCloseable {
     /** Ciphertext received but not yet read by OpenSSL. */
     public int encInPending() {
         requireLive();
-        return (int) BioCalls.BIO_ctrl_pending(encInBio);
+        return (int) EngineBio.inPending(bioState);
     }
 
     /**
@@ -634,9 +626,12 @@ public final class TlsEngine implements AutoCloseable {
     // ------------------------------------------------------------------ the four verbs
 
     /**
-     * Feeds ciphertext received from the peer; takes all of {@code src} (a memory BIO
-     * grows). After a failure the bytes are discarded: the connection reads nothing more.
+     * Feeds ciphertext received from the peer; takes all of {@code src} (copied into the
+     * engine's storage until OpenSSL reads it). After a failure the bytes are discarded: the
+     * connection reads nothing more. A caller that can keep its bytes still for the length of
+     * its next engine calls lends them instead ({@link #lendInput}), and saves the copy.
      *
+     * @param src the ciphertext
      * @return the number of bytes taken
      */
     public int encIn(ByteBuffer src) {
@@ -647,106 +642,173 @@ public final class TlsEngine implements AutoCloseable {
             src.position(src.limit());
             return total;
         }
-        Scratch scratch = null;
-        while (src.hasRemaining()) {
-            MemorySegment from = MemorySegment.ofBuffer(src);
-            int length = src.remaining();
-            if (!from.isNative()) {
-                scratch = scratch == null ? Scratch.get() : scratch;
-                length = Math.min(length, Scratch.SIZE);
-                MemorySegment.copy(from, 0, scratch.buffer(), 0, length);
-                from = scratch.buffer();
-            }
-            int written = BioCalls.BIO_write(encInBio, from, length);
-            if (written <= 0) { // a memory BIO only refuses when out of memory
-                throw ErrorQueue.exception("BIO_write", "ERR_OSSL_MALLOC_FAILURE");
-            }
-            src.position(src.position() + written);
+        detachInputLoan(); // a loan's unread bytes came first
+        if (!EngineBio.storeIn(bioState, MemorySegment.ofBuffer(src), 0, total)) {
+            throw ErrorQueue.exception("CRYPTO_realloc", "ERR_OSSL_MALLOC_FAILURE");
         }
+        src.position(src.limit());
         return total;
     }
 
-    /** Ciphertext waiting to be sent to the peer ({@code BIO_pending} of the write BIO): Node's {@code writeQueueSize}. */
+    /**
+     * Lends the ciphertext in {@code src} (the peer's bytes, e.g. the event loop's read buffer)
+     * to the engine until {@link #endInputLoan}: OpenSSL reads it in place during the calls in
+     * between ({@link #handshake}, {@link #clearOut}, ...), with no copy. The caller must not
+     * change those bytes before {@code endInputLoan}, which copies whatever OpenSSL left unread
+     * (a partial record, a paused handshake, a paused reader). A heap buffer is taken as
+     * {@link #encIn} takes it. One loan at a time per engine: a second one first ends the first.
+     *
+     * @param src the ciphertext; its position moves only at {@link #endInputLoan}
+     */
+    public void lendInput(ByteBuffer src) {
+        requireLive();
+        requireOutsideCallback();
+        if (state == EngineState.FAILED || !src.isDirect()) {
+            encIn(src);
+            return;
+        }
+        detachInputLoan();
+        if (src.hasRemaining()) {
+            MemorySegment lent = MemorySegment.ofBuffer(src);
+            EngineBio.lendInput(bioState, lent.address(), lent.byteSize());
+        }
+    }
+
+    /**
+     * Ends the loan {@link #lendInput} made of {@code src}: OpenSSL's unread bytes are copied into
+     * the engine, and {@code src} is consumed (its position moves to its limit). Harmless when the
+     * engine was closed meanwhile, or the loan already ended.
+     *
+     * @param src the buffer lent
+     */
+    public void endInputLoan(ByteBuffer src) {
+        if (state != EngineState.DESTROYED && src.isDirect() && src.hasRemaining()
+                && EngineBio.inputLoan(bioState) == MemorySegment.ofBuffer(src).address()) {
+            src.position(src.limit());
+            if (state == EngineState.FAILED) {
+                EngineBio.lendInput(bioState, 0, 0); // a failed connection reads nothing more
+            } else {
+                detachInputLoan();
+            }
+            return;
+        }
+        src.position(src.limit());
+    }
+
+    /** Ends the current input loan, if any, keeping its unread bytes. */
+    private void detachInputLoan() {
+        if (EngineBio.inputLent(bioState) && !EngineBio.endInputLoan(bioState)) {
+            throw fail(List.of(), "CRYPTO_realloc", "ERR_OSSL_MALLOC_FAILURE");
+        }
+    }
+
+    /**
+     * Lends {@code dst} (a direct buffer: the loop's ciphertext buffer during a flush) to the
+     * engine's output until {@link #endOutputLoan}: the engine's stored output is moved into it
+     * first, then the records OpenSSL writes in between land in it with no copy, as far as it has
+     * room (the rest is stored, behind, for {@link #encOut}); {@link #clearIn} encrypts only what
+     * fits. A heap buffer, a loan already made, or stored output that fills {@code dst} leaves
+     * the output unlent: the records are stored as without a loan.
+     *
+     * @param dst where the ciphertext goes, from its position; the position moves at {@link #endOutputLoan}
+     */
+    public void lendOutput(ByteBuffer dst) {
+        requireLive();
+        requireOutsideCallback();
+        if (!dst.isDirect() || EngineBio.outputLent(bioState)) {
+            return;
+        }
+        MemorySegment to = MemorySegment.ofBuffer(dst);
+        long stored = EngineBio.takeOut(bioState, to, 0, to.byteSize());
+        if (stored < to.byteSize() && EngineBio.outPending(bioState) == 0) {
+            EngineBio.lendOutput(bioState, to.address() + stored, to.byteSize() - stored);
+            lentOutputStart = stored;
+        } else {
+            dst.position(dst.position() + (int) stored);
+        }
+    }
+
+    /** Bytes of stored output moved into the current output loan's buffer before the loan. */
+    private long lentOutputStart;
+
+    /**
+     * Ends the loan {@link #lendOutput} made of {@code dst}: its position moves past the
+     * ciphertext now in it. Harmless when the engine was closed meanwhile or nothing was lent.
+     *
+     * @param dst the buffer lent
+     * @return the number of ciphertext bytes now in {@code dst} from this loan
+     */
+    public int endOutputLoan(ByteBuffer dst) {
+        if (state == EngineState.DESTROYED || !dst.isDirect() || !dst.hasRemaining()
+                || EngineBio.outputLoan(bioState) != MemorySegment.ofBuffer(dst).address() + lentOutputStart) {
+            return 0;
+        }
+        int n = (int) (lentOutputStart + EngineBio.endOutputLoan(bioState));
+        lentOutputStart = 0;
+        dst.position(dst.position() + n);
+        return n;
+    }
+
+    /** Ciphertext waiting to be sent to the peer (in the engine's storage): Node's {@code writeQueueSize}. */
     public int encPending() {
         requireLive();
-        return (int) BioCalls.BIO_ctrl_pending(encOutBio);
+        return (int) EngineBio.outPending(bioState);
     }
 
     /**
      * Moves ciphertext for the peer into {@code dst}, as much as fits. Works in the
      * {@code FAILED} state too: that is how the fatal alert reaches the peer.
      *
+     * @param dst where the ciphertext goes
      * @return the number of bytes written into {@code dst}; 0 when nothing is pending
      */
     public int encOut(ByteBuffer dst) {
         requireLive();
         requireOutsideCallback();
-        int total = 0;
-        Scratch scratch = null;
-        boolean drained = false;
-        while (dst.hasRemaining()) {
-            if (BioCalls.BIO_ctrl_pending(encOutBio) == 0) {
-                drained = true;
-                break;
-            }
-            MemorySegment to = MemorySegment.ofBuffer(dst);
-            int length = dst.remaining();
-            boolean direct = to.isNative();
-            if (!direct) {
-                scratch = scratch == null ? Scratch.get() : scratch;
-                length = Math.min(length, Scratch.SIZE);
-            }
-            int read = BioCalls.BIO_read(encOutBio, direct ? to : scratch.buffer(), length);
-            if (read <= 0) {
-                break;
-            }
-            if (!direct) {
-                MemorySegment.copy(scratch.buffer(), 0, to, 0, read);
-            }
-            dst.position(dst.position() + read);
-            total += read;
-        }
-        if (drained && (bioRenewal & BioRenewal.WRITE_DUE) != 0 && state == EngineState.ESTABLISHED) {
-            renewWriteBio(); // its owner took every byte: nothing held back is in it
-        }
-        return total;
+        MemorySegment to = MemorySegment.ofBuffer(dst);
+        int n = (int) EngineBio.takeOut(bioState, to, 0, to.byteSize());
+        dst.position(dst.position() + n);
+        return n;
     }
 
-    /** Replaces the drained write BIO by an empty one, once (see {@link BioRenewal}). */
-    private void renewWriteBio() {
-        MemorySegment fresh = BioRenewal.replacement(ssl, encOutBio);
-        if (fresh != null) {
-            SslCalls.SSL_set0_wbio(ssl, fresh); // frees the old BIO; the SSL owns the new one
-            encOutBio = fresh;
-        }
-        bioRenewal = BioRenewal.after(bioRenewal, BioRenewal.WRITE_DUE, fresh != null);
+    /**
+     * Bytes the engine copied into its own storage so far: {@code [in, out]}, ciphertext the
+     * loans did not save a copy of (everything for {@link #encIn}/{@link #encOut} callers). For
+     * tests and diagnostics: a streaming socket connection should copy little of either.
+     *
+     * @return the two counts
+     */
+    public long[] storedByteCounts() {
+        requireLive();
+        return new long[] {bioState.get(ValueLayout.JAVA_LONG, EngineBio.STAGED_IN),
+                bioState.get(ValueLayout.JAVA_LONG, EngineBio.STAGED_OUT)};
     }
 
-    /** Replaces the emptied read BIO by an empty one, once (see {@link BioRenewal}). */
-    private void renewReadBio() {
-        MemorySegment fresh = BioRenewal.replacement(ssl, encInBio);
-        if (fresh != null) {
-            SslCalls.SSL_set0_rbio(ssl, fresh); // frees the old BIO; the SSL owns the new one
-            encInBio = fresh;
-        }
-        bioRenewal = BioRenewal.after(bioRenewal, BioRenewal.READ_DUE, fresh != null);
+    /** True when the engine holds no ciphertext storage (an idle connection holds none). */
+    boolean storageEmptyForTests() {
+        return bioState.get(ValueLayout.JAVA_LONG, EngineBio.IN_BUF) == 0
+                && bioState.get(ValueLayout.JAVA_LONG, EngineBio.OUT_BUF) == 0;
     }
 
-    /** The SSL's current read or write memory BIO, for tests of the renewal's ownership. */
-    MemorySegment bioForTests(boolean write) {
-        return write ? encOutBio : encInBio;
+    /** The SSL's BIO, for tests of its ownership. */
+    MemorySegment bioForTests() {
+        return bio;
     }
 
-    /** {@link BioRenewal}'s bits, for tests: which BIOs were renewed, which are still due. */
-    int bioRenewalBits() {
-        return bioRenewal;
-    }
+    /**
+     * The record overhead {@link #clearIn} allows per record while output is lent: a 5-byte
+     * header plus OpenSSL's largest encryption overhead (padding 256 and a 64-byte MAC,
+     * {@code SSL3_RT_MAX_ENCRYPTED_OVERHEAD}), rounded up.
+     */
+    private static final int LENT_RECORD_OVERHEAD = 384;
 
     /**
      * Encrypts plaintext for the peer ({@code SSL_write}); the records land in encOut.
      * Before the handshake completes it takes nothing (and drives the handshake instead):
-     * keep the data and call again once {@link #state()} is {@code ESTABLISHED}.
+     * keep the data and call again once {@link #state()} is {@code ESTABLISHED}. While output
+     * is lent ({@link #lendOutput}) it takes only the whole records that fit in the loan.
      *
+     * @param src the plaintext
      * @return the number of bytes taken from {@code src}
      * @throws io.jtls.error.OpenSslException on a fatal error
      */
@@ -759,10 +821,20 @@ public final class TlsEngine implements AutoCloseable {
         // A heap chunk goes through the scratch buffer: copy whole records' worth, so that the
         // cut never makes a short record in the middle of a write (16 KiB + 2 KiB).
         int heapChunk = Scratch.SIZE / maxFragment * maxFragment;
+        boolean lent = EngineBio.outputLent(bioState);
         int total = 0;
         while (src.hasRemaining()) {
             MemorySegment from = MemorySegment.ofBuffer(src);
             int length = src.remaining();
+            if (lent) { // whole records into the loan's room, or a last short one that fits
+                long room = EngineBio.lentRoom(bioState);
+                long fit = room / (maxFragment + LENT_RECORD_OVERHEAD) * maxFragment;
+                if (fit > 0) {
+                    length = (int) Math.min(length, fit);
+                } else if (length + LENT_RECORD_OVERHEAD > room) {
+                    break; // the loan is full: the caller sends it and comes back
+                }
+            }
             if (!from.isNative()) {
                 length = Math.min(length, heapChunk);
                 MemorySegment.copy(from, 0, scratch.buffer(), 0, length);
@@ -787,6 +859,7 @@ public final class TlsEngine implements AutoCloseable {
      * Decrypts what the peer sent into {@code dst} ({@code SSL_read}), as much as fits and is
      * available; during the handshake it drives the handshake, as Node's {@code ClearOut}.
      *
+     * @param dst where the plaintext goes
      * @return the number of plaintext bytes written into {@code dst} (0: feed more
      *         ciphertext, or the handshake paused), or -1 once the peer's close_notify was
      *         read and nothing is left (end of stream)
@@ -815,10 +888,6 @@ public final class TlsEngine implements AutoCloseable {
                     return total > 0 ? total : -1;
                 }
                 onStall(error, "SSL_read_ex");
-                if (error == SslCalls.SSL_ERROR_WANT_READ && (bioRenewal & BioRenewal.READ_DUE) != 0
-                        && state == EngineState.ESTABLISHED) {
-                    renewReadBio(); // OpenSSL asked for more: the read BIO gave it all it had
-                }
                 break;
             }
             int read = (int) scratch.size();
@@ -1289,7 +1358,7 @@ public final class TlsEngine implements AutoCloseable {
                 throw fail(ErrorQueue.drain(), call, "ERR_SSL_ZERO_RETURN");
             }
             default -> {
-                // SSL_ERROR_SSL, or SSL_ERROR_SYSCALL: with memory BIOs an empty queue there means
+                // SSL_ERROR_SSL, or SSL_ERROR_SYSCALL: with the engine's BIO an empty queue there means
                 // the transport ended under the connection, which Node reports as ECONNRESET.
                 throw fail(ErrorQueue.drain(), call, "ECONNRESET");
             }
@@ -1301,7 +1370,6 @@ public final class TlsEngine implements AutoCloseable {
         if (state == EngineState.NEW || state == EngineState.HANDSHAKING) {
             if (SslCalls.SSL_is_init_finished(ssl) == 1) {
                 state = EngineState.ESTABLISHED;
-                bioRenewal = BioRenewal.arm(bioRenewal);
             } else if (state == EngineState.NEW && SslCalls.SSL_in_init(ssl) == 1) {
                 state = EngineState.HANDSHAKING;
             }
@@ -1309,12 +1377,25 @@ public final class TlsEngine implements AutoCloseable {
     }
 
     private void checkUpcallFailure() {
+        noteBioFailure();
         if (upcallFailure != null) {
             throw fail(ErrorQueue.drain(), "callback", "ERR_INTERNAL_ASSERTION");
         }
     }
 
+    /** Turns a failed {@code EngineBio} upcall (marked in its struct) into the engine's upcall failure. */
+    private void noteBioFailure() {
+        long why = bioState.get(ValueLayout.JAVA_LONG, EngineBio.FAILED);
+        if (why != 0) {
+            bioState.set(ValueLayout.JAVA_LONG, EngineBio.FAILED, 0);
+            recordUpcallFailure(why == EngineBio.FAILED_MEMORY
+                    ? new OutOfMemoryError("no native memory for the engine's ciphertext")
+                    : new IllegalStateException("the engine's BIO callback failed"));
+        }
+    }
+
     private TlsException fail(List<OpenSslError> errors, String call, String fallbackCode) {
+        noteBioFailure();
         TlsException e;
         if (upcallFailure != null) {
             e = new TlsException("ERR_INTERNAL_ASSERTION", "an OpenSSL callback failed during " + call, upcallFailure);

@@ -9,7 +9,7 @@ import java.lang.foreign.MemorySegment;
 import java.lang.invoke.MethodHandle;
 
 /**
- * {@code <openssl/bio.h>}: memory BIOs.
+ * {@code <openssl/bio.h>}: memory BIOs, and the functions that make the engine's own BIO method.
  * <p>One Java method per C function; the prototype is quoted on each.
  */
 @SuppressWarnings({"unused", "checkstyle:MethodName"})
@@ -112,6 +112,174 @@ public final class BioCalls {
         }
     }
 
+    private static final MethodHandle BIO_free$MH = NativeLibrary.downcall("BIO_free",
+            FunctionDescriptor.of(C_INT, C_POINTER));
+
+    /** {@code int BIO_free(BIO *a)} */
+    public static int BIO_free(MemorySegment a) {
+        try {
+            return (int) BIO_free$MH.invokeExact(a);
+        } catch (Throwable t) {
+            throw NativeLibrary.rethrow(t);
+        }
+    }
+
+    private static final MethodHandle BIO_get_new_index$MH = NativeLibrary.downcall("BIO_get_new_index",
+            FunctionDescriptor.of(C_INT));
+
+    /** {@code int BIO_get_new_index(void)} */
+    public static int BIO_get_new_index() {
+        try {
+            return (int) BIO_get_new_index$MH.invokeExact();
+        } catch (Throwable t) {
+            throw NativeLibrary.rethrow(t);
+        }
+    }
+
+    private static final MethodHandle BIO_meth_new$MH = NativeLibrary.downcall("BIO_meth_new",
+            FunctionDescriptor.of(C_POINTER, C_INT, C_POINTER));
+
+    /** {@code BIO_METHOD *BIO_meth_new(int type, const char *name)} */
+    public static MemorySegment BIO_meth_new(int type, MemorySegment name) {
+        try {
+            return (MemorySegment) BIO_meth_new$MH.invokeExact(type, name);
+        } catch (Throwable t) {
+            throw NativeLibrary.rethrow(t);
+        }
+    }
+
+    private static final MethodHandle BIO_meth_set_write_ex$MH = NativeLibrary.downcall("BIO_meth_set_write_ex",
+            FunctionDescriptor.of(C_INT, C_POINTER, C_POINTER));
+
+    /** {@code int BIO_meth_set_write_ex(BIO_METHOD *biom, int (*bwrite)(BIO *, const char *, size_t, size_t *))} */
+    public static int BIO_meth_set_write_ex(MemorySegment biom, MemorySegment bwrite) {
+        try {
+            return (int) BIO_meth_set_write_ex$MH.invokeExact(biom, bwrite);
+        } catch (Throwable t) {
+            throw NativeLibrary.rethrow(t);
+        }
+    }
+
+    private static final MethodHandle BIO_meth_set_read_ex$MH = NativeLibrary.downcall("BIO_meth_set_read_ex",
+            FunctionDescriptor.of(C_INT, C_POINTER, C_POINTER));
+
+    /** {@code int BIO_meth_set_read_ex(BIO_METHOD *biom, int (*bread)(BIO *, char *, size_t, size_t *))} */
+    public static int BIO_meth_set_read_ex(MemorySegment biom, MemorySegment bread) {
+        try {
+            return (int) BIO_meth_set_read_ex$MH.invokeExact(biom, bread);
+        } catch (Throwable t) {
+            throw NativeLibrary.rethrow(t);
+        }
+    }
+
+    private static final MethodHandle BIO_meth_set_ctrl$MH = NativeLibrary.downcall("BIO_meth_set_ctrl",
+            FunctionDescriptor.of(C_INT, C_POINTER, C_POINTER));
+
+    /** {@code int BIO_meth_set_ctrl(BIO_METHOD *biom, long (*ctrl)(BIO *, int, long, void *))} */
+    public static int BIO_meth_set_ctrl(MemorySegment biom, MemorySegment ctrl) {
+        try {
+            return (int) BIO_meth_set_ctrl$MH.invokeExact(biom, ctrl);
+        } catch (Throwable t) {
+            throw NativeLibrary.rethrow(t);
+        }
+    }
+
+    private static final MethodHandle BIO_meth_set_destroy$MH = NativeLibrary.downcall("BIO_meth_set_destroy",
+            FunctionDescriptor.of(C_INT, C_POINTER, C_POINTER));
+
+    /** {@code int BIO_meth_set_destroy(BIO_METHOD *biom, int (*destroy)(BIO *))} */
+    public static int BIO_meth_set_destroy(MemorySegment biom, MemorySegment destroy) {
+        try {
+            return (int) BIO_meth_set_destroy$MH.invokeExact(biom, destroy);
+        } catch (Throwable t) {
+            throw NativeLibrary.rethrow(t);
+        }
+    }
+
+    private static final MethodHandle BIO_s_null$MH = NativeLibrary.downcall("BIO_s_null",
+            FunctionDescriptor.of(C_POINTER));
+
+    /** {@code const BIO_METHOD *BIO_s_null(void)} */
+    public static MemorySegment BIO_s_null() {
+        try {
+            return (MemorySegment) BIO_s_null$MH.invokeExact();
+        } catch (Throwable t) {
+            throw NativeLibrary.rethrow(t);
+        }
+    }
+
+    private static final MethodHandle BIO_meth_get_ctrl$MH = NativeLibrary.optionalDowncall("BIO_meth_get_ctrl",
+            FunctionDescriptor.of(C_POINTER, C_POINTER));
+
+    /** {@code void *BIO_meth_get_ctrl(const BIO_METHOD *biom)} (optional: may be missing in a build) */
+    public static MemorySegment BIO_meth_get_ctrl(MemorySegment biom) {
+        try {
+            return (MemorySegment) BIO_meth_get_ctrl$MH.invokeExact(biom);
+        } catch (Throwable t) {
+            throw NativeLibrary.rethrow(t);
+        }
+    }
+
+    private static final MethodHandle BIO_set_data$MH = NativeLibrary.downcall("BIO_set_data",
+            FunctionDescriptor.ofVoid(C_POINTER, C_POINTER), Linker.Option.critical(false));
+
+    /** {@code void BIO_set_data(BIO *a, void *ptr)} */
+    public static void BIO_set_data(MemorySegment a, MemorySegment ptr) {
+        try {
+            BIO_set_data$MH.invokeExact(a, ptr);
+        } catch (Throwable t) {
+            throw NativeLibrary.rethrow(t);
+        }
+    }
+
+    private static final MethodHandle BIO_get_data$MH = NativeLibrary.downcall("BIO_get_data",
+            FunctionDescriptor.of(C_POINTER, C_POINTER), Linker.Option.critical(false));
+
+    /** {@code void *BIO_get_data(BIO *a)} */
+    public static MemorySegment BIO_get_data(MemorySegment a) {
+        try {
+            return (MemorySegment) BIO_get_data$MH.invokeExact(a);
+        } catch (Throwable t) {
+            throw NativeLibrary.rethrow(t);
+        }
+    }
+
+    private static final MethodHandle BIO_set_init$MH = NativeLibrary.downcall("BIO_set_init",
+            FunctionDescriptor.ofVoid(C_POINTER, C_INT), Linker.Option.critical(false));
+
+    /** {@code void BIO_set_init(BIO *a, int init)} */
+    public static void BIO_set_init(MemorySegment a, int init) {
+        try {
+            BIO_set_init$MH.invokeExact(a, init);
+        } catch (Throwable t) {
+            throw NativeLibrary.rethrow(t);
+        }
+    }
+
+    private static final MethodHandle BIO_set_flags$MH = NativeLibrary.downcall("BIO_set_flags",
+            FunctionDescriptor.ofVoid(C_POINTER, C_INT), Linker.Option.critical(false));
+
+    /** {@code void BIO_set_flags(BIO *b, int flags)} */
+    public static void BIO_set_flags(MemorySegment b, int flags) {
+        try {
+            BIO_set_flags$MH.invokeExact(b, flags);
+        } catch (Throwable t) {
+            throw NativeLibrary.rethrow(t);
+        }
+    }
+
+    private static final MethodHandle BIO_clear_flags$MH = NativeLibrary.downcall("BIO_clear_flags",
+            FunctionDescriptor.ofVoid(C_POINTER, C_INT), Linker.Option.critical(false));
+
+    /** {@code void BIO_clear_flags(BIO *b, int flags)} */
+    public static void BIO_clear_flags(MemorySegment b, int flags) {
+        try {
+            BIO_clear_flags$MH.invokeExact(b, flags);
+        } catch (Throwable t) {
+            throw NativeLibrary.rethrow(t);
+        }
+    }
+
     // ---- hand-written: constants and function-like macros ----
     /** {@code # define BIO_CTRL_PENDING 10} */
     public static final int BIO_CTRL_PENDING = 10;
@@ -119,6 +287,28 @@ public final class BioCalls {
     public static final int BIO_C_SET_BUF_MEM_EOF_RETURN = 130;
     /** {@code # define BIO_CTRL_INFO 3}: for a memory BIO, the data pointer and length. */
     public static final int BIO_CTRL_INFO = 3;
+    /** {@code # define BIO_CTRL_RESET 1} */
+    public static final int BIO_CTRL_RESET = 1;
+    /** {@code # define BIO_CTRL_EOF 2} */
+    public static final int BIO_CTRL_EOF = 2;
+    /** {@code # define BIO_CTRL_GET_CLOSE 8} */
+    public static final int BIO_CTRL_GET_CLOSE = 8;
+    /** {@code # define BIO_CTRL_SET_CLOSE 9} */
+    public static final int BIO_CTRL_SET_CLOSE = 9;
+    /** {@code # define BIO_CTRL_FLUSH 11} */
+    public static final int BIO_CTRL_FLUSH = 11;
+    /** {@code # define BIO_CTRL_DUP 12} */
+    public static final int BIO_CTRL_DUP = 12;
+    /** {@code # define BIO_CTRL_WPENDING 13} */
+    public static final int BIO_CTRL_WPENDING = 13;
+    /** {@code # define BIO_TYPE_SOURCE_SINK 0x0400} */
+    public static final int BIO_TYPE_SOURCE_SINK = 0x0400;
+    /** {@code # define BIO_FLAGS_READ 0x01} */
+    public static final int BIO_FLAGS_READ = 0x01;
+    /** {@code # define BIO_FLAGS_RWS (BIO_FLAGS_READ|BIO_FLAGS_WRITE|BIO_FLAGS_IO_SPECIAL)} */
+    public static final int BIO_FLAGS_RWS = 0x07;
+    /** {@code # define BIO_FLAGS_SHOULD_RETRY 0x08} */
+    public static final int BIO_FLAGS_SHOULD_RETRY = 0x08;
 
     /** {@code # define BIO_pending(b) (int)BIO_ctrl(b,BIO_CTRL_PENDING,0,NULL)} */
     public static long BIO_pending(MemorySegment b) {

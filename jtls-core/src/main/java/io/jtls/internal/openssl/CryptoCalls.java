@@ -63,6 +63,30 @@ public final class CryptoCalls {
         }
     }
 
+    private static final MethodHandle CRYPTO_zalloc$MH = NativeLibrary.downcall("CRYPTO_zalloc",
+            FunctionDescriptor.of(C_POINTER, C_LONG, C_POINTER, C_INT));
+
+    /** {@code void *CRYPTO_zalloc(size_t num, const char *file, int line)} */
+    public static MemorySegment CRYPTO_zalloc(long num, MemorySegment file, int line) {
+        try {
+            return (MemorySegment) CRYPTO_zalloc$MH.invokeExact(num, file, line);
+        } catch (Throwable t) {
+            throw NativeLibrary.rethrow(t);
+        }
+    }
+
+    private static final MethodHandle CRYPTO_realloc$MH = NativeLibrary.downcall("CRYPTO_realloc",
+            FunctionDescriptor.of(C_POINTER, C_POINTER, C_LONG, C_POINTER, C_INT));
+
+    /** {@code void *CRYPTO_realloc(void *addr, size_t num, const char *file, int line)} */
+    public static MemorySegment CRYPTO_realloc(MemorySegment addr, long num, MemorySegment file, int line) {
+        try {
+            return (MemorySegment) CRYPTO_realloc$MH.invokeExact(addr, num, file, line);
+        } catch (Throwable t) {
+            throw NativeLibrary.rethrow(t);
+        }
+    }
+
     private static final MethodHandle CRYPTO_get_ex_new_index$MH = NativeLibrary.downcall("CRYPTO_get_ex_new_index",
             FunctionDescriptor.of(C_INT, C_INT, C_LONG, C_POINTER, C_POINTER, C_POINTER, C_POINTER));
 

@@ -10,7 +10,7 @@ import java.lang.invoke.MethodHandle;
 
 /**
  * {@code <openssl/ssl.h>}: one TLS connection ({@code SSL}), as the engine
- * ({@code io.jtls.internal.engine}) drives it over two memory BIOs. {@code SSL_free} is
+ * ({@code io.jtls.internal.engine}) drives it over its own BIO. {@code SSL_free} is
  * {@code NativeKind.SSL}'s free function. The {@code SSL_CTX} itself is bound by the
  * secure-context classes; only the per-connection hooks an engine installs on its
  * context (client hello, ALPN selection) are here.

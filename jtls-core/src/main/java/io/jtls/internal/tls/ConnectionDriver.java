@@ -212,13 +212,31 @@ public final class ConnectionDriver {
             return;
         }
         boolean overLimit = !phase.established() && watch.input(ciphertext.remaining());
-        engine.encIn(ciphertext);
-        if (started()) {
-            cycle();
+        // Lent, not copied: OpenSSL reads the transport's buffer in place during this cycle, and
+        // the engine keeps only what it left unread (a partial record, a paused handshake or
+        // reader) when the loan ends. The buffer is this engine's loan alone (TLS inside TLS
+        // lends the outer connection's plaintext to the inner engine, a loan of its own).
+        TlsEngine lender = engine;
+        lender.lendInput(ciphertext);
+        try {
+            if (started()) {
+                cycle();
+            }
+        } finally {
+            endInputLoan(lender, ciphertext);
         }
         if (overLimit && !phase.established() && !gone()) {
             fail(new TlsException("ERR_TLS_HANDSHAKE_INPUT_LIMIT", "TLS handshake input exceeded "
                     + HandshakeWatch.INPUT_LIMIT + " bytes before the handshake completed"));
+        }
+    }
+
+    /** Ends the loan of the transport's bytes; harmless when the engine was closed meanwhile. */
+    private void endInputLoan(TlsEngine lender, ByteBuffer ciphertext) {
+        try {
+            lender.endInputLoan(ciphertext);
+        } catch (TlsException e) { // no memory to keep the unread bytes: the connection cannot go on
+            onEngineError(e);
         }
     }
 

@@ -5,6 +5,7 @@ import io.jtls.internal.engine.TlsEngine;
 import io.jtls.net.Duplex;
 import java.nio.ByteBuffer;
 import java.util.function.Consumer;
+import java.util.function.ToLongFunction;
 
 /**
  * The outgoing half of a {@link ConnectionDriver}: plaintext the application wrote, held until
@@ -52,8 +53,15 @@ final class Outbound {
             int limit = chunk.limit();
             chunk.limit(chunk.position() + whole);
             try {
-                host.flushed(driver.engine().clearIn(chunk));
-                flushCiphertext();
+                TlsEngine engine;
+                while (chunk.hasRemaining() && (engine = driver.engine()) != null) {
+                    long taken = encryptAndSend(engine, e -> e.clearIn(chunk)); // a loan's worth of records
+                    host.flushed(taken);
+                    flushCiphertext();
+                    if (taken == 0) {
+                        break;
+                    }
+                }
             } catch (TlsException e) {
                 driver.onEngineError(e);
                 return;
@@ -97,7 +105,7 @@ final class Outbound {
         try {
             TlsEngine engine;
             while (!pending.isEmpty() && !transportFull && (engine = driver.engine()) != null) {
-                long taken = pending.encryptNext(engine, callback -> host.callLater(callback, null));
+                long taken = encryptAndSend(engine, e -> pending.encryptNext(e, callback -> host.callLater(callback, null)));
                 host.flushed(taken);
                 flushCiphertext();
                 if (taken == 0) {
@@ -109,6 +117,35 @@ final class Outbound {
             return;
         }
         driver.shutdownIfDone();
+    }
+
+    /**
+     * One encryption step whose records land straight in the loop's ciphertext buffer, lent to
+     * the engine for the step (no copy out of the engine: {@link TlsEngine#lendOutput}), then go
+     * to the transport; the engine encrypts only what fits, and records that did not fit (or
+     * were produced while output is held) stay in the engine for {@link #flushCiphertext}.
+     * The lent bytes are written even when the step fails: they may carry the fatal alert.
+     */
+    private long encryptAndSend(TlsEngine engine, ToLongFunction<TlsEngine> step) {
+        if (sessions.holdsOutput()) {
+            return step.applyAsLong(engine); // held until 'newSession' is done: nothing may leave
+        }
+        LoopBuffers buffers = LoopBuffers.get();
+        ByteBuffer ciphertext = buffers.acquireCiphertext();
+        try {
+            engine.lendOutput(ciphertext);
+            try {
+                return step.applyAsLong(engine);
+            } finally {
+                engine.endOutputLoan(ciphertext);
+                ciphertext.flip();
+                if (ciphertext.hasRemaining() && !transport.writableEnded() && !transport.destroyed()) {
+                    transport.writeBorrowed(ciphertext);
+                }
+            }
+        } finally {
+            buffers.release();
+        }
     }
 
     /**
