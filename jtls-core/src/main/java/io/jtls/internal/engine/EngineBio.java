@@ -2,7 +2,6 @@ package io.jtls.internal.engine;
 
 import static io.jtls.internal.openssl.Types.C_INT;
 import static io.jtls.internal.openssl.Types.C_LONG;
-import static io.jtls.internal.openssl.Types.C_POINTER;
 
 import io.jtls.internal.openssl.BioCalls;
 import io.jtls.internal.openssl.CryptoCalls;
@@ -80,11 +79,18 @@ final class EngineBio {
     static final long FAILED_MEMORY = 1;
     static final long FAILED_EXCEPTION = 2;
 
-    private static final FunctionDescriptor READ_WRITE = FunctionDescriptor.of(C_INT, C_POINTER, C_POINTER, C_LONG, C_POINTER);
+    /**
+     * All of memory, for the upcalls: they get their pointers as addresses (a long; the C ABI
+     * passes a pointer and a long alike) and read and copy through this one segment, so a call
+     * per record makes no {@code MemorySegment} object (the loop's steady state allocates nothing).
+     */
+    private static final MemorySegment ALL = MemorySegment.NULL.reinterpret(Long.MAX_VALUE);
+
+    private static final FunctionDescriptor READ_WRITE = FunctionDescriptor.of(C_INT, C_LONG, C_LONG, C_LONG, C_LONG);
     private static final MemorySegment WRITE_EX = stub("writeEx", READ_WRITE);
     private static final MemorySegment READ_EX = stub("readEx", READ_WRITE);
     private static final MemorySegment CTRL = nativeCtrl();
-    private static final MemorySegment DESTROY = stub("destroy", FunctionDescriptor.of(C_INT, C_POINTER));
+    private static final MemorySegment DESTROY = stub("destroy", FunctionDescriptor.of(C_INT, C_LONG));
     /** The method, made once per process (never freed: BIOs of it live as long as their SSLs). */
     private static final MemorySegment METHOD = makeMethod();
 
@@ -108,7 +114,7 @@ final class EngineBio {
         } catch (UnsupportedOperationException gone) {
             // an OpenSSL without BIO_meth_get_ctrl: answer from Java
         }
-        return stub("ctrl", FunctionDescriptor.of(C_LONG, C_POINTER, C_INT, C_LONG, C_POINTER));
+        return stub("ctrl", FunctionDescriptor.of(C_LONG, C_LONG, C_INT, C_LONG, C_LONG));
     }
 
     private static MemorySegment makeMethod() {
@@ -158,34 +164,35 @@ final class EngineBio {
     // ------------------------------------------------------------------ the engine's side
 
     /** Input waiting for OpenSSL: stored, then the rest of the loan. */
-    static long inPending(MemorySegment st) {
-        return st.get(ValueLayout.JAVA_LONG, IN_END) - st.get(ValueLayout.JAVA_LONG, IN_START)
-                + st.get(ValueLayout.JAVA_LONG, LENT_IN_LEN) - st.get(ValueLayout.JAVA_LONG, LENT_IN_POS);
+    static long inPending(MemorySegment state) {
+        long st = state.address();
+        return get(st, IN_END) - get(st, IN_START) + get(st, LENT_IN_LEN) - get(st, LENT_IN_POS);
     }
 
     /** Output waiting in the engine's storage (what went to a loan is the lender's already). */
-    static long outPending(MemorySegment st) {
-        return st.get(ValueLayout.JAVA_LONG, OUT_END) - st.get(ValueLayout.JAVA_LONG, OUT_START);
+    static long outPending(MemorySegment state) {
+        return outPending(state.address());
     }
 
-    static boolean inputLent(MemorySegment st) {
-        return st.get(ValueLayout.JAVA_LONG, LENT_IN) != 0;
+    static boolean inputLent(MemorySegment state) {
+        return get(state.address(), LENT_IN) != 0;
     }
 
-    static boolean outputLent(MemorySegment st) {
-        return st.get(ValueLayout.JAVA_LONG, LENT_OUT) != 0;
+    static boolean outputLent(MemorySegment state) {
+        return get(state.address(), LENT_OUT) != 0;
     }
 
-    /** Copies {@code length} bytes of {@code src} behind the stored input; false when out of memory. */
-    static boolean storeIn(MemorySegment st, MemorySegment src, long offset, long length) {
-        return append(st, IN_BUF, IN_START, IN_END, IN_CAP, STAGED_IN, src, offset, length);
+    /** Copies {@code length} bytes of {@code src} (native or heap) behind the stored input; false when out of memory. */
+    static boolean storeIn(MemorySegment state, MemorySegment src, long offset, long length) {
+        return append(state.address(), IN_BUF, IN_START, IN_END, IN_CAP, STAGED_IN, src, offset, length);
     }
 
     /** Lends {@code length} bytes at {@code address} to OpenSSL's reads until {@link #endInputLoan}. */
-    static void lendInput(MemorySegment st, long address, long length) {
-        st.set(ValueLayout.JAVA_LONG, LENT_IN, address);
-        st.set(ValueLayout.JAVA_LONG, LENT_IN_LEN, length);
-        st.set(ValueLayout.JAVA_LONG, LENT_IN_POS, 0);
+    static void lendInput(MemorySegment state, long address, long length) {
+        long st = state.address();
+        set(st, LENT_IN, address);
+        set(st, LENT_IN_LEN, length);
+        set(st, LENT_IN_POS, 0);
     }
 
     /**
@@ -194,75 +201,91 @@ final class EngineBio {
      *
      * @return false when out of memory (the unread bytes are lost: the engine fails)
      */
-    static boolean endInputLoan(MemorySegment st) {
-        long address = st.get(ValueLayout.JAVA_LONG, LENT_IN);
-        long length = st.get(ValueLayout.JAVA_LONG, LENT_IN_LEN);
-        long pos = st.get(ValueLayout.JAVA_LONG, LENT_IN_POS);
-        st.set(ValueLayout.JAVA_LONG, LENT_IN, 0);
-        st.set(ValueLayout.JAVA_LONG, LENT_IN_LEN, 0);
-        st.set(ValueLayout.JAVA_LONG, LENT_IN_POS, 0);
+    static boolean endInputLoan(MemorySegment state) {
+        long st = state.address();
+        long address = get(st, LENT_IN);
+        long length = get(st, LENT_IN_LEN);
+        long pos = get(st, LENT_IN_POS);
+        set(st, LENT_IN, 0);
+        set(st, LENT_IN_LEN, 0);
+        set(st, LENT_IN_POS, 0);
         if (address == 0 || pos == length) {
             return true;
         }
-        return storeIn(st, MemorySegment.ofAddress(address).reinterpret(length), pos, length - pos);
+        return append(st, IN_BUF, IN_START, IN_END, IN_CAP, STAGED_IN, ALL, address + pos, length - pos);
     }
 
     /** The input loan's address (0: none), to tell whose loan it is. */
-    static long inputLoan(MemorySegment st) {
-        return st.get(ValueLayout.JAVA_LONG, LENT_IN);
+    static long inputLoan(MemorySegment state) {
+        return get(state.address(), LENT_IN);
     }
 
     /** The output loan's address (0: none). */
-    static long outputLoan(MemorySegment st) {
-        return st.get(ValueLayout.JAVA_LONG, LENT_OUT);
+    static long outputLoan(MemorySegment state) {
+        return get(state.address(), LENT_OUT);
     }
 
     /** Lends {@code capacity} bytes at {@code address} to OpenSSL's writes until {@link #endOutputLoan}. */
-    static void lendOutput(MemorySegment st, long address, long capacity) {
-        st.set(ValueLayout.JAVA_LONG, LENT_OUT, address);
-        st.set(ValueLayout.JAVA_LONG, LENT_OUT_CAP, capacity);
-        st.set(ValueLayout.JAVA_LONG, LENT_OUT_POS, 0);
+    static void lendOutput(MemorySegment state, long address, long capacity) {
+        long st = state.address();
+        set(st, LENT_OUT, address);
+        set(st, LENT_OUT_CAP, capacity);
+        set(st, LENT_OUT_POS, 0);
     }
 
     /** Room left in the output loan (0 without one). */
-    static long lentRoom(MemorySegment st) {
-        return st.get(ValueLayout.JAVA_LONG, LENT_OUT_CAP) - st.get(ValueLayout.JAVA_LONG, LENT_OUT_POS);
+    static long lentRoom(MemorySegment state) {
+        long st = state.address();
+        return get(st, LENT_OUT_CAP) - get(st, LENT_OUT_POS);
     }
 
     /** Ends the output loan. @return the bytes OpenSSL wrote into it */
-    static long endOutputLoan(MemorySegment st) {
-        long written = st.get(ValueLayout.JAVA_LONG, LENT_OUT_POS);
-        st.set(ValueLayout.JAVA_LONG, LENT_OUT, 0);
-        st.set(ValueLayout.JAVA_LONG, LENT_OUT_CAP, 0);
-        st.set(ValueLayout.JAVA_LONG, LENT_OUT_POS, 0);
+    static long endOutputLoan(MemorySegment state) {
+        long st = state.address();
+        long written = get(st, LENT_OUT_POS);
+        set(st, LENT_OUT, 0);
+        set(st, LENT_OUT_CAP, 0);
+        set(st, LENT_OUT_POS, 0);
         return written;
     }
 
     /**
-     * Moves up to {@code max} stored output bytes into {@code dst} at {@code offset}; the
-     * storage is freed once drained.
+     * Moves up to {@code max} stored output bytes into {@code dst} (native or heap) at
+     * {@code offset}; the storage is freed once drained.
      *
      * @return the bytes moved
      */
-    static long takeOut(MemorySegment st, MemorySegment dst, long offset, long max) {
-        return take(st, OUT_BUF, OUT_START, OUT_END, OUT_CAP, dst, offset, max);
+    static long takeOut(MemorySegment state, MemorySegment dst, long offset, long max) {
+        return take(state.address(), OUT_BUF, OUT_START, OUT_END, OUT_CAP, dst, offset, max);
     }
 
-    // ------------------------------------------------------------------ storage
+    // ------------------------------------------------------------------ the struct and its storage
 
-    private static boolean append(MemorySegment st, long bufAt, long startAt, long endAt, long capAt, long countAt,
+    private static long get(long st, long field) {
+        return ALL.get(ValueLayout.JAVA_LONG, st + field);
+    }
+
+    private static void set(long st, long field, long value) {
+        ALL.set(ValueLayout.JAVA_LONG, st + field, value);
+    }
+
+    private static long outPending(long st) {
+        return get(st, OUT_END) - get(st, OUT_START);
+    }
+
+    /** Appends {@code length} bytes of {@code src} from {@code offset} (an address when {@code src} is {@link #ALL}). */
+    private static boolean append(long st, long bufAt, long startAt, long endAt, long capAt, long countAt,
                                   MemorySegment src, long offset, long length) {
         if (length == 0) {
             return true;
         }
-        long buf = st.get(ValueLayout.JAVA_LONG, bufAt);
-        long start = st.get(ValueLayout.JAVA_LONG, startAt);
-        long end = st.get(ValueLayout.JAVA_LONG, endAt);
-        long cap = st.get(ValueLayout.JAVA_LONG, capAt);
+        long buf = get(st, bufAt);
+        long start = get(st, startAt);
+        long end = get(st, endAt);
+        long cap = get(st, capAt);
         if (end + length > cap) {
             if (start > 0) { // move what is left to the front first
-                MemorySegment old = MemorySegment.ofAddress(buf).reinterpret(cap);
-                MemorySegment.copy(old, start, old, 0, end - start);
+                MemorySegment.copy(ALL, buf + start, ALL, buf, end - start);
                 end -= start;
                 start = 0;
             }
@@ -278,39 +301,38 @@ final class EngineBio {
                 cap = wanted;
             }
         }
-        MemorySegment.copy(src, offset, MemorySegment.ofAddress(buf).reinterpret(cap), end, length);
-        st.set(ValueLayout.JAVA_LONG, bufAt, buf);
-        st.set(ValueLayout.JAVA_LONG, startAt, start);
-        st.set(ValueLayout.JAVA_LONG, endAt, end + length);
-        st.set(ValueLayout.JAVA_LONG, capAt, cap);
-        st.set(ValueLayout.JAVA_LONG, countAt, st.get(ValueLayout.JAVA_LONG, countAt) + length);
+        MemorySegment.copy(src, offset, ALL, buf + end, length);
+        set(st, bufAt, buf);
+        set(st, startAt, start);
+        set(st, endAt, end + length);
+        set(st, capAt, cap);
+        set(st, countAt, get(st, countAt) + length);
         return true;
     }
 
-    private static long take(MemorySegment st, long bufAt, long startAt, long endAt, long capAt,
+    /** Moves up to {@code max} stored bytes to {@code dst} at {@code offset} (an address when {@code dst} is {@link #ALL}). */
+    private static long take(long st, long bufAt, long startAt, long endAt, long capAt,
                              MemorySegment dst, long offset, long max) {
-        long start = st.get(ValueLayout.JAVA_LONG, startAt);
-        long n = Math.min(max, st.get(ValueLayout.JAVA_LONG, endAt) - start);
+        long start = get(st, startAt);
+        long n = Math.min(max, get(st, endAt) - start);
         if (n <= 0) {
             return 0;
         }
-        MemorySegment buf = MemorySegment.ofAddress(st.get(ValueLayout.JAVA_LONG, bufAt))
-                .reinterpret(st.get(ValueLayout.JAVA_LONG, capAt));
-        MemorySegment.copy(buf, start, dst, offset, n);
-        if (start + n == st.get(ValueLayout.JAVA_LONG, endAt)) {
+        MemorySegment.copy(ALL, get(st, bufAt) + start, dst, offset, n);
+        if (start + n == get(st, endAt)) {
             release(st, bufAt, startAt, endAt, capAt); // exists only while it holds bytes
         } else {
-            st.set(ValueLayout.JAVA_LONG, startAt, start + n);
+            set(st, startAt, start + n);
         }
         return n;
     }
 
-    private static void release(MemorySegment st, long bufAt, long startAt, long endAt, long capAt) {
-        long buf = st.get(ValueLayout.JAVA_LONG, bufAt);
-        st.set(ValueLayout.JAVA_LONG, bufAt, 0);
-        st.set(ValueLayout.JAVA_LONG, startAt, 0);
-        st.set(ValueLayout.JAVA_LONG, endAt, 0);
-        st.set(ValueLayout.JAVA_LONG, capAt, 0);
+    private static void release(long st, long bufAt, long startAt, long endAt, long capAt) {
+        long buf = get(st, bufAt);
+        set(st, bufAt, 0);
+        set(st, startAt, 0);
+        set(st, endAt, 0);
+        set(st, capAt, 0);
         if (buf != 0) {
             CryptoCalls.CRYPTO_free(MemorySegment.ofAddress(buf), MemorySegment.NULL, 0);
         }
@@ -319,28 +341,26 @@ final class EngineBio {
     // ------------------------------------------------------------------ upcalls (libssl's side)
 
     /** {@code int bread(BIO *, char *, size_t, size_t *)}: stored input first, then the loan; none: retry. */
-    static int readEx(MemorySegment bio, MemorySegment data, long dlen, MemorySegment readbytes) {
-        MemorySegment st = null;
+    static int readEx(long bio, long data, long dlen, long readbytes) {
+        long st = 0;
         try {
-            st = state(bio);
+            st = BioCalls.BIO_get_data(bio);
             clearRetry(bio, st);
-            MemorySegment to = data.reinterpret(dlen);
-            long n = take(st, IN_BUF, IN_START, IN_END, IN_CAP, to, 0, dlen);
-            long lent = st.get(ValueLayout.JAVA_LONG, LENT_IN);
+            long n = take(st, IN_BUF, IN_START, IN_END, IN_CAP, ALL, data, dlen);
+            long lent = get(st, LENT_IN);
             if (n < dlen && lent != 0) {
-                long pos = st.get(ValueLayout.JAVA_LONG, LENT_IN_POS);
-                long length = st.get(ValueLayout.JAVA_LONG, LENT_IN_LEN);
-                long m = Math.min(dlen - n, length - pos);
+                long pos = get(st, LENT_IN_POS);
+                long m = Math.min(dlen - n, get(st, LENT_IN_LEN) - pos);
                 if (m > 0) {
-                    MemorySegment.copy(MemorySegment.ofAddress(lent).reinterpret(length), pos, to, n, m);
-                    st.set(ValueLayout.JAVA_LONG, LENT_IN_POS, pos + m);
+                    MemorySegment.copy(ALL, lent + pos, ALL, data + n, m);
+                    set(st, LENT_IN_POS, pos + m);
                     n += m;
                 }
             }
-            readbytes.reinterpret(8).set(ValueLayout.JAVA_LONG, 0, n);
+            ALL.set(ValueLayout.JAVA_LONG, readbytes, n);
             if (n == 0) { // as an empty memory BIO with eof_return -1: "try again" (SSL: WANT_READ)
                 BioCalls.BIO_set_flags(bio, BioCalls.BIO_FLAGS_READ | BioCalls.BIO_FLAGS_SHOULD_RETRY);
-                st.set(ValueLayout.JAVA_LONG, RETRY_SET, 1);
+                set(st, RETRY_SET, 1);
                 return 0;
             }
             return 1;
@@ -350,28 +370,26 @@ final class EngineBio {
     }
 
     /** {@code int bwrite(BIO *, const char *, size_t, size_t *)}: into the loan, the rest (or all, without one) stored. */
-    static int writeEx(MemorySegment bio, MemorySegment data, long dlen, MemorySegment written) {
-        MemorySegment st = null;
+    static int writeEx(long bio, long data, long dlen, long written) {
+        long st = 0;
         try {
-            st = state(bio);
+            st = BioCalls.BIO_get_data(bio);
             clearRetry(bio, st);
-            MemorySegment from = data.reinterpret(dlen);
             long n = 0;
-            long lent = st.get(ValueLayout.JAVA_LONG, LENT_OUT);
+            long lent = get(st, LENT_OUT);
             // Into the loan only while nothing is stored: stored bytes were produced first.
             if (lent != 0 && outPending(st) == 0) {
-                long pos = st.get(ValueLayout.JAVA_LONG, LENT_OUT_POS);
-                long cap = st.get(ValueLayout.JAVA_LONG, LENT_OUT_CAP);
-                n = Math.min(dlen, cap - pos);
+                long pos = get(st, LENT_OUT_POS);
+                n = Math.min(dlen, get(st, LENT_OUT_CAP) - pos);
                 if (n > 0) {
-                    MemorySegment.copy(from, 0, MemorySegment.ofAddress(lent).reinterpret(cap), pos, n);
-                    st.set(ValueLayout.JAVA_LONG, LENT_OUT_POS, pos + n);
+                    MemorySegment.copy(ALL, data, ALL, lent + pos, n);
+                    set(st, LENT_OUT_POS, pos + n);
                 }
             }
-            if (n < dlen && !append(st, OUT_BUF, OUT_START, OUT_END, OUT_CAP, STAGED_OUT, from, n, dlen - n)) {
+            if (n < dlen && !append(st, OUT_BUF, OUT_START, OUT_END, OUT_CAP, STAGED_OUT, ALL, data + n, dlen - n)) {
                 return failed(st, FAILED_MEMORY); // the loan's part stays: the connection fails anyway
             }
-            written.reinterpret(8).set(ValueLayout.JAVA_LONG, 0, dlen);
+            ALL.set(ValueLayout.JAVA_LONG, written, dlen);
             return 1;
         } catch (Throwable t) {
             return failed(st, FAILED_EXCEPTION);
@@ -382,15 +400,15 @@ final class EngineBio {
      * Clears the retry flags, as every memory BIO read and write does first, but only when this
      * BIO set them (nothing else does): a downcall saved on almost every upcall.
      */
-    private static void clearRetry(MemorySegment bio, MemorySegment st) {
-        if (st.get(ValueLayout.JAVA_LONG, RETRY_SET) != 0) {
+    private static void clearRetry(long bio, long st) {
+        if (get(st, RETRY_SET) != 0) {
             BioCalls.BIO_clear_flags(bio, BioCalls.BIO_FLAGS_RWS | BioCalls.BIO_FLAGS_SHOULD_RETRY);
-            st.set(ValueLayout.JAVA_LONG, RETRY_SET, 0);
+            set(st, RETRY_SET, 0);
         }
     }
 
     /** {@code long ctrl(BIO *, int, long, void *)}, where the null BIO's is missing: the same answers. */
-    static long ctrl(MemorySegment bio, int cmd, long num, MemorySegment ptr) {
+    static long ctrl(long bio, int cmd, long num, long ptr) {
         try {
             return switch (cmd) {
                 case BioCalls.BIO_CTRL_FLUSH, BioCalls.BIO_CTRL_DUP, BioCalls.BIO_CTRL_RESET,
@@ -403,28 +421,28 @@ final class EngineBio {
     }
 
     /** {@code int destroy(BIO *)}: frees the struct and its storage, once (the BIO's last reference). */
-    static int destroy(MemorySegment bio) {
+    static int destroy(long bio) {
         try {
-            MemorySegment raw = BioCalls.BIO_get_data(bio);
-            if (Types.isNull(raw)) {
+            long st = BioCalls.BIO_get_data(bio);
+            if (st == 0) {
                 return 1;
             }
-            MemorySegment st = raw.reinterpret(SIZE);
             release(st, IN_BUF, IN_START, IN_END, IN_CAP);
             release(st, OUT_BUF, OUT_START, OUT_END, OUT_CAP);
-            BioCalls.BIO_set_data(bio, MemorySegment.NULL);
-            BioCalls.BIO_set_init(bio, 0);
-            CryptoCalls.CRYPTO_free(raw, MemorySegment.NULL, 0);
+            MemorySegment raw = MemorySegment.ofAddress(bio);
+            BioCalls.BIO_set_data(raw, MemorySegment.NULL);
+            BioCalls.BIO_set_init(raw, 0);
+            CryptoCalls.CRYPTO_free(MemorySegment.ofAddress(st), MemorySegment.NULL, 0);
             return 1;
         } catch (Throwable t) {
             return 0;
         }
     }
 
-    private static int failed(MemorySegment st, long why) {
+    private static int failed(long st, long why) {
         try {
-            if (st != null) {
-                st.set(ValueLayout.JAVA_LONG, FAILED, why);
+            if (st != 0) {
+                set(st, FAILED, why);
             }
         } catch (Throwable ignored) {
             // nothing more to do: the call fails without a retry flag either way

@@ -310,6 +310,46 @@ public final class BioCalls {
     /** {@code # define BIO_FLAGS_SHOULD_RETRY 0x08} */
     public static final int BIO_FLAGS_SHOULD_RETRY = 0x08;
 
+    // ---- hand-written: address forms, for upcalls that run per record ----
+    // The same functions with every pointer as a plain address (a long; the C ABI passes both
+    // alike): an upcall that runs for each TLS record makes no MemorySegment object per call.
+
+    private static final MethodHandle BIO_get_data_address$MH = NativeLibrary.downcall("BIO_get_data",
+            FunctionDescriptor.of(C_LONG, C_LONG), Linker.Option.critical(false));
+
+    /** {@code void *BIO_get_data(BIO *a)}, address in and out. */
+    public static long BIO_get_data(long a) {
+        try {
+            return (long) BIO_get_data_address$MH.invokeExact(a);
+        } catch (Throwable t) {
+            throw NativeLibrary.rethrow(t);
+        }
+    }
+
+    private static final MethodHandle BIO_set_flags_address$MH = NativeLibrary.downcall("BIO_set_flags",
+            FunctionDescriptor.ofVoid(C_LONG, C_INT), Linker.Option.critical(false));
+
+    /** {@code void BIO_set_flags(BIO *b, int flags)}, the BIO as an address. */
+    public static void BIO_set_flags(long b, int flags) {
+        try {
+            BIO_set_flags_address$MH.invokeExact(b, flags);
+        } catch (Throwable t) {
+            throw NativeLibrary.rethrow(t);
+        }
+    }
+
+    private static final MethodHandle BIO_clear_flags_address$MH = NativeLibrary.downcall("BIO_clear_flags",
+            FunctionDescriptor.ofVoid(C_LONG, C_INT), Linker.Option.critical(false));
+
+    /** {@code void BIO_clear_flags(BIO *b, int flags)}, the BIO as an address. */
+    public static void BIO_clear_flags(long b, int flags) {
+        try {
+            BIO_clear_flags_address$MH.invokeExact(b, flags);
+        } catch (Throwable t) {
+            throw NativeLibrary.rethrow(t);
+        }
+    }
+
     /** {@code # define BIO_pending(b) (int)BIO_ctrl(b,BIO_CTRL_PENDING,0,NULL)} */
     public static long BIO_pending(MemorySegment b) {
         return BIO_ctrl(b, BIO_CTRL_PENDING, 0, MemorySegment.NULL);

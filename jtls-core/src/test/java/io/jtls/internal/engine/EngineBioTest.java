@@ -210,7 +210,7 @@ class EngineBioTest {
                     {BioCalls.BIO_CTRL_WPENDING, 0}, {dgramQueryMtu, 0}};
             for (int[] e : expected) {
                 assertEquals(e[1], BioCalls.BIO_ctrl(bio, e[0], 0, java.lang.foreign.MemorySegment.NULL), "cmd " + e[0]);
-                assertEquals(e[1], EngineBio.ctrl(bio, e[0], 0, java.lang.foreign.MemorySegment.NULL), "Java, cmd " + e[0]);
+                assertEquals(e[1], EngineBio.ctrl(bio.address(), e[0], 0, 0), "Java, cmd " + e[0]);
             }
             pair.handshake();
             exchange(pair);
