@@ -942,4 +942,3 @@ public abstract class Duplex extends EventEmitter implements AutoCloseable {
         return this;
     }
 }
-

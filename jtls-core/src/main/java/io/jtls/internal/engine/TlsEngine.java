@@ -95,6 +95,8 @@ public final class TlsEngine implements AutoCloseable {
     private final MemorySegment bio;
     /** {@link #bio}'s native struct: loans and leftovers; read only while the state is not DESTROYED. */
     private final MemorySegment bioState;
+    /** Bytes of stored output moved into the current output loan's buffer before the loan ({@link #lendOutput}). */
+    private long lentOutputStart;
     /** This engine's id in {@link EngineRegistry}, kept in the SSL's ex_data for upcalls. */
     private final int id;
     /** The context the SSL was made from; retained until after SSL_free. */
@@ -698,7 +700,7 @@ public final class TlsEngine implements AutoCloseable {
     /** Ends the current input loan, if any, keeping its unread bytes. */
     private void detachInputLoan() {
         if (EngineBio.inputLent(bioState) && !EngineBio.endInputLoan(bioState)) {
-            throw fail(List.of(), "CRYPTO_realloc", "ERR_OSSL_MALLOC_FAILURE");
+            throw fail(ErrorQueue.drain(), "CRYPTO_realloc", "ERR_OSSL_MALLOC_FAILURE"); // the failed allocation's error too
         }
     }
 
@@ -727,9 +729,6 @@ public final class TlsEngine implements AutoCloseable {
             dst.position(dst.position() + (int) stored);
         }
     }
-
-    /** Bytes of stored output moved into the current output loan's buffer before the loan. */
-    private long lentOutputStart;
 
     /**
      * Ends the loan {@link #lendOutput} made of {@code dst}: its position moves past the
@@ -932,7 +931,7 @@ public final class TlsEngine implements AutoCloseable {
         }
         requireOutsideCallback(); // freeing the SSL under its own callback would pull it from under OpenSSL
         state = EngineState.DESTROYED;
-        // SSL_free, which also frees both BIOs (owned since SSL_set_bio); then the handle's
+        // SSL_free, which also frees the engine's BIO and its storage (owned since SSL_set_bio); then the handle's
         // after-free action unregisters the id and releases the context.
         sslHandle.close();
         sessions.close(); // after SSL_free: no callback can record another session
