@@ -72,6 +72,8 @@ public abstract class Duplex extends EventEmitter implements AutoCloseable {
 
     /** Node's default {@code highWaterMark} for byte streams. */
     public static final int DEFAULT_HIGH_WATER_MARK = 16 * 1024;
+    /** The most one read hands a program as a chunk (Node reads sockets 64 KiB at a time). */
+    private static final int CHUNK_SIZE = 64 * 1024;
 
     private static final VarHandle HANDOFF;
     static {
@@ -692,16 +694,20 @@ public abstract class Duplex extends EventEmitter implements AutoCloseable {
     /**
      * Where an implementation should put the next bytes it reads, to push them afterwards: the
      * {@code onread} buffer itself when it is direct and will be handed over at once (the bytes
-     * then go straight from the source to the program, with no copy), else {@code fallback}, its
-     * limit lowered to the {@code onread} buffer's capacity when there is one (so that each read
-     * fits one callback). Fill the returned buffer from its position, flip it and {@link #push} it.
+     * then go straight from the source to the program, with no copy), else {@code fallback}: all
+     * of it for a {@link #setRawReader raw reader}, which borrows the bytes, otherwise at most
+     * 64 KiB (Node's chunk size), and no more than the {@code onread} buffer's capacity when
+     * there is one (so that each read fits one callback). Fill the returned buffer from its
+     * position, flip it and {@link #push} it.
      *
      * @param fallback the implementation's own buffer, cleared
      * @return the buffer to read into
      */
     protected final ByteBuffer readTarget(ByteBuffer fallback) {
+        if (rawReader != null) return fallback; // a reader that borrows the bytes takes them all
+        if (fallback.remaining() > CHUNK_SIZE) fallback.limit(fallback.position() + CHUNK_SIZE);
         boolean queueEmpty = readQueue == null || readQueue.isEmpty();
-        if (onRead == null || rawReader != null || destroyed || !consuming() || !queueEmpty) return fallback;
+        if (onRead == null || destroyed || !consuming() || !queueEmpty) return fallback;
         ByteBuffer target;
         try {
             target = onRead.target();

@@ -41,7 +41,9 @@ public class Socket extends Duplex {
     /** {@code 'timeout'}: idle for the time given to {@link #setTimeout}; the socket stays open. */
     public static final Signal TIMEOUT = new Signal("timeout");
 
+    /** What one readiness event may read before the loop serves its other channels. */
     private static final int MAX_READS_PER_EVENT = 16;
+    private static final int MAX_BYTES_PER_EVENT = 1 << 20;
 
     private final Server server; // the server that accepted this socket, or null
     private SocketChannel channel;
@@ -365,7 +367,8 @@ public class Socket extends Duplex {
 
     private void read() {
         ByteBuffer shared = loop.readBuffer();
-        for (int i = 0; i < MAX_READS_PER_EVENT && isReadAheadWanted(); i++) {
+        long readThisEvent = 0;
+        for (int i = 0; i < MAX_READS_PER_EVENT && readThisEvent < MAX_BYTES_PER_EVENT && isReadAheadWanted(); i++) {
             ByteBuffer buffer = readTarget(shared.clear()); // an onread direct buffer is read into itself
             if (!isReadingWanted()) { // reading ahead: no further than the high-water mark
                 buffer.limit((int) Math.min(buffer.limit(), DEFAULT_HIGH_WATER_MARK - readableLength()));
@@ -385,6 +388,7 @@ public class Socket extends Duplex {
             }
             if (n == 0) return;
             bytesRead += n;
+            readThisEvent += n;
             touch();
             buffer.flip();
             boolean more = push(buffer);

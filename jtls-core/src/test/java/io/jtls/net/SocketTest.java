@@ -596,6 +596,37 @@ class SocketTest {
     }
 
     @Test
+    void dataChunksAreAtMost64KiBAsNodeReadsThem() throws Exception {
+        // The loop reads more than 64 KiB at once for TLS engines, which borrow the bytes;
+        // chunks a program receives keep Node's size.
+        byte[] payload = new byte[1 << 20];
+        new Random(7).nextBytes(payload);
+        try (ServerSocket source = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            Thread writer = Thread.ofVirtual().start(() -> {
+                try (java.net.Socket peer = source.accept()) {
+                    peer.getOutputStream().write(payload);
+                } catch (java.io.IOException e) {
+                    throw new java.io.UncheckedIOException(e);
+                }
+            });
+            Socket client = Net.connect(source.getLocalPort(), "127.0.0.1");
+            java.io.ByteArrayOutputStream received = new java.io.ByteArrayOutputStream();
+            AtomicInteger largest = new AtomicInteger();
+            client.on(Duplex.DATA, buf -> {
+                largest.accumulateAndGet(buf.remaining(), Math::max);
+                byte[] bytes = new byte[buf.remaining()];
+                buf.get(bytes);
+                received.write(bytes, 0, bytes.length); // on the loop thread only
+            });
+            NetTesting.Recorder events = new NetTesting.Recorder(client);
+            assertFalse(await(events.closed));
+            writer.join();
+            assertTrue(Arrays.equals(payload, received.toByteArray()), "every byte, in order");
+            assertTrue(largest.get() <= 64 * 1024, "largest chunk " + largest.get());
+        }
+    }
+
+    @Test
     void writeBorrowedCopiesOnlyWhatTheKernelDidNotTake() {
         int port = listen(echoServer());
         CompletableFuture<Void> connected = new CompletableFuture<>();
