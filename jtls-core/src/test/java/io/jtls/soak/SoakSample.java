@@ -1,15 +1,8 @@
 package io.jtls.soak;
 
 import io.jtls.internal.openssl.NativeKind;
+import io.jtls.support.GlibcHeap;
 import java.io.IOException;
-import java.lang.foreign.Arena;
-import java.lang.foreign.FunctionDescriptor;
-import java.lang.foreign.Linker;
-import java.lang.foreign.MemoryLayout;
-import java.lang.foreign.MemorySegment;
-import java.lang.foreign.StructLayout;
-import java.lang.foreign.ValueLayout;
-import java.lang.invoke.MethodHandle;
 import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -41,7 +34,7 @@ record SoakSample(long rssKib, long heapKib, long mallocKib, long liveNatives, l
         System.gc();
         System.gc();
         long heap = ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed() / 1024;
-        return new SoakSample(readRssKib(), heap, MallInfo.inUseBytes() / 1024, NativeKind.liveTotal(), countFds(),
+        return new SoakSample(readRssKib(), heap, GlibcHeap.bytesInUse() / 1024, NativeKind.liveTotal(), countFds(),
                 ManagementFactory.getThreadMXBean().getThreadCount());
     }
 
@@ -63,36 +56,6 @@ record SoakSample(long rssKib, long heapKib, long mallocKib, long liveNatives, l
             return fds.count();
         } catch (IOException e) {
             return -1;
-        }
-    }
-
-    /** glibc's {@code struct mallinfo2 mallinfo2(void)} (glibc 2.33+), called through the FFM linker. */
-    static final class MallInfo {
-        private MallInfo() {}
-
-        /** Ten {@code size_t} fields: arena, ordblks, smblks, hblks, hblkhd, usmblks, fsmblks, uordblks, fordblks, keepcost. */
-        private static final StructLayout LAYOUT = MemoryLayout.structLayout(
-                ValueLayout.JAVA_LONG.withName("arena"), ValueLayout.JAVA_LONG.withName("ordblks"),
-                ValueLayout.JAVA_LONG.withName("smblks"), ValueLayout.JAVA_LONG.withName("hblks"),
-                ValueLayout.JAVA_LONG.withName("hblkhd"), ValueLayout.JAVA_LONG.withName("usmblks"),
-                ValueLayout.JAVA_LONG.withName("fsmblks"), ValueLayout.JAVA_LONG.withName("uordblks"),
-                ValueLayout.JAVA_LONG.withName("fordblks"), ValueLayout.JAVA_LONG.withName("keepcost"));
-        private static final MethodHandle MALLINFO2 = Linker.nativeLinker().defaultLookup().find("mallinfo2")
-                .map(address -> Linker.nativeLinker().downcallHandle(address, FunctionDescriptor.of(LAYOUT)))
-                .orElse(null);
-
-        /** Bytes the program holds from malloc: small blocks in use plus mmapped blocks; -1 without mallinfo2. */
-        static long inUseBytes() {
-            if (MALLINFO2 == null) {
-                return -1;
-            }
-            try (Arena arena = Arena.ofConfined()) {
-                MemorySegment info = (MemorySegment) MALLINFO2.invokeExact((java.lang.foreign.SegmentAllocator) arena);
-                return info.get(ValueLayout.JAVA_LONG, LAYOUT.byteOffset(MemoryLayout.PathElement.groupElement("uordblks")))
-                        + info.get(ValueLayout.JAVA_LONG, LAYOUT.byteOffset(MemoryLayout.PathElement.groupElement("hblkhd")));
-            } catch (Throwable e) {
-                throw new IllegalStateException("mallinfo2", e);
-            }
         }
     }
 }

@@ -19,7 +19,8 @@ import java.nio.ByteBuffer;
 public final class EnginePair implements AutoCloseable {
     public final TlsEngine client;
     public final TlsEngine server;
-    private final ByteBuffer wire = ByteBuffer.allocateDirect(64 * 1024);
+    /** On the heap: a pair holds no native memory of its own, so tests can weigh what the engines hold. */
+    private final ByteBuffer wire = ByteBuffer.allocate(64 * 1024);
 
     public EnginePair(SecureContext clientCtx, SecureContext serverCtx) {
         this.client = TlsEngine.client(SecureContexts.nativeOf(clientCtx));
