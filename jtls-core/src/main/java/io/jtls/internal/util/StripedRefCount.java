@@ -186,6 +186,22 @@ public final class StripedRefCount {
         return Math.min(64, Integer.highestOneBit(2 * Math.max(1, cores) - 1) << 1);
     }
 
+    /** The calling thread's stripe number, 0 to {@link #STRIPES} - 1, the same in every count (for tests). */
+    static int stripeOfThisThread() {
+        return STRIPE_OF_THREAD.mine();
+    }
+
+    /** Cells made so far: one per stripe that counted (for tests). */
+    int cellsMade() {
+        int made = 0;
+        for (int i = 0; i < STRIPES; i++) {
+            if (CELLS.getVolatile(cells, i) != null) {
+                made++;
+            }
+        }
+        return made;
+    }
+
     private void freeOnce() {
         if (FREED.compareAndSet(this, false, true)) {
             free.run();
@@ -205,7 +221,7 @@ public final class StripedRefCount {
 
     /** The calling thread's cell, made on the first count of its stripe. */
     private Cell cell() {
-        int stripe = STRIPE_OF_THREAD.mine();
+        int stripe = stripeOfThisThread();
         Cell cell = (Cell) CELLS.getVolatile(cells, stripe);
         if (cell == null) {
             Cell made = new Cell();

@@ -7,8 +7,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.jtls.support.OnNewThread;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Queue;
+import java.util.Set;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CyclicBarrier;
 import java.util.concurrent.ThreadLocalRandom;
@@ -87,6 +89,31 @@ class StripedRefCountTest {
         assertEquals("released more often than retained", e.getMessage());
         assertEquals(0, frees.get(), "left for the leak backstop, never freed under a possible holder");
         assertTrue(count.isClosed());
+    }
+
+    /**
+     * What the striping is for: threads of different stripes (loops, in a server) count on
+     * different cells, so they never write a common word per connection; a thread's stripe is the
+     * same for every count.
+     */
+    @Test
+    void threadsOfDifferentStripesCountOnDifferentCells() throws Exception {
+        StripedRefCount count = new StripedRefCount(() -> { });
+        Set<Integer> stripes = new HashSet<>();
+        for (int t = 0; t < StripedRefCount.STRIPES; t++) {
+            stripes.add(OnNewThread.call(() -> {
+                assertTrue(count.retain());
+                count.release();
+                int stripe = StripedRefCount.stripeOfThisThread();
+                StripedRefCount another = new StripedRefCount(() -> { });
+                assertTrue(another.retain());
+                assertEquals(stripe, StripedRefCount.stripeOfThisThread(), "one stripe per thread, whatever the count");
+                return stripe;
+            }));
+        }
+        assertTrue(stripes.size() >= 2, "new threads spread over the stripes: " + stripes);
+        assertEquals(stripes.size(), count.cellsMade(), "a cell per stripe that counted, none shared between stripes");
+        assertEquals(0, count.held());
     }
 
     @Test
