@@ -7,13 +7,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.jtls.internal.openssl.NativeKind;
 import io.jtls.internal.openssl.SslCtxCalls;
+import io.jtls.support.CloseRace;
 import io.jtls.support.NativeLeakCheck;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Queue;
 import java.util.concurrent.ConcurrentLinkedQueue;
-import java.util.concurrent.CyclicBarrier;
-import java.util.concurrent.ThreadLocalRandom;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -48,52 +45,33 @@ class ContextReferenceRaceTest {
             Queue<NativeSecureContext> handedOver = new ConcurrentLinkedQueue<>();
             long[] retains = new long[threads];
             long[] refusals = new long[threads];
-            CyclicBarrier start = new CyclicBarrier(threads + 1);
-            List<Thread> running = new ArrayList<>();
-            for (int t = 0; t < threads; t++) {
-                int k = t;
-                running.add(Thread.ofPlatform().name("holder-" + t).start(() -> {
+            CloseRace.round(threads, 20_000, k -> {
+                for (long i = 0; ; i++) {
+                    NativeSecureContext held;
                     try {
-                        start.await();
-                        for (long i = 0; ; i++) {
-                            NativeSecureContext held;
-                            try {
-                                held = ctx.retain();
-                            } catch (IllegalStateException closed) {
-                                assertEquals("SecureContext is closed", closed.getMessage());
-                                refusals[k]++;
-                                break;
-                            }
-                            retains[k]++;
-                            // While held: alive, and its SSL_CTX answers a native call.
-                            if (!held.isAlive()) {
-                                throw new AssertionError("freed under a holder");
-                            }
-                            assertEquals(options, SslCtxCalls.SSL_CTX_get_options(held.sslCtx()));
-                            if ((i & 1) == 0) {
-                                handedOver.add(held); // another thread releases it
-                            } else {
-                                held.release();
-                            }
-                            NativeSecureContext other = handedOver.poll();
-                            if (other != null) {
-                                other.release();
-                            }
-                        }
-                    } catch (Throwable e) {
-                        failures.add(e);
+                        held = ctx.retain();
+                    } catch (IllegalStateException closed) {
+                        assertEquals("SecureContext is closed", closed.getMessage());
+                        refusals[k]++;
+                        return;
                     }
-                }));
-            }
-            start.await();
-            int spins = ThreadLocalRandom.current().nextInt(20_000);
-            for (int i = 0; i < spins; i++) {
-                Thread.onSpinWait();
-            }
-            ctx.close();
-            for (Thread t : running) {
-                t.join();
-            }
+                    retains[k]++;
+                    // While held: alive, and its SSL_CTX answers a native call.
+                    if (!held.isAlive()) {
+                        throw new AssertionError("freed under a holder");
+                    }
+                    assertEquals(options, SslCtxCalls.SSL_CTX_get_options(held.sslCtx()));
+                    if ((i & 1) == 0) {
+                        handedOver.add(held); // another thread releases it
+                    } else {
+                        held.release();
+                    }
+                    NativeSecureContext other = handedOver.poll();
+                    if (other != null) {
+                        other.release();
+                    }
+                }
+            }, ctx::close, failures);
             for (NativeSecureContext left; (left = handedOver.poll()) != null; ) {
                 assertTrue(left.isAlive(), "a reference still held keeps the context");
                 left.release();

@@ -5,15 +5,12 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.jtls.support.CloseRace;
 import io.jtls.support.OnNewThread;
-import java.util.ArrayList;
 import java.util.HashSet;
-import java.util.List;
 import java.util.Queue;
 import java.util.Set;
 import java.util.concurrent.ConcurrentLinkedQueue;
-import java.util.concurrent.CyclicBarrier;
-import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 
@@ -149,35 +146,17 @@ class StripedRefCountTest {
                 }
                 frees.incrementAndGet();
             });
-            CyclicBarrier start = new CyclicBarrier(threads + 1);
-            List<Thread> running = new ArrayList<>();
-            for (int t = 0; t < threads; t++) {
-                running.add(Thread.ofPlatform().start(() -> {
-                    try {
-                        start.await();
-                        while (count.retain()) {
-                            holding.incrementAndGet();
-                            if (count.isFreed()) {
-                                failures.add(new AssertionError("freed under a holder"));
-                            }
-                            Thread.onSpinWait();
-                            holding.decrementAndGet();
-                            count.release();
-                        }
-                    } catch (Throwable e) {
-                        failures.add(e);
+            CloseRace.round(threads, 5_000, index -> {
+                while (count.retain()) {
+                    holding.incrementAndGet();
+                    if (count.isFreed()) {
+                        failures.add(new AssertionError("freed under a holder"));
                     }
-                }));
-            }
-            start.await();
-            int spins = ThreadLocalRandom.current().nextInt(5_000);
-            for (int i = 0; i < spins; i++) {
-                Thread.onSpinWait();
-            }
-            count.close();
-            for (Thread t : running) {
-                t.join();
-            }
+                    Thread.onSpinWait();
+                    holding.decrementAndGet();
+                    count.release();
+                }
+            }, count::close, failures);
             assertEquals(1, frees.get(), "round " + round + ": freed exactly once");
             assertTrue(count.isFreed());
         }
