@@ -186,7 +186,7 @@ public final class StripedRefCount {
         return Math.min(64, Integer.highestOneBit(2 * Math.max(1, cores) - 1) << 1);
     }
 
-    /** The calling thread's stripe number, 0 to {@link #STRIPES} - 1, the same in every count (for tests). */
+    /** The calling thread's stripe number, 0 to {@link #STRIPES} - 1, the same in every count. */
     static int stripeOfThisThread() {
         return STRIPE_OF_THREAD.mine();
     }
