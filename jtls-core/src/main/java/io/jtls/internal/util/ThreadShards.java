@@ -100,9 +100,4 @@ final class ThreadShards<S> {
         Object[] all = shards;
         return index >= 0 && index < all.length ? (S) all[index] : null;
     }
-
-    /** @return the most shards this object makes */
-    int capacity() {
-        return capacity;
-    }
 }
