@@ -6,12 +6,11 @@ import io.jtls.internal.engine.OptionalHook;
 import io.jtls.internal.engine.SniMaterial;
 import io.jtls.internal.openssl.NativeHandle;
 import io.jtls.internal.openssl.SslCtxCalls;
+import io.jtls.internal.util.StripedRefCount;
 import java.lang.foreign.MemorySegment;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Set;
-import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * One configured {@code SSL_CTX}: what Node's C++ {@code SecureContext} is, and what the public
@@ -30,6 +29,9 @@ import java.util.concurrent.atomic.AtomicInteger;
  * {@code release()} after {@code SSL_free}. {@link #retain()} on a context its owner closed
  * fails: a closed context takes no new connections. Nothing else holds the context: a context
  * nobody closed becomes collectable, and its handle's Cleaner frees it and reports the leak.
+ * The count is striped per thread ({@link StripedRefCount}): a server's loops share one context
+ * and retain it per connection without writing a common word; it is summed only after the
+ * owner's close, under a protocol that frees exactly once and never under a holder.
  *
  * <h2>Frozen once built</h2>
  * The {@code SSL_CTX} is configured only while it is built ({@link #configurable()}, which
@@ -47,8 +49,14 @@ public final class NativeSecureContext implements AutoCloseable, EngineContext {
     private SniMaterial sniMaterial;
     /** The optional hooks installed while it was built. */
     private Set<OptionalHook> hooks = Set.of();
-    private final AtomicInteger references = new AtomicInteger(1);
-    private final AtomicBoolean ownerClosed = new AtomicBoolean();
+    /**
+     * The owner's reference and every connection's, striped per thread: N loops on N cores
+     * sharing this context retain and release it per connection without writing one shared word
+     * (see {@link StripedRefCount} for the close protocol that makes its sum safe to act on).
+     */
+    private final StripedRefCount references = new StripedRefCount(this::free);
+    /** Times {@link #free()} ran: 1 at most, ever (for tests). */
+    private int timesFreed;
     private volatile TicketKeySource ticketKeys = TicketKeySource.single(TicketKeys.random());
     private NativeHandle privateKeyEngine;
     private volatile KeyMaterial.Identity identity;
@@ -136,59 +144,70 @@ public final class NativeSecureContext implements AutoCloseable, EngineContext {
      */
     @Override
     public NativeSecureContext retain() {
-        if (ownerClosed.get()) {
+        if (!references.retain()) {
             throw new IllegalStateException("SecureContext is closed");
         }
-        while (true) {
-            int n = references.get();
-            if (n <= 0) {
-                throw new IllegalStateException("SecureContext is closed");
-            }
-            if (references.compareAndSet(n, n + 1)) {
-                return this;
-            }
-        }
+        return this;
     }
 
-    /** Drops a reference from {@link #retain()}; the last one frees the context. */
+    /**
+     * Drops a reference from {@link #retain()}; the last one, once the owner closed, frees the
+     * context.
+     *
+     * @throws IllegalStateException when released more often than retained, as far as can be
+     *         seen: after the context was freed, or once the owner closed (the references' sum
+     *         below zero); such a release is not counted. A surplus release before the owner's
+     *         close is reported by {@link #close()}.
+     */
     @Override
     public void release() {
-        int n = references.decrementAndGet();
-        if (n == 0) {
-            free();
-        } else if (n < 0) {
-            references.incrementAndGet();
-            throw new IllegalStateException("SecureContext released more often than retained");
-        }
+        references.release();
     }
 
-    /** The owner's release: idempotent; the context lives on while others hold references. */
+    /**
+     * The owner's release: idempotent; the context lives on while others hold references.
+     *
+     * @throws IllegalStateException when more releases than retains happened before: the context
+     *         is then not freed here (its handle's Cleaner reports the leak) rather than freed
+     *         under a connection that may still hold it
+     */
     @Override
     public void close() {
-        if (ownerClosed.compareAndSet(false, true)) {
-            release();
-        }
+        references.close();
     }
 
     /** True until the owner closes the context. */
     public boolean isOpen() {
-        return !ownerClosed.get();
+        return !references.isClosed();
     }
 
     /** True while the {@code SSL_CTX} exists (the owner or someone else holds a reference). */
     public boolean isAlive() {
-        return references.get() > 0;
+        return !references.isFreed();
     }
 
-    /** References held now, the owner's included; for tests and diagnostics. */
+    /**
+     * References held now, the owner's included; for tests and diagnostics (exact only while no
+     * thread retains or releases).
+     */
     public int referenceCount() {
-        return Math.max(references.get(), 0);
+        if (references.isFreed()) {
+            return 0;
+        }
+        return (int) Math.min(Integer.MAX_VALUE, references.held() + (references.isClosed() ? 0 : 1));
     }
 
+    /** Run once by {@link #references}, on the thread that dropped the last reference. */
     private synchronized void free() {
+        timesFreed++;
         Engines.finish(privateKeyEngine);
         privateKeyEngine = null;
         ctx.close();
+    }
+
+    /** How many times the context was freed: 0, then 1 for ever (for tests). */
+    synchronized int timesFreed() {
+        return timesFreed;
     }
 
     /** Node's {@code getTicketKeys()}: the 48 bytes that seal new tickets. */

@@ -17,6 +17,15 @@ import java.util.function.Consumer;
  * connection is destroyed when the peer leaves, or after {@code waitLimit} (the handshake
  * timeout), so that a flood cannot pile up connections for ever; then its own handshake has the
  * full handshake timeout. Thread-safe: connections arrive and end on every loop.
+ *
+ * <h2>What it costs, and only when set</h2>
+ * A limit over all loops needs one count that all loops write: {@link #inProgress()} is a
+ * single atomic word (one compare-and-set when a handshake starts, one decrement when it ends,
+ * plus a look at the waiting queue), so with {@code maxHandshakes} set every handshake bounces
+ * that cache line between the cores of the loops. That is the price of the option, paid only by
+ * a server that asks for it: without {@code maxHandshakes} the server makes no
+ * {@code HandshakeSlots} at all and starts each connection's TLS layer at once, touching nothing
+ * shared per handshake.
  */
 public final class HandshakeSlots {
     private final int max;

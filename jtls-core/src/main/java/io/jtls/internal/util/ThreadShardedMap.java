@@ -1,7 +1,6 @@
 package io.jtls.internal.util;
 
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.BiConsumer;
@@ -13,7 +12,8 @@ import java.util.function.BiConsumer;
  * that another thread put looks in that thread's shard after its own (a rare path: a
  * connection is put and removed by its own loop). Reading all entries visits every shard.
  *
- * <p>The first {@value #MAX_SHARDS} threads that put get a shard each; later ones share them.
+ * <p>The first {@value #MAX_SHARDS} threads that put get a shard each; later ones share them
+ * ({@code ThreadShards}).
  *
  * @param <K> keys
  * @param <V> values
@@ -21,31 +21,8 @@ import java.util.function.BiConsumer;
 public final class ThreadShardedMap<K, V> {
     static final int MAX_SHARDS = 64;
 
-    private final Object shardsLock = new Object();
-    @SuppressWarnings("unchecked")
-    private volatile ConcurrentHashMap<K, V>[] shards = (ConcurrentHashMap<K, V>[]) new ConcurrentHashMap<?, ?>[0];
-    private final ThreadLocal<ConcurrentHashMap<K, V>> mine = new ThreadLocal<>();
-    private int threadsSeen; // guarded by shardsLock
-
-    private ConcurrentHashMap<K, V> own() {
-        ConcurrentHashMap<K, V> shard = mine.get();
-        if (shard == null) {
-            synchronized (shardsLock) {
-                ConcurrentHashMap<K, V>[] current = shards;
-                int n = threadsSeen++;
-                if (n < MAX_SHARDS) {
-                    ConcurrentHashMap<K, V>[] grown = Arrays.copyOf(current, n + 1);
-                    grown[n] = new ConcurrentHashMap<>();
-                    shards = grown;
-                    shard = grown[n];
-                } else {
-                    shard = current[n % MAX_SHARDS];
-                }
-            }
-            mine.set(shard);
-        }
-        return shard;
-    }
+    private final ThreadShards<ConcurrentHashMap<K, V>> shards =
+            new ThreadShards<>(MAX_SHARDS, i -> new ConcurrentHashMap<>());
 
     /**
      * Maps {@code key} to {@code value} in this thread's shard.
@@ -54,7 +31,7 @@ public final class ThreadShardedMap<K, V> {
      * @param value the value
      */
     public void put(K key, V value) {
-        own().put(key, value);
+        shards.mine().put(key, value);
     }
 
     /**
@@ -64,12 +41,13 @@ public final class ThreadShardedMap<K, V> {
      * @return its value, or null
      */
     public V get(K key) {
-        ConcurrentHashMap<K, V> shard = mine.get();
+        ConcurrentHashMap<K, V> shard = shards.mineIfAssigned();
         V value = shard == null ? null : shard.get(key);
         if (value != null) {
             return value;
         }
-        for (ConcurrentHashMap<K, V> other : shards) {
+        for (int i = 0, n = shards.count(); i < n; i++) {
+            ConcurrentHashMap<K, V> other = shards.at(i);
             if (other != shard && (value = other.get(key)) != null) {
                 return value;
             }
@@ -84,11 +62,12 @@ public final class ThreadShardedMap<K, V> {
      * @param value the new value
      */
     public void replace(K key, V value) {
-        ConcurrentHashMap<K, V> shard = mine.get();
+        ConcurrentHashMap<K, V> shard = shards.mineIfAssigned();
         if (shard != null && shard.replace(key, value) != null) {
             return;
         }
-        for (ConcurrentHashMap<K, V> other : shards) {
+        for (int i = 0, n = shards.count(); i < n; i++) {
+            ConcurrentHashMap<K, V> other = shards.at(i);
             if (other != shard && other.replace(key, value) != null) {
                 return;
             }
@@ -102,11 +81,12 @@ public final class ThreadShardedMap<K, V> {
      * @return true if it was in the map
      */
     public boolean remove(K key) {
-        ConcurrentHashMap<K, V> shard = mine.get();
+        ConcurrentHashMap<K, V> shard = shards.mineIfAssigned();
         if (shard != null && shard.remove(key) != null) {
             return true;
         }
-        for (ConcurrentHashMap<K, V> other : shards) {
+        for (int i = 0, n = shards.count(); i < n; i++) {
+            ConcurrentHashMap<K, V> other = shards.at(i);
             if (other != shard && other.remove(key) != null) {
                 return true;
             }
@@ -120,8 +100,8 @@ public final class ThreadShardedMap<K, V> {
      * @param action called with each key and value
      */
     public void forEach(BiConsumer<? super K, ? super V> action) {
-        for (ConcurrentHashMap<K, V> shard : shards) {
-            shard.forEach(action);
+        for (int i = 0, n = shards.count(); i < n; i++) {
+            shards.at(i).forEach(action);
         }
     }
 
@@ -132,14 +112,14 @@ public final class ThreadShardedMap<K, V> {
      */
     public List<V> values() {
         List<V> all = new ArrayList<>();
-        for (ConcurrentHashMap<K, V> shard : shards) {
-            all.addAll(shard.values());
+        for (int i = 0, n = shards.count(); i < n; i++) {
+            all.addAll(shards.at(i).values());
         }
         return all;
     }
 
     /** Shards made so far (for tests). */
     int shardCount() {
-        return shards.length;
+        return shards.count();
     }
 }

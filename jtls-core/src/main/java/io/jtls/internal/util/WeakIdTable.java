@@ -21,10 +21,10 @@ import java.util.Arrays;
  * Every connection adds and removes one id, from whichever event loop runs it, so one table
  * with one lock would be a lock that all loops take twice per connection. The table is split
  * into shards: each thread adds to its own shard (the first {@value #MAX_SHARDS} threads get
- * one each, later ones share), the shard's number is part of the id, and removing goes to the
- * shard the id names. A shard's lock is therefore taken by one thread, except when an object is
+ * one each, later ones share: {@code ThreadShards}), the shard's number is part of the id, and
+ * removing goes to the shard the id names. A shard's lock is therefore taken by one thread, except when an object is
  * removed on another thread than the one that added it (the Cleaner, an engine handed over):
- * it guards a few array writes. Lookup takes no lock at all: two plain reads of volatile arrays
+ * it guards a few array writes. Lookup takes no lock at all: two reads of volatile arrays
  * (the shards, the shard's slots), every upcall.
  *
  * @param <T> what the ids stand for
@@ -36,14 +36,8 @@ public final class WeakIdTable<T> {
     /** Shards at most: ids stay positive ints (8 bits of shard, 23 of slot). */
     static final int MAX_SHARDS = 1 << (31 - SLOT_BITS);
 
-    /** Guards making shards (once per thread, for the first {@link #MAX_SHARDS} threads). */
-    private final Object shardsLock = new Object();
-    @SuppressWarnings("unchecked")
-    private volatile Shard<T>[] shards = (Shard<T>[]) new Shard<?>[0];
-    /** The shard a thread adds to; made on the thread's first add. */
-    private final ThreadLocal<Shard<T>> mine = new ThreadLocal<>();
-    /** Threads given a shard: past {@link #MAX_SHARDS} they share them round-robin (guarded by shardsLock). */
-    private int threadsSeen;
+    /** A shard per adding thread, numbered 0, 1, ... in the order the threads first added. */
+    private final ThreadShards<Shard<T>> shards = new ThreadShards<>(MAX_SHARDS, Shard::new);
 
     /**
      * Gives {@code value} an id (&gt; 0) until {@link #remove(int)}.
@@ -53,26 +47,8 @@ public final class WeakIdTable<T> {
      * @throws IllegalStateException when this thread's shard holds 2^23 - 1 ids already
      */
     public int add(T value) {
-        Shard<T> shard = mine.get();
-        if (shard == null) {
-            shard = shardForThisThread();
-            mine.set(shard);
-        }
+        Shard<T> shard = shards.mine();
         return (shard.index << SLOT_BITS) | shard.add(value);
-    }
-
-    private Shard<T> shardForThisThread() {
-        synchronized (shardsLock) {
-            Shard<T>[] current = shards;
-            int n = threadsSeen++;
-            if (n < MAX_SHARDS) {
-                Shard<T>[] grown = Arrays.copyOf(current, n + 1);
-                grown[n] = new Shard<>(n);
-                shards = grown;
-                return grown[n];
-            }
-            return current[n % MAX_SHARDS];
-        }
     }
 
     /**
@@ -105,9 +81,7 @@ public final class WeakIdTable<T> {
         if (id <= 0) {
             return null;
         }
-        Shard<T>[] all = shards;
-        int index = id >>> SLOT_BITS;
-        return index < all.length ? all[index] : null;
+        return shards.at(id >>> SLOT_BITS);
     }
 
     /**
@@ -117,15 +91,15 @@ public final class WeakIdTable<T> {
      */
     public int liveCount() {
         int total = 0;
-        for (Shard<T> shard : shards) {
-            total += shard.liveCount();
+        for (int i = 0, n = shards.count(); i < n; i++) {
+            total += shards.at(i).liveCount();
         }
         return total;
     }
 
     /** Shards made so far (for tests). */
     int shardCount() {
-        return shards.length;
+        return shards.count();
     }
 
     /** One thread's ids: a slot array read without a lock, changed under this shard's lock. */

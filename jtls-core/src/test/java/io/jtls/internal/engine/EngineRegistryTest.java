@@ -10,13 +10,11 @@ import io.jtls.internal.openssl.NativeHandle;
 import io.jtls.internal.openssl.NativeKind;
 import io.jtls.internal.openssl.SslCalls;
 import io.jtls.support.NativeLeakCheck;
+import io.jtls.support.OnNewThread;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.util.List;
-import java.util.concurrent.Callable;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -30,14 +28,6 @@ class EngineRegistryTest {
     @RegisterExtension
     final NativeLeakCheck leaks = NativeLeakCheck.after(() -> TestPki.ROOT.hashCode()); // make the PKI before counting
 
-    private static <T> T onNewThread(Callable<T> task) throws Exception {
-        ExecutorService thread = Executors.newSingleThreadExecutor();
-        try {
-            return thread.submit(task).get();
-        } finally {
-            thread.shutdown();
-        }
-    }
 
     @Test
     void enginesMadeOnOneThreadAreDrivenAndClosedOnAnother() throws Exception {
@@ -45,20 +35,20 @@ class EngineRegistryTest {
         try (var serverCtx = TestContexts.builder().cert(SERVER_EC).build();
              var clientCtx = TestContexts.builder().ca(ROOT).build()) {
             // The server engine on another thread's shard, the client on this one's.
-            TlsEngine server = onNewThread(() -> TlsEngine.server(SecureContexts.nativeOf(serverCtx)));
+            TlsEngine server = OnNewThread.call(() -> TlsEngine.server(SecureContexts.nativeOf(serverCtx)));
             TlsEngine client = TlsEngine.client(SecureContexts.nativeOf(clientCtx));
             try (var pair = new EnginePair(client, server)) {
                 server.setAlpnProtocols(List.of("h2", "http/1.1"));
                 client.setAlpnProtocols(List.of("http/1.1"));
                 server.enableKeylog();
-                onNewThread(() -> {
+                OnNewThread.call(() -> {
                     pair.handshake(); // both engines' upcalls run on a third thread
                     return null;
                 });
                 assertEquals("http/1.1", server.alpnProtocol(), "the ALPN upcall found the server engine");
                 assertEquals(true, !server.takeKeylogLines().isEmpty(), "the key log upcall found it too");
                 assertEquals(before + 2, EngineRegistry.liveCount());
-                onNewThread(() -> {
+                OnNewThread.call(() -> {
                     server.close(); // freed on a thread that is not its shard's
                     return null;
                 });
@@ -73,7 +63,7 @@ class EngineRegistryTest {
         try (var serverCtx = TestContexts.builder().cert(SERVER_EC).build()) {
             TlsEngine gone = TlsEngine.server(SecureContexts.nativeOf(serverCtx));
             gone.close();
-            int staleId = onNewThread(() -> EngineRegistry.register(gone));
+            int staleId = OnNewThread.call(() -> EngineRegistry.register(gone));
             EngineRegistry.unregister(staleId);
             MemorySegment raw = SslCalls.SSL_new(SecureContexts.nativeOf(serverCtx).sslCtx());
             try (NativeHandle ssl = NativeHandle.own(NativeKind.SSL, raw); Arena arena = Arena.ofConfined()) {

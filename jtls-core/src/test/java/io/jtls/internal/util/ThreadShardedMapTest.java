@@ -5,12 +5,10 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.jtls.support.OnNewThread;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
-import java.util.concurrent.Callable;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -19,34 +17,24 @@ import org.junit.jupiter.api.Test;
  * a snapshot taken on the application's thread).
  */
 class ThreadShardedMapTest {
-
-    private static <T> T onNewThread(Callable<T> task) throws Exception {
-        ExecutorService thread = Executors.newSingleThreadExecutor();
-        try {
-            return thread.submit(task).get();
-        } finally {
-            thread.shutdown();
-        }
-    }
-
     @Test
     void entriesPutOnTwoThreadsAreSeenAndRemovedFromAnyThread() throws Exception {
         ThreadShardedMap<String, Integer> map = new ThreadShardedMap<>();
         map.put("here", 1);
-        onNewThread(() -> {
+        OnNewThread.call(() -> {
             map.put("there", 2);
             return null;
         });
         assertEquals(2, map.shardCount(), "one shard per putting thread");
         assertEquals(2, map.get("there"));
-        assertEquals(1, onNewThread(() -> map.get("here")));
+        assertEquals(1, OnNewThread.call(() -> map.get("here")));
         map.replace("there", 3); // in the other thread's shard
         map.replace("nowhere", 9); // not in the map: nothing added
         assertEquals(Set.of(1, 3), new HashSet<>(map.values()));
         Set<String> keys = new HashSet<>();
         map.forEach((k, v) -> keys.add(k));
         assertEquals(Set.of("here", "there"), keys);
-        assertTrue(onNewThread(() -> map.remove("here")));
+        assertTrue(OnNewThread.call(() -> map.remove("here")));
         assertFalse(map.remove("here"));
         assertTrue(map.remove("there"));
         assertNull(map.get("there"));

@@ -6,13 +6,13 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.jtls.support.OnNewThread;
 import java.lang.ref.Reference;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
-import java.util.concurrent.Callable;
 import java.util.concurrent.CyclicBarrier;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -26,28 +26,18 @@ import org.junit.jupiter.api.Test;
  * come back, and ids that were never handed out find nothing.
  */
 class WeakIdTableTest {
-
-    private static <T> T onNewThread(Callable<T> task) throws Exception {
-        ExecutorService thread = Executors.newSingleThreadExecutor();
-        try {
-            return thread.submit(task).get();
-        } finally {
-            thread.shutdown();
-        }
-    }
-
     @Test
     void eachThreadAddsToItsOwnShardAndEveryIdIsFoundEverywhere() throws Exception {
         WeakIdTable<Object> table = new WeakIdTable<>();
         Object a = new Object();
         Object b = new Object();
         int idA = table.add(a);
-        int idB = onNewThread(() -> table.add(b));
+        int idB = OnNewThread.call(() -> table.add(b));
         assertEquals(2, table.shardCount(), "one shard per adding thread");
         assertNotEquals(idA >>> 23, idB >>> 23, "the two ids name different shards");
         assertSame(a, table.lookup(idA));
         assertSame(b, table.lookup(idB));
-        assertSame(a, onNewThread(() -> table.lookup(idA)), "found from a thread that did not add it");
+        assertSame(a, OnNewThread.call(() -> table.lookup(idA)), "found from a thread that did not add it");
         assertEquals(2, table.liveCount());
     }
 
@@ -56,7 +46,7 @@ class WeakIdTableTest {
         WeakIdTable<Object> table = new WeakIdTable<>();
         Object first = new Object();
         int id = table.add(first);
-        onNewThread(() -> {
+        OnNewThread.call(() -> {
             table.remove(id); // another thread frees it, as the Cleaner or a handed-over engine does
             return null;
         });
