@@ -812,6 +812,22 @@ public final class TlsEngine implements AutoCloseable {
      * @throws io.jtls.error.OpenSslException on a fatal error
      */
     public int clearIn(ByteBuffer src) {
+        return clearIn(src, LENT_RECORD_OVERHEAD);
+    }
+
+    /**
+     * {@link #clearIn(ByteBuffer)} for a caller that knows the negotiated suite's largest
+     * overhead per record (an {@code SSLEngine}'s {@code wrap}, whose destination is sized for
+     * one record plus that overhead, not plus the 384 bytes the other form allows): while output is
+     * lent, a record is written when its plaintext plus {@code recordOverhead} fits the loan's
+     * room. An overhead too small is no memory hazard: what does not fit the loan is stored.
+     *
+     * @param src the plaintext
+     * @param recordOverhead the ciphertext bytes a record adds to its plaintext, header included
+     * @return the number of bytes taken from {@code src}
+     * @throws io.jtls.error.OpenSslException on a fatal error
+     */
+    public int clearIn(ByteBuffer src, int recordOverhead) {
         requireUsable();
         if (state.isPaused()) {
             return 0;
@@ -827,10 +843,10 @@ public final class TlsEngine implements AutoCloseable {
             int length = src.remaining();
             if (lent) { // whole records into the loan's room, or a last short one that fits
                 long room = EngineBio.lentRoom(bioState);
-                long fit = room / (maxFragment + LENT_RECORD_OVERHEAD) * maxFragment;
+                long fit = room / (maxFragment + recordOverhead) * maxFragment;
                 if (fit > 0) {
                     length = (int) Math.min(length, fit);
-                } else if (length + LENT_RECORD_OVERHEAD > room) {
+                } else if (length + recordOverhead > room) {
                     break; // the loan is full: the caller sends it and comes back
                 }
             }
