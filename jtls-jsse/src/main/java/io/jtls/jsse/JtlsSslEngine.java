@@ -154,14 +154,18 @@ final class JtlsSslEngine extends SSLEngine {
         int chunk = plain.remaining();
         int start = dst.position();
         ByteBuffer out = dst.isDirect() ? dst : LoanScratch.acquire();
+        int outStart = out.position();
         int taken;
         try {
             engine.lendOutput(out);
             try {
                 taken = engine.clearIn(plain, overhead);
-            } finally {
+            } catch (RuntimeException e) {
                 engine.endOutputLoan(out);
+                out.position(outStart); // nothing produced: the call fails (the fatal alert is lost with it)
+                throw e;
             }
+            engine.endOutputLoan(out);
             if (out != dst) {
                 out.flip();
                 if (out.remaining() > dst.remaining()) {
