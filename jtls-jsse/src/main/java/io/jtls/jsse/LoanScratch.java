@@ -1,5 +1,6 @@
 package io.jtls.jsse;
 
+import java.lang.foreign.Arena;
 import java.nio.ByteBuffer;
 
 /**
@@ -8,7 +9,9 @@ import java.nio.ByteBuffer;
  * for a heap destination is written into it and copied out. So a heap caller costs one Java copy
  * per record each way and no native allocation: without it the record would go through the
  * engine's storage, allocated and freed again for each one. Per thread rather than per engine,
- * as jtls-core's own scratch memory: an idle engine holds none of it.
+ * as jtls-core's own scratch memory: an idle engine holds none of it. Its memory comes from an
+ * automatic arena (freed once the thread and its buffer are gone), as jtls-core's: not from the
+ * JVM's direct buffer budget, which many threads' buffers could exhaust.
  *
  * <p>A loan lasts one {@code wrap} or {@code unwrap} call. The engine's key manager and ALPN
  * callbacks run inside an {@code unwrap} on the same thread: should one of them drive another jtls
@@ -20,7 +23,7 @@ final class LoanScratch {
 
     private static final ThreadLocal<LoanScratch> PER_THREAD = ThreadLocal.withInitial(LoanScratch::new);
 
-    private final ByteBuffer buffer = ByteBuffer.allocateDirect(SIZE);
+    private final ByteBuffer buffer = direct();
     private boolean busy;
 
     private LoanScratch() {}
@@ -29,10 +32,14 @@ final class LoanScratch {
     static ByteBuffer acquire() {
         LoanScratch scratch = PER_THREAD.get();
         if (scratch.busy) {
-            return ByteBuffer.allocateDirect(SIZE);
+            return direct();
         }
         scratch.busy = true;
         return scratch.buffer.clear();
+    }
+
+    private static ByteBuffer direct() {
+        return Arena.ofAuto().allocate(SIZE, 16).asByteBuffer();
     }
 
     /** Gives back what {@link #acquire} returned. */
