@@ -20,6 +20,7 @@ import javax.net.ssl.SSLHandshakeException;
 import javax.net.ssl.StandardConstants;
 import javax.net.ssl.X509ExtendedKeyManager;
 import javax.net.ssl.X509KeyManager;
+import javax.security.auth.x500.X500Principal;
 
 /**
  * One {@link JtlsSslEngine}'s connection: the jtls engine, made from the base context its settings
@@ -32,6 +33,8 @@ import javax.net.ssl.X509KeyManager;
  *   <li>server, certificate callback pause: the key manager picks an alias per key type, with the
  *       SNI name in the handshake session, and those certificates are copied into the connection
  *       (OpenSSL then picks by the client's signature algorithms);</li>
+ *   <li>client, certificate callback pause (the server's CertificateRequest arrived): the key
+ *       manager picks an alias by the server's signature algorithms and CA names, as SunJSSE;</li>
  *   <li>both, as soon as the peer's chain is known: the trust manager, as the delegated task
  *       (see {@link PeerTrust} for why there).</li>
  * </ul>
@@ -68,10 +71,9 @@ final class Handshake {
         this.contexts = owner.context.contexts();
         this.session = new JtlsSession(owner.getPeerHost(), owner.getPeerPort());
         EngineSettings s = owner.settings;
-        String clientAlias = owner.clientMode ? chooseClientAlias() : null;
         NativeContexts.Base base = new NativeContexts.Base(!owner.clientMode, s.minVersion(), s.maxVersion(),
                 CipherSuites.cipherString(s.cipherSuites), s.useCipherSuitesOrder,
-                !owner.clientMode && (s.needClientAuth || s.wantClientAuth), clientAlias);
+                !owner.clientMode && (s.needClientAuth || s.wantClientAuth));
         var nativeContext = contexts.base(base);
         this.engine = owner.clientMode ? TlsEngine.client(nativeContext) : TlsEngine.server(nativeContext);
     }
@@ -106,6 +108,9 @@ final class Handshake {
                 engine.requestOcsp();
                 requestedStatus = true;
             }
+            if (contexts.keyManager() != null) {
+                engine.pauseAt(PausePoint.CERT_CALLBACK); // a CertificateRequest: the key manager chooses
+            }
             if (owner.getPeerHost() != null && owner.getPeerPort() > 0) {
                 engine.enableSessionCallbacks();
                 offered = owner.context.clientSessions().lookup(owner.getPeerHost(), owner.getPeerPort());
@@ -127,18 +132,31 @@ final class Handshake {
         }
     }
 
-    private String chooseClientAlias() {
+    /**
+     * A client at the server's CertificateRequest, as SunJSSE: the key manager chooses with the
+     * key types of the signature algorithms the server accepts (in its order) and the issuers it
+     * named ({@link ClientCertificates#issuers}); the alias's chain and key go into the connection. No
+     * alias, or one without a chain or key: the client answers with no certificate.
+     */
+    private void onCertificateRequest() {
         X509KeyManager km = contexts.keyManager();
         if (km == null) {
-            return null;
+            return;
         }
+        String[] keyTypes = ClientCertificates.keyTypes(engine.sharedSigalgs(), KEY_TYPES);
+        X500Principal[] issuers = ClientCertificates.issuers(engine.peerCaNames(), engine.protocol());
         String alias = km instanceof X509ExtendedKeyManager extended
-                ? extended.chooseEngineClientAlias(KEY_TYPES, null, owner)
-                : km.chooseClientAlias(KEY_TYPES, null, null);
-        if (alias != null) {
-            localChains.put(alias, km.getCertificateChain(alias));
+                ? extended.chooseEngineClientAlias(keyTypes, issuers, owner)
+                : km.chooseClientAlias(keyTypes, issuers, null);
+        if (alias == null) {
+            return;
         }
-        return alias;
+        X509Certificate[] chain = km.getCertificateChain(alias);
+        if (chain == null || chain.length == 0 || km.getPrivateKey(alias) == null) {
+            return;
+        }
+        engine.useSniContext(contexts.identity(alias));
+        localChains.put(alias, chain);
     }
 
     /** Drives the handshake with what was fed, through the pause points, then looks at the peer's chain. */
@@ -147,6 +165,8 @@ final class Handshake {
         while (state.isPaused()) {
             if (state == EngineState.AWAITING_CLIENT_HELLO) {
                 onClientHello(engine.clientHello());
+            } else if (owner.clientMode) {
+                onCertificateRequest();
             } else {
                 onCertificateCallback(engine.certCallbackInfo().servername());
             }

@@ -19,11 +19,13 @@ import javax.net.ssl.SSLParameters;
 import javax.net.ssl.SSLSession;
 
 /**
- * An {@code SSLEngine} on the jtls sans-IO engine ({@link TlsEngine}: OpenSSL over two memory
- * BIOs). {@code unwrap} feeds exactly one TLS record per call (so {@code BUFFER_UNDERFLOW} and
+ * An {@code SSLEngine} on the jtls sans-IO engine ({@link TlsEngine}: OpenSSL over the engine's
+ * own BIO). {@code unwrap} feeds exactly one TLS record per call (so {@code BUFFER_UNDERFLOW} and
  * {@code BUFFER_OVERFLOW} are decided before anything is consumed), {@code wrap} first sends
  * what OpenSSL queued (handshake flights, alerts, close_notify) and otherwise encrypts at most
- * one record of application data. The handshake itself ({@link Handshake}) pauses for the key
+ * one record of application data. Records of application data are lent, not stored: OpenSSL
+ * reads the caller's direct source and writes into the caller's direct destination in place
+ * (heap buffers go through a per-thread direct scratch, {@link LoanScratch}). The handshake itself ({@link Handshake}) pauses for the key
  * manager (certificate choice per SNI name), the ALPN selector and the trust manager
  * ({@code NEED_TASK}).
  *
@@ -133,18 +135,59 @@ final class JtlsSslEngine extends SSLEngine {
         ByteBuffer plain = Records.gather(srcs, offset, length, chunk);
         int produced;
         try {
-            int taken = handshake.engine().clearIn(plain);
-            if (taken != chunk) {
-                throw new SSLException("OpenSSL took " + taken + " of " + chunk + " bytes");
-            }
-            produced = handshake.engine().encOut(dst);
-            if (handshake.pending() > 0) {
-                throw new SSLException("a record did not fit the destination buffer");
-            }
+            produced = writeRecord(handshake.engine(), plain, dst, overhead);
         } catch (TlsException e) {
             throw fail(e, false);
         }
         return result(Status.OK, chunk, produced, false);
+    }
+
+    /**
+     * Encrypts {@code plain} (one record's worth, which with {@code overhead} fits {@code dst}):
+     * OpenSSL writes the record in place into {@code dst} when it is direct (an output loan),
+     * else into this thread's scratch, copied into {@code dst}. Either way the record never
+     * passes through the engine's storage, allocated and freed again per record.
+     *
+     * @return the ciphertext bytes put into {@code dst}
+     */
+    private int writeRecord(TlsEngine engine, ByteBuffer plain, ByteBuffer dst, int overhead) throws SSLException {
+        int chunk = plain.remaining();
+        int start = dst.position();
+        ByteBuffer out = dst.isDirect() ? dst : LoanScratch.acquire();
+        int outStart = out.position();
+        int taken;
+        try {
+            engine.lendOutput(out);
+            try {
+                taken = engine.clearIn(plain, overhead);
+            } catch (RuntimeException e) {
+                engine.endOutputLoan(out);
+                out.position(outStart); // nothing produced: the call fails (the fatal alert is lost with it)
+                throw e;
+            }
+            engine.endOutputLoan(out);
+            if (out != dst) {
+                out.flip();
+                if (out.remaining() > dst.remaining()) {
+                    throw new SSLException("a record did not fit the destination buffer");
+                }
+                dst.put(out);
+            }
+        } finally {
+            if (out != dst) {
+                LoanScratch.release(out);
+            }
+        }
+        if (taken != chunk) {
+            throw new SSLException("OpenSSL took " + taken + " of " + chunk + " bytes");
+        }
+        if (handshake.pending() > 0) { // not lent after all (or past the loan's end): the storage's turn
+            engine.encOut(dst);
+            if (handshake.pending() > 0) {
+                throw new SSLException("a record did not fit the destination buffer");
+            }
+        }
+        return dst.position() - start;
     }
 
     @Override
@@ -195,16 +238,12 @@ final class JtlsSslEngine extends SSLEngine {
             if (established && type == 23 && room < Math.min(recordLength, JtlsSession.APPLICATION_BUFFER_SIZE)) {
                 return result(Status.BUFFER_OVERFLOW, 0, 0, false);
             }
-            engine.encIn(src.slice(p, 5 + recordLength));
-            src.position(p + 5 + recordLength);
             int consumed = 5 + recordLength;
+            ByteBuffer record = src.slice(p, consumed);
+            src.position(p + consumed);
             int produced = 0;
             try {
-                if (!established) {
-                    handshake.advance();
-                } else {
-                    produced = Records.readPlaintext(engine, dsts, offset, length, room);
-                }
+                produced = readRecord(engine, record, established, dsts, offset, length, room);
             } catch (TlsException e) {
                 throw fail(e, !handshake.done());
             } catch (SSLException e) {
@@ -218,6 +257,34 @@ final class JtlsSslEngine extends SSLEngine {
             }
             boolean finished = !handshake.done() && handshake.maybeFinish();
             return result(Status.OK, consumed, produced, finished);
+        }
+    }
+
+    /**
+     * Lends the one record to the engine, OpenSSL reading it in place: {@code record} itself when
+     * direct, else a copy in this thread's scratch. Only what OpenSSL left unread (nothing, but
+     * for a handshake paused mid-record) is copied into the engine's storage when the loan ends.
+     *
+     * @return the plaintext bytes put into {@code dsts}
+     */
+    private int readRecord(TlsEngine engine, ByteBuffer record, boolean established,
+                           ByteBuffer[] dsts, int offset, int length, long room) throws SSLException {
+        ByteBuffer lent = record.isDirect() ? record : LoanScratch.acquire().put(record).flip();
+        try {
+            engine.lendInput(lent);
+            try {
+                if (!established) {
+                    handshake.advance();
+                    return 0;
+                }
+                return Records.readPlaintext(engine, dsts, offset, length, room);
+            } finally {
+                engine.endInputLoan(lent);
+            }
+        } finally {
+            if (lent != record) {
+                LoanScratch.release(lent);
+            }
         }
     }
 
@@ -583,6 +650,13 @@ final class JtlsSslEngine extends SSLEngine {
     boolean nativeReleased() {
         synchronized (lock) {
             return handshake != null && handshake.released();
+        }
+    }
+
+    /** Ciphertext bytes the engine copied into its own storage so far, {@code [in, out]}: for tests. */
+    long[] storedByteCounts() {
+        synchronized (lock) {
+            return handshake == null || handshake.released() ? new long[2] : handshake.engine().storedByteCounts();
         }
     }
 

@@ -20,9 +20,9 @@ import javax.net.ssl.X509TrustManager;
  * while JSSE lets every engine choose its own protocols, suites and client-auth mode: so there is
  * one context per combination of those ({@link Base}), built on first use and shared by every
  * engine asking for the same (in practice a handful), plus one context per key manager alias
- * holding that alias's certificate and key ({@link #identity}), which a server engine copies
- * into its connection once it knows the SNI name (the jtls engine's certificate callback pause,
- * Node's SNICallback mechanism). Certificate checks are the trust manager's: the contexts only
+ * holding that alias's certificate and key ({@link #identity}), which an engine copies into its
+ * connection at the jtls engine's certificate callback pause: a server once it knows the SNI
+ * name (Node's SNICallback mechanism), a client once the server asked for a certificate. Certificate checks are the trust manager's: the contexts only
  * carry the accepted issuers as client CA names.
  *
  * <p>The contexts live as long as the {@code SSLContext}: when it becomes unreachable a Cleaner
@@ -40,10 +40,9 @@ final class NativeContexts {
      * @param ciphers       OpenSSL cipher string, from the enabled IANA suites
      * @param honorOrder    a server prefers its own suite order
      * @param clientCaNames a server that asks for client certificates names the accepted issuers
-     * @param clientAlias   a client's key manager alias, or null for none
      */
     record Base(boolean server, String minVersion, String maxVersion, String ciphers, boolean honorOrder,
-                boolean clientCaNames, String clientAlias) {}
+                boolean clientCaNames) {}
 
     private final X509KeyManager keyManager;
     private final X509TrustManager trustManager;
@@ -70,11 +69,17 @@ final class NativeContexts {
         return contexts.computeIfAbsent(base, b -> build((Base) b));
     }
 
-    /** A context with only the certificate chain and key of {@code alias}, for a server's certificate callback. */
+    /**
+     * A context with only the certificate chain and key of {@code alias}, copied into a connection
+     * at its certificate callback: a server's (per SNI name) or a client's (per CertificateRequest).
+     */
     NativeSecureContext identity(String alias) {
         return contexts.computeIfAbsent(new Identity(alias), k -> {
             SecureContextOptions.Builder options = SecureContextOptions.builder();
             addIdentity(options, alias);
+            // A server's copy replaces the connection's client CA names with these (Node's
+            // SetCACerts): the same accepted issuers as the base context's, or none would be sent.
+            addAcceptedIssuers(options);
             return NativeSecureContext.create(options.build(), Set.of());
         });
     }
@@ -89,21 +94,27 @@ final class NativeContexts {
                 .secureOptions(Constants.SSL_OP_NO_RENEGOTIATION);
         if (base.server()) {
             options.honorCipherOrder(base.honorOrder());
-            if (base.clientCaNames() && trustManager != null) {
-                List<String> pems = new ArrayList<>();
-                for (X509Certificate issuer : trustManager.getAcceptedIssuers()) {
-                    pems.add(Pem.certificate(issuer));
-                }
-                if (!pems.isEmpty()) {
-                    options.ca(pems);
-                }
+            if (base.clientCaNames()) {
+                addAcceptedIssuers(options);
             }
-        } else if (base.clientAlias() != null) {
-            addIdentity(options, base.clientAlias());
         }
         // Clients keep the sessions OpenSSL makes (resumption through the SSLSessionContext).
         Set<OptionalHook> hooks = base.server() ? Set.of() : Set.of(OptionalHook.SESSION_CACHE);
         return NativeSecureContext.create(options.build(), hooks);
+    }
+
+    /** The trust manager's accepted issuers, as the CA names a server's CertificateRequest lists. */
+    private void addAcceptedIssuers(SecureContextOptions.Builder options) {
+        if (trustManager == null) {
+            return;
+        }
+        List<String> pems = new ArrayList<>();
+        for (X509Certificate issuer : trustManager.getAcceptedIssuers()) {
+            pems.add(Pem.certificate(issuer));
+        }
+        if (!pems.isEmpty()) {
+            options.ca(pems);
+        }
     }
 
     private void addIdentity(SecureContextOptions.Builder options, String alias) {

@@ -26,8 +26,9 @@ public enum EngineState {
      */
     AWAITING_CLIENT_HELLO,
     /**
-     * Paused at certificate selection (server): Node's {@code oncertcb} point, where
-     * {@code SNICallback} and {@code OCSPRequest} run. OpenSSL's cert callback returned -1.
+     * Paused at certificate selection: a server's at Node's {@code oncertcb} point, where
+     * {@code SNICallback} and {@code OCSPRequest} run; a client's once the server's
+     * CertificateRequest arrived. OpenSSL's cert callback returned -1.
      */
     AWAITING_CERT_CALLBACK,
     /** The handshake is complete: application data flows both ways. */

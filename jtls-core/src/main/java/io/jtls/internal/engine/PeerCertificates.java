@@ -7,6 +7,7 @@ import io.jtls.internal.openssl.SslCalls;
 import io.jtls.internal.openssl.SslCtxCalls;
 import io.jtls.internal.openssl.StackCalls;
 import io.jtls.internal.openssl.Types;
+import io.jtls.internal.openssl.X509Calls;
 import io.jtls.internal.openssl.X509StoreCalls;
 import io.jtls.internal.x509.CertificateChain;
 import io.jtls.internal.x509.CertificateReader;
@@ -81,5 +82,30 @@ final class PeerCertificates {
                 ErrorQueue.clear();
             }
         };
+    }
+
+    /**
+     * The issuer names the peer listed ({@code SSL_get0_peer_CA_list}): a server's
+     * CertificateRequest names (TLS 1.2) or its certificate_authorities extension (TLS 1.3), as
+     * DER-encoded X.509 names; empty when it listed none.
+     */
+    static List<byte[]> caNames(MemorySegment ssl) {
+        MemorySegment names = SslCalls.SSL_get0_peer_CA_list(ssl); // borrowed
+        int count = Types.isNull(names) ? 0 : StackCalls.sk_num(names);
+        if (count <= 0) {
+            return List.of();
+        }
+        List<byte[]> result = new ArrayList<>(count);
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment der = arena.allocate(ValueLayout.ADDRESS);
+            MemorySegment length = arena.allocate(ValueLayout.JAVA_LONG);
+            for (int i = 0; i < count; i++) {
+                if (X509Calls.X509_NAME_get0_der(StackCalls.sk_value(names, i), der, length) == 1) {
+                    long n = length.get(ValueLayout.JAVA_LONG, 0);
+                    result.add(der.get(ValueLayout.ADDRESS, 0).reinterpret(n).toArray(ValueLayout.JAVA_BYTE));
+                }
+            }
+        }
+        return List.copyOf(result);
     }
 }

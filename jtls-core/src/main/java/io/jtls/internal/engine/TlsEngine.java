@@ -384,14 +384,15 @@ public final class TlsEngine implements AutoCloseable {
     private record AlpnChoice(String protocol) {}
 
     /**
-     * Makes a server handshake stop at {@code point} until {@link #resumeHandshake()}. The
-     * hooks are the context's ({@link ContextHooks}); connections that did not ask to pause pass
-     * straight through them.
+     * Makes a handshake stop at {@code point} until {@link #resumeHandshake()}. The hooks are
+     * the context's ({@link ContextHooks}); connections that did not ask to pause pass straight
+     * through them. A client may pause at {@link PausePoint#CERT_CALLBACK} only: OpenSSL calls
+     * it there when a server's CertificateRequest arrived (see {@link #peerCaNames()}).
      */
     public void pauseAt(PausePoint point) {
         requireBeforeHandshake("pauseAt");
-        if (!server) {
-            throw new IllegalStateException("pause points are for server connections");
+        if (!server && point != PausePoint.CERT_CALLBACK) {
+            throw new IllegalStateException("a client pauses at the certificate callback only");
         }
         switch (point) {
             case CLIENT_HELLO -> pauseAtClientHello = true;
@@ -406,7 +407,9 @@ public final class TlsEngine implements AutoCloseable {
      * for Node), and its trust store and client CA names replace the connection's. Everything
      * else (ALPN, ticket keys, session id context, session cache, verification mode) stays the
      * server's own context's. The copies hold their own references: the engine does not need
-     * {@code other} afterwards.
+     * {@code other} afterwards. On a client paused at the certificate callback only the
+     * certificates and keys are copied (its trust store checks the server, and it sends no CA
+     * names): the client certificate for the server's CertificateRequest.
      */
     public void useSniContext(EngineContext other) {
         requireLive();
@@ -423,6 +426,9 @@ public final class TlsEngine implements AutoCloseable {
                         || (!Types.isNull(identity.chain()) && SslCalls.SSL_set1_chain(ssl, identity.chain()) != 1)) {
                     throw ErrorQueue.exception("SSL_use_certificate", "ERR_OSSL_SSL_CERTIFICATE");
                 }
+            }
+            if (!server) {
+                return;
             }
             if (SslCalls.SSL_set1_verify_cert_store(ssl, material.certStore()) != 1) {
                 throw ErrorQueue.exception("SSL_set1_verify_cert_store", "ERR_OSSL_MALLOC_FAILURE");
@@ -812,6 +818,22 @@ public final class TlsEngine implements AutoCloseable {
      * @throws io.jtls.error.OpenSslException on a fatal error
      */
     public int clearIn(ByteBuffer src) {
+        return clearIn(src, LENT_RECORD_OVERHEAD);
+    }
+
+    /**
+     * {@link #clearIn(ByteBuffer)} for a caller that knows the negotiated suite's largest
+     * overhead per record (an {@code SSLEngine}'s {@code wrap}, whose destination is sized for
+     * one record plus that overhead, not plus the 384 bytes the other form allows): while output is
+     * lent, a record is written when its plaintext plus {@code recordOverhead} fits the loan's
+     * room. An overhead too small is no memory hazard: what does not fit the loan is stored.
+     *
+     * @param src the plaintext
+     * @param recordOverhead the ciphertext bytes a record adds to its plaintext, header included
+     * @return the number of bytes taken from {@code src}
+     * @throws io.jtls.error.OpenSslException on a fatal error
+     */
+    public int clearIn(ByteBuffer src, int recordOverhead) {
         requireUsable();
         if (state.isPaused()) {
             return 0;
@@ -827,10 +849,10 @@ public final class TlsEngine implements AutoCloseable {
             int length = src.remaining();
             if (lent) { // whole records into the loan's room, or a last short one that fits
                 long room = EngineBio.lentRoom(bioState);
-                long fit = room / (maxFragment + LENT_RECORD_OVERHEAD) * maxFragment;
+                long fit = room / (maxFragment + recordOverhead) * maxFragment;
                 if (fit > 0) {
                     length = (int) Math.min(length, fit);
-                } else if (length + LENT_RECORD_OVERHEAD > room) {
+                } else if (length + recordOverhead > room) {
                     break; // the loan is full: the caller sends it and comes back
                 }
             }
@@ -974,6 +996,18 @@ public final class TlsEngine implements AutoCloseable {
     public ClientHelloInfo clientHello() {
         requireLive();
         return clientHello;
+    }
+
+    /**
+     * The issuer names the peer listed, as DER X.509 names: on a client paused at the
+     * certificate callback, the CertificateRequest's (TLS 1.2) or its certificate_authorities
+     * extension's (TLS 1.3); empty when the server listed none.
+     *
+     * @return the names, in the peer's order
+     */
+    public List<byte[]> peerCaNames() {
+        requireLive();
+        return PeerCertificates.caNames(ssl);
     }
 
     /** What Node's {@code oncertcb} gets, captured at the {@link PausePoint#CERT_CALLBACK} pause; null before. */
@@ -1223,7 +1257,7 @@ public final class TlsEngine implements AutoCloseable {
 
     /** The cert callback: true to pause (first time only), after copying what Node's oncertcb gets. */
     boolean onCertCallback() {
-        if (!server || !pauseAtCertCallback || certCallbackReleased || state == EngineState.ESTABLISHED) {
+        if (!pauseAtCertCallback || certCallbackReleased || state == EngineState.ESTABLISHED) {
             return false;
         }
         if (certCallbackInfo == null) {

@@ -608,6 +608,18 @@ public final class SslCalls {
         }
     }
 
+    private static final MethodHandle SSL_get0_peer_CA_list$MH = NativeLibrary.downcall("SSL_get0_peer_CA_list",
+            FunctionDescriptor.of(C_POINTER, C_POINTER));
+
+    /** {@code const struct stack_st_X509_NAME *SSL_get0_peer_CA_list(const SSL *s)} */
+    public static MemorySegment SSL_get0_peer_CA_list(MemorySegment s) {
+        try {
+            return (MemorySegment) SSL_get0_peer_CA_list$MH.invokeExact(s);
+        } catch (Throwable t) {
+            throw NativeLibrary.rethrow(t);
+        }
+    }
+
     private static final MethodHandle SSL_set_session$MH = NativeLibrary.downcall("SSL_set_session",
             FunctionDescriptor.of(C_INT, C_POINTER, C_POINTER));
 

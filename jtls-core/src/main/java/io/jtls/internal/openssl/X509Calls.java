@@ -40,6 +40,18 @@ public final class X509Calls {
         }
     }
 
+    private static final MethodHandle X509_NAME_get0_der$MH = NativeLibrary.downcall("X509_NAME_get0_der",
+            FunctionDescriptor.of(C_INT, C_POINTER, C_POINTER, C_POINTER));
+
+    /** {@code int X509_NAME_get0_der(const X509_NAME *nm, const unsigned char **pder, size_t *pderlen)} */
+    public static int X509_NAME_get0_der(MemorySegment nm, MemorySegment pder, MemorySegment pderlen) {
+        try {
+            return (int) X509_NAME_get0_der$MH.invokeExact(nm, pder, pderlen);
+        } catch (Throwable t) {
+            throw NativeLibrary.rethrow(t);
+        }
+    }
+
     private static final MethodHandle d2i_X509$MH = NativeLibrary.downcall("d2i_X509",
             FunctionDescriptor.of(C_POINTER, C_POINTER, C_POINTER, C_LONG));
 

@@ -53,7 +53,7 @@ public final class EnginePair implements AutoCloseable {
         return moved;
     }
 
-    /** Drives both sides until neither has anything left to say; returns when both are established or one paused. */
+    /** Drives both sides until neither has anything left to say; returns when both are established or either paused. */
     public void handshake() {
         client.handshake();
         for (int round = 0; round < 32; round++) {
@@ -64,7 +64,7 @@ public final class EnginePair implements AutoCloseable {
             moved += transfer(server, client);
             client.handshake();
             assertFalse(ErrorQueue.hasError(), "the engine leaves OpenSSL's error queue empty");
-            if (server.state().isPaused()) {
+            if (server.state().isPaused() || client.state().isPaused()) {
                 return;
             }
             if (moved == 0) {

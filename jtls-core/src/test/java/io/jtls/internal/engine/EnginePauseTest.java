@@ -3,6 +3,7 @@ package io.jtls.internal.engine;
 import static io.jtls.internal.engine.TestPki.ROOT;
 import static io.jtls.internal.engine.TestPki.SERVER_EC;
 import static io.jtls.internal.engine.TestPki.SERVER_RSA;
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -10,17 +11,22 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import io.jtls.internal.context.SecureContexts;
 import io.jtls.pki.Certificates;
 import io.jtls.support.NativeLeakCheck;
+import java.io.ByteArrayInputStream;
 import java.nio.ByteBuffer;
+import java.security.cert.CertificateFactory;
+import java.security.cert.X509Certificate;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * The server handshake stops at a pause point, the application decides later (here on
  * another thread, as an async SNICallback or resumeSession would), and the handshake then
- * finishes.
+ * finishes; a client stops at the certificate callback when the server asks for a certificate.
  */
 class EnginePauseTest {
     @RegisterExtension
@@ -125,6 +131,38 @@ class EnginePauseTest {
             plain.handshake();
             assertEquals(EngineState.AWAITING_CLIENT_HELLO, paused.server.state());
             assertEquals(EngineState.ESTABLISHED, plain.server.state());
+        }
+    }
+
+    /**
+     * A client pauses when the server's CertificateRequest arrived, reads the CA names it
+     * listed, takes a certificate from another context (as a JSSE key manager chooses one), and
+     * the server receives that certificate.
+     */
+    @ParameterizedTest
+    @ValueSource(strings = {"TLSv1.3", "TLSv1.2"})
+    void aClientPausesAtTheCertificateRequestAndReadsTheServersCaNames(String version) throws Exception {
+        try (var serverCtx = TestContexts.builder().cert(SERVER_EC).ca(ROOT).build();
+             var clientCtx = TestContexts.builder().ca(ROOT).maxVersion(version).build();
+             var identity = TestContexts.builder().cert(TestPki.CLIENT).build();
+             var pair = new EnginePair(clientCtx, serverCtx)) {
+            pair.server.setVerifyMode(true, false);
+            pair.client.pauseAt(PausePoint.CERT_CALLBACK);
+            pair.handshake();
+            assertEquals(EngineState.AWAITING_CERT_CALLBACK, pair.client.state());
+            byte[] rootName = ((X509Certificate) CertificateFactory.getInstance("X.509")
+                    .generateCertificate(new ByteArrayInputStream(ROOT.certificateDer()))).getSubjectX500Principal().getEncoded();
+            List<byte[]> names = pair.client.peerCaNames();
+            assertEquals(1, names.size());
+            assertArrayEquals(rootName, names.get(0));
+
+            pair.client.useSniContext(SecureContexts.nativeOf(identity));
+            pair.client.resumeHandshake();
+            pair.handshake();
+            assertEquals(EngineState.ESTABLISHED, pair.server.state());
+            assertEquals(version, pair.server.protocol());
+            assertEquals(Certificates.fromDer(TestPki.CLIENT.certificateDer()).fingerprint256(),
+                    pair.server.peerCertificate(false).fingerprint256(), "the server got the chosen certificate");
         }
     }
 
