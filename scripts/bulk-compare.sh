@@ -12,7 +12,8 @@
 # Needs the bench jar (scripts/bench.sh builds it, or: mvn -B -o -q -pl jtls-bench -am package
 # -DskipTests -Djtls.buildDir=$JTLS_BUILD_DIR), gcc and libssl-dev, node, taskset.
 # Environment: JTLS_BUILD_DIR [target], BENCH_DIR [/work/shared/bench], BENCH_WORKDIR
-# [/tmp/jtls-bulk-compare] (certificates and logs), SERVERS ["node jtls floor floor-ra"]
+# [/tmp/jtls-bulk-compare] (certificates and logs), CIPHERS [TLS_AES_128_GCM_SHA256, the bench's
+# bulk suite], SERVERS ["node jtls floor floor-ra"]
 # (floor-ra: the floor with SSL_set_read_ahead, OpenSSL reading whole socket buffers).
 set -euo pipefail
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
@@ -27,6 +28,7 @@ export JTLS_BUILD_DIR=${JTLS_BUILD_DIR:-target}
   || { echo "bulk-compare: no jtls-bench/$JTLS_BUILD_DIR/jtls-bench.jar (build it first)" >&2; exit 1; }
 gcc -O2 -Wall -o "$W/bulk-floor" "$ROOT/scripts/bulk-floor.c" -lssl -lcrypto
 ROUNDS=${ROUNDS:-5}
+CIPHERS=${CIPHERS:-TLS_AES_128_GCM_SHA256} # the client's offer, as run-anchors.sh's bulk rows
 MIB=${MIB:-3072}
 SERVERS=(${SERVERS:-node jtls floor floor-ra})
 pids=()
@@ -51,7 +53,8 @@ start() { # start NAME DIR: the server, pinned to cpu0; remembers its pid and po
 }
 
 measure() { # measure NAME DIR: one load.js run; prints server us per MiB
-  taskset -c 1 node "$BENCH_DIR/load.js" bulk --dir "$2" --mib "$MIB" --port "${port_of[$1]}" --pid "${pid_of[$1]}" 2>&1 \
+  taskset -c 1 node "$BENCH_DIR/load.js" bulk --dir "$2" --mib "$MIB" --ciphers "$CIPHERS" \
+    --port "${port_of[$1]}" --pid "${pid_of[$1]}" 2>&1 \
     | tail -n 1 | node -e '
       const j = JSON.parse(require("fs").readFileSync(0, "utf8"));
       if (j.error) { console.error("load.js: " + j.error); process.exit(1); }
@@ -76,7 +79,7 @@ for dir in ${DIRS:-sink source}; do
       runs[$s]+="$(measure "$s" "$dir") "
     done
   done
-  echo "bulk $dir ($([[ $dir == sink ]] && echo 'client -> server' || echo 'server -> client')), server us per MiB, $ROUNDS rounds of $MIB MiB${READ:+, jtls READ=$READ}:"
+  echo "bulk $dir ($([[ $dir == sink ]] && echo 'client -> server' || echo 'server -> client')), $CIPHERS, server us per MiB, $ROUNDS rounds of $MIB MiB${READ:+, jtls READ=$READ}:"
   node_median=
   for s in "${SERVERS[@]}"; do
     # shellcheck disable=SC2086 # the runs are a space-separated list
