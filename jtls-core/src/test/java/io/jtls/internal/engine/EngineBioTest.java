@@ -253,12 +253,20 @@ class EngineBioTest {
              var clientCtx = TestContexts.builder().ca(ROOT).maxVersion("TLSv1.3").build()) {
             org.junit.jupiter.api.Assumptions.assumeTrue(GlibcHeap.bytesInUse() >= 0, "needs glibc's mallinfo2");
             closeHoldingStorage(clientCtx, serverCtx, 20, perDirection); // warm-up: first-use allocations
-            long before = GlibcHeap.bytesInUse();
-            long held = closeHoldingStorage(clientCtx, serverCtx, engines, perDirection);
-            long after = GlibcHeap.bytesInUse();
+            // glibc's figure is the whole process's: the JIT's compiler arenas and other tests'
+            // leftover threads move it too, by megabytes at times. A leak grows it in every round
+            // (the input storage alone is half of what is held), noise not: the least growth of
+            // up to three rounds decides.
+            long held = 0;
+            long leastGrowth = Long.MAX_VALUE;
+            for (int round = 0; round < 3 && leastGrowth >= held / 4; round++) {
+                long before = GlibcHeap.bytesInUse();
+                held = closeHoldingStorage(clientCtx, serverCtx, engines, perDirection);
+                leastGrowth = Math.min(leastGrowth, GlibcHeap.bytesInUse() - before);
+            }
             assertTrue(held >= (long) engines * 2 * perDirection, "stored before closing: " + held);
-            assertTrue(after - before < held / 4,
-                    "bytes in use grew by " + (after - before) + " after closing engines that held " + held);
+            assertTrue(leastGrowth < held / 4,
+                    "bytes in use grew by at least " + leastGrowth + " in each round of closing engines that held " + held);
         }
     }
 
