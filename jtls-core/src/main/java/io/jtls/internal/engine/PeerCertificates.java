@@ -105,6 +105,8 @@ final class PeerCertificates {
                     result.add(der.get(ValueLayout.ADDRESS, 0).reinterpret(n).toArray(ValueLayout.JAVA_BYTE));
                 }
             }
+        } finally {
+            ErrorQueue.clear(); // a name that could not be encoded is skipped, its error not left behind
         }
         return List.copyOf(result);
     }

@@ -54,11 +54,7 @@ public final class NativeHandle implements AutoCloseable {
      * @throws NullPointerException for a NULL pointer: callers check the C result first
      */
     public static NativeHandle own(NativeKind kind, MemorySegment pointer) {
-        if (Types.isNull(pointer)) {
-            throw new NullPointerException("NULL " + kind);
-        }
-        kind.acquired();
-        return new NativeHandle(kind, pointer, null, true);
+        return make(kind, pointer, null, true);
     }
 
     /**
@@ -69,11 +65,7 @@ public final class NativeHandle implements AutoCloseable {
      * not capture the owner, or the owner never becomes collectable.
      */
     public static NativeHandle own(NativeKind kind, MemorySegment pointer, Runnable afterFree) {
-        if (Types.isNull(pointer)) {
-            throw new NullPointerException("NULL " + kind);
-        }
-        kind.acquired();
-        return new NativeHandle(kind, pointer, afterFree, true);
+        return make(kind, pointer, afterFree, true);
     }
 
     /**
@@ -90,11 +82,7 @@ public final class NativeHandle implements AutoCloseable {
      * @throws NullPointerException for a NULL pointer
      */
     public static NativeHandle ownAlwaysClosed(NativeKind kind, MemorySegment pointer, Runnable afterFree) {
-        if (Types.isNull(pointer)) {
-            throw new NullPointerException("NULL " + kind);
-        }
-        kind.acquired();
-        return new NativeHandle(kind, pointer, afterFree, false);
+        return make(kind, pointer, afterFree, false);
     }
 
     /**
@@ -110,6 +98,14 @@ public final class NativeHandle implements AutoCloseable {
      */
     public static NativeHandle scoped(NativeKind kind, MemorySegment pointer) {
         return ownAlwaysClosed(kind, pointer, null);
+    }
+
+    private static NativeHandle make(NativeKind kind, MemorySegment pointer, Runnable afterFree, boolean cleaner) {
+        if (Types.isNull(pointer)) {
+            throw new NullPointerException("NULL " + kind);
+        }
+        kind.acquired();
+        return new NativeHandle(kind, pointer, afterFree, cleaner);
     }
 
     public NativeKind kind() {
