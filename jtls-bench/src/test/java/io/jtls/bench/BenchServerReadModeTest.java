@@ -11,7 +11,6 @@ import io.jtls.net.Duplex;
 import io.jtls.net.EventLoopGroup;
 import io.jtls.pki.HeldCertificate;
 import java.nio.ByteBuffer;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -38,11 +37,7 @@ class BenchServerReadModeTest {
 
     @BeforeAll
     static void certificates() throws Exception {
-        root = HeldCertificate.builder().commonName("Bench Test Root").certificateAuthority(0).build();
-        HeldCertificate leaf = HeldCertificate.builder().commonName("localhost")
-                .addSubjectAltName("localhost").addSubjectAltName("127.0.0.1").signedBy(root).build();
-        Files.writeString(certs.resolve("server-ec.crt"), leaf.certificatePem());
-        Files.writeString(certs.resolve("server-ec.key"), leaf.privateKeyPem());
+        root = BenchTestCerts.writeServerEc(certs);
         group = new EventLoopGroup("bench-read-test", 1);
     }
 

@@ -14,7 +14,6 @@ import io.jtls.net.Duplex;
 import io.jtls.net.EventEmitter;
 import io.jtls.net.EventLoopGroup;
 import io.jtls.pki.HeldCertificate;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -44,11 +43,7 @@ class BenchServerResumptionTest {
 
     @BeforeAll
     static void certificates() throws Exception {
-        root = HeldCertificate.builder().commonName("Bench Test Root").certificateAuthority(0).build();
-        HeldCertificate leaf = HeldCertificate.builder().commonName("localhost")
-                .addSubjectAltName("localhost").addSubjectAltName("127.0.0.1").signedBy(root).build();
-        Files.writeString(certs.resolve("server-ec.crt"), leaf.certificatePem());
-        Files.writeString(certs.resolve("server-ec.key"), leaf.privateKeyPem());
+        root = BenchTestCerts.writeServerEc(certs);
         group = new EventLoopGroup("bench-test", 1);
     }
 
