@@ -547,6 +547,7 @@ public class Socket extends Duplex {
             }
             return;
         }
+        if (outputShut && !resetting) discardUnreadInput();
         registered.cancel();
         // The loop closes the descriptor once its selector has dropped the key, where the JDK's
         // deferred close would (EventLoop.closeWhenDeregistered). Until then the peer is told EOF
@@ -561,6 +562,27 @@ public class Socket extends Duplex {
         }
         channelReleased = true;
         loop.closeWhenDeregistered(channel);
+    }
+
+    /**
+     * Reads and drops what the peer sent that nobody read, before a socket that already sent its
+     * FIN closes. Closing with unread bytes in the kernel's receive queue makes Linux answer with
+     * a reset instead of the orderly end, and a reset also throws away whatever this side had
+     * written that the kernel has not delivered yet: the tail of an answer written just before
+     * the close would be lost (seen with TLS inside TLS: the inner connection closed the outer one
+     * while the peer's own close_notify and FIN, sent meanwhile, sat unread). Only after a
+     * graceful end: {@code destroy()} without {@code end()} still resets a peer whose input was
+     * not read, as in Node. Bounded, so a peer that keeps sending cannot hold the loop.
+     */
+    private void discardUnreadInput() {
+        ByteBuffer scratch = loop.readBuffer();
+        try {
+            for (int i = 0; i < MAX_READS_PER_EVENT; i++) {
+                if (channel.read(scratch.clear()) <= 0) return;
+            }
+        } catch (IOException ignored) {
+            // the peer reset or went away: nothing left to protect
+        }
     }
 
     /** Sets the selector interest to what the socket needs now; loop thread only. */

@@ -7,7 +7,9 @@ import io.jtls.support.Waiting;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.SocketException;
+import java.nio.ByteBuffer;
 import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -39,6 +41,37 @@ class SocketCloseTest {
         // end() shuts the output first (the graceful path, where the close shuts nothing again).
         server = Net.createServer(socket -> socket.end(socket::destroy));
         assertEofThenReset(listen(server));
+    }
+
+    /**
+     * A socket that ended and is destroyed at 'finish' while the peer's bytes sit unread in the
+     * kernel (here: it never read at all) must still deliver its whole answer. Closing with unread
+     * input makes Linux send a reset instead of the orderly end, and the reset drops what the
+     * kernel had not delivered yet: the answer's last megabytes. After a graceful end the socket
+     * reads and drops the peer's leftovers first. (Seen with TLS inside TLS, where the inner
+     * connection's close destroys the outer one before the peer's close_notify and FIN are read.)
+     */
+    @Test
+    void anAnswerEndedThenDestroyedArrivesWholeThoughThePeersInputWasNeverRead() throws Exception {
+        byte[] answer = new byte[12 << 20]; // more than the loopback send and receive buffers hold
+        CompletableFuture<Void> peerSent = new CompletableFuture<>();
+        server = Net.createServer(ServerOptions.builder().pauseOnConnect(true).build(), socket ->
+                peerSent.thenRun(() -> socket.loop().execute(() ->
+                        socket.end(ByteBuffer.wrap(answer)).once(Duplex.FINISH, socket::destroy))));
+        int port = listen(server);
+        try (java.net.Socket peer = new java.net.Socket("127.0.0.1", port)) {
+            peer.setSoTimeout((int) TIMEOUT.toMillis());
+            peer.getOutputStream().write(new byte[64 << 10]); // lands in the server's receive queue, never read
+            peer.shutdownOutput();
+            peerSent.complete(null);
+            InputStream in = peer.getInputStream();
+            long received = 0;
+            byte[] chunk = new byte[1 << 16];
+            for (int n; (n = in.read(chunk)) >= 0; ) {
+                received += n;
+            }
+            assertEquals(answer.length, received, "every byte of the answer, then EOF (no reset)");
+        }
     }
 
     /**
