@@ -44,14 +44,13 @@ import java.util.concurrent.atomic.AtomicBoolean;
  */
 public final class EventLoop implements Executor {
     /**
-     * Size of the loop-shared read buffer. 128 KiB made receiving a bulk stream ~9 % cheaper per
-     * MiB (a TLS engine takes many records per read and per wake-up, docs/performance.md), but it
-     * also made the known TLS-inside-TLS close race lose an answer's tail in 3 of 120 runs of
-     * {@code TlsDataTest.tlsInsideTlsAnswerQueuedWhenThePeerEndsArrivesWhole} (0 of 160 at
-     * 64 KiB): back to 64 KiB until that race is fixed. Reads whose bytes go to a program as
-     * chunks stop at {@link Duplex}'s 64 KiB, Node's size, whatever this is.
+     * Size of the loop-shared read buffer. 128 KiB makes receiving a bulk stream ~9 % cheaper per
+     * MiB than 64 KiB (a TLS engine takes more records per read and per wake-up,
+     * docs/performance.md). Reads whose bytes go to a program as chunks stop at {@link Duplex}'s
+     * 64 KiB, Node's size, whatever this is. (Reverted once: larger reads made the TLS-inside-TLS
+     * close race likelier, fixed since in {@code Socket.discardUnreadInput}.)
      */
-    static final int READ_BUFFER_SIZE = 64 * 1024;
+    static final int READ_BUFFER_SIZE = 128 * 1024;
     private static final int MAX_TASKS_PER_TURN = 4096;
 
     private final Selector selector;
