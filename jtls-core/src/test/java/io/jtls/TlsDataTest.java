@@ -329,6 +329,58 @@ class TlsDataTest {
     }
 
     /**
+     * A reader that pauses while the whole answer and the peer's end are already read off the
+     * wire: the transport underneath has ended both ways and closes itself, yet what waits in
+     * the engine is the reader's, delivered on resume, then 'end'. (The TCP socket once took the
+     * TLS socket down with it, dropping the answer's undecrypted tail: seen as a short echo from
+     * Node under blocking streams.)
+     */
+    @Test
+    void aPausedReaderGetsEverythingAfterTheTransportClosedUnderIt() throws Exception {
+        byte[] answer = new byte[100 << 10]; // with its close_notify: less than one loop read, more than one chunk
+        new Random(5).nextBytes(answer);
+        CompletableFuture<Void> requestSeen = new CompletableFuture<>();
+        CompletableFuture<Void> serverClosed = new CompletableFuture<>();
+        // allowHalfOpen: the server answers after the client's end (which arrives with the request)
+        TlsServer server = Tls.createServer(serverWith(SERVER_EC).allowHalfOpen(true).build(), socket -> {
+            socket.once(Duplex.DATA, request -> {
+                requestSeen.complete(null);
+                socket.loop().schedule(Duration.ofMillis(100), () -> socket.end(ByteBuffer.wrap(answer)));
+            });
+            socket.on(Duplex.CLOSE, hadError -> serverClosed.complete(null));
+        });
+        int port = listen(server);
+        try (Closing closing = closing(server)) {
+            CompletableFuture<Void> secure = new CompletableFuture<>();
+            TlsSocket client = Tls.connect(clientTo(port).build(), () -> secure.complete(null));
+            Sink sink = new Sink(client);
+            client.once(Duplex.DATA, first -> client.pause()); // after the first chunk, the rest already read
+            await(secure);
+            client.end("request"); // our side is done first: the transport has finished when the peer ends
+            await(requestSeen);
+            // Keep the client's loop busy until the answer, its close_notify and the FIN all wait
+            // in the kernel, so that one read takes them together.
+            client.loop().execute(() -> sleepQuietly(400));
+            await(serverClosed);
+            eventually("the paused client took its first chunk", () -> sink.bytes.get() > 0);
+            Thread.sleep(100); // the transport reads the FIN, ends and closes meanwhile
+            assertFalse(client.closed(), "the socket waits for its reader");
+            assertTrue(sink.bytes.get() < answer.length, "paused before the end");
+            client.resume();
+            assertEquals(sha256(answer), await(sink.done), "received " + sink.bytes.get() + " of " + answer.length);
+            eventually("client closed", client::closed);
+        }
+    }
+
+    private static void sleepQuietly(long millis) {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    /**
      * Node's rule for 'end' without a reader: input that ends with nothing left to read ends the
      * stream even if nobody listens for 'data' (a Node client behaves the same against a server
      * that ends at once). The TLS socket then ends its side and closes; nothing underneath

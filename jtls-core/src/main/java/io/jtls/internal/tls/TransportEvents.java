@@ -24,7 +24,7 @@ final class TransportEvents implements Runnable, Consumer<Throwable> {
         // The object itself is the 'end' and 'error' listener: two listener objects fewer per connection.
         transport.on(Duplex.END, events);
         transport.on(Duplex.ERROR, events);
-        transport.on(Duplex.CLOSE, hadError -> events.onClose());
+        transport.on(Duplex.CLOSE, events::onClose);
         transport.on(Duplex.DRAIN, outbound::onTransportDrain);
     }
 
@@ -66,10 +66,18 @@ final class TransportEvents implements Runnable, Consumer<Throwable> {
         return error instanceof TlsException t && ("EPIPE".equals(t.code()) || "ECONNRESET".equals(t.code()));
     }
 
-    private void onClose() {
-        if (driver.phase() != Phase.CLOSING) {
-            host.destroy(null);
+    private void onClose(boolean hadError) {
+        if (driver.phase() == Phase.CLOSING) {
+            return;
         }
+        if (!hadError && driver.endedBothWays()) {
+            // The transport heard the peer's end and sent ours, then closed itself as a socket
+            // does. What it delivered before its end may still wait in the engine or the read
+            // queue for a paused reader: that is the application's. It is read on resume, then
+            // 'end', and this socket closes itself (Node's one socket would not lose it either).
+            return;
+        }
+        host.destroy(null);
     }
 
     private void onEnd() {
