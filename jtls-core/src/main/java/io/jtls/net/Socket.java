@@ -49,6 +49,8 @@ public class Socket extends Duplex {
     private SocketChannel channel;
     private SelectionKey key;
     private int interestOps;
+    /** A read returned EOF: nothing can be left unread in the kernel (see {@link #discardUnreadInput}). */
+    private boolean peerSentFin;
     private boolean connecting;
     private ConnectAttempt attempt; // only while connecting
     private WriteQueue writeQueue;   // only once the kernel pushed back
@@ -382,6 +384,7 @@ public class Socket extends Duplex {
                 return;
             }
             if (n < 0) {
+                peerSentFin = true;
                 pushEnd();
                 updateInterest();
                 return;
@@ -547,7 +550,7 @@ public class Socket extends Duplex {
             }
             return;
         }
-        if (outputShut && !resetting) discardUnreadInput();
+        if (outputShut && !resetting && !peerSentFin) discardUnreadInput();
         registered.cancel();
         // The loop closes the descriptor once its selector has dropped the key, where the JDK's
         // deferred close would (EventLoop.closeWhenDeregistered). Until then the peer is told EOF
