@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.*;
 
 import io.jtls.error.TlsException;
 import io.jtls.net.Duplex;
+import io.jtls.net.EventLoopGroup;
 import io.jtls.net.Socket;
 import io.jtls.support.NativeLeakCheck;
 import io.jtls.support.Waiting;
@@ -369,6 +370,68 @@ class TlsDataTest {
             client.resume();
             assertEquals(sha256(answer), await(sink.done), "received " + sink.bytes.get() + " of " + answer.length);
             eventually("client closed", client::closed);
+        }
+    }
+
+    /**
+     * A socket that ended and is destroyed from inside another connection's 'data' listener, on
+     * the same loop, drops its own unread input without touching the loop's read buffer: the
+     * listening connection's records still lent from that buffer to its engine must decrypt
+     * intact (the drop once read into the shared buffer: the second connection then failed with
+     * a bad record).
+     */
+    @Test
+    void anEndedSocketDestroyedInsideAnotherConnectionsListenerLeavesThatConnectionsBytesIntact() throws Exception {
+        EventLoopGroup oneLoop = new EventLoopGroup("one-loop", 1);
+        try {
+            byte[] burst = new byte[100 << 10]; // one loop read holds it all: several records still lent after the first chunk
+            new Random(6).nextBytes(burst);
+            CompletableFuture<TlsSocket> ended = new CompletableFuture<>();
+            CompletableFuture<Void> endedFinished = new CompletableFuture<>();
+            AtomicReference<Sink> burstSink = new AtomicReference<>();
+            AtomicReference<Throwable> burstError = new AtomicReference<>();
+            TlsServer server = Tls.createServer(serverWith(SERVER_EC).group(oneLoop).build(), socket -> {
+                if (!ended.isDone()) { // the first connection: paused, then ended, its peer's bytes unread
+                    socket.pause();
+                    socket.once(Duplex.FINISH, () -> endedFinished.complete(null));
+                    ended.complete(socket);
+                    return;
+                }
+                try {
+                    burstSink.set(new Sink(socket));
+                } catch (Exception e) {
+                    throw new IllegalStateException(e);
+                }
+                socket.on(Duplex.ERROR, e -> {
+                    burstError.set(e);
+                    burstSink.get().done.completeExceptionally(e); // fail now, not at the timeout
+                });
+                socket.once(Duplex.DATA, first -> ended.join().destroy()); // on this loop: at once
+            });
+            int port = listen(server);
+            try (Closing closing = closing(server)) {
+                Client idle = connect(clientTo(port).build());
+                await(idle.secure());
+                TlsSocket endedSide = await(ended);
+                CompletableFuture<Void> written = new CompletableFuture<>();
+                idle.socket().write(ByteBuffer.wrap(new byte[256 << 10]), e -> written.complete(null)); // never read
+                await(written);
+                endedSide.end();
+                await(endedFinished);
+
+                Client burstClient = connect(clientTo(port).build());
+                await(burstClient.secure());
+                eventually("the server's side is ready", () -> burstSink.get() != null);
+                // The server's loop sleeps while the whole burst arrives, then takes it in one read.
+                oneLoop.next().execute(() -> sleepQuietly(300));
+                burstClient.socket().write(ByteBuffer.wrap(burst));
+                burstClient.socket().end();
+                assertEquals(sha256(burst), await(burstSink.get().done),
+                        "received " + burstSink.get().bytes.get() + " bytes, error " + burstError.get());
+                assertNull(burstError.get());
+            }
+        } finally {
+            oneLoop.shutdown();
         }
     }
 

@@ -67,6 +67,8 @@ public final class EventLoop implements Executor {
     private final AtomicBoolean wakeupPending = new AtomicBoolean();
     private final TimerQueue timers = new TimerQueue();
     private final ByteBuffer readBuffer = ByteBuffer.allocateDirect(READ_BUFFER_SIZE);
+    private static final int DISCARD_BUFFER_SIZE = 16 * 1024;
+    private ByteBuffer discardBuffer; // allocated at the first use
     private final CountDownLatch terminated = new CountDownLatch(1);
     /** Channels whose keys were cancelled, to close after the next select (see {@link #closeWhenDeregistered}). */
     private ArrayList<Channel> toClose = new ArrayList<>();
@@ -236,6 +238,16 @@ public final class EventLoop implements Executor {
     /** The loop-shared direct buffer reads land in; valid only until the current handler returns. */
     ByteBuffer readBuffer() {
         return readBuffer;
+    }
+
+    /**
+     * A loop-shared buffer for bytes read only to be dropped (a closing socket's unread input).
+     * Not {@link #readBuffer()}: a socket may close from inside another's handler while that
+     * one's bytes in the read buffer are still lent to its engine.
+     */
+    ByteBuffer discardBuffer() {
+        if (discardBuffer == null) discardBuffer = ByteBuffer.allocateDirect(DISCARD_BUFFER_SIZE);
+        return discardBuffer;
     }
 
     /**

@@ -575,10 +575,10 @@ public class Socket extends Duplex {
      * the close would be lost (seen with TLS inside TLS: the inner connection closed the outer one
      * while the peer's own close_notify and FIN, sent meanwhile, sat unread). Only after a
      * graceful end: {@code destroy()} without {@code end()} still resets a peer whose input was
-     * not read, as in Node. Bounded, so a peer that keeps sending cannot hold the loop.
+     * not read, as in Node. Bounded (256 KiB), so a peer that keeps sending cannot hold the loop.
      */
     private void discardUnreadInput() {
-        ByteBuffer scratch = loop.readBuffer();
+        ByteBuffer scratch = loop.discardBuffer(); // never the read buffer: it may be lent up the stack
         try {
             for (int i = 0; i < MAX_READS_PER_EVENT; i++) {
                 if (channel.read(scratch.clear()) <= 0) return;
