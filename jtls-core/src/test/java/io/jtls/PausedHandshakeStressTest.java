@@ -3,14 +3,11 @@ package io.jtls;
 import static io.jtls.TlsTesting.ROOT;
 import static io.jtls.TlsTesting.SERVER_EC;
 import static io.jtls.TlsTesting.close;
-import static io.jtls.TlsTesting.eventually;
 import static io.jtls.TlsTesting.listen;
 import static io.jtls.TlsTesting.serverWith;
-import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.jtls.context.SecureContextOptions;
-import io.jtls.internal.openssl.NativeKind;
 import io.jtls.net.Duplex;
 import io.jtls.net.EventEmitter;
 import io.jtls.pki.HeldCertificate;
@@ -44,8 +41,7 @@ class PausedHandshakeStressTest {
 
     @Test
     void pausedHandshakesDestroyedAtRandomFreeEverythingOnce() throws Exception {
-        long nativeStart = NativeLeakCheck.settledLiveTotal();
-        long leakedStart = leaked();
+        NativeLeakCheck.Baseline nativeStart = NativeLeakCheck.baseline();
         ScheduledExecutorService later = Executors.newScheduledThreadPool(2);
         SecureContext beta = Tls.createSecureContext(SecureContextOptions.builder()
                 .cert(BETA.chainPem()).key(BETA.privateKeyPem()).build());
@@ -112,16 +108,6 @@ class PausedHandshakeStressTest {
         assertTrue(later.awaitTermination(10, TimeUnit.SECONDS));
         close(server);
         beta.close();
-        eventually("every native object freed (" + NativeKind.liveTotal() + " live, " + nativeStart + " at start)",
-                () -> NativeKind.liveTotal() == nativeStart);
-        assertEquals(leakedStart, leaked(), "nothing was left for the Cleaner");
-    }
-
-    private static long leaked() {
-        long total = 0;
-        for (NativeKind kind : NativeKind.values()) {
-            total += kind.leaked();
-        }
-        return total;
+        nativeStart.assertEveryObjectFreedOnce();
     }
 }

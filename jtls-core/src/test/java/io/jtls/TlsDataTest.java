@@ -361,7 +361,7 @@ class TlsDataTest {
             await(requestSeen);
             // Keep the client's loop busy until the answer, its close_notify and the FIN all wait
             // in the kernel, so that one read takes them together.
-            client.loop().execute(() -> sleepQuietly(400));
+            client.loop().execute(() -> Waiting.sleep(Duration.ofMillis(400)));
             await(serverClosed);
             eventually("the paused client took its first chunk", () -> sink.bytes.get() > 0);
             Thread.sleep(100); // the transport reads the FIN, ends and closes meanwhile
@@ -423,7 +423,7 @@ class TlsDataTest {
                 await(burstClient.secure());
                 eventually("the server's side is ready", () -> burstSink.get() != null);
                 // The server's loop sleeps while the whole burst arrives, then takes it in one read.
-                oneLoop.next().execute(() -> sleepQuietly(300));
+                oneLoop.next().execute(() -> Waiting.sleep(Duration.ofMillis(300)));
                 burstClient.socket().write(ByteBuffer.wrap(burst));
                 burstClient.socket().end();
                 assertEquals(sha256(burst), await(burstSink.get().done),
@@ -432,14 +432,6 @@ class TlsDataTest {
             }
         } finally {
             oneLoop.shutdown();
-        }
-    }
-
-    private static void sleepQuietly(long millis) {
-        try {
-            Thread.sleep(millis);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
         }
     }
 

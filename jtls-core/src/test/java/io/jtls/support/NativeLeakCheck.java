@@ -23,6 +23,8 @@ import org.junit.jupiter.api.extension.ExtensionContext;
 public final class NativeLeakCheck implements BeforeEachCallback, AfterEachCallback {
     private static final ExtensionContext.Namespace NAMESPACE = ExtensionContext.Namespace.create(NativeLeakCheck.class);
     private static final Duration LOOP_GRACE = Duration.ofSeconds(10);
+    /** How long a stress test's hundreds of connections may take to close on their loops. */
+    private static final Duration STRESS_GRACE = Duration.ofSeconds(15);
     private final Runnable warmUp;
     private final Duration grace;
 
@@ -64,6 +66,33 @@ public final class NativeLeakCheck implements BeforeEachCallback, AfterEachCallb
             last = now;
         }
         return last;
+    }
+
+    /**
+     * The settled live count and what the Cleaner has freed so far, for a stress test to check
+     * at its end with {@link Baseline#assertEveryObjectFreedOnce()}.
+     */
+    public static Baseline baseline() {
+        return new Baseline(settledLiveTotal(), leakedTotal());
+    }
+
+    /** Native objects the Cleaner freed (their owner never closed them), over every kind. */
+    private static long leakedTotal() {
+        long total = 0;
+        for (NativeKind kind : NativeKind.values()) {
+            total += kind.leaked();
+        }
+        return total;
+    }
+
+    /** A stress test's starting point: live objects, and objects left to the Cleaner so far. */
+    public record Baseline(long live, long leaked) {
+        /** Every native object made since is freed (waiting for loops still closing), none by the Cleaner. */
+        public void assertEveryObjectFreedOnce() {
+            Waiting.eventually("every native object freed (" + NativeKind.liveTotal() + " live, " + live + " at start)",
+                    STRESS_GRACE, () -> NativeKind.liveTotal() == live);
+            assertEquals(leaked, leakedTotal(), "nothing was left for the Cleaner");
+        }
     }
 
     @Override
