@@ -8,13 +8,15 @@
 #   scripts/bulk-compare.sh                      # sink and source, 5 rounds of 3 GiB
 #   ROUNDS=7 MIB=4096 DIRS=sink scripts/bulk-compare.sh
 #   READ=raw scripts/bulk-compare.sh             # the jtls server reads with a borrowed reader
+#   DIRS=sink SERVERS="node jtls jtls-raw" scripts/bulk-compare.sh   # 'data' and borrowed reads in one run
 #
 # Needs the bench jar (scripts/bench.sh builds it, or: mvn -B -o -q -pl jtls-bench -am package
 # -DskipTests -Djtls.buildDir=$JTLS_BUILD_DIR), gcc and libssl-dev, node, taskset.
 # Environment: JTLS_BUILD_DIR [target], BENCH_DIR [/work/shared/bench], BENCH_WORKDIR
 # [/tmp/jtls-bulk-compare] (certificates and logs), CIPHERS [TLS_AES_128_GCM_SHA256, the bench's
 # bulk suite], SERVERS ["node jtls floor floor-ra"]
-# (floor-ra: the floor with SSL_set_read_ahead, OpenSSL reading whole socket buffers).
+# (floor-ra: the floor with SSL_set_read_ahead, OpenSSL reading whole socket buffers; jtls-raw: a
+# second jtls server reading with a borrowed reader, READ=raw, whatever READ says for jtls).
 set -euo pipefail
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 BENCH_DIR=${BENCH_DIR:-$ROOT/../shared/bench}
@@ -42,6 +44,7 @@ start() { # start NAME DIR: the server, pinned to cpu0; remembers its pid and po
   case $name in
     node) taskset -c 0 node "$BENCH_DIR/server-node.js" "${opts[@]}" > "$log" 2>&1 & ;;
     jtls) taskset -c 0 "$ROOT/scripts/bench-server.sh" "${opts[@]}" > "$log" 2>&1 & ;;
+    jtls-raw) READ=raw taskset -c 0 "$ROOT/scripts/bench-server.sh" "${opts[@]}" > "$log" 2>&1 & ;;
     floor) taskset -c 0 "$W/bulk-floor" "${opts[@]}" > "$log" 2>&1 & ;;
     floor-ra) taskset -c 0 "$W/bulk-floor" --read-ahead "${opts[@]}" > "$log" 2>&1 & ;;
     *) echo "bulk-compare: unknown server $name" >&2; exit 1 ;;
