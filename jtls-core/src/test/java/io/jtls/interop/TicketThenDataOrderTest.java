@@ -117,8 +117,10 @@ class TicketThenDataOrderTest {
                     }
                 }
                 if (held.size() > 0) {
-                    out.write(held.toByteArray());
+                    // Counted before the write: the client may read it, close, and the test look
+                    // at the count before this thread runs again after write() returns.
                     heldWrites++;
+                    out.write(held.toByteArray());
                 }
                 client.shutdownOutput();
                 client.getInputStream().transferTo(OutputStream.nullOutputStream());
