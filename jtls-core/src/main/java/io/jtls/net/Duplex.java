@@ -190,6 +190,11 @@ public abstract class Duplex extends EventEmitter implements AutoCloseable {
         return false;
     }
 
+    /** True once {@link #pushEnd()} was called: the source has nothing more to give. */
+    protected final boolean sourceEnded() {
+        return readEof;
+    }
+
     /** The source has ended (Node's {@code push(null)}): {@code 'end'} follows once the queue is consumed. */
     protected final void pushEnd() {
         if (destroyed || readEof) return;

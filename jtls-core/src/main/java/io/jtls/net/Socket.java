@@ -49,8 +49,6 @@ public class Socket extends Duplex {
     private SocketChannel channel;
     private SelectionKey key;
     private int interestOps;
-    /** A read returned EOF: nothing can be left unread in the kernel (see {@link #discardUnreadInput}). */
-    private boolean peerSentFin;
     private boolean connecting;
     private ConnectAttempt attempt; // only while connecting
     private WriteQueue writeQueue;   // only once the kernel pushed back
@@ -384,7 +382,6 @@ public class Socket extends Duplex {
                 return;
             }
             if (n < 0) {
-                peerSentFin = true;
                 pushEnd();
                 updateInterest();
                 return;
@@ -550,7 +547,7 @@ public class Socket extends Duplex {
             }
             return;
         }
-        if (outputShut && !resetting && !peerSentFin) discardUnreadInput();
+        if (outputShut && !resetting && !sourceEnded()) discardUnreadInput(); // after EOF nothing is left unread
         registered.cancel();
         // The loop closes the descriptor once its selector has dropped the key, where the JDK's
         // deferred close would (EventLoop.closeWhenDeregistered). Until then the peer is told EOF

@@ -40,22 +40,21 @@ final class OptionErrors {
     static String keyHint(TlsException e, byte[] pem, String passphrase) {
         String reason = e instanceof OpenSslException o ? o.reason() : null;
         String text = new String(pem, StandardCharsets.ISO_8859_1);
-        if ("bad decrypt".equals(reason) || "bad password read".equals(reason)) {
-            return passphrase == null || passphrase.isEmpty()
-                    ? "encrypted private key and no passphrase"
-                    : "wrong passphrase for the encrypted private key";
+        boolean badDecrypt = "bad decrypt".equals(reason) || "bad password read".equals(reason);
+        // The decoder finding no key in an encrypted one: about one wrong passphrase in 300
+        // decrypts to bytes with valid padding, which then decode as nothing; an encryption this
+        // OpenSSL has no provider for fails the same way with the right passphrase.
+        boolean undecodable = "unsupported".equals(reason)
+                && (text.contains("-----BEGIN ENCRYPTED PRIVATE KEY") || text.contains("Proc-Type: 4,ENCRYPTED"));
+        if (badDecrypt || undecodable) {
+            if (passphrase == null || passphrase.isEmpty()) {
+                return "encrypted private key and no passphrase";
+            }
+            return badDecrypt ? "wrong passphrase for the encrypted private key"
+                    : "wrong passphrase for the encrypted private key, or an encryption this OpenSSL cannot read";
         }
         if ("key values mismatch".equals(reason)) {
             return "the private key does not belong to the certificate in options.cert";
-        }
-        if ("unsupported".equals(reason)
-                && (text.contains("-----BEGIN ENCRYPTED PRIVATE KEY") || text.contains("Proc-Type: 4,ENCRYPTED"))) {
-            // The decoder found no key in an encrypted one: about one wrong passphrase in 300
-            // decrypts to bytes with valid padding, which then decode as nothing; an encryption
-            // this OpenSSL has no provider for fails the same way with the right passphrase.
-            return passphrase == null || passphrase.isEmpty()
-                    ? "encrypted private key and no passphrase"
-                    : "wrong passphrase for the encrypted private key, or an encryption this OpenSSL cannot read";
         }
         if (!text.contains("PRIVATE KEY") && text.contains("-----BEGIN CERTIFICATE")) {
             return "a certificate, not a private key (are key and cert swapped?)";

@@ -55,8 +55,6 @@ public final class ConnectionDriver {
     private TlsEngine engine; // null once freed
     private Phase phase = Phase.NEW;
     private WriteSide writeSide = WriteSide.OPEN;
-    /** The transport confirmed our end (its 'finish'): this socket's 'finish' is under way. */
-    private boolean transportFinished;
     private volatile HandshakeSnapshot snapshot;
     /** A server's SNI name, as soon as the ClientHello was read (Node sets it then); null before or without SNI. */
     private volatile String requestedServername;
@@ -462,18 +460,12 @@ public final class ConnectionDriver {
         engine.shutdown();
         emitDiagnostics();
         outbound.flushCiphertext();
-        transport.end(this::transportFinished);
-    }
-
-    /** Our close_notify and the transport's end are out: the socket's 'finish'. */
-    private void transportFinished() {
-        transportFinished = true;
-        host.finished();
+        transport.end(host::finished);
     }
 
     /** The peer finished (close_notify or the transport's end) and our close_notify went out with the transport's end. */
     boolean endedBothWays() {
-        return transportFinished && inbound.side() != ReadSide.OPEN;
+        return writeSide == WriteSide.SHUTDOWN && transport.writableFinished() && inbound.side() != ReadSide.OPEN;
     }
 
     /** True once this side's close_notify is queued or the peer finished: transport errors are quiet. */
