@@ -190,7 +190,11 @@ public abstract class Duplex extends EventEmitter implements AutoCloseable {
         return false;
     }
 
-    /** True once {@link #pushEnd()} was called: the source has nothing more to give. */
+    /**
+     * True once {@link #pushEnd()} was called: the source has nothing more to give.
+     *
+     * @return true once the source has ended
+     */
     protected final boolean sourceEnded() {
         return readEof;
     }
